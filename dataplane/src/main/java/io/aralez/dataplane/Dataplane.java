@@ -1,0 +1,91 @@
+package io.aralez.dataplane;
+
+import io.aralez.dataplane.config.ConfigException;
+import io.aralez.dataplane.config.MainConfig;
+import io.aralez.dataplane.fileserver.FileServer;
+import io.aralez.dataplane.process.PidFile;
+import io.aralez.dataplane.runtime.ConfigHolder;
+import io.aralez.dataplane.server.ProxyServer;
+import io.aralez.dataplane.server.Transport;
+import io.aralez.dataplane.source.file.UpstreamsFileSource;
+import java.io.IOException;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running data plane outside a cluster: config source, proxy listeners, file server. */
+public final class Dataplane {
+  private static final Logger LOG = LoggerFactory.getLogger(Dataplane.class);
+  private static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+
+  private final MainConfig config;
+  private final ConfigHolder holder = new ConfigHolder();
+  private UpstreamsFileSource source;
+  private ProxyServer proxy;
+  private FileServer fileServer;
+  private PidFile pidFile;
+
+  public Dataplane(MainConfig config) {
+    this.config = config;
+  }
+
+  /** Loads the config and binds every listener; throws when the process cannot serve. */
+  public void start(boolean takeOver) throws ConfigException, IOException, InterruptedException {
+    Transport transport = Transport.detect();
+    source = new UpstreamsFileSource(config.upstreamsConf(), holder, POLL_INTERVAL);
+    source.loadInitial();
+    if (config.fileServerEnabled()) {
+      fileServer =
+          FileServer.start(transport, config.fileServerAddress(), config.fileServerFolder());
+    }
+    proxy = new ProxyServer(config, holder, transport, takeOver);
+    proxy.start();
+    source.start();
+    if (config.pidFile() != null) {
+      pidFile = PidFile.write(config.pidFile());
+    }
+    LOG.info("aralez {} started (pid {})", Version.get(), ProcessHandle.current().pid());
+  }
+
+  /** Re-reads upstreams.yaml now (SIGHUP). */
+  public void reload() {
+    source.reloadNow();
+  }
+
+  /**
+   * Graceful stop: keep serving for the grace period (so load balancers notice), stop accepting,
+   * let in-flight requests finish up to the shutdown timeout.
+   */
+  public void stop() {
+    LOG.info("shutting down");
+    Duration grace = config.timeouts().gracePeriod();
+    if (!grace.isZero()) {
+      try {
+        Thread.sleep(grace.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (proxy != null) {
+      proxy.shutdown(config.timeouts().gracefulShutdown());
+    }
+    if (fileServer != null) {
+      fileServer.stop();
+    }
+    if (source != null) {
+      source.close();
+    }
+    if (pidFile != null) {
+      pidFile.remove();
+    }
+    LOG.info("stopped");
+  }
+
+  public ConfigHolder holder() {
+    return holder;
+  }
+
+  public ProxyServer proxy() {
+    return proxy;
+  }
+}

@@ -1,0 +1,111 @@
+package io.aralez.dataplane;
+
+import io.aralez.dataplane.cli.CommandLine;
+import io.aralez.dataplane.config.ConfigException;
+import io.aralez.dataplane.config.ConfigProblem;
+import io.aralez.dataplane.config.MainConfig;
+import io.aralez.dataplane.config.MainConfigParser;
+import io.aralez.dataplane.config.yaml.Problems;
+import io.aralez.dataplane.logging.LoggingSetup;
+import io.aralez.dataplane.process.Daemon;
+import io.aralez.dataplane.source.file.UpstreamsFiles;
+import java.io.PrintStream;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
+
+/** {@code aralez}: the data plane run outside a cluster. Wiring only. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    CommandLine cli;
+    try {
+      cli = CommandLine.parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("aralez: " + e.getMessage());
+      err.print(CommandLine.USAGE);
+      return 2;
+    }
+    if (cli.help()) {
+      out.print(CommandLine.USAGE);
+      return 0;
+    }
+    if (cli.version()) {
+      out.println("aralez " + Version.get());
+      return 0;
+    }
+
+    Problems problems = new Problems();
+    MainConfig config;
+    try {
+      config = MainConfigParser.load(cli.conf(), problems);
+      if (cli.printRunAs()) {
+        // Asked by bin/aralez, which drops root privileges before starting the JVM for real.
+        if (config.runUser() != null) {
+          out.println(config.runUser() + " " + config.runGroup());
+        }
+        return 0;
+      }
+      UpstreamsFiles.load(config.upstreamsConf(), problems);
+    } catch (ConfigException e) {
+      printWarnings(problems, err);
+      err.println("aralez: configuration is invalid:");
+      for (ConfigProblem p : e.problems()) {
+        err.println("  " + p);
+      }
+      return 1;
+    }
+    printWarnings(problems, err);
+    if (cli.test()) {
+      out.println(
+          "aralez: configuration "
+              + config.file()
+              + " and "
+              + config.upstreamsConf()
+              + " are valid");
+      return 0;
+    }
+    if ((cli.daemon() || config.daemon()) && !Daemon.isChild()) {
+      return Daemon.spawn(config, args, err);
+    }
+
+    LoggingSetup.apply(config);
+    Logger log = LoggerFactory.getLogger(Main.class);
+    Dataplane dataplane = new Dataplane(config);
+    try {
+      dataplane.start(cli.upgrade());
+    } catch (Exception e) {
+      log.error("cannot start: {}", e.getMessage());
+      err.println("aralez: cannot start: " + e.getMessage());
+      dataplane.stop();
+      return 1;
+    }
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runnable stop =
+        () -> {
+          dataplane.stop();
+          stopped.countDown();
+        };
+    Signal.handle(new Signal("TERM"), s -> new Thread(stop, "aralez-stop").start());
+    Signal.handle(new Signal("INT"), s -> new Thread(stop, "aralez-stop").start());
+    Signal.handle(new Signal("HUP"), s -> new Thread(dataplane::reload, "aralez-reload").start());
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 0;
+  }
+
+  private static void printWarnings(Problems problems, PrintStream err) {
+    for (ConfigProblem w : problems.warnings()) {
+      err.println("aralez: warning: " + w);
+    }
+  }
+}

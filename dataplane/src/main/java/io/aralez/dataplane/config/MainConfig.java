@@ -1,0 +1,100 @@
+package io.aralez.dataplane.config;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Everything main.yaml says, typed and with defaults applied. Relative paths are already resolved
+ * against the folder of main.yaml. Optional values are {@code null} when absent; use the accessors
+ * returning {@link Optional} from outside.
+ */
+public record MainConfig(
+    Path file,
+    int threads,
+    String runUser,
+    String runGroup,
+    boolean daemon,
+    int upstreamKeepalivePoolSize,
+    Path pidFile,
+    Path errorLog,
+    Path upgradeSock,
+    InetSocketAddress configAddress,
+    boolean configApiEnabled,
+    InetSocketAddress proxyAddressHttp,
+    InetSocketAddress proxyAddressTls,
+    Path proxyConfigs,
+    Path proxyCertificates,
+    TlsGrade proxyTlsGrade,
+    Path upstreamsConf,
+    LogLevel logLevel,
+    Path logFile,
+    AccessLog accessLog,
+    HealthCheckMethod hcMethod,
+    Duration hcInterval,
+    String masterKey,
+    Path fileServerFolder,
+    InetSocketAddress fileServerAddress,
+    Path caFile,
+    TcpKeepalive tcpKeepalive,
+    Timeouts timeouts,
+    Limits limits) {
+
+  public enum TlsGrade {
+    HIGH,
+    MEDIUM,
+    UNSAFE
+  }
+
+  public enum LogLevel {
+    TRACE,
+    DEBUG,
+    INFO,
+    WARN,
+    ERROR,
+    OFF
+  }
+
+  public enum AccessLog {
+    OFF,
+    ALL,
+    ERROR
+  }
+
+  public enum HealthCheckMethod {
+    HEAD,
+    GET,
+    POST
+  }
+
+  /** Kernel TCP keepalive on accepted connections; absent idle time means off. */
+  public record TcpKeepalive(int idleSeconds, int intervalSeconds, int count) {}
+
+  /** Every timeout the data plane applies, explicit and documented. */
+  public record Timeouts(
+      Duration upstreamConnect,
+      Duration upstreamRead,
+      Duration upstreamIdle,
+      Duration clientKeepalive,
+      Duration clientHeader,
+      Duration clientBody,
+      Duration gracePeriod,
+      Duration gracefulShutdown) {}
+
+  /** Size limits on what clients may send. */
+  public record Limits(int maxInitialLine, int maxHeaderSize, int maxChunkSize) {}
+
+  public Optional<InetSocketAddress> tlsAddress() {
+    return Optional.ofNullable(proxyAddressTls);
+  }
+
+  public Optional<Path> pidFileOpt() {
+    return Optional.ofNullable(pidFile);
+  }
+
+  /** Whether the built-in static file server is configured (both keys are needed). */
+  public boolean fileServerEnabled() {
+    return fileServerFolder != null && fileServerAddress != null;
+  }
+}

@@ -1,0 +1,439 @@
+package io.aralez.dataplane.proxy;
+
+import io.aralez.dataplane.config.ProxyConfig.Backend;
+import io.aralez.dataplane.routing.RouteEntry;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ConnectTimeoutException;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request/response between a client and an upstream connection, on the client's event loop.
+ * Bodies stream in both directions without aggregation: the client is read only while the upstream
+ * is writable, the upstream only while the client is writable.
+ *
+ * <p>Failure policy: a connect failure is retried once on another backend (nothing was sent). A
+ * reused pooled connection that dies before any response byte is retried once on a fresh one when
+ * no body byte was sent. Otherwise 502 (504 on timeout) before the response starts; after it
+ * started, the client connection is closed so a truncated response never looks complete.
+ */
+final class Exchange implements UpstreamListener {
+  private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
+
+  private final ProxyHandler handler;
+  private final ChannelHandlerContext ctx;
+  private final RouteEntry entry;
+  private final HttpRequest upstreamHead;
+  private final boolean clientHttp11;
+  private final boolean clientKeepAlive;
+  private final boolean headRequest;
+  private final boolean expectContinue;
+  private final ArrayDeque<HttpContent> buffered = new ArrayDeque<>(2);
+
+  private Backend backend;
+  private Channel upstream;
+  private boolean reused;
+  private int attempts;
+  private boolean requestComplete;
+  private boolean bodySent;
+  private boolean responseStarted;
+  private boolean informational;
+  private boolean closeClientAfter;
+  private boolean upstreamKeepAlive;
+  private boolean done;
+  private long lastUpstreamActivity;
+  private long lastClientActivity;
+  private ScheduledFuture<?> watchdog;
+
+  Exchange(
+      ProxyHandler handler,
+      RouteEntry entry,
+      Backend backend,
+      HttpRequest upstreamHead,
+      HttpRequest clientRequest) {
+    this.handler = handler;
+    this.ctx = handler.ctx();
+    this.entry = entry;
+    this.backend = backend;
+    this.upstreamHead = upstreamHead;
+    this.clientHttp11 = clientRequest.protocolVersion().equals(HttpVersion.HTTP_1_1);
+    this.clientKeepAlive = HttpUtil.isKeepAlive(clientRequest);
+    this.headRequest = clientRequest.method().equals(HttpMethod.HEAD);
+    this.expectContinue = HttpUtil.is100ContinueExpected(clientRequest);
+  }
+
+  boolean clientKeepAlive() {
+    return clientKeepAlive;
+  }
+
+  void start() {
+    attempts++;
+    Channel idle = handler.pool().pollIdle(ctx.channel().eventLoop(), backend.address());
+    if (idle != null) {
+      reused = true;
+      attach(idle);
+      return;
+    }
+    reused = false;
+    ChannelFuture f = handler.pool().connect(ctx.channel().eventLoop(), backend.address());
+    f.addListener(
+        (ChannelFuture cf) -> {
+          if (done) {
+            cf.channel().close();
+          } else if (cf.isSuccess()) {
+            attach(cf.channel());
+          } else {
+            connectFailed(cf.cause());
+          }
+        });
+  }
+
+  private void connectFailed(Throwable cause) {
+    boolean timeout = cause instanceof ConnectTimeoutException;
+    LOG.warn(
+        "upstream {} for {}: connect failed: {}",
+        backend.address(),
+        entry.route().id(),
+        cause.toString());
+    Backend other = attempts < 2 ? entry.otherBackend(backend) : null;
+    if (other != null) {
+      backend = other;
+      start();
+      return;
+    }
+    fail(timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY);
+  }
+
+  private void attach(Channel ch) {
+    upstream = ch;
+    ch.pipeline().get(UpstreamHandler.class).bind(this);
+    ch.write(upstreamHead);
+    HttpContent c;
+    while ((c = buffered.poll()) != null) {
+      writeBody(c);
+    }
+    ch.flush();
+    handler.setState(
+        requestComplete ? ProxyHandler.State.AWAIT_RESPONSE : ProxyHandler.State.STREAMING);
+    lastUpstreamActivity = lastClientActivity = System.nanoTime();
+    cancelWatchdog();
+    armWatchdog(handler.settings().readTimeout().toNanos());
+    ch.read();
+    handler.maybeRead();
+  }
+
+  /** Request body from the client, in order. */
+  void onRequestContent(HttpContent content) {
+    lastClientActivity = System.nanoTime();
+    if (requestComplete) {
+      content.release();
+      return;
+    }
+    if (upstream == null) {
+      buffered.add(content);
+      if (content instanceof LastHttpContent) {
+        requestComplete = true;
+      }
+      return;
+    }
+    writeBody(content);
+    if (requestComplete) {
+      upstream.flush();
+      handler.setState(ProxyHandler.State.AWAIT_RESPONSE);
+    }
+  }
+
+  private void writeBody(HttpContent content) {
+    if (content.content().isReadable()) {
+      bodySent = true;
+    }
+    if (content instanceof LastHttpContent last) {
+      requestComplete = true;
+      if (!last.trailingHeaders().isEmpty()) {
+        // Trailers are dropped: never let a client smuggle framing or auth headers through them.
+        HttpContent plain = new DefaultLastHttpContent(last.content().retain());
+        last.release();
+        content = plain;
+      }
+    }
+    upstream.write(content);
+  }
+
+  void flushUpstream() {
+    if (upstream != null) {
+      upstream.flush();
+    }
+  }
+
+  boolean upstreamWritable() {
+    return upstream != null && upstream.isWritable();
+  }
+
+  /** The client drained its buffer: fetch more of the response. */
+  void resumeUpstreamReads() {
+    if (upstream != null && !done) {
+      upstream.read();
+    }
+  }
+
+  // ---- upstream events ----
+
+  @Override
+  public void onUpstreamMessage(Object msg) {
+    lastUpstreamActivity = System.nanoTime();
+    if (done) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (msg instanceof HttpResponse res) {
+      if (res.decoderResult().isFailure()) {
+        ReferenceCountUtil.release(msg);
+        LOG.warn(
+            "upstream {} sent an invalid response: {}",
+            backend.address(),
+            res.decoderResult().cause().toString());
+        upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
+        return;
+      }
+      onResponseHead(res);
+    }
+    if (msg instanceof HttpContent content) {
+      onResponseContent(content);
+    }
+  }
+
+  private void onResponseHead(HttpResponse res) {
+    int code = res.status().code();
+    if (code == 101) {
+      // No upgrade was requested (Upgrade is stripped): a 101 here is a protocol error.
+      upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
+      return;
+    }
+    if (code < 200) {
+      informational = true;
+      if (clientHttp11 && (code != 100 || expectContinue)) {
+        ctx.write(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, res.status()));
+      }
+      return;
+    }
+    responseStarted = true;
+    upstreamKeepAlive = HttpUtil.isKeepAlive(res);
+    boolean closeAfter = !clientKeepAlive || handler.draining() || !requestComplete;
+    closeClientAfter =
+        HeaderRewriter.clientResponse(
+            res, clientHttp11, headRequest, closeAfter, entry.route().clientHeaders());
+    ctx.write(res);
+  }
+
+  private void onResponseContent(HttpContent content) {
+    if (done) {
+      content.release();
+      return;
+    }
+    if (informational) {
+      content.release();
+      if (content instanceof LastHttpContent) {
+        informational = false;
+      }
+      return;
+    }
+    if (!responseStarted) {
+      content.release();
+      return;
+    }
+    if (content instanceof LastHttpContent last) {
+      if (!last.trailingHeaders().isEmpty()) {
+        ctx.write(new DefaultLastHttpContent(last.content().retain()));
+        last.release();
+      } else {
+        ctx.write(last);
+      }
+      finish();
+      return;
+    }
+    ctx.write(content);
+  }
+
+  @Override
+  public void onUpstreamReadComplete() {
+    if (done) {
+      return;
+    }
+    ctx.flush();
+    if (ctx.channel().isWritable()) {
+      upstream.read();
+    }
+  }
+
+  @Override
+  public void onUpstreamWritable() {
+    lastUpstreamActivity = System.nanoTime();
+    handler.maybeRead();
+  }
+
+  @Override
+  public void onUpstreamClosed(Throwable cause) {
+    if (done) {
+      return;
+    }
+    if (cause != null) {
+      LOG.debug("upstream {} failed: {}", backend.address(), cause.toString());
+    }
+    if (!responseStarted && reused && !bodySent && requestComplete && attempts < 3) {
+      // A pooled connection the server had already closed: nothing was processed, try a new one.
+      unbindUpstream(false);
+      attempts++;
+      reused = false;
+      ChannelFuture f = handler.pool().connect(ctx.channel().eventLoop(), backend.address());
+      f.addListener(
+          (ChannelFuture cf) -> {
+            if (done) {
+              cf.channel().close();
+            } else if (cf.isSuccess()) {
+              attach(cf.channel());
+            } else {
+              connectFailed(cf.cause());
+            }
+          });
+      return;
+    }
+    upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
+  }
+
+  // ---- endings ----
+
+  private void finish() {
+    done = true;
+    cancelWatchdog();
+    boolean reusable = upstreamKeepAlive && requestComplete && upstream.isActive();
+    if (reusable) {
+      handler.pool().release(upstream);
+    } else {
+      unbindUpstream(true);
+    }
+    handler.exchangeDone(this, closeClientAfter || !requestComplete);
+  }
+
+  private void fail(HttpResponseStatus status) {
+    done = true;
+    cancelWatchdog();
+    releaseBuffered();
+    handler.exchangeFailed(this, status, requestComplete);
+  }
+
+  /** The upstream connection can no longer be trusted: drop it and tell the client. */
+  private void upstreamBroken(HttpResponseStatus status) {
+    unbindUpstream(true);
+    if (responseStarted) {
+      done = true;
+      cancelWatchdog();
+      handler.exchangeAborted(this);
+    } else {
+      fail(status);
+    }
+  }
+
+  /** The client went away. */
+  void abort() {
+    if (done) {
+      return;
+    }
+    done = true;
+    cancelWatchdog();
+    releaseBuffered();
+    unbindUpstream(true);
+  }
+
+  private void unbindUpstream(boolean close) {
+    if (upstream != null) {
+      UpstreamHandler h = upstream.pipeline().get(UpstreamHandler.class);
+      if (h != null) {
+        h.bind(null);
+      }
+      if (close) {
+        upstream.close();
+      }
+      upstream = null;
+    }
+  }
+
+  private void releaseBuffered() {
+    HttpContent c;
+    while ((c = buffered.poll()) != null) {
+      c.release();
+    }
+  }
+
+  // ---- timeouts ----
+
+  /**
+   * One timer covers both stalls. Waiting on the upstream (response or body acceptance) longer than
+   * the read timeout gives 504; waiting on the client's body longer than the body timeout gives
+   * 408. Time spent waiting for a slow client to drain the response counts against neither.
+   */
+  private void armWatchdog(long delayNanos) {
+    watchdog =
+        ctx.executor()
+            .schedule(this::checkStall, Math.max(delayNanos, 1_000_000L), TimeUnit.NANOSECONDS);
+  }
+
+  private void checkStall() {
+    if (done) {
+      return;
+    }
+    long now = System.nanoTime();
+    long readTimeout = handler.settings().readTimeout().toNanos();
+    long bodyTimeout = handler.settings().clientBody().toNanos();
+    boolean waitingOnClientBody = !requestComplete && upstream != null && upstream.isWritable();
+    if (waitingOnClientBody) {
+      long idle = now - lastClientActivity;
+      if (bodyTimeout > 0 && idle >= bodyTimeout) {
+        LOG.debug("client {} body stalled", ctx.channel().remoteAddress());
+        upstreamBroken(HttpResponseStatus.REQUEST_TIMEOUT);
+        return;
+      }
+      armWatchdog(bodyTimeout > 0 ? bodyTimeout - idle : readTimeout);
+      return;
+    }
+    if (!ctx.channel().isWritable()) {
+      // The client is slow to read the response: not the upstream's fault.
+      lastUpstreamActivity = now;
+      armWatchdog(readTimeout);
+      return;
+    }
+    long idle = now - lastUpstreamActivity;
+    if (readTimeout > 0 && idle >= readTimeout) {
+      LOG.warn(
+          "upstream {} for {}: no data for {} ms",
+          backend.address(),
+          entry.route().id(),
+          idle / 1_000_000);
+      upstreamBroken(HttpResponseStatus.GATEWAY_TIMEOUT);
+      return;
+    }
+    armWatchdog(readTimeout > 0 ? readTimeout - idle : bodyTimeout);
+  }
+
+  private void cancelWatchdog() {
+    if (watchdog != null) {
+      watchdog.cancel(false);
+      watchdog = null;
+    }
+  }
+}

@@ -1,0 +1,151 @@
+package io.aralez.dataplane.proxy;
+
+import io.aralez.dataplane.config.ProxyConfig.Header;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.util.AsciiString;
+import java.util.List;
+
+/**
+ * Builds the request head sent upstream and the response head sent to the client: hop-by-hop
+ * headers removed (including those a peer lists in Connection, but never the ones we add
+ * afterwards), forwarding headers set, configured headers applied, framing regenerated.
+ */
+final class HeaderRewriter {
+  static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
+  static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
+  static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  static final AsciiString SERVER_NAME = AsciiString.cached("aralez");
+  private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+  private static final AsciiString HTTP = AsciiString.cached("http");
+  private static final AsciiString HTTPS = AsciiString.cached("https");
+
+  private HeaderRewriter() {}
+
+  /**
+   * The head to send upstream.
+   *
+   * @param uri origin-form target (the client's own, unchanged unless it sent absolute-form)
+   * @param hostHeader the Host to send (the client's, or the authority of an absolute-form target)
+   * @param chunked whether the client's body is chunked (regenerated as chunked upstream)
+   * @param contentLength the client's validated Content-Length, or -1
+   */
+  static HttpRequest upstreamRequest(
+      HttpRequest client,
+      String uri,
+      String hostHeader,
+      boolean chunked,
+      long contentLength,
+      String clientIp,
+      boolean secure,
+      List<Header> serverHeaders) {
+    HttpHeaders in = client.headers();
+    HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), uri);
+    HttpHeaders h = out.headers();
+    h.add(in);
+    stripHopByHop(h);
+    stripUnderscoreNames(h);
+    h.set(HttpHeaderNames.HOST, hostHeader);
+    String xff = in.get(X_FORWARDED_FOR);
+    h.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
+    h.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
+    h.set(X_FORWARDED_HOST, hostHeader);
+    for (Header sh : serverHeaders) {
+      h.set(sh.name(), sh.value());
+    }
+    if (chunked) {
+      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    } else if (contentLength >= 0) {
+      h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+    }
+    return out;
+  }
+
+  /**
+   * Rewrites an upstream response head in place for the client.
+   *
+   * @return whether the client connection must close after this response (body delimited by close
+   *     towards an HTTP/1.0 client)
+   */
+  static boolean clientResponse(
+      HttpResponse res,
+      boolean clientHttp11,
+      boolean headRequest,
+      boolean closeAfter,
+      List<Header> clientHeaders) {
+    HttpHeaders h = res.headers();
+    boolean upstreamChunked = HttpUtil.isTransferEncodingChunked(res);
+    boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
+    stripHopByHop(h);
+    int code = res.status().code();
+    boolean bodyless = headRequest || code == 204 || code == 304 || code < 200;
+    if (!bodyless && !hasLength) {
+      if (clientHttp11) {
+        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      } else {
+        closeAfter = true;
+      }
+    } else if (upstreamChunked && headRequest && clientHttp11) {
+      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+    }
+    if (!h.contains(HttpHeaderNames.SERVER)) {
+      h.set(HttpHeaderNames.SERVER, SERVER_NAME);
+    }
+    for (Header ch : clientHeaders) {
+      h.add(ch.name(), ch.value());
+    }
+    if (closeAfter) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (!clientHttp11) {
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    res.setProtocolVersion(HttpVersion.HTTP_1_1);
+    return closeAfter;
+  }
+
+  /** Removes hop-by-hop headers, first those the peer named in Connection. */
+  static void stripHopByHop(HttpHeaders h) {
+    for (String connection : h.getAll(HttpHeaderNames.CONNECTION)) {
+      for (String token : connection.split(",")) {
+        String name = token.trim();
+        if (!name.isEmpty()) {
+          h.remove(name);
+        }
+      }
+    }
+    h.remove(HttpHeaderNames.CONNECTION);
+    h.remove(HttpHeaderNames.KEEP_ALIVE);
+    h.remove(PROXY_CONNECTION);
+    h.remove(HttpHeaderNames.TE);
+    h.remove(HttpHeaderNames.TRAILER);
+    h.remove(HttpHeaderNames.TRANSFER_ENCODING);
+    h.remove(HttpHeaderNames.UPGRADE);
+    h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
+    h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
+  }
+
+  /**
+   * Drops header names with '_': some backends (CGI, WSGI) read X_Forwarded_For as X-Forwarded-For,
+   * which would let a client forge headers the proxy sets.
+   */
+  private static void stripUnderscoreNames(HttpHeaders h) {
+    List<String> drop = null;
+    for (String name : h.names()) {
+      if (name.indexOf('_') >= 0) {
+        if (drop == null) {
+          drop = new java.util.ArrayList<>();
+        }
+        drop.add(name);
+      }
+    }
+    if (drop != null) {
+      drop.forEach(h::remove);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package io.aralez.dataplane.proxy;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Responses the proxy writes itself. One place maps every failure to its status, with a short
+ * plain-text body and never internal detail (no stack traces, no addresses).
+ */
+public final class LocalResponses {
+  private LocalResponses() {}
+
+  public static FullHttpResponse text(
+      ByteBufAllocator alloc, HttpResponseStatus status, String body) {
+    ByteBuf content = alloc.buffer(body.length());
+    content.writeCharSequence(body, StandardCharsets.UTF_8);
+    FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    res.headers()
+        .set(HttpHeaderNames.SERVER, HeaderRewriter.SERVER_NAME)
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
+        .set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    return res;
+  }
+
+  /** A status with its reason phrase as the body, e.g. "404 Not Found". */
+  public static FullHttpResponse status(ByteBufAllocator alloc, HttpResponseStatus status) {
+    return text(alloc, status, status.code() + " " + status.reasonPhrase() + "\n");
+  }
+
+  public static FullHttpResponse redirect(ByteBufAllocator alloc, String location) {
+    FullHttpResponse res = status(alloc, HttpResponseStatus.MOVED_PERMANENTLY);
+    res.headers().set(HttpHeaderNames.LOCATION, location);
+    return res;
+  }
+
+  /** 503 for a route that has nowhere to send the request; clients may retry shortly. */
+  public static FullHttpResponse unavailable(ByteBufAllocator alloc) {
+    FullHttpResponse res = status(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE);
+    res.headers().set(HttpHeaderNames.RETRY_AFTER, 1);
+    return res;
+  }
+}

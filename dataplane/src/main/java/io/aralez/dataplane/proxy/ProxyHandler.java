@@ -1,0 +1,455 @@
+package io.aralez.dataplane.proxy;
+
+import io.aralez.dataplane.config.ProxyConfig.Backend;
+import io.aralez.dataplane.config.ProxyConfig.Route;
+import io.aralez.dataplane.policy.Authenticator;
+import io.aralez.dataplane.routing.RouteEntry;
+import io.aralez.dataplane.runtime.ActiveConfig;
+import io.aralez.dataplane.runtime.ConfigHolder;
+import io.aralez.dataplane.server.HeadTimeoutHandler;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.util.ReferenceCountUtil;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of the proxy for one HTTP/1.x connection. It takes request heads, decides locally
+ * what it can (400, 404, redirects, auth, 503) and hands the rest to an {@link Exchange} with an
+ * upstream connection. Reads are explicit (AUTO_READ is off): the client is read only while its
+ * data has somewhere to go, and pipelined requests wait until the previous response is done. All
+ * state is touched only from this channel's event loop.
+ */
+public final class ProxyHandler extends ChannelDuplexHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
+
+  /** A request body up to this size is read and dropped after a local answer; larger: close. */
+  static final long MAX_DISCARD_BYTES = 64 * 1024;
+
+  /** Sent through the pipeline to start a graceful drain of this connection. */
+  public static final Object DRAIN = new Object();
+
+  enum State {
+    IDLE,
+    CONNECTING,
+    STREAMING,
+    AWAIT_RESPONSE,
+    DISCARDING,
+    CLOSED
+  }
+
+  private final ConfigHolder holder;
+  private final ProxySettings settings;
+  private final UpstreamPool pool;
+  private final ArrayDeque<HttpObject> pending = new ArrayDeque<>();
+  private ChannelHandlerContext ctx;
+  private HeadTimeoutHandler headTimer;
+  private State state = State.IDLE;
+  private Exchange exchange;
+  private boolean draining;
+  private boolean closeAfterDiscard;
+  private String clientIp;
+
+  public ProxyHandler(ConfigHolder holder, ProxySettings settings, UpstreamPool pool) {
+    this.holder = holder;
+    this.settings = settings;
+    this.pool = pool;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    this.headTimer = ctx.pipeline().get(HeadTimeoutHandler.class);
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    if (ctx.channel().remoteAddress() instanceof InetSocketAddress isa) {
+      clientIp = isa.getAddress().getHostAddress();
+    } else {
+      clientIp = "unknown";
+    }
+    ctx.read();
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (state == State.CLOSED || !(msg instanceof HttpObject obj)) {
+      ReferenceCountUtil.release(msg);
+      return;
+    }
+    if (!pending.isEmpty() || (obj instanceof HttpRequest && state != State.IDLE)) {
+      // Pipelined: answered in order once the current exchange is done.
+      pending.add(obj);
+      return;
+    }
+    dispatch(obj);
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (exchange != null) {
+      exchange.flushUpstream();
+    }
+    ctx.flush();
+    maybeRead();
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable() && exchange != null) {
+      exchange.resumeUpstreamReads();
+    }
+    ctx.fireChannelWritabilityChanged();
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    state = State.CLOSED;
+    if (exchange != null) {
+      exchange.abort();
+      exchange = null;
+    }
+    releasePending();
+    ctx.fireChannelInactive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == DRAIN) {
+      draining = true;
+      if (state == State.IDLE && pending.isEmpty()) {
+        ctx.close();
+      }
+      return;
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (!(cause instanceof IOException)) {
+      LOG.warn("client connection {} failed", ctx.channel().remoteAddress(), cause);
+    }
+    ctx.close();
+  }
+
+  // ---- request side ----
+
+  private void dispatch(HttpObject msg) {
+    if (msg instanceof HttpRequest req) {
+      onRequestHead(req);
+    }
+    if (msg instanceof HttpContent content) {
+      onRequestContent(content);
+    }
+  }
+
+  private void onRequestContent(HttpContent content) {
+    switch (state) {
+      case CONNECTING, STREAMING -> exchange.onRequestContent(content);
+      case DISCARDING -> {
+        content.release();
+        if (content instanceof LastHttpContent) {
+          afterLocalResponse();
+        }
+      }
+      default -> content.release();
+    }
+  }
+
+  private void onRequestHead(HttpRequest req) {
+    headTimer.headReceived();
+    DecoderResult result = req.decoderResult();
+    if (result.isFailure()) {
+      Throwable cause = result.cause();
+      HttpResponseStatus status =
+          cause instanceof TooLongHttpLineException
+              ? HttpResponseStatus.REQUEST_URI_TOO_LONG
+              : cause instanceof TooLongHttpHeaderException
+                  ? HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE
+                  : HttpResponseStatus.BAD_REQUEST;
+      LOG.debug("bad request from {}: {}", clientIp, cause.toString());
+      respondAndClose(LocalResponses.status(ctx.alloc(), status));
+      return;
+    }
+    HttpResponseStatus framing = checkFraming(req);
+    if (framing != null) {
+      respondAndClose(LocalResponses.status(ctx.alloc(), framing));
+      return;
+    }
+    RequestTarget target = RequestTarget.parse(req);
+    if (target == null) {
+      respondAndClose(LocalResponses.status(ctx.alloc(), HttpResponseStatus.BAD_REQUEST));
+      return;
+    }
+    // The one read of the config for this request: everything below uses this snapshot.
+    ActiveConfig config = holder.current();
+    RouteEntry entry = config.router().route(target.host(), target.canonicalPath());
+    if (entry == null) {
+      respondLocal(req, LocalResponses.status(ctx.alloc(), HttpResponseStatus.NOT_FOUND));
+      return;
+    }
+    Route route = entry.route();
+    if (route.redirectTo() != null) {
+      respondLocal(req, LocalResponses.redirect(ctx.alloc(), route.redirectTo() + target.uri()));
+      return;
+    }
+    if (route.toHttps() && !settings.secure()) {
+      respondLocal(req, LocalResponses.redirect(ctx.alloc(), httpsLocation(target)));
+      return;
+    }
+    switch (Authenticator.check(route.auth(), req.headers())) {
+      case ALLOW -> {}
+      case DENY -> {
+        FullHttpResponse res = LocalResponses.status(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED);
+        if (route.auth().type() == io.aralez.dataplane.config.ProxyConfig.AuthPolicy.Type.BASIC) {
+          res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"aralez\"");
+        }
+        respondLocal(req, res);
+        return;
+      }
+      case UNSUPPORTED -> {
+        LOG.warn(
+            "route {} requires {} authorization, which this build does not implement: refused",
+            route.id(),
+            route.auth().type().name().toLowerCase(Locale.ROOT));
+        respondLocal(req, LocalResponses.status(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED));
+        return;
+      }
+    }
+    Backend backend = entry.nextBackend();
+    if (backend == null) {
+      respondLocal(req, LocalResponses.unavailable(ctx.alloc()));
+      return;
+    }
+    boolean chunked = HttpUtil.isTransferEncodingChunked(req);
+    long length = chunked ? -1 : HttpUtil.getContentLength(req, -1L);
+    exchange =
+        new Exchange(
+            this,
+            entry,
+            backend,
+            HeaderRewriter.upstreamRequest(
+                req,
+                target.uri(),
+                target.hostHeader().isEmpty() ? target.host() : target.hostHeader(),
+                chunked,
+                length,
+                clientIp,
+                settings.secure(),
+                route.serverHeaders()),
+            req);
+    state = State.CONNECTING;
+    exchange.start();
+  }
+
+  /** Framing checks Netty leaves to us (RFC 9112 §6): 400, or 501 for unknown codings. */
+  private static HttpResponseStatus checkFraming(HttpRequest req) {
+    List<String> te = req.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+    if (!te.isEmpty()) {
+      if (!req.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+        return HttpResponseStatus.BAD_REQUEST;
+      }
+      if (te.size() != 1 || !te.get(0).trim().equalsIgnoreCase("chunked")) {
+        return te.get(0).contains(",") || te.size() > 1
+            ? HttpResponseStatus.BAD_REQUEST
+            : HttpResponseStatus.NOT_IMPLEMENTED;
+      }
+    }
+    if (req.method().equals(HttpMethod.CONNECT)) {
+      return HttpResponseStatus.METHOD_NOT_ALLOWED;
+    }
+    String expect = req.headers().get(HttpHeaderNames.EXPECT);
+    if (expect != null && !expect.trim().equalsIgnoreCase("100-continue")) {
+      return HttpResponseStatus.EXPECTATION_FAILED;
+    }
+    return null;
+  }
+
+  private String httpsLocation(RequestTarget target) {
+    String host = target.host().indexOf(':') >= 0 ? "[" + target.host() + "]" : target.host();
+    int port = settings.httpsPort();
+    return "https://" + host + (port == 443 ? "" : ":" + port) + target.uri();
+  }
+
+  // ---- local responses ----
+
+  /**
+   * Answers without an upstream. A small pending body is read and dropped so the connection can be
+   * reused; a large or unknown one means the connection closes after the answer.
+   */
+  private void respondLocal(HttpRequest req, FullHttpResponse res) {
+    boolean keepAlive = HttpUtil.isKeepAlive(req) && !draining;
+    boolean hasBody =
+        HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
+    if (hasBody
+        && (HttpUtil.is100ContinueExpected(req)
+            || HttpUtil.isTransferEncodingChunked(req)
+            || HttpUtil.getContentLength(req, 0L) > MAX_DISCARD_BYTES)) {
+      keepAlive = false;
+    }
+    if (!keepAlive) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (!req.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    ctx.write(res);
+    if (!keepAlive) {
+      state = State.CLOSED;
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.flush();
+    state = State.DISCARDING;
+    closeAfterDiscard = false;
+  }
+
+  private void respondAndClose(FullHttpResponse res) {
+    res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    state = State.CLOSED;
+    releasePending();
+    ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  private void afterLocalResponse() {
+    if (closeAfterDiscard || draining) {
+      state = State.CLOSED;
+      ctx.close();
+      return;
+    }
+    readyForNextRequest();
+  }
+
+  // ---- called by the exchange ----
+
+  ChannelHandlerContext ctx() {
+    return ctx;
+  }
+
+  UpstreamPool pool() {
+    return pool;
+  }
+
+  ProxySettings settings() {
+    return settings;
+  }
+
+  boolean draining() {
+    return draining;
+  }
+
+  void setState(State s) {
+    if (state != State.CLOSED) {
+      state = s;
+    }
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** The exchange answered with a local error before any response byte went out. */
+  void exchangeFailed(Exchange ex, HttpResponseStatus status, boolean requestComplete) {
+    if (exchange != ex) {
+      return;
+    }
+    exchange = null;
+    FullHttpResponse res =
+        status == HttpResponseStatus.SERVICE_UNAVAILABLE
+            ? LocalResponses.unavailable(ctx.alloc())
+            : LocalResponses.status(ctx.alloc(), status);
+    if (!requestComplete || draining || !ex.clientKeepAlive()) {
+      respondAndClose(res);
+      return;
+    }
+    ctx.writeAndFlush(res);
+    readyForNextRequest();
+  }
+
+  /** The response went out completely. */
+  void exchangeDone(Exchange ex, boolean closeClient) {
+    if (exchange != ex) {
+      return;
+    }
+    exchange = null;
+    if (closeClient || draining) {
+      state = State.CLOSED;
+      releasePending();
+      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    ctx.flush();
+    readyForNextRequest();
+  }
+
+  /** The response broke after it started: the only honest signal left is to close. */
+  void exchangeAborted(Exchange ex) {
+    if (exchange == ex) {
+      exchange = null;
+    }
+    state = State.CLOSED;
+    releasePending();
+    ctx.close();
+  }
+
+  void maybeRead() {
+    boolean want =
+        switch (state) {
+          case IDLE -> pending.isEmpty();
+          case DISCARDING -> true;
+          case STREAMING -> exchange != null && exchange.upstreamWritable();
+          default -> false;
+        };
+    if (want) {
+      ctx.read();
+    }
+  }
+
+  private void readyForNextRequest() {
+    state = State.IDLE;
+    headTimer.awaitHead();
+    HttpObject next;
+    while ((next = pending.peek()) != null) {
+      if (next instanceof HttpRequest && state != State.IDLE) {
+        break;
+      }
+      pending.poll();
+      dispatch(next);
+      if (state == State.CLOSED) {
+        releasePending();
+        return;
+      }
+    }
+    maybeRead();
+  }
+
+  private void releasePending() {
+    HttpObject o;
+    while ((o = pending.poll()) != null) {
+      ReferenceCountUtil.release(o);
+    }
+  }
+}

@@ -1,0 +1,147 @@
+package io.aralez.dataplane.server;
+
+import io.aralez.dataplane.config.MainConfig;
+import io.aralez.dataplane.proxy.ProxyHandler;
+import io.aralez.dataplane.proxy.ProxySettings;
+import io.aralez.dataplane.proxy.UpstreamPool;
+import io.aralez.dataplane.runtime.ConfigHolder;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy listeners and their event loops. Binds with SO_REUSEPORT on epoll so a new process can
+ * take over the ports while this one drains (zero-downtime upgrade).
+ */
+public final class ProxyServer {
+  private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
+
+  /**
+   * Per-connection outbound buffer bounds: above the high mark a connection stops reading its peer.
+   */
+  private static final WriteBufferWaterMark WATER_MARK =
+      new WriteBufferWaterMark(32 * 1024, 64 * 1024);
+
+  private final MainConfig config;
+  private final ConfigHolder holder;
+  private final Transport transport;
+  private final EventLoopGroup bossGroup;
+  private final EventLoopGroup workerGroup;
+  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final List<Channel> listeners = new ArrayList<>();
+  private final List<UpstreamPool> pools = new ArrayList<>();
+
+  private final boolean takeOver;
+
+  /**
+   * @param takeOver whether to share ports with a running instance that is being replaced (the
+   *     {@code -u} flag); otherwise a port in use is an error
+   */
+  public ProxyServer(
+      MainConfig config, ConfigHolder holder, Transport transport, boolean takeOver) {
+    this.takeOver = takeOver;
+    this.config = config;
+    this.holder = holder;
+    this.transport = transport;
+    this.bossGroup = transport.newGroup(1, "aralez-accept");
+    this.workerGroup = transport.newGroup(config.threads(), "aralez-loop");
+  }
+
+  /** Binds the plain HTTP listener; throws if the port cannot be bound. */
+  public void start() throws InterruptedException {
+    ProxySettings settings = ProxySettings.from(config, false);
+    UpstreamPool pool = new UpstreamPool(transport, settings);
+    pools.add(pool);
+    listeners.add(
+        bind(
+            config.proxyAddressHttp(),
+            new FrontendInitializer(config.limits(), settings, holder, pool, connections)));
+  }
+
+  private Channel bind(InetSocketAddress address, FrontendInitializer initializer)
+      throws InterruptedException {
+    if (!takeOver) {
+      Ports.checkFree(address);
+    }
+    ServerBootstrap b =
+        new ServerBootstrap()
+            .group(bossGroup, workerGroup)
+            .channel(transport.serverChannel())
+            .option(ChannelOption.SO_BACKLOG, 4096)
+            .option(ChannelOption.SO_REUSEADDR, true)
+            .childOption(ChannelOption.AUTO_READ, false)
+            .childOption(ChannelOption.TCP_NODELAY, true)
+            .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childHandler(initializer);
+    if (transport.isEpoll()) {
+      b.option(EpollChannelOption.SO_REUSEPORT, true);
+      MainConfig.TcpKeepalive ka = config.tcpKeepalive();
+      if (ka != null) {
+        b.childOption(ChannelOption.SO_KEEPALIVE, true)
+            .childOption(EpollChannelOption.TCP_KEEPIDLE, ka.idleSeconds())
+            .childOption(EpollChannelOption.TCP_KEEPINTVL, ka.intervalSeconds())
+            .childOption(EpollChannelOption.TCP_KEEPCNT, ka.count());
+      }
+    } else if (config.tcpKeepalive() != null) {
+      b.childOption(ChannelOption.SO_KEEPALIVE, true);
+    }
+    Channel ch = b.bind(address).sync().channel();
+    LOG.info(
+        "listening on {} ({}, {} event loops)",
+        ch.localAddress(),
+        transport.name(),
+        config.threads());
+    return ch;
+  }
+
+  /** The actual bound address of the HTTP listener (useful when the port was 0). */
+  public InetSocketAddress httpAddress() {
+    return (InetSocketAddress) listeners.get(0).localAddress();
+  }
+
+  /**
+   * Graceful stop: close the listeners, let every connection finish its current exchange (idle ones
+   * close at once), and wait up to {@code timeout} before closing what is left.
+   */
+  public void shutdown(Duration timeout) {
+    for (Channel l : listeners) {
+      l.close().awaitUninterruptibly();
+    }
+    for (Channel c : connections) {
+      c.pipeline().fireUserEventTriggered(ProxyHandler.DRAIN);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!connections.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    if (!connections.isEmpty()) {
+      LOG.warn("{} connections still busy after {}; closing them", connections.size(), timeout);
+      connections.close().awaitUninterruptibly();
+    }
+    pools.forEach(UpstreamPool::close);
+    workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+    bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+  }
+
+  public int openConnections() {
+    return connections.size();
+  }
+}
