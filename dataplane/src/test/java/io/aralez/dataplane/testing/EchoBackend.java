@@ -1,0 +1,149 @@
+package io.aralez.dataplane.testing;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A real HTTP/1.1 server (the JDK's) used as a backend. It answers every request with a text body
+ * describing what it received ({@code name}, method, raw URI, headers, body size), and records each
+ * request for assertions. Special paths: {@code /status/NNN} answers that status, {@code /chunked}
+ * answers a chunked body, {@code /sleep/MS} waits before answering, {@code /big/N} answers N bytes,
+ * {@code /cookie} sets a cookie.
+ */
+public final class EchoBackend implements AutoCloseable {
+  /** One received request. */
+  public record Seen(String method, String uri, Map<String, List<String>> headers, long bodyBytes) {
+    public String header(String name) {
+      for (var e : headers.entrySet()) {
+        if (e.getKey().equalsIgnoreCase(name)) {
+          return String.join(",", e.getValue());
+        }
+      }
+      return null;
+    }
+  }
+
+  private final String name;
+  private final HttpServer server;
+  private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger count = new AtomicInteger();
+
+  public EchoBackend(String name) throws IOException {
+    this.name = name;
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+    server.setExecutor(Executors.newCachedThreadPool());
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  public int port() {
+    return server.getAddress().getPort();
+  }
+
+  public String address() {
+    return "127.0.0.1:" + port();
+  }
+
+  public List<Seen> seen() {
+    return List.copyOf(seen);
+  }
+
+  public Seen last() {
+    Seen last = null;
+    for (Seen s : seen) {
+      last = s;
+    }
+    return last;
+  }
+
+  public int count() {
+    return count.get();
+  }
+
+  private void handle(HttpExchange ex) throws IOException {
+    long body = 0;
+    try (InputStream in = ex.getRequestBody()) {
+      byte[] buf = new byte[64 * 1024];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        body += n;
+      }
+    }
+    String uri = ex.getRequestURI().getRawPath();
+    if (ex.getRequestURI().getRawQuery() != null) {
+      uri += "?" + ex.getRequestURI().getRawQuery();
+    }
+    seen.add(new Seen(ex.getRequestMethod(), uri, Map.copyOf(ex.getRequestHeaders()), body));
+    count.incrementAndGet();
+    String path = ex.getRequestURI().getPath();
+    int status = 200;
+    if (path.startsWith("/status/")) {
+      status = Integer.parseInt(path.substring("/status/".length()));
+    }
+    if (path.startsWith("/sleep/")) {
+      try {
+        Thread.sleep(Long.parseLong(path.substring("/sleep/".length())));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    if (path.equals("/cookie")) {
+      ex.getResponseHeaders().add("Set-Cookie", "session=abc; Path=/");
+    }
+    ex.getResponseHeaders().add("X-Backend", name);
+    if (path.startsWith("/big/")) {
+      long size = Long.parseLong(path.substring("/big/".length()));
+      ex.sendResponseHeaders(200, size);
+      try (OutputStream out = ex.getResponseBody()) {
+        byte[] chunk = new byte[64 * 1024];
+        java.util.Arrays.fill(chunk, (byte) 'x');
+        long left = size;
+        while (left > 0) {
+          int n = (int) Math.min(chunk.length, left);
+          out.write(chunk, 0, n);
+          left -= n;
+        }
+      }
+      return;
+    }
+    String text =
+        "backend="
+            + name
+            + "\nmethod="
+            + ex.getRequestMethod()
+            + "\nuri="
+            + uri
+            + "\nbody="
+            + body
+            + "\n";
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    boolean noBody = ex.getRequestMethod().equals("HEAD") || status == 204 || status == 304;
+    if (path.equals("/chunked")) {
+      ex.sendResponseHeaders(status, 0);
+    } else {
+      ex.sendResponseHeaders(status, noBody ? -1 : bytes.length);
+    }
+    try (OutputStream out = ex.getResponseBody()) {
+      if (!noBody) {
+        out.write(bytes);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+  }
+}

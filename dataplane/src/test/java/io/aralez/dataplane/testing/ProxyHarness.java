@@ -1,0 +1,82 @@
+package io.aralez.dataplane.testing;
+
+import io.aralez.dataplane.Dataplane;
+import io.aralez.dataplane.config.MainConfig;
+import io.aralez.dataplane.config.MainConfigParser;
+import io.aralez.dataplane.config.yaml.Problems;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Runs the data plane in this JVM on real loopback sockets, configured through real main.yaml and
+ * upstreams.yaml files in a temporary folder.
+ */
+public final class ProxyHarness implements AutoCloseable {
+  private final Path dir;
+  private final int port;
+  private final Dataplane dataplane;
+
+  private ProxyHarness(Path dir, int port, Dataplane dataplane) {
+    this.dir = dir;
+    this.port = port;
+    this.dataplane = dataplane;
+  }
+
+  /**
+   * Starts a proxy.
+   *
+   * @param extraMain more main.yaml lines
+   * @param upstreams the upstreams.yaml text
+   */
+  public static ProxyHarness start(Path dir, String extraMain, String upstreams) throws Exception {
+    int port = FreePort.get();
+    Files.writeString(dir.resolve("upstreams.yaml"), upstreams, StandardCharsets.UTF_8);
+    String main =
+        "proxy_address_http: 127.0.0.1:"
+            + port
+            + "\nupstreams_conf: upstreams.yaml\nlog_level: warn\n"
+            + (extraMain.contains("threads:") ? "" : "threads: 2\n")
+            + extraMain;
+    Path mainFile = dir.resolve("main.yaml");
+    Files.writeString(mainFile, main, StandardCharsets.UTF_8);
+    MainConfig config = MainConfigParser.load(mainFile, new Problems());
+    Dataplane d = new Dataplane(config);
+    d.start(false);
+    return new ProxyHarness(dir, port, d);
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String base() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public Dataplane dataplane() {
+    return dataplane;
+  }
+
+  /** Replaces upstreams.yaml the way editors and ConfigMaps do: write aside, then rename. */
+  public void rewriteUpstreams(String text) throws IOException {
+    Path tmp = dir.resolve(".upstreams.yaml.tmp");
+    Files.writeString(tmp, text, StandardCharsets.UTF_8);
+    Files.move(
+        tmp,
+        dir.resolve("upstreams.yaml"),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  @Override
+  public void close() {
+    dataplane.stop();
+  }
+}
