@@ -32,6 +32,9 @@ public final class Main {
       err.print(CommandLine.USAGE);
       return 2;
     }
+    if (cli.printRunAs() && (cli.help() || cli.version())) {
+      return 0;
+    }
     if (cli.help()) {
       out.print(CommandLine.USAGE);
       return 0;
@@ -48,7 +51,7 @@ public final class Main {
       if (cli.printRunAs()) {
         // Asked by bin/aralez, which drops root privileges before starting the JVM for real.
         if (config.runUser() != null) {
-          out.println(config.runUser() + " " + config.runGroup());
+          out.println("RUN_AS " + config.runUser() + " " + config.runGroup());
         }
         return 0;
       }

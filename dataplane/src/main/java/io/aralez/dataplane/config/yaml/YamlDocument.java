@@ -44,6 +44,10 @@ public final class YamlDocument {
       Mark mark = e.getProblemMark() != null ? e.getProblemMark() : e.getContextMark();
       int line = mark == null ? 0 : mark.getLine() + 1;
       String what = e.getProblem() != null ? e.getProblem() : e.getMessage();
+      Mark context = e.getContextMark();
+      if (context != null && mark != null && context.getLine() != mark.getLine()) {
+        what += " (" + e.getContext() + " at line " + (context.getLine() + 1) + ")";
+      }
       throw new ConfigException(
           List.of(
               new io.aralez.dataplane.config.ConfigProblem(

@@ -1,0 +1,214 @@
+package io.aralez.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aralez.dataplane.testing.EchoBackend;
+import io.aralez.dataplane.testing.FreePort;
+import io.aralez.dataplane.testing.Launcher;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real launcher, bin/aralez, as a user runs it. */
+class CliIT {
+  @TempDir Path dir;
+
+  static final HttpClient CLIENT =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+  private int writeConfig(String backend, String extraMain) throws IOException {
+    int port = FreePort.get();
+    Files.writeString(
+        dir.resolve("upstreams.yaml"),
+        "provider: file\nupstreams:\n  cli.test:\n    paths:\n      \"/\":\n        servers: [\""
+            + backend
+            + "\"]\n");
+    Files.writeString(
+        dir.resolve("main.yaml"),
+        "proxy_address_http: 127.0.0.1:" + port + "\nupstreams_conf: upstreams.yaml\n" + extraMain);
+    return port;
+  }
+
+  @Test
+  void versionAndUsage() throws Exception {
+    Launcher.Result v = Launcher.run(dir, "-v");
+    assertThat(v.exit()).isZero();
+    assertThat(v.output()).matches("(?s)aralez \\d+\\.\\d+\\.\\d+.*");
+    Launcher.Result none = Launcher.run(dir);
+    assertThat(none.exit()).isEqualTo(2);
+    assertThat(none.output()).contains("Usage: aralez -c");
+  }
+
+  @Test
+  void testModeAcceptsAValidConfig() throws Exception {
+    writeConfig("127.0.0.1:9", "unknown_key: 1\n");
+    Launcher.Result r = Launcher.run(dir, "-t", "-c", "main.yaml");
+    assertThat(r.exit()).isZero();
+    assertThat(r.output()).contains("are valid").contains("main.yaml:3: unknown_key: unknown key");
+  }
+
+  @Test
+  void testModeNamesFileLineAndKeyOfEveryError() throws Exception {
+    Files.writeString(dir.resolve("upstreams.yaml"), "provider: file\n");
+    Files.writeString(
+        dir.resolve("main.yaml"),
+        "upstreams_conf: upstreams.yaml\nproxy_address_http: 0.0.0.0:99999\nthreads: many\ndaemon: perhaps\n");
+    Launcher.Result r = Launcher.run(dir, "-t", "-c", "main.yaml");
+    assertThat(r.exit()).isEqualTo(1);
+    assertThat(r.output())
+        .contains("main.yaml:2: proxy_address_http: port 99999 is out of range")
+        .contains("main.yaml:3: threads: expected a whole number, got 'many'")
+        .contains("main.yaml:4: daemon: expected true or false, got 'perhaps'");
+
+    writeConfig("127.0.0.1:9", "");
+    Files.writeString(
+        dir.resolve("upstreams.yaml"),
+        "provider: file\nupstreams:\n  bad.test:\n    paths:\n      \"/\":\n        servers: [\"nope\"]\n");
+    Launcher.Result u = Launcher.run(dir, "-t", "-c", "main.yaml");
+    assertThat(u.exit()).isEqualTo(1);
+    assertThat(u.output())
+        .contains("upstreams.yaml:6: upstreams.bad.test.paths./.servers: 'nope' is not host:port");
+  }
+
+  @Test
+  void sigtermFinishesInFlightRequestsRemovesPidFileAndExitsZero() throws Exception {
+    try (EchoBackend backend = new EchoBackend("b")) {
+      int port =
+          writeConfig(
+              backend.address(),
+              "pid_file: run/aralez.pid\ngraceful_shutdown_timeout_seconds: 20\n");
+      try (Launcher aralez = Launcher.start(dir, Map.of(), "-c", "main.yaml")) {
+        aralez.awaitPort(port);
+        Path pid = dir.resolve("run/aralez.pid");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(pid));
+        assertThat(Files.readString(pid).trim()).isEqualTo(Long.toString(aralez.process().pid()));
+
+        CompletableFuture<HttpResponse<String>> slow =
+            CLIENT.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/sleep/2000"))
+                    .header("Host", "cli.test")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(10)).until(() -> backend.count() == 1);
+        aralez.signal("TERM");
+        HttpResponse<String> r = slow.get(20, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("connection")).hasValue("close");
+        assertThat(aralez.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(aralez.process().exitValue()).isZero();
+        assertThat(pid).doesNotExist();
+      }
+    }
+  }
+
+  @Test
+  void aSecondInstanceOnTheSamePortIsRefusedUnlessUpgrading() throws Exception {
+    try (EchoBackend backend = new EchoBackend("b")) {
+      int port = writeConfig(backend.address(), "");
+      try (Launcher first = Launcher.start(dir, Map.of(), "-c", "main.yaml")) {
+        first.awaitPort(port);
+        Launcher.Result second = Launcher.run(dir, "-c", "main.yaml");
+        assertThat(second.exit()).isEqualTo(1);
+        assertThat(second.output()).contains("already in use");
+
+        try (Launcher upgrade = Launcher.start(dir, Map.of(), "-u", "-c", "main.yaml")) {
+          await().atMost(Duration.ofSeconds(60)).until(() -> upgrade.output().contains("started"));
+          first.signal("TERM");
+          assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+          HttpResponse<String> r =
+              CLIENT.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/after"))
+                      .header("Host", "cli.test")
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(r.statusCode()).isEqualTo(200);
+          upgrade.signal("TERM");
+          assertThat(upgrade.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+      }
+    }
+  }
+
+  /** 256 MiB each way through a proxy whose heap is capped at 128 MiB. */
+  @Test
+  void streamsLargeBodiesWithBoundedMemory() throws Exception {
+    long size = 256L * 1024 * 1024;
+    try (EchoBackend backend = new EchoBackend("b")) {
+      int port = writeConfig(backend.address(), "threads: 1\n");
+      Map<String, String> env =
+          Map.of(
+              "ARALEZ_JAVA_OPTS",
+              "-Xmx128m -XX:MaxDirectMemorySize=64m -XX:+ExitOnOutOfMemoryError");
+      try (Launcher aralez = Launcher.start(dir, env, "-c", "main.yaml")) {
+        aralez.awaitPort(port);
+        HttpResponse<String> up =
+            CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/upload"))
+                    .header("Host", "cli.test")
+                    .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new Zeros(size)))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(up.statusCode()).isEqualTo(200);
+        assertThat(up.body()).contains("body=" + size);
+
+        HttpResponse<InputStream> down =
+            CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/big/" + size))
+                    .header("Host", "cli.test")
+                    .build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        long got = 0;
+        try (InputStream in = down.body()) {
+          byte[] buf = new byte[1 << 16];
+          int n;
+          while ((n = in.read(buf)) > 0) {
+            got += n;
+          }
+        }
+        assertThat(got).isEqualTo(size);
+        assertThat(aralez.process().isAlive()).isTrue();
+      }
+    }
+  }
+
+  /** An endless-looking source of zero bytes that never holds them all in memory. */
+  static final class Zeros extends InputStream {
+    private long left;
+
+    Zeros(long size) {
+      left = size;
+    }
+
+    @Override
+    public int read() {
+      if (left <= 0) {
+        return -1;
+      }
+      left--;
+      return 0;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      if (left <= 0) {
+        return -1;
+      }
+      int n = (int) Math.min(len, left);
+      java.util.Arrays.fill(b, off, off + n, (byte) 0);
+      left -= n;
+      return n;
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.aralez.dataplane.testing;
+
+import java.io.File;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs the real {@code bin/aralez} launcher as a child process. */
+public final class Launcher implements AutoCloseable {
+  /** The repository root (the parent of the dataplane module). */
+  public static final Path REPO =
+      Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+
+  private final Process process;
+  private final Path output;
+
+  private Launcher(Process process, Path output) {
+    this.process = process;
+    this.output = output;
+  }
+
+  /** Starts {@code bin/aralez args...} with extra environment; output goes to a file. */
+  public static Launcher start(Path workDir, Map<String, String> env, String... args)
+      throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(REPO.resolve("bin/aralez").toString());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
+    pb.environment().putAll(env);
+    Path out = Files.createTempFile(workDir, "aralez", ".out");
+    pb.redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(new File("/dev/null"));
+    return new Launcher(pb.start(), out);
+  }
+
+  /** Runs to completion and returns the exit code. */
+  public static Result run(Path workDir, String... args) throws Exception {
+    try (Launcher l = start(workDir, Map.of(), args)) {
+      if (!l.process.waitFor(120, TimeUnit.SECONDS)) {
+        throw new IOException("bin/aralez did not exit");
+      }
+      return new Result(l.process.exitValue(), l.output());
+    }
+  }
+
+  /** Exit code and combined output. */
+  public record Result(int exit, String output) {}
+
+  public Process process() {
+    return process;
+  }
+
+  public String output() throws IOException {
+    return Files.readString(output, StandardCharsets.UTF_8);
+  }
+
+  /** Waits until something accepts connections on the port. */
+  public void awaitPort(int port) throws Exception {
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (System.currentTimeMillis() < deadline) {
+      if (!process.isAlive()) {
+        throw new IOException("bin/aralez exited with " + process.exitValue() + ":\n" + output());
+      }
+      try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+        return;
+      } catch (IOException e) {
+        Thread.sleep(100);
+      }
+    }
+    throw new IOException("port " + port + " never opened:\n" + output());
+  }
+
+  public void signal(String name) throws Exception {
+    new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      process.destroyForcibly();
+    }
+  }
+}
