@@ -1,0 +1,37 @@
+package io.aralez.dataplane.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class PathsTest {
+  @Test
+  void canonicalForm() {
+    assertThat(Paths.canonical("/a/b")).isEqualTo("/a/b");
+    assertThat(Paths.canonical("/a//b///c")).isEqualTo("/a/b/c");
+    assertThat(Paths.canonical("/a/./b/../c")).isEqualTo("/a/c");
+    assertThat(Paths.canonical("/a/b/..")).isEqualTo("/a/");
+    assertThat(Paths.canonical("/%61%70%69")).isEqualTo("/api");
+    assertThat(Paths.canonical("/a%2fb")).isEqualTo("/a%2Fb");
+    assertThat(Paths.canonical("/%2e%2e/x")).isNull();
+    assertThat(Paths.canonical("/..")).isNull();
+    assertThat(Paths.canonical("/a/%2e%2e/b")).isEqualTo("/b");
+    assertThat(Paths.canonical("/a%zz")).isNull();
+    assertThat(Paths.canonical("/a%2")).isNull();
+    assertThat(Paths.canonical("/a\\b")).isNull();
+    assertThat(Paths.canonical("a")).isNull();
+    assertThat(Paths.canonical("/")).isEqualTo("/");
+  }
+
+  @Test
+  void configuredPrefixes() {
+    assertThat(Paths.normalizePrefix("/")).isEqualTo("/");
+    assertThat(Paths.normalizePrefix("/foo/")).isEqualTo("/foo");
+    assertThat(Paths.normalizePrefix("//foo")).isEqualTo("/foo");
+    assertThat(Paths.normalizePrefix("/.well-known/acme-challenge"))
+        .isEqualTo("/.well-known/acme-challenge");
+    assertThat(Paths.normalizePrefix("foo")).isNull();
+    assertThat(Paths.normalizePrefix("/a/../b")).isNull();
+    assertThat(Paths.normalizePrefix("/a?b")).isNull();
+  }
+}
