@@ -133,7 +133,9 @@ final class Exchange implements UpstreamListener {
         requestComplete ? ProxyHandler.State.AWAIT_RESPONSE : ProxyHandler.State.STREAMING);
     lastUpstreamActivity = lastClientActivity = System.nanoTime();
     cancelWatchdog();
-    armWatchdog(handler.settings().readTimeout().toNanos());
+    armWatchdog(
+        Math.min(
+            handler.settings().readTimeout().toNanos(), handler.settings().clientBody().toNanos()));
     ch.read();
     handler.maybeRead();
   }

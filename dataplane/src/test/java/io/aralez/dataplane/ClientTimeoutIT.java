@@ -1,0 +1,74 @@
+package io.aralez.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aralez.dataplane.testing.EchoBackend;
+import io.aralez.dataplane.testing.ProxyHarness;
+import io.aralez.dataplane.testing.RawHttp;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Slow and idle clients are cut off by absolute deadlines. */
+class ClientTimeoutIT {
+  @TempDir static Path dir;
+  static EchoBackend backend;
+  static ProxyHarness proxy;
+
+  @BeforeAll
+  static void start() throws Exception {
+    backend = new EchoBackend("t");
+    proxy =
+        ProxyHarness.start(
+            dir,
+            "client_keepalive_timeout: 1s\nclient_header_timeout: 1s\nclient_body_timeout: 1s\n",
+            "slow.test:\n  paths:\n    \"/\":\n      servers: [\"" + backend.address() + "\"]\n");
+  }
+
+  @AfterAll
+  static void stop() {
+    proxy.close();
+    backend.close();
+  }
+
+  @Test
+  void trickledHeadersGet408AtTheDeadline() throws Exception {
+    try (RawHttp raw = new RawHttp(proxy.port())) {
+      long start = System.nanoTime();
+      raw.send("GET / HTTP/1.1\r\n");
+      // Each byte arrives well within any idle timer, yet the absolute deadline still fires.
+      for (int i = 0; i < 8 && !Thread.currentThread().isInterrupted(); i++) {
+        Thread.sleep(250);
+        try {
+          raw.send("X");
+        } catch (java.io.IOException closed) {
+          break;
+        }
+      }
+      String res = raw.readAll(3000);
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      assertThat(res).startsWith("HTTP/1.1 408");
+      assertThat(millis).isLessThan(3000);
+    }
+  }
+
+  @Test
+  void idleKeepAliveConnectionIsClosed() throws Exception {
+    try (RawHttp raw = new RawHttp(proxy.port())) {
+      raw.send("GET / HTTP/1.1\r\nHost: slow.test\r\n\r\n");
+      assertThat(raw.readAll(500)).startsWith("HTTP/1.1 200");
+      assertThat(raw.closedByPeer(3000)).isTrue();
+    }
+  }
+
+  @Test
+  void stalledBodyGets408AndIsNotLeftOpen() throws Exception {
+    try (RawHttp raw = new RawHttp(proxy.port())) {
+      raw.send("POST /upload HTTP/1.1\r\nHost: slow.test\r\nContent-Length: 100\r\n\r\n0123456789");
+      String res = raw.readAll(4000);
+      assertThat(res).startsWith("HTTP/1.1 408");
+    }
+  }
+}
