@@ -141,6 +141,78 @@ class CliIT {
     }
   }
 
+  @Test
+  void daemonModeDetachesAndLogsToTheLogFile() throws Exception {
+    try (EchoBackend backend = new EchoBackend("b")) {
+      int port =
+          writeConfig(
+              backend.address(),
+              "daemon: true\npid_file: aralez.pid\nlog_file: logs/aralez.log\nlog_level: info\n");
+      Launcher.Result r = Launcher.run(dir, "-c", "main.yaml");
+      assertThat(r.exit()).as(r.output()).isZero();
+      Path pidFile = dir.resolve("aralez.pid");
+      await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(pidFile));
+      long pid = Long.parseLong(Files.readString(pidFile).trim());
+      try {
+        HttpResponse<String> res =
+            CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/d"))
+                    .header("Host", "cli.test")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+        assertThat(Files.readString(dir.resolve("logs/aralez.log"))).contains("started");
+      } finally {
+        new ProcessBuilder("kill", "-TERM", Long.toString(pid)).start().waitFor();
+      }
+      await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pid).isEmpty());
+      assertThat(pidFile).doesNotExist();
+    }
+  }
+
+  /**
+   * runuser/rungroup: started as root, the JVM runs as that user from the start and can still bind
+   * a port below 1024. Started as anyone else there are no privileges to drop: it runs as that
+   * user.
+   */
+  @Test
+  void runsAsTheConfiguredUser() throws Exception {
+    boolean root = "root".equals(System.getProperty("user.name"));
+    int port = root ? lowFreePort() : FreePort.get();
+    Files.writeString(
+        dir.resolve("upstreams.yaml"),
+        "provider: file\nupstreams:\n  cli.test:\n    paths:\n      \"/\":\n        servers: [\"127.0.0.1:9\"]\n");
+    Files.writeString(
+        dir.resolve("main.yaml"),
+        "proxy_address_http: 127.0.0.1:"
+            + port
+            + "\nupstreams_conf: upstreams.yaml\nrunuser: nobody\nrungroup: nogroup\n");
+    // The unprivileged user must be able to read its config.
+    Files.setPosixFilePermissions(
+        dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+    try (Launcher aralez = Launcher.start(dir, Map.of(), "-c", "main.yaml")) {
+      aralez.awaitPort(port);
+      String status = Files.readString(Path.of("/proc/" + aralez.process().pid() + "/status"));
+      String uid = status.lines().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();
+      long expected = root ? 65534 : new com.sun.security.auth.module.UnixSystem().getUid();
+      assertThat(uid.split("\\s+")[1]).isEqualTo(Long.toString(expected));
+      aralez.signal("TERM");
+      assertThat(aralez.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+    }
+  }
+
+  private static int lowFreePort() {
+    for (int p = 980; p > 900; p--) {
+      try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+        s.bind(new java.net.InetSocketAddress("127.0.0.1", p));
+        return p;
+      } catch (IOException e) {
+        // taken, try the next one
+      }
+    }
+    throw new IllegalStateException("no free port below 1024");
+  }
+
   /** 256 MiB each way through a proxy whose heap is capped at 128 MiB. */
   @Test
   void streamsLargeBodiesWithBoundedMemory() throws Exception {
