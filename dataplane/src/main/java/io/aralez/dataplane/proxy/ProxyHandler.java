@@ -30,7 +30,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -232,10 +231,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
         return;
       }
       case UNSUPPORTED -> {
-        LOG.warn(
-            "route {} requires {} authorization, which this build does not implement: refused",
-            route.id(),
-            route.auth().type().name().toLowerCase(Locale.ROOT));
+        // Fail closed; the config load already warned that this route refuses everything.
         respondLocal(req, LocalResponses.status(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED));
         return;
       }
