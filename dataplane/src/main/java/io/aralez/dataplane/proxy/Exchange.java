@@ -90,6 +90,10 @@ final class Exchange implements UpstreamListener {
       attach(idle);
       return;
     }
+    connectFresh();
+  }
+
+  private void connectFresh() {
     reused = false;
     ChannelFuture f = handler.pool().connect(ctx.channel().eventLoop(), backend.address());
     f.addListener(
@@ -301,18 +305,7 @@ final class Exchange implements UpstreamListener {
       // A pooled connection the server had already closed: nothing was processed, try a new one.
       unbindUpstream(false);
       attempts++;
-      reused = false;
-      ChannelFuture f = handler.pool().connect(ctx.channel().eventLoop(), backend.address());
-      f.addListener(
-          (ChannelFuture cf) -> {
-            if (done) {
-              cf.channel().close();
-            } else if (cf.isSuccess()) {
-              attach(cf.channel());
-            } else {
-              connectFailed(cf.cause());
-            }
-          });
+      connectFresh();
       return;
     }
     upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
