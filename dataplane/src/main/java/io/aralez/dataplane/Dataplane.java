@@ -4,10 +4,14 @@ import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.fileserver.FileServer;
 import io.aralez.dataplane.process.PidFile;
+import io.aralez.dataplane.routing.StickyIds;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.server.ProxyServer;
 import io.aralez.dataplane.server.Transport;
 import io.aralez.dataplane.source.file.UpstreamsFileSource;
+import io.aralez.dataplane.upstream.HealthChecker;
+import io.aralez.dataplane.upstream.UpstreamConnector;
+import io.aralez.dataplane.upstream.UpstreamTls;
 import java.io.IOException;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -19,7 +23,9 @@ public final class Dataplane {
   private static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
 
   private final MainConfig config;
-  private final ConfigHolder holder = new ConfigHolder();
+  private final ConfigHolder holder;
+  private UpstreamConnector connector;
+  private HealthChecker health;
   private UpstreamsFileSource source;
   private ProxyServer proxy;
   private FileServer fileServer;
@@ -27,6 +33,11 @@ public final class Dataplane {
 
   public Dataplane(MainConfig config) {
     this.config = config;
+    this.holder =
+        new ConfigHolder(
+            config.masterKey() == null
+                ? StickyIds.DEFAULT_KEY
+                : config.masterKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** Loads the config and binds every listener; throws when the process cannot serve. */
@@ -38,7 +49,23 @@ public final class Dataplane {
       fileServer =
           FileServer.start(transport, config.fileServerAddress(), config.fileServerFolder());
     }
-    proxy = new ProxyServer(config, holder, transport, takeOver);
+    connector =
+        new UpstreamConnector(
+            transport, new UpstreamTls(config.upstreamTlsVerify(), config.caFile()));
+    health =
+        new HealthChecker(
+            holder.backends(),
+            connector,
+            transport,
+            new HealthChecker.Settings(
+                config.hcMethod(),
+                config.hcInterval(),
+                config.hcTimeout(),
+                config.hcRise(),
+                config.hcFall()));
+    holder.addListener(c -> health.kick());
+    health.start();
+    proxy = new ProxyServer(config, holder, transport, connector, takeOver);
     proxy.start();
     source.start();
     if (config.pidFile() != null) {
@@ -71,6 +98,12 @@ public final class Dataplane {
     }
     if (fileServer != null) {
       fileServer.stop();
+    }
+    if (health != null) {
+      health.close();
+    }
+    if (connector != null) {
+      connector.close();
     }
     if (source != null) {
       source.close();

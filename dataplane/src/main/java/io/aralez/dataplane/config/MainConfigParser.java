@@ -48,6 +48,10 @@ public final class MainConfigParser {
           "access_log",
           "hc_method",
           "hc_interval",
+          "hc_timeout",
+          "hc_rise",
+          "hc_fall",
+          "upstream_tls_verify",
           "master_key",
           "file_server_folder",
           "file_server_address",
@@ -166,6 +170,15 @@ public final class MainConfigParser {
     Duration hcInterval =
         y.duration("hc_interval", Duration.ofMillis(100), Duration.ofHours(1))
             .orElse(Duration.ofSeconds(2));
+    Duration hcTimeout =
+        y.duration("hc_timeout", Duration.ofMillis(50), Duration.ofHours(1))
+            .orElse(Duration.ofMillis(Math.min(5000, hcInterval.toMillis() * 8 / 10)));
+    if (hcTimeout.compareTo(hcInterval) >= 0) {
+      y.error("hc_timeout", "must be shorter than hc_interval (" + hcInterval.toMillis() + " ms)");
+    }
+    int hcRise = (int) y.integer("hc_rise", 1, 100).orElse(2);
+    int hcFall = (int) y.integer("hc_fall", 1, 100).orElse(2);
+    boolean tlsVerify = y.bool("upstream_tls_verify").orElse(false);
     String masterKey = y.string("master_key").orElse(null);
     if (masterKey != null && masterKey.length() < 16) {
       y.warn("master_key", "is shorter than 16 characters: easy to guess");
@@ -233,6 +246,10 @@ public final class MainConfigParser {
         accessLog,
         hcMethod,
         hcInterval,
+        hcTimeout,
+        hcRise,
+        hcFall,
+        tlsVerify,
         masterKey,
         fsFolder,
         fsAddress,

@@ -40,6 +40,7 @@ public record ProxyConfig(
    * @param redirectTo URL prefix for an unconditional 301, or null
    * @param rateLimit requests per second per client, or null for none
    * @param x4xxLimit 4xx responses per second per client before a cool-down, or null
+   * @param protocol how to speak to the backends, or null to detect it
    */
   public record Route(
       String host,
@@ -52,7 +53,8 @@ public record ProxyConfig(
       Long x4xxLimit,
       List<Header> serverHeaders,
       List<Header> clientHeaders,
-      AuthPolicy auth) {
+      AuthPolicy auth,
+      UpstreamProtocol protocol) {
     public Route {
       backends = List.copyOf(backends);
       serverHeaders = List.copyOf(serverHeaders);

@@ -1,14 +1,17 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.ProxyConfig.Backend;
+import io.aralez.dataplane.config.ProxyConfig.StickySessions;
+import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.routing.RouteEntry;
+import io.aralez.dataplane.upstream.BackendState;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -17,6 +20,7 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -46,7 +50,12 @@ final class Exchange implements UpstreamListener {
   private final boolean expectContinue;
   private final ArrayDeque<HttpContent> buffered = new ArrayDeque<>(2);
 
+  private final String clientStickyId;
+  private final StickySessions sticky;
+  private final String sni;
+  private int index;
   private Backend backend;
+  private UpstreamPool.Lease lease;
   private Channel upstream;
   private boolean reused;
   private int attempts;
@@ -61,16 +70,28 @@ final class Exchange implements UpstreamListener {
   private long lastClientActivity;
   private ScheduledFuture<?> watchdog;
 
+  /**
+   * @param index the chosen backend of {@code entry}
+   * @param clientStickyId the sticky id the client sent, or null
+   * @param sni the TLS server name for TLS backends (the request's host)
+   */
   Exchange(
       ProxyHandler handler,
       RouteEntry entry,
-      Backend backend,
+      int index,
+      StickySessions sticky,
+      String clientStickyId,
+      String sni,
       HttpRequest upstreamHead,
       HttpRequest clientRequest) {
     this.handler = handler;
     this.ctx = handler.ctx();
     this.entry = entry;
-    this.backend = backend;
+    this.index = index;
+    this.backend = entry.backend(index);
+    this.clientStickyId = clientStickyId;
+    this.sticky = sticky;
+    this.sni = sni;
     this.upstreamHead = upstreamHead;
     this.clientHttp11 = clientRequest.protocolVersion().equals(HttpVersion.HTTP_1_1);
     this.clientKeepAlive = HttpUtil.isKeepAlive(clientRequest);
@@ -84,28 +105,43 @@ final class Exchange implements UpstreamListener {
 
   void start() {
     attempts++;
-    Channel idle = handler.pool().pollIdle(ctx.channel().eventLoop(), backend.address());
-    if (idle != null) {
-      reused = true;
-      attach(idle);
-      return;
-    }
-    connectFresh();
+    acquire();
   }
 
-  private void connectFresh() {
-    reused = false;
-    ChannelFuture f = handler.pool().connect(ctx.channel().eventLoop(), backend.address());
-    f.addListener(
-        (ChannelFuture cf) -> {
-          if (done) {
-            cf.channel().close();
-          } else if (cf.isSuccess()) {
-            attach(cf.channel());
-          } else {
-            connectFailed(cf.cause());
-          }
-        });
+  private void acquire() {
+    entry.state(index).countRequest();
+    UpstreamPool.Key key = key();
+    handler
+        .pool()
+        .acquire(ctx.channel().eventLoop(), key)
+        .addListener(
+            (Future<UpstreamPool.Lease> f) -> {
+              if (done) {
+                if (f.isSuccess()) {
+                  f.getNow().release(false);
+                }
+              } else if (f.isSuccess()) {
+                attach(f.getNow());
+              } else {
+                connectFailed(f.cause());
+              }
+            });
+  }
+
+  /**
+   * How to reach the chosen backend: the route's explicit protocol, else what detection found (for
+   * health-checked routes), else plain HTTP/1.1 as the original does.
+   */
+  private UpstreamPool.Key key() {
+    BackendState state = entry.state(index);
+    UpstreamProtocol p = entry.route().protocol();
+    if (p == null) {
+      p =
+          entry.route().healthcheck() && state.detected() != null
+              ? state.detected()
+              : UpstreamProtocol.HTTP;
+    }
+    return new UpstreamPool.Key(backend.address(), p, p.tls() ? sni : null);
   }
 
   private void connectFailed(Throwable cause) {
@@ -115,16 +151,22 @@ final class Exchange implements UpstreamListener {
         backend.address(),
         entry.route().id(),
         cause.toString());
-    Backend other = attempts < 2 ? entry.otherBackend(backend) : null;
-    if (other != null) {
-      backend = other;
+    // Passive health: out of rotation until probes bring it back.
+    entry.state(index).markConnectFailure(cause.toString(), entry.route().healthcheck());
+    int other = attempts < 2 ? entry.pickExcept(index) : -1;
+    if (other >= 0) {
+      index = other;
+      backend = entry.backend(other);
       start();
       return;
     }
     fail(timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY);
   }
 
-  private void attach(Channel ch) {
+  private void attach(UpstreamPool.Lease l) {
+    lease = l;
+    reused = l.reused();
+    Channel ch = l.channel();
     upstream = ch;
     ch.pipeline().get(UpstreamHandler.class).bind(this);
     ch.write(upstreamHead);
@@ -244,6 +286,13 @@ final class Exchange implements UpstreamListener {
     closeClientAfter =
         HeaderRewriter.clientResponse(
             res, clientHttp11, headRequest, closeAfter, entry.route().clientHeaders());
+    if (sticky.enabled() && !entry.stickyId(index).equals(clientStickyId)) {
+      // Added next to the upstream's own cookies, never replacing them.
+      res.headers()
+          .add(
+              HttpHeaderNames.SET_COOKIE,
+              StickyCookie.header(entry.stickyId(index), sticky, handler.settings().secure()));
+    }
     ctx.write(res);
   }
 
@@ -302,10 +351,11 @@ final class Exchange implements UpstreamListener {
       LOG.debug("upstream {} failed: {}", backend.address(), cause.toString());
     }
     if (!responseStarted && reused && !bodySent && requestComplete && attempts < 3) {
-      // A pooled connection the server had already closed: nothing was processed, try a new one.
-      unbindUpstream(false);
+      // A pooled connection the server had already closed: nothing was processed, try again
+      // (HTTP/1.1 then opens a fresh connection; HTTP/2 a fresh stream or connection).
+      unbindUpstream(true);
       attempts++;
-      connectFresh();
+      acquire();
       return;
     }
     upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
@@ -317,11 +367,9 @@ final class Exchange implements UpstreamListener {
     done = true;
     cancelWatchdog();
     boolean reusable = upstreamKeepAlive && requestComplete && upstream.isActive();
-    if (reusable) {
-      handler.pool().release(upstream);
-    } else {
-      unbindUpstream(true);
-    }
+    lease.release(reusable);
+    lease = null;
+    upstream = null;
     handler.exchangeDone(this, closeClientAfter || !requestComplete);
   }
 
@@ -356,14 +404,9 @@ final class Exchange implements UpstreamListener {
   }
 
   private void unbindUpstream(boolean close) {
-    if (upstream != null) {
-      UpstreamHandler h = upstream.pipeline().get(UpstreamHandler.class);
-      if (h != null) {
-        h.bind(null);
-      }
-      if (close) {
-        upstream.close();
-      }
+    if (lease != null) {
+      lease.release(!close);
+      lease = null;
       upstream = null;
     }
   }

@@ -25,6 +25,7 @@ final class HeaderRewriter {
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
   private static final AsciiString HTTP = AsciiString.cached("http");
   private static final AsciiString HTTPS = AsciiString.cached("https");
+  private static final AsciiString STREAM_ID = AsciiString.cached("x-http2-stream-id");
 
   private HeaderRewriter() {}
 
@@ -80,6 +81,7 @@ final class HeaderRewriter {
       boolean closeAfter,
       List<Header> clientHeaders) {
     HttpHeaders h = res.headers();
+    stripHttp2Extensions(h);
     boolean upstreamChunked = HttpUtil.isTransferEncodingChunked(res);
     boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
     stripHopByHop(h);
@@ -107,6 +109,19 @@ final class HeaderRewriter {
     }
     res.setProtocolVersion(HttpVersion.HTTP_1_1);
     return closeAfter;
+  }
+
+  /** Netty's HTTP/2 conversion adds x-http2-* headers (stream id, scheme); they stay internal. */
+  private static void stripHttp2Extensions(HttpHeaders h) {
+    if (h.contains(STREAM_ID)) {
+      List<String> drop = new java.util.ArrayList<>();
+      for (String name : h.names()) {
+        if (name.regionMatches(true, 0, "x-http2-", 0, 8)) {
+          drop.add(name);
+        }
+      }
+      drop.forEach(h::remove);
+    }
   }
 
   /** Removes hop-by-hop headers, first those the peer named in Connection. */

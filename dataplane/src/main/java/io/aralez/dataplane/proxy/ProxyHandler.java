@@ -1,6 +1,5 @@
 package io.aralez.dataplane.proxy;
 
-import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.policy.Authenticator;
 import io.aralez.dataplane.routing.RouteEntry;
@@ -236,18 +235,31 @@ public final class ProxyHandler extends ChannelDuplexHandler {
         return;
       }
     }
-    Backend backend = entry.nextBackend();
-    if (backend == null) {
+    String stickyId = null;
+    int index = -1;
+    if (config.config().sticky().enabled()) {
+      stickyId = StickyCookie.parse(req.headers().getAll(HttpHeaderNames.COOKIE));
+      index = entry.bySticky(stickyId);
+    }
+    if (index < 0) {
+      index = entry.pick();
+    }
+    if (index < 0) {
+      // No servers, or none healthy: never fall through to another route.
       respondLocal(req, LocalResponses.unavailable(ctx.alloc()));
       return;
     }
     boolean chunked = HttpUtil.isTransferEncodingChunked(req);
     long length = chunked ? -1 : HttpUtil.getContentLength(req, -1L);
+    String sni = target.host() != null && target.host().indexOf(':') < 0 ? target.host() : null;
     exchange =
         new Exchange(
             this,
             entry,
-            backend,
+            index,
+            config.config().sticky(),
+            stickyId,
+            sni,
             HeaderRewriter.upstreamRequest(
                 req,
                 target.uri(),

@@ -11,17 +11,8 @@ import io.netty.util.ReferenceCountUtil;
  * idle HTTP/1.1 connection that speaks is broken.
  */
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
-  private final UpstreamPool.Key key;
   private UpstreamListener listener;
   private long idleSince;
-
-  UpstreamHandler(UpstreamPool.Key key) {
-    this.key = key;
-  }
-
-  UpstreamPool.Key key() {
-    return key;
-  }
 
   void bind(UpstreamListener l) {
     listener = l;

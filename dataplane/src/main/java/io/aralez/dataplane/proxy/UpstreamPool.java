@@ -1,42 +1,86 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.HostPort;
+import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.http.ClientCodec;
-import io.aralez.dataplane.server.Transport;
-import io.netty.bootstrap.Bootstrap;
+import io.aralez.dataplane.upstream.UpstreamConnector;
+import io.aralez.dataplane.upstream.UpstreamTls;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.handler.timeout.IdleStateHandler;
-import io.netty.resolver.dns.DnsAddressResolverGroup;
-import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
 import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Upstream HTTP/1.1 connections, pooled per event loop: a connection is only ever used by the loop
- * that owns the client connection, so no lock and no thread hop is needed. Idle connections are
- * capped per backend and loop ({@code upstream_keepalive_pool_size}) and closed after the idle
- * timeout; a connection that failed or ended mid-exchange is never returned here.
+ * Upstream connections, kept per event loop: a connection is only used by the loop that owns the
+ * client connection, so no lock and no thread hop is needed.
+ *
+ * <p>HTTP/1.1 (plain or TLS): idle connections are pooled per backend, protocol and SNI name,
+ * capped at {@code upstream_keepalive_pool_size} per loop, and closed after the idle timeout; a
+ * connection that failed or ended mid-exchange is never returned. HTTP/2 (h2 or h2c): one
+ * connection per backend and loop carries every request as its own stream; each stream is converted
+ * to HTTP/1 objects, so the exchange code is the same for both.
  */
 public final class UpstreamPool {
-  /** Response head limits towards upstreams; bodies are streamed and not limited here. */
   private static final int MAX_RESPONSE_LINE = 16 * 1024;
-
   private static final int MAX_RESPONSE_HEADERS = 64 * 1024;
 
-  /** A pool key: one backend address. */
-  record Key(HostPort address) {}
+  /** Where an exchange goes: a backend, how to speak to it, and the TLS server name. */
+  public record Key(HostPort address, UpstreamProtocol protocol, String sni) {}
 
-  private final Transport transport;
+  /** A channel for one exchange, and how to give it back. */
+  final class Lease {
+    private final Key key;
+    private final Channel channel;
+    private final boolean reused;
+
+    Lease(Key key, Channel channel, boolean reused) {
+      this.key = key;
+      this.channel = channel;
+      this.reused = reused;
+    }
+
+    Channel channel() {
+      return channel;
+    }
+
+    boolean reused() {
+      return reused;
+    }
+
+    /**
+     * Ends the lease: a reusable HTTP/1.1 connection goes back to the pool, anything else closes.
+     */
+    void release(boolean reusable) {
+      UpstreamHandler h = channel.pipeline().get(UpstreamHandler.class);
+      if (h != null) {
+        h.bind(null);
+      }
+      if (reusable && !key.protocol().http2()) {
+        pool(channel, key);
+      } else {
+        channel.close();
+      }
+    }
+  }
+
+  private final UpstreamConnector connector;
   private final ProxySettings settings;
-  private final DnsAddressResolverGroup resolver;
   private final FastThreadLocal<Map<Key, ArrayDeque<Channel>>> idle =
       new FastThreadLocal<>() {
         @Override
@@ -44,25 +88,65 @@ public final class UpstreamPool {
           return new HashMap<>();
         }
       };
+  private final FastThreadLocal<Map<Key, Future<Channel>>> h2 =
+      new FastThreadLocal<>() {
+        @Override
+        protected Map<Key, Future<Channel>> initialValue() {
+          return new HashMap<>();
+        }
+      };
 
-  public UpstreamPool(Transport transport, ProxySettings settings) {
-    this.transport = transport;
+  public UpstreamPool(UpstreamConnector connector, ProxySettings settings) {
+    this.connector = connector;
     this.settings = settings;
-    // Names in upstreams.yaml are resolved asynchronously; the JDK resolver would block a loop.
-    this.resolver =
-        new DnsAddressResolverGroup(
-            new DnsNameResolverBuilder()
-                .datagramChannelType(
-                    transport.isEpoll()
-                        ? io.netty.channel.epoll.EpollDatagramChannel.class
-                        : io.netty.channel.socket.nio.NioDatagramChannel.class)
-                .socketChannelType(
-                    transport.channel().asSubclass(io.netty.channel.socket.SocketChannel.class)));
   }
 
-  /** An idle pooled connection to {@code address} on this loop, or null. Loop thread only. */
-  Channel pollIdle(EventLoop loop, HostPort address) {
-    ArrayDeque<Channel> q = idle.get().get(new Key(address));
+  /** A channel to send one exchange on. Loop thread only. */
+  Future<Lease> acquire(EventLoop loop, Key key) {
+    return key.protocol().http2() ? acquireStream(loop, key) : acquireHttp1(loop, key);
+  }
+
+  private Future<Lease> acquireHttp1(EventLoop loop, Key key) {
+    Channel pooled = pollIdle(key);
+    if (pooled != null) {
+      return loop.newSucceededFuture(new Lease(key, pooled, true));
+    }
+    Promise<Lease> promise = loop.newPromise();
+    UpstreamTls.Alpn alpn = key.protocol().tls() ? UpstreamTls.Alpn.HTTP1 : null;
+    connector
+        .connect(loop, key.address(), alpn, key.sni(), settings.connectTimeout())
+        .addListener(
+            (Future<Channel> f) -> {
+              if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+              }
+              Channel ch = f.getNow();
+              installHttp1(ch, key);
+              if (!promise.trySuccess(new Lease(key, ch, false))) {
+                ch.close();
+              }
+            });
+    return promise;
+  }
+
+  private void installHttp1(Channel ch, Key key) {
+    HttpDecoderConfig decoder =
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(MAX_RESPONSE_LINE)
+            .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
+            .setMaxChunkSize(64 * 1024);
+    ch.pipeline()
+        .addLast(
+            "idle",
+            new IdleStateHandler(
+                0, 0, settings.upstreamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+        .addLast("codec", new ClientCodec(decoder))
+        .addLast("upstream", new UpstreamHandler());
+  }
+
+  private Channel pollIdle(Key key) {
+    ArrayDeque<Channel> q = idle.get().get(key);
     if (q == null) {
       return null;
     }
@@ -78,53 +162,14 @@ public final class UpstreamPool {
     return null;
   }
 
-  /** Opens a new connection on {@code loop}. */
-  ChannelFuture connect(EventLoop loop, HostPort address) {
-    Key key = new Key(address);
-    Bootstrap b =
-        new Bootstrap()
-            .group(loop)
-            .channel(transport.channel())
-            .resolver(resolver)
-            .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.TCP_NODELAY, true)
-            .option(ChannelOption.SO_KEEPALIVE, true)
-            .option(
-                ChannelOption.CONNECT_TIMEOUT_MILLIS,
-                (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()))
-            .handler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    HttpDecoderConfig decoder =
-                        new HttpDecoderConfig()
-                            .setMaxInitialLineLength(MAX_RESPONSE_LINE)
-                            .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
-                            .setMaxChunkSize(64 * 1024);
-                    ch.pipeline()
-                        .addLast(
-                            "idle",
-                            new IdleStateHandler(
-                                0,
-                                0,
-                                settings.upstreamIdleTimeout().toMillis(),
-                                TimeUnit.MILLISECONDS))
-                        .addLast("codec", new ClientCodec(decoder))
-                        .addLast("upstream", new UpstreamHandler(key));
-                  }
-                });
-    return b.connect(address.toConnectAddress());
-  }
-
-  /** Returns a connection after a complete, reusable exchange. Loop thread only. */
-  void release(Channel ch) {
+  private void pool(Channel ch, Key key) {
     UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
     if (h == null || !ch.isActive() || settings.keepalivePoolSize() == 0) {
       ch.close();
       return;
     }
     h.unbind();
-    ArrayDeque<Channel> q = idle.get().computeIfAbsent(h.key(), k -> new ArrayDeque<>());
+    ArrayDeque<Channel> q = idle.get().computeIfAbsent(key, k -> new ArrayDeque<>());
     if (q.size() >= settings.keepalivePoolSize()) {
       ch.close();
       return;
@@ -134,7 +179,86 @@ public final class UpstreamPool {
     ch.read();
   }
 
-  public void close() {
-    resolver.close();
+  // ---- HTTP/2 ----
+
+  private Future<Lease> acquireStream(EventLoop loop, Key key) {
+    Promise<Lease> promise = loop.newPromise();
+    parent(loop, key)
+        .addListener(
+            (Future<Channel> f) -> {
+              if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+              }
+              new Http2StreamChannelBootstrap(f.getNow())
+                  .option(ChannelOption.AUTO_READ, false)
+                  .handler(
+                      new io.netty.channel.ChannelInitializer<Http2StreamChannel>() {
+                        @Override
+                        protected void initChannel(Http2StreamChannel ch) {
+                          ch.pipeline()
+                              .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(false))
+                              .addLast("upstream", new UpstreamHandler());
+                        }
+                      })
+                  .open()
+                  .addListener(
+                      (Future<Http2StreamChannel> s) -> {
+                        if (s.isSuccess()) {
+                          if (!promise.trySuccess(new Lease(key, s.getNow(), true))) {
+                            s.getNow().close();
+                          }
+                        } else {
+                          promise.tryFailure(s.cause());
+                        }
+                      });
+            });
+    return promise;
+  }
+
+  /** The shared HTTP/2 connection to a backend on this loop, opened on first use. */
+  private Future<Channel> parent(EventLoop loop, Key key) {
+    Map<Key, Future<Channel>> conns = h2.get();
+    Future<Channel> existing = conns.get(key);
+    if (existing != null
+        && (!existing.isDone() || existing.isSuccess() && existing.getNow().isActive())) {
+      return existing;
+    }
+    UpstreamTls.Alpn alpn = key.protocol().tls() ? UpstreamTls.Alpn.H2 : null;
+    Promise<Channel> promise = loop.newPromise();
+    conns.put(key, promise);
+    connector
+        .connect(loop, key.address(), alpn, key.sni(), settings.connectTimeout())
+        .addListener(
+            (Future<Channel> f) -> {
+              if (!f.isSuccess()) {
+                conns.remove(key, promise);
+                promise.tryFailure(f.cause());
+                return;
+              }
+              Channel ch = f.getNow();
+              installHttp2(ch);
+              ch.closeFuture().addListener(c -> conns.remove(key, promise));
+              promise.trySuccess(ch);
+            });
+    return promise;
+  }
+
+  private static void installHttp2(Channel ch) {
+    ch.pipeline()
+        .addLast("h2", Http2FrameCodecBuilder.forClient().autoAckSettingsFrame(true).build())
+        .addLast("h2-mux", new Http2MultiplexHandler(new RefusePushes()));
+    // Stream channels apply their own backpressure; the connection itself always reads.
+    ch.config().setAutoRead(true);
+    ch.read();
+  }
+
+  /** Servers may not open streams towards us (no push): drop them. */
+  private static final class RefusePushes extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+    }
   }
 }

@@ -1,10 +1,13 @@
 package io.aralez.dataplane.routing;
 
+import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
+import io.aralez.dataplane.upstream.BackendState;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Pure route lookup compiled from a {@link ProxyConfig}. Host: exact, then a one-label {@code
@@ -18,12 +21,27 @@ public final class Router {
 
   private Router() {}
 
-  public static Router compile(ProxyConfig config) {
+  /**
+   * Compiles {@code config}.
+   *
+   * @param states the live state of each backend address (shared across configs)
+   * @param stickyKey the key sticky-session ids are derived with
+   */
+  public static Router compile(
+      ProxyConfig config, Function<HostPort, BackendState> states, byte[] stickyKey) {
     Router r = new Router();
     for (VirtualHost vh : config.hosts()) {
       Map<String, RouteEntry> table = new HashMap<>();
       for (Route route : vh.routes()) {
-        table.put(route.path(), new RouteEntry(route));
+        int n = route.backends().size();
+        BackendState[] s = new BackendState[n];
+        String[] ids = new String[n];
+        for (int i = 0; i < n; i++) {
+          HostPort address = route.backends().get(i).address();
+          s[i] = states.apply(address);
+          ids[i] = StickyIds.of(stickyKey, route, address);
+        }
+        table.put(route.path(), new RouteEntry(route, s, ids));
       }
       String name = vh.name();
       if (name.equals(ProxyConfig.DEFAULT_HOST)) {

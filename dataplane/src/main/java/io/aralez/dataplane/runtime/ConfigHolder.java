@@ -1,6 +1,8 @@
 package io.aralez.dataplane.runtime;
 
 import io.aralez.dataplane.config.ProxyConfig;
+import io.aralez.dataplane.routing.StickyIds;
+import io.aralez.dataplane.upstream.BackendRegistry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -17,19 +19,37 @@ public final class ConfigHolder {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigHolder.class);
 
   private final AtomicReference<ActiveConfig> current = new AtomicReference<>(ActiveConfig.empty());
+  private final BackendRegistry backends = new BackendRegistry();
+  private final byte[] stickyKey;
   private final List<Consumer<ActiveConfig>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicLong applied = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
   private volatile boolean loaded;
   private volatile String lastError;
 
+  public ConfigHolder() {
+    this(StickyIds.DEFAULT_KEY);
+  }
+
+  /**
+   * @param stickyKey key for sticky-session ids (derived from master_key when set)
+   */
+  public ConfigHolder(byte[] stickyKey) {
+    this.stickyKey = stickyKey.clone();
+  }
+
+  public BackendRegistry backends() {
+    return backends;
+  }
+
   public ActiveConfig current() {
     return current.get();
   }
 
   /** Compiles and swaps in a validated config. */
-  public void apply(ProxyConfig config) {
-    ActiveConfig next = ActiveConfig.compile(config);
+  public synchronized void apply(ProxyConfig config) {
+    backends.sync(config);
+    ActiveConfig next = ActiveConfig.compile(config, backends, stickyKey);
     current.set(next);
     loaded = true;
     lastError = null;

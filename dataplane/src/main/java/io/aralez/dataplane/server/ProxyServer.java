@@ -5,6 +5,7 @@ import io.aralez.dataplane.proxy.ProxyHandler;
 import io.aralez.dataplane.proxy.ProxySettings;
 import io.aralez.dataplane.proxy.UpstreamPool;
 import io.aralez.dataplane.runtime.ConfigHolder;
+import io.aralez.dataplane.upstream.UpstreamConnector;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -50,8 +51,15 @@ public final class ProxyServer {
    * @param takeOver whether to share ports with a running instance that is being replaced (the
    *     {@code -u} flag); otherwise a port in use is an error
    */
+  private final UpstreamConnector connector;
+
   public ProxyServer(
-      MainConfig config, ConfigHolder holder, Transport transport, boolean takeOver) {
+      MainConfig config,
+      ConfigHolder holder,
+      Transport transport,
+      UpstreamConnector connector,
+      boolean takeOver) {
+    this.connector = connector;
     this.takeOver = takeOver;
     this.config = config;
     this.holder = holder;
@@ -63,7 +71,7 @@ public final class ProxyServer {
   /** Binds the plain HTTP listener; throws if the port cannot be bound. */
   public void start() throws InterruptedException {
     ProxySettings settings = ProxySettings.from(config, false);
-    UpstreamPool pool = new UpstreamPool(transport, settings);
+    UpstreamPool pool = new UpstreamPool(connector, settings);
     pools.add(pool);
     listeners.add(
         bind(
@@ -136,7 +144,6 @@ public final class ProxyServer {
       LOG.warn("{} connections still busy after {}; closing them", connections.size(), timeout);
       connections.close().awaitUninterruptibly();
     }
-    pools.forEach(UpstreamPool::close);
     workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
   }

@@ -37,6 +37,16 @@ public record Transport(
         "nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
   }
 
+  public Class<? extends io.netty.channel.socket.DatagramChannel> datagramChannel() {
+    return isEpoll()
+        ? io.netty.channel.epoll.EpollDatagramChannel.class
+        : io.netty.channel.socket.nio.NioDatagramChannel.class;
+  }
+
+  public Class<? extends io.netty.channel.socket.SocketChannel> socketChannel() {
+    return channel.asSubclass(io.netty.channel.socket.SocketChannel.class);
+  }
+
   public boolean isEpoll() {
     return name.equals("epoll");
   }

@@ -8,6 +8,7 @@ import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
 import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
+import io.aralez.dataplane.upstream.BackendRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,12 +20,25 @@ class RouterTest {
       backends.add(new Backend(HostPort.parse(s)));
     }
     return new Route(
-        host, path, backends, true, false, null, null, null, List.of(), List.of(), AuthPolicy.NONE);
+        host,
+        path,
+        backends,
+        true,
+        false,
+        null,
+        null,
+        null,
+        List.of(),
+        List.of(),
+        AuthPolicy.NONE,
+        null);
   }
 
   static Router router(VirtualHost... hosts) {
-    return Router.compile(
-        new ProxyConfig("t", "1", ProxyConfig.StickySessions.OFF, List.of(hosts)));
+    ProxyConfig c = new ProxyConfig("t", "1", ProxyConfig.StickySessions.OFF, List.of(hosts));
+    BackendRegistry registry = new BackendRegistry();
+    registry.sync(c);
+    return Router.compile(c, registry::get, StickyIds.DEFAULT_KEY);
   }
 
   static String path(RouteEntry e) {
@@ -74,7 +88,7 @@ class RouterTest {
   }
 
   @Test
-  void roundRobinAndRetryPick() {
+  void roundRobinSkipsUnhealthyBackends() {
     RouteEntry e =
         router(
                 new VirtualHost(
@@ -82,14 +96,60 @@ class RouterTest {
             .route("h", "/");
     List<String> picked = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
-      picked.add(e.nextBackend().address().host());
+      picked.add(e.backend(e.pick()).address().host());
     }
     assertThat(picked)
         .containsExactly("10.0.0.1", "10.0.0.2", "10.0.0.3", "10.0.0.1", "10.0.0.2", "10.0.0.3");
-    Backend failed = e.nextBackend();
-    assertThat(e.otherBackend(failed)).isNotEqualTo(failed);
+    e.state(1).markConnectFailure("refused", true);
+    for (int i = 0; i < 6; i++) {
+      assertThat(e.pick()).isNotEqualTo(1);
+    }
+    assertThat(e.pickExcept(0)).isEqualTo(2);
+    e.state(0).markConnectFailure("refused", true);
+    e.state(2).markConnectFailure("refused", true);
+    assertThat(e.pick()).isEqualTo(-1);
     RouteEntry none = router(new VirtualHost("h", List.of(route("h", "/")))).route("h", "/");
-    assertThat(none.nextBackend()).isNull();
+    assertThat(none.pick()).isEqualTo(-1);
+  }
+
+  @Test
+  void routesWithoutHealthChecksIgnoreHealth() {
+    Route r =
+        new Route(
+            "h",
+            "/",
+            List.of(new Backend(HostPort.parse("10.0.0.1:1"))),
+            false,
+            false,
+            null,
+            null,
+            null,
+            List.of(),
+            List.of(),
+            AuthPolicy.NONE,
+            null);
+    RouteEntry e = router(new VirtualHost("h", List.of(r))).route("h", "/");
+    e.state(0).markConnectFailure("refused", false);
+    assertThat(e.pick()).isZero();
+  }
+
+  @Test
+  void stickyIdsAreStableOpaqueAndPerRoute() {
+    RouteEntry a =
+        router(new VirtualHost("h", List.of(route("h", "/", "10.0.0.1:1", "10.0.0.2:1"))))
+            .route("h", "/");
+    RouteEntry again =
+        router(new VirtualHost("h", List.of(route("h", "/", "10.0.0.2:1", "10.0.0.1:1"))))
+            .route("h", "/");
+    assertThat(a.stickyId(0)).isEqualTo(again.stickyId(1)).doesNotContain("10.0.0.1").hasSize(32);
+    assertThat(a.stickyId(0)).isNotEqualTo(a.stickyId(1));
+    RouteEntry other =
+        router(new VirtualHost("h", List.of(route("h", "/x", "10.0.0.1:1")))).route("h", "/x");
+    assertThat(other.stickyId(0)).isNotEqualTo(a.stickyId(0));
+    assertThat(a.bySticky(a.stickyId(1))).isEqualTo(1);
+    assertThat(a.bySticky("nope")).isEqualTo(-1);
+    a.state(1).markConnectFailure("refused", true);
+    assertThat(a.bySticky(a.stickyId(1))).isEqualTo(-1);
   }
 
   @Test

@@ -38,6 +38,8 @@ public final class EchoBackend implements AutoCloseable {
   private final HttpServer server;
   private final ConcurrentLinkedQueue<Seen> seen = new ConcurrentLinkedQueue<>();
   private final AtomicInteger count = new AtomicInteger();
+  private final AtomicInteger probes = new AtomicInteger();
+  private volatile int probeStatus = 200;
 
   public EchoBackend(String name) throws IOException {
     this.name = name;
@@ -67,8 +69,18 @@ public final class EchoBackend implements AutoCloseable {
     return last;
   }
 
+  /** Requests proxied to this backend (health probes excluded). */
   public int count() {
     return count.get();
+  }
+
+  public int probes() {
+    return probes.get();
+  }
+
+  /** The status health probes get from now on. */
+  public void probeStatus(int status) {
+    probeStatus = status;
   }
 
   private void handle(HttpExchange ex) throws IOException {
@@ -84,11 +96,18 @@ public final class EchoBackend implements AutoCloseable {
     if (ex.getRequestURI().getRawQuery() != null) {
       uri += "?" + ex.getRequestURI().getRawQuery();
     }
-    seen.add(new Seen(ex.getRequestMethod(), uri, Map.copyOf(ex.getRequestHeaders()), body));
-    count.incrementAndGet();
+    if ("aralez-health".equals(ex.getRequestHeaders().getFirst("User-Agent"))) {
+      // Health probes are counted apart so tests can assert on proxied traffic alone.
+      probes.incrementAndGet();
+    } else {
+      seen.add(new Seen(ex.getRequestMethod(), uri, Map.copyOf(ex.getRequestHeaders()), body));
+      count.incrementAndGet();
+    }
     String path = ex.getRequestURI().getPath();
     int status = 200;
-    if (path.startsWith("/status/")) {
+    if ("aralez-health".equals(ex.getRequestHeaders().getFirst("User-Agent"))) {
+      status = probeStatus;
+    } else if (path.startsWith("/status/")) {
       status = Integer.parseInt(path.substring("/status/".length()));
     }
     if (path.startsWith("/sleep/")) {

@@ -9,6 +9,7 @@ import io.aralez.dataplane.config.ProxyConfig.Header;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.StickySessions;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
+import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.config.yaml.YamlDocument;
 import io.aralez.dataplane.config.yaml.YamlMap;
@@ -68,7 +69,8 @@ public final class UpstreamsParser {
           "x4xx_limit",
           "server_headers",
           "client_headers",
-          "authorization");
+          "authorization",
+          "protocol");
   private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   /** Framing and connection headers a config may not set: they would break message framing. */
@@ -259,7 +261,8 @@ public final class UpstreamsParser {
               orElse(limit(p, "x4xx_limit"), x4xx),
               merge(server, headers(p, "server_headers")),
               merge(client, headers(p, "client_headers")),
-              auth(p).orElse(auth)));
+              auth(p).orElse(auth),
+              protocol(p)));
     }
     return new VirtualHost(name, routes);
   }
@@ -281,6 +284,25 @@ public final class UpstreamsParser {
       }
     }
     return out;
+  }
+
+  /** The per-path protocol override; absent or "auto" means detect. */
+  private static UpstreamProtocol protocol(YamlMap p) {
+    Optional<String> text = p.string("protocol");
+    if (text.isEmpty()) {
+      return null;
+    }
+    return switch (text.get().trim().toLowerCase(Locale.ROOT)) {
+      case "auto" -> null;
+      case "http" -> UpstreamProtocol.HTTP;
+      case "https" -> UpstreamProtocol.HTTPS;
+      case "h2" -> UpstreamProtocol.H2;
+      case "h2c" -> UpstreamProtocol.H2C;
+      default -> {
+        p.error("protocol", "'" + text.get() + "' is not one of auto, http, https, h2, h2c");
+        yield null;
+      }
+    };
   }
 
   private static String redirect(YamlMap p) {

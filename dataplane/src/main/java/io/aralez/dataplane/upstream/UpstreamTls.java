@@ -1,0 +1,79 @@
+package io.aralez.dataplane.upstream;
+
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.File;
+import java.nio.file.Path;
+import javax.net.ssl.SSLException;
+
+/**
+ * Client TLS contexts towards backends. By default, as in the original, any certificate is accepted
+ * (backends commonly use self-signed ones); {@code upstream_tls_verify: true} verifies the chain
+ * against the system CAs or {@code ca_file}, and the host name against the request's host (SNI).
+ * BoringSSL through netty-tcnative is used where it loads, the JDK provider otherwise.
+ */
+public final class UpstreamTls {
+  /** Which protocols to offer by ALPN. */
+  public enum Alpn {
+    HTTP1,
+    H2,
+    DETECT
+  }
+
+  private final boolean verify;
+  private final SslContext http1;
+  private final SslContext h2;
+  private final SslContext detect;
+
+  public UpstreamTls(boolean verify, Path caFile) throws SSLException {
+    this.verify = verify;
+    this.http1 = build(verify, caFile, ApplicationProtocolNames.HTTP_1_1);
+    this.h2 = build(verify, caFile, ApplicationProtocolNames.HTTP_2);
+    this.detect =
+        build(verify, caFile, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+  }
+
+  public boolean verify() {
+    return verify;
+  }
+
+  public SslContext context(Alpn alpn) {
+    return switch (alpn) {
+      case HTTP1 -> http1;
+      case H2 -> h2;
+      case DETECT -> detect;
+    };
+  }
+
+  private static SslContext build(boolean verify, Path caFile, String... protocols)
+      throws SSLException {
+    SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    SslContextBuilder b =
+        SslContextBuilder.forClient()
+            .sslProvider(provider)
+            .applicationProtocolConfig(
+                new ApplicationProtocolConfig(
+                    Protocol.ALPN,
+                    SelectorFailureBehavior.NO_ADVERTISE,
+                    SelectedListenerFailureBehavior.ACCEPT,
+                    protocols));
+    if (!verify) {
+      b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+    } else {
+      if (caFile != null) {
+        File f = caFile.toFile();
+        b.trustManager(f);
+      }
+      b.endpointIdentificationAlgorithm("HTTPS");
+    }
+    return b.build();
+  }
+}
