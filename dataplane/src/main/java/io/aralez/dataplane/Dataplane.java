@@ -1,5 +1,6 @@
 package io.aralez.dataplane;
 
+import io.aralez.dataplane.admin.AdminServer;
 import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.fileserver.FileServer;
@@ -29,6 +30,7 @@ public final class Dataplane {
   private UpstreamsFileSource source;
   private ProxyServer proxy;
   private FileServer fileServer;
+  private AdminServer admin;
   private PidFile pidFile;
 
   public Dataplane(MainConfig config) {
@@ -47,7 +49,8 @@ public final class Dataplane {
     source.loadInitial();
     if (config.fileServerEnabled()) {
       fileServer =
-          FileServer.start(transport, config.fileServerAddress(), config.fileServerFolder());
+          FileServer.start(
+              transport, config.fileServerAddress(), config.fileServerFolder(), takeOver);
     }
     connector =
         new UpstreamConnector(
@@ -65,6 +68,9 @@ public final class Dataplane {
                 config.hcFall()));
     holder.addListener(c -> health.kick());
     health.start();
+    if (config.configAddress() != null) {
+      admin = AdminServer.start(transport, config.configAddress(), holder, takeOver);
+    }
     proxy = new ProxyServer(config, holder, transport, connector, takeOver);
     proxy.start();
     source.start();
@@ -99,6 +105,9 @@ public final class Dataplane {
     if (fileServer != null) {
       fileServer.stop();
     }
+    if (admin != null) {
+      admin.stop();
+    }
     if (health != null) {
       health.close();
     }
@@ -116,6 +125,10 @@ public final class Dataplane {
 
   public ConfigHolder holder() {
     return holder;
+  }
+
+  public AdminServer admin() {
+    return admin;
   }
 
   public ProxyServer proxy() {

@@ -28,13 +28,13 @@ public final class FileServer {
     this.listener = listener;
   }
 
-  public static FileServer start(Transport transport, InetSocketAddress address, Path folder)
+  public static FileServer start(
+      Transport transport, InetSocketAddress address, Path folder, boolean takeOver)
       throws IOException, InterruptedException {
     Path root = folder.toRealPath();
-    Ports.checkFree(address);
     // Its own loop: file system calls block, and must never hold up proxied traffic.
     EventLoopGroup group = transport.newGroup(1, "aralez-files");
-    Channel ch =
+    ServerBootstrap b =
         new ServerBootstrap()
             .group(group)
             .channel(transport.serverChannel())
@@ -55,10 +55,14 @@ public final class FileServer {
                         .addLast(new HttpServerCodec())
                         .addLast(new StaticFileHandler(root));
                   }
-                })
-            .bind(address)
-            .sync()
-            .channel();
+                });
+    Channel ch;
+    try {
+      ch = Ports.bind(b, transport, address, takeOver);
+    } catch (RuntimeException | InterruptedException e) {
+      group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+      throw e;
+    }
     LOG.info("file server on {} serving {}", ch.localAddress(), root);
     return new FileServer(group, ch);
   }

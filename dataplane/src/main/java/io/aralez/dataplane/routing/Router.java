@@ -74,6 +74,15 @@ public final class Router {
     return table == null ? null : longestPrefix(table, path);
   }
 
+  /** The compiled entry of an exact configured host name and prefix (admin views), or null. */
+  public RouteEntry entry(String hostName, String path) {
+    Map<String, RouteEntry> table =
+        hostName.equals(ProxyConfig.DEFAULT_HOST)
+            ? fallback
+            : hostName.startsWith("*.") ? wildcard.get(hostName.substring(2)) : exact.get(hostName);
+    return table == null ? null : table.get(path);
+  }
+
   private static RouteEntry longestPrefix(Map<String, RouteEntry> table, String path) {
     String candidate =
         path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;

@@ -1,21 +1,36 @@
 package io.aralez.dataplane.server;
 
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.epoll.EpollChannelOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Port checks done before binding with SO_REUSEPORT. */
+/**
+ * Binding listeners. Every listener uses SO_REUSEPORT (on epoll) so that a new process started with
+ * {@code -u} can bind the same ports while the old one drains; without {@code -u} a port already in
+ * use is an error, so a second instance started by mistake never silently shares the traffic.
+ */
 public final class Ports {
   private Ports() {}
 
-  /**
-   * Fails when another process listens on {@code address}. Listeners use SO_REUSEPORT so an upgrade
-   * can take over the port; without this check a second instance started by mistake would silently
-   * share the traffic.
-   */
-  public static void checkFree(InetSocketAddress address) {
+  public static Channel bind(
+      ServerBootstrap b, Transport transport, InetSocketAddress address, boolean takeOver)
+      throws InterruptedException {
+    if (!takeOver) {
+      checkFree(address);
+    }
+    if (transport.isEpoll()) {
+      b.option(EpollChannelOption.SO_REUSEPORT, true);
+    }
+    return b.bind(address).sync().channel();
+  }
+
+  /** Fails when another process listens on {@code address}. */
+  static void checkFree(InetSocketAddress address) {
     if (address.getPort() == 0) {
       return;
     }

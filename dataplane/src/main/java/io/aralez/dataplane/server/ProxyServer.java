@@ -81,9 +81,6 @@ public final class ProxyServer {
 
   private Channel bind(InetSocketAddress address, FrontendInitializer initializer)
       throws InterruptedException {
-    if (!takeOver) {
-      Ports.checkFree(address);
-    }
     ServerBootstrap b =
         new ServerBootstrap()
             .group(bossGroup, workerGroup)
@@ -95,7 +92,6 @@ public final class ProxyServer {
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childHandler(initializer);
     if (transport.isEpoll()) {
-      b.option(EpollChannelOption.SO_REUSEPORT, true);
       MainConfig.TcpKeepalive ka = config.tcpKeepalive();
       if (ka != null) {
         b.childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -106,7 +102,7 @@ public final class ProxyServer {
     } else if (config.tcpKeepalive() != null) {
       b.childOption(ChannelOption.SO_KEEPALIVE, true);
     }
-    Channel ch = b.bind(address).sync().channel();
+    Channel ch = Ports.bind(b, transport, address, takeOver);
     LOG.info(
         "listening on {} ({}, {} event loops)",
         ch.localAddress(),

@@ -34,7 +34,8 @@ class FileServerIT {
     Files.createSymbolicLink(root.resolve("escape"), tmp);
     Files.createSymbolicLink(root.resolve("escape.txt"), tmp.resolve("outside.txt"));
     Files.createSymbolicLink(root.resolve("inside.txt"), root.resolve("digits.txt"));
-    server = FileServer.start(Transport.detect(), new InetSocketAddress("127.0.0.1", 0), root);
+    server =
+        FileServer.start(Transport.detect(), new InetSocketAddress("127.0.0.1", 0), root, false);
     port = server.address().getPort();
     base = "http://127.0.0.1:" + port;
   }

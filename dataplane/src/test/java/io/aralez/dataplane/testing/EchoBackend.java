@@ -42,8 +42,24 @@ public final class EchoBackend implements AutoCloseable {
   private volatile int probeStatus = 200;
 
   public EchoBackend(String name) throws IOException {
+    this(name, 0, null);
+  }
+
+  /**
+   * @param port 0 for any free port
+   * @param tls when given, the backend speaks HTTPS (HTTP/1.1 over TLS) with this context
+   */
+  public EchoBackend(String name, int port, javax.net.ssl.SSLContext tls) throws IOException {
     this.name = name;
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
+    InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
+    if (tls != null) {
+      com.sun.net.httpserver.HttpsServer https =
+          com.sun.net.httpserver.HttpsServer.create(bind, 128);
+      https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+      server = https;
+    } else {
+      server = HttpServer.create(bind, 128);
+    }
     server.setExecutor(Executors.newCachedThreadPool());
     server.createContext("/", this::handle);
     server.start();

@@ -1,0 +1,117 @@
+package io.aralez.dataplane.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.KeyManagerFactory;
+
+/** A backend that speaks only HTTP/2 over TLS (ALPN h2), built on Netty's server codec. */
+public final class H2Backend implements AutoCloseable {
+  private final EventLoopGroup group =
+      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+  private final Channel channel;
+  private final AtomicInteger count = new AtomicInteger();
+
+  public H2Backend(KeyManagerFactory kmf) throws Exception {
+    SslContext ssl =
+        SslContextBuilder.forServer(kmf)
+            .applicationProtocolConfig(
+                new ApplicationProtocolConfig(
+                    ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    ApplicationProtocolNames.HTTP_2))
+            .build();
+    channel =
+        new ServerBootstrap()
+            .group(group)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(
+                new ChannelInitializer<>() {
+                  @Override
+                  protected void initChannel(Channel ch) {
+                    ch.pipeline()
+                        .addLast(ssl.newHandler(ch.alloc()))
+                        .addLast(Http2FrameCodecBuilder.forServer().build())
+                        .addLast(
+                            new Http2MultiplexHandler(
+                                new ChannelInitializer<>() {
+                                  @Override
+                                  protected void initChannel(Channel stream) {
+                                    stream
+                                        .pipeline()
+                                        .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                                        .addLast(new HttpObjectAggregator(1 << 20))
+                                        .addLast(new Responder());
+                                  }
+                                }));
+                  }
+                })
+            .bind(new InetSocketAddress("127.0.0.1", 0))
+            .sync()
+            .channel();
+  }
+
+  public String address() {
+    return "127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort();
+  }
+
+  public int count() {
+    return count.get();
+  }
+
+  private final class Responder extends SimpleChannelInboundHandler<FullHttpRequest> {
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+      if (!"aralez-health".equals(req.headers().get(HttpHeaderNames.USER_AGENT))) {
+        count.incrementAndGet();
+      }
+      String text =
+          "backend=h2\nmethod="
+              + req.method()
+              + "\nuri="
+              + req.uri()
+              + "\nbody="
+              + req.content().readableBytes()
+              + "\n";
+      ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.UTF_8);
+      FullHttpResponse res =
+          new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
+      res.headers()
+          .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+          .set("x-backend", "h2");
+      ctx.writeAndFlush(res);
+    }
+  }
+
+  @Override
+  public void close() {
+    channel.close().awaitUninterruptibly();
+    group.shutdownGracefully();
+  }
+}
