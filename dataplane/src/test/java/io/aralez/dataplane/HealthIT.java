@@ -281,6 +281,84 @@ class HealthIT {
   }
 
   @Test
+  void explicitProtocolOverrides() throws Exception {
+    KeyManagerFactory kmf = TestCertificates.selfSigned(dir);
+    try (H2Backend h2c = new H2Backend(null);
+        EchoBackend https = new EchoBackend("https", 0, TestCertificates.sslContext(kmf))) {
+      String upstreams =
+          "provider: file\ntls.test:\n  paths:\n    \"/\": {protocol: h2c, servers: [\""
+              + h2c.address()
+              + "\"]}\n    \"/s\": {protocol: https, healthcheck: false, servers: [\""
+              + https.address()
+              + "\"]}\n";
+      try (ProxyHarness proxy = ProxyHarness.start(dir, HC, upstreams)) {
+        HttpResponse<String> r =
+            CLIENT.send(
+                HttpRequest.newBuilder(URI.create(proxy.base() + "/grpc-like"))
+                    .header("Host", "tls.test")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.body()).contains("backend=h2").contains("uri=/grpc-like");
+        HttpResponse<String> s =
+            CLIENT.send(
+                HttpRequest.newBuilder(URI.create(proxy.base() + "/s/x"))
+                    .header("Host", "tls.test")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(s.body()).contains("backend=https");
+        assertThat(state(proxy, https.address()).detected()).isNull();
+      }
+    }
+  }
+
+  @Test
+  void verificationIsOptInAndUsesTheGivenCa() throws Exception {
+    Path pem = dir.resolve("backend.pem");
+    KeyManagerFactory kmf = TestCertificates.selfSigned(dir, pem);
+    try (EchoBackend https = new EchoBackend("https", 0, TestCertificates.sslContext(kmf))) {
+      String upstreams =
+          "provider: file\ntls.test:\n  paths:\n    \"/\": {servers: [\""
+              + https.address()
+              + "\"]}\n";
+      // Verification on, certificate not trusted: detected as TLS, but never healthy.
+      try (ProxyHarness proxy =
+          ProxyHarness.start(dir, HC + "upstream_tls_verify: true\n", upstreams)) {
+        await()
+            .atMost(INTERVAL.multipliedBy(5))
+            .until(() -> !state(proxy, https.address()).healthy());
+        assertThat(state(proxy, https.address()).lastError()).containsIgnoringCase("certif");
+        HttpResponse<String> refused =
+            CLIENT.send(
+                HttpRequest.newBuilder(URI.create(proxy.base() + "/"))
+                    .header("Host", "tls.test")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(503);
+      }
+      // Trusted through ca_file: proxied, with the host name checked against the request's host.
+      try (ProxyHarness proxy =
+          ProxyHarness.start(
+              dir, HC + "upstream_tls_verify: true\nca_file: " + pem + "\n", upstreams)) {
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () ->
+                    assertThat(state(proxy, https.address()).detected())
+                        .as("%s", state(proxy, https.address()).lastError())
+                        .isNotNull());
+        HttpResponse<String> r =
+            CLIENT.send(
+                HttpRequest.newBuilder(URI.create(proxy.base() + "/v"))
+                    .header("Host", "tls.test")
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.body()).contains("backend=https");
+      }
+    }
+  }
+
+  @Test
   void tlsAndHttp2OnlyBackendsAreDetectedWithoutConfiguration() throws Exception {
     KeyManagerFactory kmf = TestCertificates.selfSigned(dir);
     try (EchoBackend https = new EchoBackend("https", 0, TestCertificates.sslContext(kmf));

@@ -131,7 +131,14 @@ public final class HealthChecker implements AutoCloseable {
                     ApplicationProtocolNames.HTTP_2.equals(alpn)
                         ? UpstreamProtocol.H2
                         : UpstreamProtocol.HTTPS;
-                HealthProbe.send(ch, proto, t, settings).addListener(cascade(p));
+                if (connector.tls().verify()) {
+                  // Detection only asked "does it speak TLS?"; health is judged with the
+                  // verifying context that real traffic uses.
+                  ch.close();
+                  probeWith(t, proto).addListener(cascade(p));
+                } else {
+                  HealthProbe.send(ch, proto, t, settings).addListener(cascade(p));
+                }
               } else if (notTls(f.cause())) {
                 probeWith(t, UpstreamProtocol.HTTP).addListener(cascade(p));
               } else {
@@ -171,6 +178,22 @@ public final class HealthChecker implements AutoCloseable {
     return f -> p.trySuccess(f.isSuccess() ? f.getNow() : ProbeResult.failed(f.cause()));
   }
 
+  /** A failure for logs and /status: its type and message, and those of its root cause. */
+  static String describe(Throwable cause) {
+    if (cause == null) {
+      return "failed";
+    }
+    String text = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    if (root != cause) {
+      text += " (" + root.getClass().getSimpleName() + ": " + root.getMessage() + ")";
+    }
+    return text;
+  }
+
   @Override
   public void close() {
     closed = true;
@@ -180,9 +203,7 @@ public final class HealthChecker implements AutoCloseable {
   /** The outcome of one probe. */
   record ProbeResult(boolean ok, UpstreamProtocol protocol, String error) {
     static ProbeResult failed(Throwable cause) {
-      String msg =
-          cause == null ? "failed" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-      return new ProbeResult(false, null, msg);
+      return new ProbeResult(false, null, describe(cause));
     }
   }
 }

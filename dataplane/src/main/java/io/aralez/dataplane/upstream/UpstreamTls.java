@@ -37,8 +37,10 @@ public final class UpstreamTls {
     this.verify = verify;
     this.http1 = build(verify, caFile, ApplicationProtocolNames.HTTP_1_1);
     this.h2 = build(verify, caFile, ApplicationProtocolNames.HTTP_2);
+    // Detection only learns whether the backend speaks TLS, so it never fails on the certificate;
+    // traffic and health probes then use the verifying contexts.
     this.detect =
-        build(verify, caFile, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
+        build(false, null, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
   }
 
   public boolean verify() {

@@ -37,16 +37,21 @@ public final class H2Backend implements AutoCloseable {
   private final Channel channel;
   private final AtomicInteger count = new AtomicInteger();
 
+  /**
+   * @param kmf the certificate for h2 over TLS, or null for h2c (prior knowledge)
+   */
   public H2Backend(KeyManagerFactory kmf) throws Exception {
     SslContext ssl =
-        SslContextBuilder.forServer(kmf)
-            .applicationProtocolConfig(
-                new ApplicationProtocolConfig(
-                    ApplicationProtocolConfig.Protocol.ALPN,
-                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                    ApplicationProtocolNames.HTTP_2))
-            .build();
+        kmf == null
+            ? null
+            : SslContextBuilder.forServer(kmf)
+                .applicationProtocolConfig(
+                    new ApplicationProtocolConfig(
+                        ApplicationProtocolConfig.Protocol.ALPN,
+                        ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                        ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                        ApplicationProtocolNames.HTTP_2))
+                .build();
     channel =
         new ServerBootstrap()
             .group(group)
@@ -55,8 +60,10 @@ public final class H2Backend implements AutoCloseable {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    if (ssl != null) {
+                      ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                    }
                     ch.pipeline()
-                        .addLast(ssl.newHandler(ch.alloc()))
                         .addLast(Http2FrameCodecBuilder.forServer().build())
                         .addLast(
                             new Http2MultiplexHandler(

@@ -16,6 +16,14 @@ public final class TestCertificates {
 
   /** A key manager for a self-signed certificate for localhost and 127.0.0.1. */
   public static KeyManagerFactory selfSigned(Path dir) throws Exception {
+    return selfSigned(dir, dir.resolve("backend-" + System.nanoTime() + ".pem"));
+  }
+
+  /**
+   * A key manager for a self-signed certificate for localhost, tls.test and 127.0.0.1; the
+   * certificate itself is written to {@code certPem} (to trust it).
+   */
+  public static KeyManagerFactory selfSigned(Path dir, Path certPem) throws Exception {
     Path store = dir.resolve("backend-" + System.nanoTime() + ".p12");
     Process p =
         new ProcessBuilder(
@@ -40,12 +48,31 @@ public final class TestCertificates {
                 "-keypass",
                 "changeit",
                 "-ext",
-                "SAN=dns:localhost,ip:127.0.0.1")
+                "SAN=dns:localhost,dns:tls.test,ip:127.0.0.1")
             .redirectErrorStream(true)
             .start();
     p.getInputStream().readAllBytes();
     if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
       throw new IllegalStateException("keytool failed");
+    }
+    Process export =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-exportcert",
+                "-rfc",
+                "-alias",
+                "backend",
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                "changeit",
+                "-file",
+                certPem.toString())
+            .redirectErrorStream(true)
+            .start();
+    export.getInputStream().readAllBytes();
+    if (!export.waitFor(60, TimeUnit.SECONDS) || export.exitValue() != 0) {
+      throw new IllegalStateException("keytool -exportcert failed");
     }
     KeyStore ks = KeyStore.getInstance("PKCS12");
     try (InputStream in = Files.newInputStream(store)) {
