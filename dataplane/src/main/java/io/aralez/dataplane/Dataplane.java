@@ -10,6 +10,8 @@ import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.server.ProxyServer;
 import io.aralez.dataplane.server.Transport;
 import io.aralez.dataplane.source.file.UpstreamsFileSource;
+import io.aralez.dataplane.tls.CertificateLoader;
+import io.aralez.dataplane.tls.CertificateSource;
 import io.aralez.dataplane.upstream.HealthChecker;
 import io.aralez.dataplane.upstream.UpstreamConnector;
 import io.aralez.dataplane.upstream.UpstreamTls;
@@ -31,6 +33,7 @@ public final class Dataplane {
   private ProxyServer proxy;
   private FileServer fileServer;
   private AdminServer admin;
+  private CertificateSource certificates;
   private PidFile pidFile;
 
   public Dataplane(MainConfig config) {
@@ -71,8 +74,22 @@ public final class Dataplane {
     if (config.configAddress() != null) {
       admin = AdminServer.start(transport, config.configAddress(), holder, takeOver);
     }
+    if (config.proxyAddressTls() != null) {
+      certificates =
+          new CertificateSource(
+              new CertificateLoader(
+                  config.proxyCertificates(), config.proxyTlsGrade(), config.defaultCertificate()));
+      if (certificates.reload() == 0) {
+        throw new ConfigException(
+            config.file().toString(),
+            "proxy_address_tls is set but "
+                + config.proxyCertificates()
+                + " holds no valid NAME.crt + NAME.key pair");
+      }
+      certificates.watch(POLL_INTERVAL);
+    }
     proxy = new ProxyServer(config, holder, transport, connector, takeOver);
-    proxy.start();
+    proxy.start(certificates);
     source.start();
     if (config.pidFile() != null) {
       pidFile = PidFile.write(config.pidFile());
@@ -116,6 +133,9 @@ public final class Dataplane {
     }
     if (source != null) {
       source.close();
+    }
+    if (certificates != null) {
+      certificates.close();
     }
     if (pidFile != null) {
       pidFile.remove();

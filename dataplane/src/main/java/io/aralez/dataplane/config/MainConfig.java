@@ -43,7 +43,10 @@ public record MainConfig(
     Path caFile,
     TcpKeepalive tcpKeepalive,
     Timeouts timeouts,
-    Limits limits) {
+    Limits limits,
+    Http2Limits http2,
+    String defaultCertificate,
+    Duration websocketIdleTimeout) {
 
   public enum TlsGrade {
     HIGH,
@@ -85,6 +88,14 @@ public record MainConfig(
       Duration clientBody,
       Duration gracePeriod,
       Duration gracefulShutdown) {}
+
+  /** HTTP/2 limits towards clients. */
+  public record Http2Limits(
+      int maxConcurrentStreams,
+      int initialWindowSize,
+      int maxFrameSize,
+      int maxResetsPerWindow,
+      int resetWindowSeconds) {}
 
   /** Size limits on what clients may send. */
   public record Limits(int maxInitialLine, int maxHeaderSize, int maxChunkSize) {}

@@ -68,7 +68,14 @@ public final class MainConfigParser {
           "grace_period_seconds",
           "graceful_shutdown_timeout_seconds",
           "max_request_line",
-          "max_request_headers_size");
+          "max_request_headers_size",
+          "http2_max_concurrent_streams",
+          "http2_initial_window_size",
+          "http2_max_frame_size",
+          "http2_max_resets_per_window",
+          "http2_reset_window_seconds",
+          "proxy_default_certificate",
+          "websocket_idle_timeout");
 
   /** Keys of the original that have no meaning here; accepted so old files keep working. */
   private static final Set<String> IGNORED =
@@ -221,6 +228,18 @@ public final class MainConfigParser {
             (int) y.integer("max_request_headers_size", 1024, 1 << 20).orElse(32 * 1024),
             64 * 1024);
 
+    MainConfig.Http2Limits http2 =
+        new MainConfig.Http2Limits(
+            (int) y.integer("http2_max_concurrent_streams", 1, 10_000).orElse(100),
+            (int)
+                y.integer("http2_initial_window_size", 65_535, 16 * 1024 * 1024)
+                    .orElse(1024 * 1024),
+            (int) y.integer("http2_max_frame_size", 16_384, 16_777_215).orElse(16_384),
+            (int) y.integer("http2_max_resets_per_window", 1, 100_000).orElse(200),
+            (int) y.integer("http2_reset_window_seconds", 1, 3600).orElse(30));
+    String defaultCertificate = y.string("proxy_default_certificate").orElse(null);
+    Duration websocketIdle = dur(y, "websocket_idle_timeout", Duration.ofMinutes(10));
+
     checkPort(y, http, tls, configAddress, fsAddress);
     problems.throwIfErrors();
     return new MainConfig(
@@ -256,7 +275,10 @@ public final class MainConfigParser {
         caFile,
         keepalive,
         timeouts,
-        limits);
+        limits,
+        http2,
+        defaultCertificate,
+        websocketIdle);
   }
 
   private static void checkPort(YamlMap y, InetSocketAddress... addresses) {

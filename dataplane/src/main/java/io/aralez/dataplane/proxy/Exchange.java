@@ -48,6 +48,7 @@ final class Exchange implements UpstreamListener {
   private final boolean clientKeepAlive;
   private final boolean headRequest;
   private final boolean expectContinue;
+  private final boolean grpc;
   private final ArrayDeque<HttpContent> buffered = new ArrayDeque<>(2);
 
   private final String clientStickyId;
@@ -97,6 +98,8 @@ final class Exchange implements UpstreamListener {
     this.clientKeepAlive = HttpUtil.isKeepAlive(clientRequest);
     this.headRequest = clientRequest.method().equals(HttpMethod.HEAD);
     this.expectContinue = HttpUtil.is100ContinueExpected(clientRequest);
+    String contentType = clientRequest.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    this.grpc = contentType != null && contentType.startsWith("application/grpc");
   }
 
   boolean clientKeepAlive() {
@@ -140,6 +143,10 @@ final class Exchange implements UpstreamListener {
           entry.route().healthcheck() && state.detected() != null
               ? state.detected()
               : UpstreamProtocol.HTTP;
+      if (p == UpstreamProtocol.HTTP && grpc) {
+        // gRPC needs HTTP/2: a plain backend that also speaks h2c gets it by prior knowledge.
+        p = UpstreamProtocol.H2C;
+      }
     }
     return new UpstreamPool.Key(backend.address(), p, p.tls() ? sni : null);
   }
@@ -313,7 +320,8 @@ final class Exchange implements UpstreamListener {
       return;
     }
     if (content instanceof LastHttpContent last) {
-      if (!last.trailingHeaders().isEmpty()) {
+      if (!last.trailingHeaders().isEmpty() && !handler.http2()) {
+        // HTTP/1.1 clients get no trailers; HTTP/2 clients (gRPC: grpc-status) get them all.
         ctx.write(new DefaultLastHttpContent(last.content().retain()));
         last.release();
       } else {

@@ -50,8 +50,14 @@ final class HeaderRewriter {
     HttpRequest out = new DefaultHttpRequest(HttpVersion.HTTP_1_1, client.method(), uri);
     HttpHeaders h = out.headers();
     h.add(in);
+    boolean trailers = acceptsTrailers(in);
     stripHopByHop(h);
     stripUnderscoreNames(h);
+    stripHttp2Extensions(h);
+    if (trailers) {
+      // gRPC servers require it; it only says the client accepts trailers.
+      h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+    }
     h.set(HttpHeaderNames.HOST, hostHeader);
     String xff = in.get(X_FORWARDED_FOR);
     h.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
@@ -109,6 +115,17 @@ final class HeaderRewriter {
     }
     res.setProtocolVersion(HttpVersion.HTTP_1_1);
     return closeAfter;
+  }
+
+  private static boolean acceptsTrailers(HttpHeaders h) {
+    for (String te : h.getAll(HttpHeaderNames.TE)) {
+      for (String token : te.split(",")) {
+        if (token.trim().equalsIgnoreCase("trailers")) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Netty's HTTP/2 conversion adds x-http2-* headers (stream id, scheme); they stay internal. */

@@ -24,6 +24,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -68,6 +69,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   private boolean draining;
   private boolean closeAfterDiscard;
   private String clientIp;
+  private boolean http2;
 
   public ProxyHandler(ConfigHolder holder, ProxySettings settings, UpstreamPool pool) {
     this.holder = holder;
@@ -79,6 +81,8 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.headTimer = ctx.pipeline().get(HeadTimeoutHandler.class);
+    // An HTTP/2 stream: one request, then the stream ends; no keep-alive, no raw writes.
+    this.http2 = ctx.channel() instanceof Http2StreamChannel;
   }
 
   @Override
@@ -179,7 +183,9 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   }
 
   private void onRequestHead(HttpRequest req) {
-    headTimer.headReceived();
+    if (headTimer != null) {
+      headTimer.headReceived();
+    }
     DecoderResult result = req.decoderResult();
     if (result.isFailure()) {
       Throwable cause = result.cause();
@@ -325,6 +331,12 @@ public final class ProxyHandler extends ChannelDuplexHandler {
       res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
     }
     ctx.write(res);
+    if (http2) {
+      ctx.flush();
+      state = State.DISCARDING;
+      closeAfterDiscard = true;
+      return;
+    }
     if (!keepAlive) {
       state = State.CLOSED;
       ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
@@ -339,10 +351,19 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     state = State.CLOSED;
     releasePending();
+    if (http2) {
+      // Ends this stream only; the connection's other streams go on.
+      ctx.writeAndFlush(res);
+      return;
+    }
     ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
   }
 
   private void afterLocalResponse() {
+    if (http2) {
+      state = State.CLOSED;
+      return;
+    }
     if (closeAfterDiscard || draining) {
       state = State.CLOSED;
       ctx.close();
@@ -389,7 +410,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
         status == HttpResponseStatus.SERVICE_UNAVAILABLE
             ? LocalResponses.unavailable(ctx.alloc())
             : LocalResponses.status(ctx.alloc(), status);
-    if (!requestComplete || draining || !ex.clientKeepAlive()) {
+    if (http2 || !requestComplete || draining || !ex.clientKeepAlive()) {
       respondAndClose(res);
       return;
     }
@@ -403,6 +424,11 @@ public final class ProxyHandler extends ChannelDuplexHandler {
       return;
     }
     exchange = null;
+    if (http2) {
+      state = State.CLOSED;
+      ctx.flush();
+      return;
+    }
     if (closeClient || draining) {
       state = State.CLOSED;
       releasePending();
@@ -434,6 +460,10 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     if (want) {
       ctx.read();
     }
+  }
+
+  boolean http2() {
+    return http2;
   }
 
   private void readyForNextRequest() {

@@ -5,6 +5,7 @@ import io.aralez.dataplane.proxy.ProxyHandler;
 import io.aralez.dataplane.proxy.ProxySettings;
 import io.aralez.dataplane.proxy.UpstreamPool;
 import io.aralez.dataplane.runtime.ConfigHolder;
+import io.aralez.dataplane.tls.CertificateSource;
 import io.aralez.dataplane.upstream.UpstreamConnector;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -43,7 +44,6 @@ public final class ProxyServer {
   private final EventLoopGroup workerGroup;
   private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
   private final List<Channel> listeners = new ArrayList<>();
-  private final List<UpstreamPool> pools = new ArrayList<>();
 
   private final boolean takeOver;
 
@@ -68,18 +68,32 @@ public final class ProxyServer {
     this.workerGroup = transport.newGroup(config.threads(), "aralez-loop");
   }
 
-  /** Binds the plain HTTP listener; throws if the port cannot be bound. */
-  public void start() throws InterruptedException {
-    ProxySettings settings = ProxySettings.from(config, false);
-    UpstreamPool pool = new UpstreamPool(connector, settings);
-    pools.add(pool);
+  /**
+   * Binds the plain listener and, when configured, the TLS listener; throws if a port cannot be
+   * bound.
+   */
+  public void start(CertificateSource certificates) throws InterruptedException {
+    ProxySettings plain = ProxySettings.from(config, false);
+    UpstreamPool pool = new UpstreamPool(connector, plain);
     listeners.add(
         bind(
             config.proxyAddressHttp(),
-            new FrontendInitializer(config.limits(), settings, holder, pool, connections)));
+            new FrontendInitializer(
+                new Pipelines(config.limits(), config.http2(), plain, holder, pool), connections)));
+    if (config.proxyAddressTls() != null) {
+      ProxySettings secure = ProxySettings.from(config, true);
+      UpstreamPool tlsPool = new UpstreamPool(connector, secure);
+      listeners.add(
+          bind(
+              config.proxyAddressTls(),
+              new TlsInitializer(
+                  certificates,
+                  new Pipelines(config.limits(), config.http2(), secure, holder, tlsPool),
+                  connections)));
+    }
   }
 
-  private Channel bind(InetSocketAddress address, FrontendInitializer initializer)
+  private Channel bind(InetSocketAddress address, io.netty.channel.ChannelHandler initializer)
       throws InterruptedException {
     ServerBootstrap b =
         new ServerBootstrap()

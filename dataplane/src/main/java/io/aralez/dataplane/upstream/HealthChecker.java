@@ -140,10 +140,35 @@ public final class HealthChecker implements AutoCloseable {
                   HealthProbe.send(ch, proto, t, settings).addListener(cascade(p));
                 }
               } else if (notTls(f.cause())) {
-                probeWith(t, UpstreamProtocol.HTTP).addListener(cascade(p));
+                probePlain(t).addListener(cascade(p));
               } else {
                 p.trySuccess(ProbeResult.failed(f.cause()));
               }
+            });
+    return p;
+  }
+
+  /**
+   * A plain backend: HTTP/1.1, or h2c when it answers HTTP/1.1 with a protocol error (an
+   * HTTP/2-only server such as a gRPC one).
+   */
+  private Future<ProbeResult> probePlain(ProbeTarget t) {
+    Promise<ProbeResult> p = loop.newPromise();
+    probeWith(t, UpstreamProtocol.HTTP)
+        .addListener(
+            (Future<ProbeResult> f) -> {
+              ProbeResult r = f.isSuccess() ? f.getNow() : ProbeResult.failed(f.cause());
+              boolean answeredHttp1 = r.error() != null && r.error().startsWith("answered");
+              if (r.ok() || r.protocol() == null || answeredHttp1) {
+                p.trySuccess(r);
+                return;
+              }
+              probeWith(t, UpstreamProtocol.H2C)
+                  .addListener(
+                      (Future<ProbeResult> h) -> {
+                        ProbeResult r2 = h.isSuccess() ? h.getNow() : ProbeResult.failed(h.cause());
+                        p.trySuccess(r2.ok() ? r2 : r);
+                      });
             });
     return p;
   }

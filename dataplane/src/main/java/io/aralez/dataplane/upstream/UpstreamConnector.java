@@ -69,7 +69,9 @@ public final class UpstreamConnector implements AutoCloseable {
                       SslHandler ssl =
                           tls.context(alpn).newHandler(ch.alloc(), peer, address.port());
                       ssl.setHandshakeTimeoutMillis(millis);
-                      ch.pipeline().addLast("tls", ssl);
+                      ch.pipeline()
+                          .addLast("tls", ssl)
+                          .addLast(HANDSHAKE_ERRORS, new HandshakeErrors());
                     }
                   }
                 });
@@ -92,6 +94,7 @@ public final class UpstreamConnector implements AutoCloseable {
               .addListener(
                   h -> {
                     if (h.isSuccess()) {
+                      ch.pipeline().remove(HANDSHAKE_ERRORS);
                       promise.trySuccess(ch);
                     } else {
                       ch.close();
@@ -105,5 +108,15 @@ public final class UpstreamConnector implements AutoCloseable {
   @Override
   public void close() {
     resolver.close();
+  }
+
+  private static final String HANDSHAKE_ERRORS = "handshake-errors";
+
+  /** A failed handshake is reported through the promise; its exception event ends here. */
+  private static final class HandshakeErrors extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void exceptionCaught(io.netty.channel.ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
   }
 }

@@ -5,45 +5,33 @@ import io.aralez.dataplane.config.ConfigProblem;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.runtime.ConfigHolder;
-import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
+import io.aralez.dataplane.source.FolderWatcher;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the {@link ConfigHolder} in step with upstreams.yaml. It watches the folder (editors and
- * ConfigMap mounts replace files rather than write them in place) and also polls, because some
- * mounts deliver no events. A change is debounced, read whole, and applied only if valid; a file
- * caught half-written is read again a few times before it counts as invalid.
+ * Keeps the {@link ConfigHolder} in step with upstreams.yaml and conf.d (through a {@link
+ * FolderWatcher}). A change is read whole and applied only if valid; a file caught half-written is
+ * read again a few times before it counts as invalid.
  */
 public final class UpstreamsFileSource implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(UpstreamsFileSource.class);
-  private static final Duration DEBOUNCE = Duration.ofMillis(150);
   private static final int PARTIAL_WRITE_RETRIES = 5;
   private static final Duration RETRY_DELAY = Duration.ofMillis(100);
 
   private final Path file;
   private final ConfigHolder holder;
   private final Duration pollInterval;
-  private final Thread thread;
-  private volatile boolean closed;
-  private WatchService watcher;
+  private FolderWatcher watcher;
   private String lastFingerprint;
 
   public UpstreamsFileSource(Path file, ConfigHolder holder, Duration pollInterval) {
     this.file = file.toAbsolutePath().normalize();
     this.holder = holder;
     this.pollInterval = pollInterval;
-    this.thread = new Thread(this::run, "aralez-upstreams-watch");
-    this.thread.setDaemon(true);
   }
 
   /**
@@ -61,73 +49,13 @@ public final class UpstreamsFileSource implements AutoCloseable {
   }
 
   public void start() {
-    try {
-      watcher = FileSystems.getDefault().newWatchService();
-      register(file.getParent());
-      Path confD = UpstreamsFiles.confDir(file);
-      if (Files.isDirectory(confD)) {
-        register(confD);
-      }
-    } catch (IOException e) {
-      LOG.warn(
-          "cannot watch {} ({}); falling back to polling only", file.getParent(), e.toString());
-    }
-    thread.start();
-  }
-
-  private void register(Path dir) throws IOException {
-    dir.register(
-        watcher,
-        StandardWatchEventKinds.ENTRY_CREATE,
-        StandardWatchEventKinds.ENTRY_MODIFY,
-        StandardWatchEventKinds.ENTRY_DELETE);
-  }
-
-  private void run() {
-    while (!closed) {
-      try {
-        if (waitForEvent()) {
-          // Let a burst of writes (editor save, ConfigMap swap) settle before reading.
-          do {
-            Thread.sleep(DEBOUNCE.toMillis());
-          } while (drainEvents());
-        }
-        reloadIfChanged();
-      } catch (InterruptedException | ClosedWatchServiceException e) {
-        return;
-      } catch (RuntimeException e) {
-        LOG.error("upstreams watcher failed; continuing", e);
-      }
-    }
-  }
-
-  /** Blocks up to the poll interval; true when a file event arrived. */
-  private boolean waitForEvent() throws InterruptedException {
-    if (watcher == null) {
-      Thread.sleep(pollInterval.toMillis());
-      return false;
-    }
-    WatchKey key = watcher.poll(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
-    if (key == null) {
-      return false;
-    }
-    key.pollEvents();
-    key.reset();
-    return true;
-  }
-
-  private boolean drainEvents() {
-    if (watcher == null) {
-      return false;
-    }
-    boolean any = false;
-    WatchKey key;
-    while ((key = watcher.poll()) != null) {
-      key.pollEvents();
-      key.reset();
-      any = true;
-    }
-    return any;
+    watcher =
+        new FolderWatcher(
+            "aralez-upstreams-watch",
+            List.of(file.getParent(), UpstreamsFiles.confDir(file)),
+            pollInterval,
+            this::reloadNow);
+    watcher.start();
   }
 
   /** Checks the files now instead of at the next event or poll (SIGHUP). */
@@ -188,14 +116,8 @@ public final class UpstreamsFileSource implements AutoCloseable {
 
   @Override
   public void close() {
-    closed = true;
-    thread.interrupt();
     if (watcher != null) {
-      try {
-        watcher.close();
-      } catch (IOException e) {
-        LOG.debug("closing watcher", e);
-      }
+      watcher.close();
     }
   }
 }

@@ -1,0 +1,106 @@
+package io.aralez.dataplane.server;
+
+import io.aralez.dataplane.config.MainConfig;
+import io.aralez.dataplane.http.ServerCodec;
+import io.aralez.dataplane.proxy.ProxyHandler;
+import io.aralez.dataplane.proxy.ProxySettings;
+import io.aralez.dataplane.proxy.UpstreamPool;
+import io.aralez.dataplane.runtime.ConfigHolder;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+
+/**
+ * The protocol stages of a client connection, shared by the plain listener (HTTP/1.1, or h2c with
+ * prior knowledge) and the TLS listener (by ALPN). Both end in the same {@link ProxyHandler}: for
+ * HTTP/2, each stream is its own child channel converted to HTTP/1 objects, with per-stream flow
+ * control as backpressure.
+ */
+final class Pipelines {
+  private final MainConfig.Limits limits;
+  private final MainConfig.Http2Limits h2;
+  private final ProxySettings settings;
+  private final ConfigHolder holder;
+  private final UpstreamPool pool;
+
+  Pipelines(
+      MainConfig.Limits limits,
+      MainConfig.Http2Limits h2,
+      ProxySettings settings,
+      ConfigHolder holder,
+      UpstreamPool pool) {
+    this.limits = limits;
+    this.h2 = h2;
+    this.settings = settings;
+    this.holder = holder;
+    this.pool = pool;
+  }
+
+  void installHttp1(ChannelPipeline p) {
+    HttpDecoderConfig decoder =
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(limits.maxInitialLine())
+            .setMaxHeaderSize(limits.maxHeaderSize())
+            .setMaxChunkSize(limits.maxChunkSize())
+            .setAllowDuplicateContentLengths(false)
+            .setValidateHeaders(true);
+    p.addLast(
+            "head-timeout",
+            new HeadTimeoutHandler(settings.clientKeepalive(), settings.clientHeader()))
+        .addLast("http", new ServerCodec(decoder))
+        .addLast("proxy", new ProxyHandler(holder, settings, pool));
+  }
+
+  void installHttp2(ChannelPipeline p) {
+    Http2Settings initial =
+        Http2Settings.defaultSettings()
+            .maxConcurrentStreams(h2.maxConcurrentStreams())
+            .initialWindowSize(h2.initialWindowSize())
+            .maxFrameSize(h2.maxFrameSize())
+            .maxHeaderListSize(limits.maxHeaderSize());
+    p.addLast(
+            "h2",
+            Http2FrameCodecBuilder.forServer()
+                .initialSettings(initial)
+                .validateHeaders(true)
+                // Rapid reset (CVE-2023-44487): a client that resets streams faster than this
+                // loses its connection.
+                .decoderEnforceMaxRstFramesPerWindow(
+                    h2.maxResetsPerWindow(), h2.resetWindowSeconds())
+                .build())
+        .addLast(
+            "h2-mux",
+            new Http2MultiplexHandler(
+                new ChannelInitializer<Channel>() {
+                  @Override
+                  protected void initChannel(Channel stream) {
+                    stream.config().setAutoRead(false);
+                    stream
+                        .pipeline()
+                        .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true))
+                        .addLast("proxy", new ProxyHandler(holder, settings, pool));
+                  }
+                }))
+        .addLast("h2-drain", new Drain());
+  }
+
+  /**
+   * On shutdown: closing an HTTP/2 connection sends GOAWAY and lets the streams in flight finish
+   * (Netty's graceful close), which is exactly a drain.
+   */
+  private static final class Drain extends io.netty.channel.ChannelInboundHandlerAdapter {
+    @Override
+    public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
+      if (evt == ProxyHandler.DRAIN) {
+        ctx.channel().close();
+      } else {
+        ctx.fireUserEventTriggered(evt);
+      }
+    }
+  }
+}

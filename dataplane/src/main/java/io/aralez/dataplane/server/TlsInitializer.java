@@ -1,0 +1,72 @@
+package io.aralez.dataplane.server;
+
+import io.aralez.dataplane.tls.CertificateSource;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
+import io.netty.handler.ssl.SniHandler;
+
+/** Composes a TLS client connection: SNI picks the certificate, ALPN picks HTTP/2 or HTTP/1.1. */
+final class TlsInitializer extends ChannelInitializer<Channel> {
+  private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+
+  private final CertificateSource certificates;
+  private final Pipelines pipelines;
+  private final ChannelGroup connections;
+
+  TlsInitializer(CertificateSource certificates, Pipelines pipelines, ChannelGroup connections) {
+    this.certificates = certificates;
+    this.pipelines = pipelines;
+    this.connections = connections;
+  }
+
+  @Override
+  protected void initChannel(Channel ch) {
+    connections.add(ch);
+    ch.pipeline()
+        .addLast("read-on-active", new ReadOnActive())
+        .addLast("sni", new SniHandler(certificates, HANDSHAKE_TIMEOUT_MILLIS))
+        .addLast("alpn", new Alpn());
+  }
+
+  /** AUTO_READ is off: the handshake needs its first read. */
+  private static final class ReadOnActive extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      ctx.read();
+      ctx.pipeline().remove(this);
+    }
+  }
+
+  private final class Alpn extends ApplicationProtocolNegotiationHandler {
+    Alpn() {
+      super(ApplicationProtocolNames.HTTP_1_1);
+    }
+
+    @Override
+    protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+      if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+        pipelines.installHttp2(ctx.pipeline());
+      } else {
+        pipelines.installHttp1(ctx.pipeline());
+      }
+      ctx.fireChannelActive();
+    }
+
+    @Override
+    protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+      ctx.close();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      // A client that cannot finish a handshake (plain HTTP on the TLS port, unknown ciphers,
+      // a scanner) is closed without noise.
+      ctx.close();
+    }
+  }
+}

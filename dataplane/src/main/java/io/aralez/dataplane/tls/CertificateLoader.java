@@ -1,0 +1,197 @@
+package io.aralez.dataplane.tls;
+
+import io.aralez.dataplane.config.MainConfig.TlsGrade;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import javax.security.auth.x500.X500Principal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Builds {@link Certificates} from a folder of {@code NAME.crt} (full chain) + {@code NAME.key}
+ * pairs. A broken pair is reported and skipped; the others still serve. Contexts of pairs whose
+ * files did not change are reused across reloads.
+ */
+public final class CertificateLoader {
+  private static final Logger LOG = LoggerFactory.getLogger(CertificateLoader.class);
+
+  private final Path folder;
+  private final TlsGrade grade;
+  private final String defaultName;
+  private final Map<String, SslContext> cache = new HashMap<>();
+
+  /**
+   * @param defaultName the pair served without SNI or for unknown names; null: first by name
+   */
+  public CertificateLoader(Path folder, TlsGrade grade, String defaultName) {
+    this.folder = folder;
+    this.grade = grade;
+    this.defaultName = defaultName;
+  }
+
+  public Path folder() {
+    return folder;
+  }
+
+  /** A fingerprint of the folder's pairs, cheap enough to poll. */
+  public String fingerprint() {
+    StringBuilder b = new StringBuilder();
+    for (Path p : files()) {
+      try {
+        b.append(p.getFileName())
+            .append(':')
+            .append(Files.size(p))
+            .append(':')
+            .append(Files.getLastModifiedTime(p).toMillis())
+            .append(';');
+      } catch (IOException e) {
+        b.append(p.getFileName()).append(":gone;");
+      }
+    }
+    return b.toString();
+  }
+
+  public synchronized Certificates load() {
+    Map<String, SslContext> exact = new HashMap<>();
+    Map<String, SslContext> wildcard = new HashMap<>();
+    List<Certificates.Loaded> loaded = new ArrayList<>();
+    Map<String, SslContext> byName = new LinkedHashMap<>();
+    Map<String, SslContext> nextCache = new HashMap<>();
+    for (Path crt : files()) {
+      String file = crt.getFileName().toString();
+      if (!file.endsWith(".crt")) {
+        continue;
+      }
+      String name = file.substring(0, file.length() - 4);
+      Path key = crt.resolveSibling(name + ".key");
+      if (!Files.isRegularFile(key)) {
+        LOG.warn("certificate {} has no {}.key; skipped", crt, name);
+        continue;
+      }
+      try {
+        List<X509Certificate> chain = PemFiles.certificates(crt);
+        String hash = hash(crt, key);
+        SslContext ctx = cache.get(hash);
+        if (ctx == null) {
+          PrivateKey pk = PemFiles.privateKey(key);
+          ctx = context(pk, chain);
+        }
+        nextCache.put(hash, ctx);
+        List<String> names = names(chain.get(0));
+        for (String n : names) {
+          if (n.startsWith("*.")) {
+            wildcard.putIfAbsent(n.substring(2), ctx);
+          } else {
+            exact.putIfAbsent(n, ctx);
+          }
+        }
+        byName.put(name, ctx);
+        loaded.add(
+            new Certificates.Loaded(
+                name,
+                names,
+                chain.get(0).getSerialNumber().toString(16),
+                chain.get(0).getNotAfter().toInstant()));
+      } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+        LOG.error("certificate pair {} is invalid and skipped: {}", name, e.getMessage());
+      }
+    }
+    cache.clear();
+    cache.putAll(nextCache);
+    SslContext fallback = defaultName != null ? byName.get(defaultName) : null;
+    if (fallback == null && !byName.isEmpty()) {
+      if (defaultName != null) {
+        LOG.warn(
+            "default certificate {} is not loaded; using {}",
+            defaultName,
+            byName.keySet().iterator().next());
+      }
+      fallback = byName.values().iterator().next();
+    }
+    return new Certificates(Map.copyOf(exact), Map.copyOf(wildcard), fallback, List.copyOf(loaded));
+  }
+
+  private List<Path> files() {
+    if (!Files.isDirectory(folder)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(folder)) {
+      return s.filter(
+              p -> {
+                String n = p.getFileName().toString();
+                return (n.endsWith(".crt") || n.endsWith(".key")) && Files.isRegularFile(p);
+              })
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      LOG.warn("cannot list {}: {}", folder, e.toString());
+      return List.of();
+    }
+  }
+
+  private SslContext context(PrivateKey key, List<X509Certificate> chain) throws IOException {
+    SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
+    return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
+        .sslProvider(provider)
+        .protocols(TlsGrades.protocols(grade))
+        .ciphers(TlsGrades.ciphers(grade), SupportedCipherSuiteFilter.INSTANCE)
+        .applicationProtocolConfig(
+            new ApplicationProtocolConfig(
+                ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                ApplicationProtocolNames.HTTP_2,
+                ApplicationProtocolNames.HTTP_1_1))
+        .build();
+  }
+
+  /** DNS subject alternative names, else the CN; lower case. */
+  static List<String> names(X509Certificate cert) throws CertificateParsingException {
+    List<String> out = new ArrayList<>();
+    if (cert.getSubjectAlternativeNames() != null) {
+      for (List<?> san : cert.getSubjectAlternativeNames()) {
+        if (Integer.valueOf(2).equals(san.get(0))) {
+          out.add(san.get(1).toString().toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    if (out.isEmpty()) {
+      String dn = cert.getSubjectX500Principal().getName(X500Principal.RFC2253);
+      for (String part : dn.split(",")) {
+        if (part.startsWith("CN=")) {
+          out.add(part.substring(3).toLowerCase(Locale.ROOT));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String hash(Path crt, Path key) throws IOException, GeneralSecurityException {
+    MessageDigest d = MessageDigest.getInstance("SHA-256");
+    d.update(Files.readAllBytes(crt));
+    d.update((byte) 0);
+    d.update(Files.readAllBytes(key));
+    return HexFormat.of().formatHex(d.digest());
+  }
+}
