@@ -26,6 +26,7 @@ class ProxyIT {
   static EchoBackend c;
   static ProxyHarness proxy;
   static int deadPort;
+  static int tlsPort;
   static final HttpClient CLIENT =
       HttpClient.newBuilder()
           .version(HttpClient.Version.HTTP_1_1)
@@ -89,10 +90,15 @@ class ProxyIT {
               servers: ["%3$s"]
         """
             .formatted(a.address(), b.address(), c.address(), deadPort);
+    Path certs = java.nio.file.Files.createDirectories(dir.resolve("certs"));
+    io.aralez.dataplane.testing.OpenSsl.selfSigned(certs, "example", "ec", "example.com");
+    tlsPort = FreePort.get();
     proxy =
         ProxyHarness.start(
             dir,
-            "proxy_address_tls: 127.0.0.1:8443\nproxy_certificates: certs\nupstream_read_timeout: 1s\n",
+            "proxy_address_tls: 127.0.0.1:"
+                + tlsPort
+                + "\nproxy_certificates: certs\nupstream_read_timeout: 1s\n",
             upstreams);
   }
 
@@ -185,7 +191,7 @@ class ProxyIT {
     HttpResponse<String> r = get("example.com", "/secure/x?q=1");
     assertThat(r.statusCode()).isEqualTo(301);
     assertThat(r.headers().firstValue("location"))
-        .hasValue("https://example.com:8443/secure/x?q=1");
+        .hasValue("https://example.com:" + tlsPort + "/secure/x?q=1");
   }
 
   @Test

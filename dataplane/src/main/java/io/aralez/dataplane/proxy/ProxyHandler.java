@@ -11,6 +11,8 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -161,6 +163,13 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   // ---- request side ----
 
   private void dispatch(HttpObject msg) {
+    if (msg instanceof FullHttpRequest full) {
+      // HTTP/2 streams that end with their headers arrive whole; the body part must travel as
+      // content, never as a second request head.
+      onRequestHead(full);
+      onRequestContent(new DefaultLastHttpContent(full.content(), full.trailingHeaders()));
+      return;
+    }
     if (msg instanceof HttpRequest req) {
       onRequestHead(req);
     }

@@ -44,7 +44,12 @@ public final class ProxyHarness implements AutoCloseable {
     Files.writeString(mainFile, main, StandardCharsets.UTF_8);
     MainConfig config = MainConfigParser.load(mainFile, new Problems());
     Dataplane d = new Dataplane(config);
-    d.start(false);
+    try {
+      d.start(false);
+    } catch (Exception e) {
+      d.stop();
+      throw e;
+    }
     return new ProxyHarness(dir, port, d);
   }
 

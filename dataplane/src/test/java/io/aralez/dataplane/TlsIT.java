@@ -1,0 +1,215 @@
+package io.aralez.dataplane;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aralez.dataplane.testing.Curl;
+import io.aralez.dataplane.testing.EchoBackend;
+import io.aralez.dataplane.testing.FreePort;
+import io.aralez.dataplane.testing.OpenSsl;
+import io.aralez.dataplane.testing.ProxyHarness;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The TLS listener: SNI, wildcard, default certificate, hot reload, ALPN, grades. */
+class TlsIT {
+  @TempDir static Path dir;
+  static EchoBackend backend;
+  static ProxyHarness proxy;
+  static int tlsPort;
+  static Path certs;
+
+  @BeforeAll
+  static void start() throws Exception {
+    certs = Files.createDirectories(dir.resolve("certs"));
+    OpenSsl.selfSigned(certs, "a", "rsa", "a.test");
+    OpenSsl.selfSigned(certs, "b", "ec", "b.test");
+    OpenSsl.selfSigned(certs, "c", "rsa", "c.test", "www.c.test");
+    OpenSsl.selfSigned(certs, "wild", "ec", "*.wild.test");
+    // A broken pair is skipped; the others serve.
+    Files.writeString(certs.resolve("broken.crt"), "garbage");
+    Files.writeString(certs.resolve("broken.key"), "garbage");
+    backend = new EchoBackend("tls-backend");
+    tlsPort = FreePort.get();
+    proxy =
+        ProxyHarness.start(
+            dir,
+            "proxy_address_tls: 127.0.0.1:"
+                + tlsPort
+                + "\nproxy_certificates: certs\nproxy_default_certificate: b\nproxy_tls_grade: high\n",
+            "provider: file\nDEFAULT:\n  paths:\n    \"/\": {servers: [\""
+                + backend.address()
+                + "\"]}\n"
+                + "secure.test:\n  paths:\n    \"/\": {to_https: true, servers: [\""
+                + backend.address()
+                + "\"]}\n");
+  }
+
+  @AfterAll
+  static void stop() {
+    proxy.close();
+    backend.close();
+  }
+
+  static String served(String name, String protocol) throws Exception {
+    Curl.Result r =
+        Curl.run(
+            "-k",
+            protocol,
+            "-v",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_version} %{http_code}",
+            "--resolve",
+            name + ":" + tlsPort + ":127.0.0.1",
+            "https://" + name + ":" + tlsPort + "/x");
+    assertThat(r.exit()).as(r.err()).isZero();
+    String subject = r.err().lines().filter(l -> l.contains("subject:")).findFirst().orElse("");
+    return subject.substring(subject.indexOf("subject:") + 8).trim() + " | " + r.out();
+  }
+
+  @Test
+  void sniPicksTheCertificateOverHttp2AndHttp11() throws Exception {
+    for (String protocol : List.of("--http2", "--http1.1")) {
+      String version = protocol.equals("--http2") ? "2 200" : "1.1 200";
+      assertThat(served("a.test", protocol)).isEqualTo("CN=a.test | " + version);
+      assertThat(served("b.test", protocol)).isEqualTo("CN=b.test | " + version);
+      assertThat(served("www.c.test", protocol)).isEqualTo("CN=c.test | " + version);
+      assertThat(served("x.wild.test", protocol)).isEqualTo("CN=*.wild.test | " + version);
+      // One label only, and unknown names get the configured default.
+      assertThat(served("y.x.wild.test", protocol)).isEqualTo("CN=b.test | " + version);
+      assertThat(served("unknown.test", protocol)).isEqualTo("CN=b.test | " + version);
+    }
+    assertThat(backend.last().header("X-Forwarded-Proto")).isEqualTo("https");
+  }
+
+  @Test
+  void toHttpsDoesNotLoopOnTheTlsListener() throws Exception {
+    Curl.Result plain = Curl.run("-i", "-H", "Host: secure.test", proxy.base() + "/p?q=1");
+    assertThat(plain.out())
+        .startsWith("HTTP/1.1 301")
+        .contains("location: https://secure.test:" + tlsPort + "/p?q=1");
+    assertThat(served("secure.test", "--http2")).endsWith("2 200");
+  }
+
+  @Test
+  void highGradeRefusesOldProtocols() throws Exception {
+    Curl.Result old =
+        Curl.run(
+            "-k",
+            "--tlsv1.1",
+            "--tls-max",
+            "1.1",
+            "--resolve",
+            "a.test:" + tlsPort + ":127.0.0.1",
+            "https://a.test:" + tlsPort + "/");
+    assertThat(old.exit()).isNotZero();
+    Curl.Result tls12 =
+        Curl.run(
+            "-k",
+            "--tlsv1.2",
+            "--tls-max",
+            "1.2",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "--resolve",
+            "a.test:" + tlsPort + ":127.0.0.1",
+            "https://a.test:" + tlsPort + "/");
+    assertThat(tls12.out()).isEqualTo("200");
+  }
+
+  @Test
+  void replacedCertificateServesNewConnectionsAndSparesOpenOnes() throws Exception {
+    try (SSLSocket open = connect("rot.test")) {
+      // Not loaded yet: the default answers.
+      BigInteger before = serial(open);
+      OpenSsl.selfSigned(certs, "rot", "ec", "rot.test");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try (SSLSocket s = connect("rot.test")) {
+                  return !serial(s).equals(before);
+                }
+              });
+      BigInteger first;
+      try (SSLSocket s = connect("rot.test")) {
+        first = serial(s);
+      }
+      OpenSsl.selfSigned(certs, "rot", "ec", "rot.test");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try (SSLSocket s = connect("rot.test")) {
+                  return !serial(s).equals(first);
+                }
+              });
+      // The connection opened before all this still works.
+      OutputStream out = open.getOutputStream();
+      out.write(
+          "GET /still HTTP/1.1\r\nHost: rot.test\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = open.getInputStream();
+      String res = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+      assertThat(res).startsWith("HTTP/1.1 200").contains("uri=/still");
+    }
+    Files.delete(certs.resolve("rot.crt"));
+    Files.delete(certs.resolve("rot.key"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> served("rot.test", "--http1.1").startsWith("CN=b.test"));
+  }
+
+  static SSLSocket connect(String sni) throws Exception {
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(null, new TrustManager[] {new TrustAll()}, null);
+    SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tlsPort);
+    SSLParameters params = s.getSSLParameters();
+    params.setServerNames(List.of(new SNIHostName(sni)));
+    params.setApplicationProtocols(new String[] {"http/1.1"});
+    s.setSSLParameters(params);
+    s.setSoTimeout(10_000);
+    s.startHandshake();
+    return s;
+  }
+
+  static BigInteger serial(SSLSocket s) throws Exception {
+    return ((X509Certificate) s.getSession().getPeerCertificates()[0]).getSerialNumber();
+  }
+
+  /** Test-only: the point is which certificate is served, not whether it is trusted. */
+  static final class TrustAll implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}
