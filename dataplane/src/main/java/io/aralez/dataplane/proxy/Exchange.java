@@ -267,6 +267,16 @@ final class Exchange implements UpstreamListener {
         return;
       }
       onResponseHead(res);
+      if (res instanceof LastHttpContent whole) {
+        // Head and end in one message (HTTP/2 HEADERS with END_STREAM, as gRPC's trailers-only
+        // errors): it was written whole, keeping its end-of-stream and its grpc-status.
+        if (responseStarted) {
+          finish();
+        } else {
+          whole.release();
+        }
+        return;
+      }
     }
     if (msg instanceof HttpContent content) {
       onResponseContent(content);
@@ -299,6 +309,9 @@ final class Exchange implements UpstreamListener {
           .add(
               HttpHeaderNames.SET_COOKIE,
               StickyCookie.header(entry.stickyId(index), sticky, handler.settings().secure()));
+    }
+    if (res instanceof LastHttpContent whole && !handler.http2()) {
+      whole.trailingHeaders().clear();
     }
     ctx.write(res);
   }

@@ -158,7 +158,11 @@ public final class HealthChecker implements AutoCloseable {
         .addListener(
             (Future<ProbeResult> f) -> {
               ProbeResult r = f.isSuccess() ? f.getNow() : ProbeResult.failed(f.cause());
-              boolean answeredHttp1 = r.error() != null && r.error().startsWith("answered");
+              // 505 is how HTTP/2-only servers (gRPC) turn HTTP/1.1 away.
+              boolean answeredHttp1 =
+                  r.error() != null
+                      && r.error().startsWith("answered")
+                      && !r.error().equals("answered 505");
               if (r.ok() || r.protocol() == null || answeredHttp1) {
                 p.trySuccess(r);
                 return;

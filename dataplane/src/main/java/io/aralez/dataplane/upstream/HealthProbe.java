@@ -110,7 +110,9 @@ final class HealthProbe {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
       try {
-        if (msg instanceof HttpResponse res) {
+        if (msg instanceof HttpResponse res && res.decoderResult().isFailure()) {
+          promise.trySuccess(new ProbeResult(false, proto, "not an HTTP/1.1 response"));
+        } else if (msg instanceof HttpResponse res) {
           int code = res.status().code();
           if (code >= 200 || code < 100) {
             promise.trySuccess(
