@@ -49,6 +49,7 @@ final class Exchange implements UpstreamListener {
   private final boolean headRequest;
   private final boolean expectContinue;
   private final boolean grpc;
+  private final boolean upgrade;
   private final ArrayDeque<HttpContent> buffered = new ArrayDeque<>(2);
 
   private final String clientStickyId;
@@ -100,6 +101,7 @@ final class Exchange implements UpstreamListener {
     this.expectContinue = HttpUtil.is100ContinueExpected(clientRequest);
     String contentType = clientRequest.headers().get(HttpHeaderNames.CONTENT_TYPE);
     this.grpc = contentType != null && contentType.startsWith("application/grpc");
+    this.upgrade = HeaderRewriter.isWebSocketUpgrade(clientRequest) && !handler.http2();
   }
 
   boolean clientKeepAlive() {
@@ -143,10 +145,14 @@ final class Exchange implements UpstreamListener {
           entry.route().healthcheck() && state.detected() != null
               ? state.detected()
               : UpstreamProtocol.HTTP;
-      if (p == UpstreamProtocol.HTTP && grpc) {
+      if (p == UpstreamProtocol.HTTP && grpc && !upgrade) {
         // gRPC needs HTTP/2: a plain backend that also speaks h2c gets it by prior knowledge.
         p = UpstreamProtocol.H2C;
       }
+    }
+    if (upgrade && p.http2()) {
+      // WebSocket over HTTP/1.1 Upgrade needs an HTTP/1.1 connection.
+      p = p.tls() ? UpstreamProtocol.HTTPS : UpstreamProtocol.HTTP;
     }
     return new UpstreamPool.Key(backend.address(), p, p.tls() ? sni : null);
   }
@@ -286,8 +292,12 @@ final class Exchange implements UpstreamListener {
   private void onResponseHead(HttpResponse res) {
     int code = res.status().code();
     if (code == 101) {
-      // No upgrade was requested (Upgrade is stripped): a 101 here is a protocol error.
-      upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
+      if (upgrade && HeaderRewriter.isWebSocketAccept(res)) {
+        switchToTunnel(res);
+      } else {
+        // Nobody asked for this upgrade: a protocol error.
+        upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
+      }
       return;
     }
     if (code < 200) {
@@ -380,6 +390,33 @@ final class Exchange implements UpstreamListener {
       return;
     }
     upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
+  }
+
+  /**
+   * The upstream accepted a WebSocket upgrade: relay the 101, then turn both connections into a
+   * byte tunnel. The upstream connection now belongs to the tunnel and never returns to a pool.
+   */
+  private void switchToTunnel(HttpResponse res) {
+    done = true;
+    responseStarted = true;
+    cancelWatchdog();
+    HeaderRewriter.upgradeResponse(res);
+    ctx.writeAndFlush(res);
+    Channel client = ctx.channel();
+    Channel server = upstream;
+    lease = null;
+    upstream = null;
+    server.pipeline().get(UpstreamHandler.class).bind(null);
+    handler.becomeTunnel(server, handler.settings().websocketIdle());
+    var sp = server.pipeline();
+    sp.remove("idle");
+    sp.addLast(
+        "tunnel-idle",
+        new io.netty.handler.timeout.IdleStateHandler(
+            0, 0, handler.settings().websocketIdle().toMillis(), TimeUnit.MILLISECONDS));
+    sp.addLast("tunnel", new TunnelHandler(client));
+    sp.remove("upstream");
+    sp.remove("codec");
   }
 
   // ---- endings ----

@@ -51,12 +51,18 @@ final class HeaderRewriter {
     HttpHeaders h = out.headers();
     h.add(in);
     boolean trailers = acceptsTrailers(in);
+    boolean webSocket = isWebSocketUpgrade(client);
     stripHopByHop(h);
     stripUnderscoreNames(h);
     stripHttp2Extensions(h);
     if (trailers) {
       // gRPC servers require it; it only says the client accepts trailers.
       h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+    }
+    if (webSocket) {
+      // The one upgrade we forward; everything else named in Upgrade (h2c...) is dropped.
+      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
     }
     h.set(HttpHeaderNames.HOST, hostHeader);
     String xff = in.get(X_FORWARDED_FOR);
@@ -139,6 +145,27 @@ final class HeaderRewriter {
       }
       drop.forEach(h::remove);
     }
+  }
+
+  /** A WebSocket opening handshake: GET with Upgrade: websocket and Connection: upgrade. */
+  static boolean isWebSocketUpgrade(HttpRequest req) {
+    return req.method().equals(io.netty.handler.codec.http.HttpMethod.GET)
+        && req.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+  }
+
+  static boolean isWebSocketAccept(HttpResponse res) {
+    return res.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
+  }
+
+  /** The 101 towards the client: hop-by-hop headers rebuilt for exactly this upgrade. */
+  static void upgradeResponse(HttpResponse res) {
+    HttpHeaders h = res.headers();
+    stripHttp2Extensions(h);
+    stripHopByHop(h);
+    h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+    res.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 
   /** Removes hop-by-hop headers, first those the peer named in Connection. */

@@ -475,6 +475,27 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     return http2;
   }
 
+  /**
+   * After a 101: this connection becomes one end of a byte tunnel to {@code peer}. The HTTP
+   * handlers leave the pipeline; bytes the decoder already holds go on to the tunnel.
+   */
+  void becomeTunnel(io.netty.channel.Channel peer, java.time.Duration idle) {
+    exchange = null;
+    state = State.CLOSED;
+    releasePending();
+    var p = ctx.pipeline();
+    p.addLast(
+        "tunnel-idle",
+        new io.netty.handler.timeout.IdleStateHandler(
+            0, 0, idle.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS));
+    p.addLast("tunnel", new TunnelHandler(peer));
+    if (p.get("head-timeout") != null) {
+      p.remove("head-timeout");
+    }
+    p.remove(this);
+    p.remove("http");
+  }
+
   private void readyForNextRequest() {
     state = State.IDLE;
     headTimer.awaitHead();

@@ -18,7 +18,8 @@ public record ProxySettings(
     int keepalivePoolSize,
     Duration clientKeepalive,
     Duration clientHeader,
-    Duration clientBody) {
+    Duration clientBody,
+    Duration websocketIdle) {
 
   public static ProxySettings from(MainConfig c, boolean secure) {
     int httpsPort = c.proxyAddressTls() == null ? 443 : c.proxyAddressTls().getPort();
@@ -32,6 +33,7 @@ public record ProxySettings(
         c.upstreamKeepalivePoolSize(),
         t.clientKeepalive(),
         t.clientHeader(),
-        t.clientBody());
+        t.clientBody(),
+        c.websocketIdleTimeout());
   }
 }
