@@ -54,11 +54,11 @@ public final class EchoBackend implements AutoCloseable {
     InetSocketAddress bind = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     if (tls != null) {
       com.sun.net.httpserver.HttpsServer https =
-          com.sun.net.httpserver.HttpsServer.create(bind, 128);
+          com.sun.net.httpserver.HttpsServer.create(bind, 1024);
       https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
       server = https;
     } else {
-      server = HttpServer.create(bind, 128);
+      server = HttpServer.create(bind, 1024);
     }
     server.setExecutor(Executors.newCachedThreadPool());
     server.createContext("/", this::handle);
