@@ -462,6 +462,22 @@ class ProxyIT {
   }
 
   @Test
+  void h2cUpgradeIsNotOfferedAndNotForwarded() throws Exception {
+    try (RawHttp raw = new RawHttp(proxy.port())) {
+      String res =
+          raw.send(
+                  "GET /api/h2c HTTP/1.1\r\nHost: example.com\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+                      + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n")
+              .readAll(1500);
+      assertThat(res).startsWith("HTTP/1.1 200").doesNotContain("101");
+    }
+    EchoBackend.Seen seen = c.last();
+    assertThat(seen.uri()).isEqualTo("/api/h2c");
+    assertThat(seen.header("Upgrade")).isNull();
+    assertThat(seen.header("HTTP2-Settings")).isNull();
+  }
+
+  @Test
   void unknownExpectationIs417() throws Exception {
     try (RawHttp raw = new RawHttp(proxy.port())) {
       String res =
