@@ -65,6 +65,7 @@ class ProxyIT {
             "/empty":
               healthcheck: false
             "/dead":
+              healthcheck: false
               servers: ["127.0.0.1:%4$d"]
             "/half-dead":
               servers: ["127.0.0.1:%4$d", "%3$s"]
