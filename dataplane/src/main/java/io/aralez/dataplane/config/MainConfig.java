@@ -87,7 +87,8 @@ public record MainConfig(
       Duration clientHeader,
       Duration clientBody,
       Duration gracePeriod,
-      Duration gracefulShutdown) {}
+      Duration gracefulShutdown,
+      Duration forwardAuth) {}
 
   /** HTTP/2 limits towards clients. */
   public record Http2Limits(

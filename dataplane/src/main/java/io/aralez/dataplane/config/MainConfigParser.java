@@ -75,7 +75,9 @@ public final class MainConfigParser {
           "http2_max_resets_per_window",
           "http2_reset_window_seconds",
           "proxy_default_certificate",
-          "websocket_idle_timeout");
+          "websocket_idle_timeout",
+          "forward_auth_timeout",
+          "trusted_proxies");
 
   /** Keys of the original that have no meaning here; accepted so old files keep working. */
   private static final Set<String> IGNORED =
@@ -221,7 +223,8 @@ public final class MainConfigParser {
             dur(y, "client_body_timeout", Duration.ofSeconds(60)),
             y.duration("grace_period_seconds", Duration.ZERO, Duration.ofHours(1))
                 .orElse(Duration.ZERO),
-            dur(y, "graceful_shutdown_timeout_seconds", Duration.ofSeconds(30)));
+            dur(y, "graceful_shutdown_timeout_seconds", Duration.ofSeconds(30)),
+            dur(y, "forward_auth_timeout", Duration.ofSeconds(5)));
     Limits limits =
         new Limits(
             (int) y.integer("max_request_line", 256, 1 << 20).orElse(8192),

@@ -2,61 +2,158 @@ package io.aralez.dataplane.policy;
 
 import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * Decides whether a request may use a route. Pure: headers in, verdict out. Secrets are compared in
- * constant time so response timing does not leak how much of a guess was right.
+ * Decides whether a request may use a route. Pure apart from the bcrypt pool: headers and target
+ * in, decision out. Secrets are compared in constant time so timing does not leak how much of a
+ * guess was right.
  */
 public final class Authenticator {
-  /** The outcome of a check. */
-  public enum Verdict {
-    ALLOW,
-    /** Missing or wrong credentials: 401. */
-    DENY,
-    /** The route's method is not available in this build: refused (fail closed). */
-    UNSUPPORTED
-  }
+  /** The query parameter the original accepts a JWT in. */
+  public static final String TOKEN_PARAM = "araleztoken";
 
   private Authenticator() {}
 
-  public static Verdict check(AuthPolicy policy, HttpHeaders headers) {
+  /**
+   * @param uri the request target (origin form)
+   * @param masterKey the JWT secret when the policy names none
+   */
+  public static AuthDecision check(
+      AuthPolicy policy, HttpHeaders headers, String uri, String masterKey) {
     return switch (policy.type()) {
-      case NONE -> Verdict.ALLOW;
+      case NONE -> AuthDecision.ALLOW;
       case BASIC -> basic(policy, headers.get("authorization"));
       case APIKEY -> apiKey(policy, headers.get("x-api-key"));
-      case JWT, FORWARD -> Verdict.UNSUPPORTED;
+      case JWT -> jwt(policy, headers.get("authorization"), uri, masterKey);
+      case FORWARD -> new AuthDecision.Forward(policy.data().get(0));
     };
   }
 
-  private static Verdict basic(AuthPolicy policy, String header) {
+  private static AuthDecision basic(AuthPolicy policy, String header) {
+    AuthDecision deny = new AuthDecision.Deny(true);
     if (header == null || header.length() < 6 || !header.regionMatches(true, 0, "Basic ", 0, 6)) {
-      return Verdict.DENY;
+      return deny;
     }
-    byte[] given;
+    String given;
     try {
-      given = Base64.getDecoder().decode(header.substring(6).trim());
+      given =
+          new String(
+              Base64.getDecoder().decode(header.substring(6).trim()), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      return Verdict.DENY;
+      return deny;
     }
+    int colon = given.indexOf(':');
+    if (colon < 0) {
+      return deny;
+    }
+    String user = given.substring(0, colon);
+    String password = given.substring(colon + 1);
     boolean ok = false;
+    String hash = null;
     for (String credential : policy.data()) {
-      // Check every entry, so timing does not reveal which user matched.
-      ok |= MessageDigest.isEqual(given, credential.getBytes(StandardCharsets.UTF_8));
+      int c = credential.indexOf(':');
+      String secret = credential.substring(c + 1);
+      boolean userMatches = equal(user, credential.substring(0, c));
+      if (BcryptCache.isHash(secret)) {
+        if (userMatches) {
+          hash = secret;
+        }
+      } else {
+        // Every entry is compared, so timing does not reveal which user matched.
+        ok |= userMatches & equal(password, secret);
+      }
     }
-    return ok ? Verdict.ALLOW : Verdict.DENY;
+    if (ok) {
+      return AuthDecision.ALLOW;
+    }
+    if (hash == null) {
+      return deny;
+    }
+    Boolean known = BcryptCache.known(hash, password);
+    if (known != null) {
+      return known ? AuthDecision.ALLOW : deny;
+    }
+    CompletableFuture<AuthDecision> result =
+        BcryptCache.verify(hash, password).thenApply(v -> v ? AuthDecision.ALLOW : deny);
+    return new AuthDecision.Pending(result, null);
   }
 
-  private static Verdict apiKey(AuthPolicy policy, String header) {
-    if (header == null) {
-      return Verdict.DENY;
+  private static AuthDecision apiKey(AuthPolicy policy, String header) {
+    return header != null && equal(header, policy.data().get(0))
+        ? AuthDecision.ALLOW
+        : AuthDecision.DENY;
+  }
+
+  private static AuthDecision jwt(
+      AuthPolicy policy, String authorization, String uri, String masterKey) {
+    String secret =
+        policy.data().isEmpty() || policy.data().get(0).isEmpty()
+            ? masterKey
+            : policy.data().get(0);
+    String token = null;
+    if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+      token = authorization.substring(7).trim();
     }
-    boolean ok =
-        MessageDigest.isEqual(
-            header.getBytes(StandardCharsets.UTF_8),
-            policy.data().get(0).getBytes(StandardCharsets.UTF_8));
-    return ok ? Verdict.ALLOW : Verdict.DENY;
+    String queryToken = queryParam(uri, TOKEN_PARAM);
+    if (token == null) {
+      token = queryToken;
+    }
+    if (!JwtCheck.valid(token, secret)) {
+      return AuthDecision.DENY;
+    }
+    // The token never travels further than the proxy.
+    return new AuthDecision.Allow(queryToken == null ? null : withoutParam(uri, TOKEN_PARAM));
+  }
+
+  static boolean equal(String a, String b) {
+    return MessageDigest.isEqual(
+        a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The decoded value of the last {@code name} parameter in the query of {@code uri}, or null. */
+  public static String queryParam(String uri, String name) {
+    int q = uri.indexOf('?');
+    if (q < 0) {
+      return null;
+    }
+    String value = null;
+    for (String pair : uri.substring(q + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      if (decode(key).equals(name)) {
+        value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      }
+    }
+    return value;
+  }
+
+  /** {@code uri} without any {@code name} query parameter. */
+  public static String withoutParam(String uri, String name) {
+    int q = uri.indexOf('?');
+    if (q < 0) {
+      return uri;
+    }
+    StringBuilder kept = new StringBuilder();
+    for (String pair : uri.substring(q + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      if (!decode(key).equals(name)) {
+        kept.append(kept.length() == 0 ? "" : "&").append(pair);
+      }
+    }
+    return kept.length() == 0 ? uri.substring(0, q) : uri.substring(0, q + 1) + kept;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      return s;
+    }
   }
 }

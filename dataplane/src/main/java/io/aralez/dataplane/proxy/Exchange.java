@@ -108,6 +108,32 @@ final class Exchange implements UpstreamListener {
     return clientKeepAlive;
   }
 
+  /**
+   * Forward auth said yes: its {@code X-*} and {@code Remote-*} headers go to the upstream, and any
+   * copies the client sent of those names, and every client {@code Remote-*} header, are dropped
+   * first so a client can never pose as someone else.
+   */
+  void allowedBy(io.netty.handler.codec.http.HttpHeaders auth) {
+    var h = upstreamHead.headers();
+    for (String name : new java.util.ArrayList<>(h.names())) {
+      if (name.regionMatches(true, 0, "remote-", 0, 7)) {
+        h.remove(name);
+      }
+    }
+    for (var e : auth) {
+      String name = e.getKey();
+      if (name.regionMatches(true, 0, "x-", 0, 2) || name.regionMatches(true, 0, "remote-", 0, 7)) {
+        h.remove(name);
+      }
+    }
+    for (var e : auth) {
+      String name = e.getKey();
+      if (name.regionMatches(true, 0, "x-", 0, 2) || name.regionMatches(true, 0, "remote-", 0, 7)) {
+        h.add(name, e.getValue());
+      }
+    }
+  }
+
   void start() {
     attempts++;
     acquire();

@@ -41,6 +41,27 @@ public final class LocalResponses {
     return res;
   }
 
+  /** The forward-auth server's refusal, relayed: its status, Location, content type and body. */
+  static FullHttpResponse relay(ByteBufAllocator alloc, ForwardAuthCall.Result auth) {
+    HttpResponseStatus status = HttpResponseStatus.valueOf(auth.status());
+    FullHttpResponse res =
+        new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, auth.body().retainedDuplicate());
+    res.headers()
+        .set(HttpHeaderNames.SERVER, HeaderRewriter.SERVER_NAME)
+        .set(HttpHeaderNames.CONTENT_LENGTH, res.content().readableBytes())
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+    for (CharSequence name :
+        new CharSequence[] {
+          HttpHeaderNames.LOCATION, HttpHeaderNames.CONTENT_TYPE, HttpHeaderNames.WWW_AUTHENTICATE
+        }) {
+      String v = auth.headers().get(name);
+      if (v != null) {
+        res.headers().set(name, v);
+      }
+    }
+    return res;
+  }
+
   /** 503 for a route that has nowhere to send the request; clients may retry shortly. */
   public static FullHttpResponse unavailable(ByteBufAllocator alloc) {
     FullHttpResponse res = status(alloc, HttpResponseStatus.SERVICE_UNAVAILABLE);

@@ -1,6 +1,7 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.ProxyConfig.Route;
+import io.aralez.dataplane.policy.AuthDecision;
 import io.aralez.dataplane.policy.Authenticator;
 import io.aralez.dataplane.routing.RouteEntry;
 import io.aralez.dataplane.runtime.ActiveConfig;
@@ -234,21 +235,17 @@ public final class ProxyHandler extends ChannelDuplexHandler {
       respondLocal(req, LocalResponses.redirect(ctx.alloc(), httpsLocation(target)));
       return;
     }
-    switch (Authenticator.check(route.auth(), req.headers())) {
-      case ALLOW -> {}
-      case DENY -> {
-        FullHttpResponse res = LocalResponses.status(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED);
-        if (route.auth().type() == io.aralez.dataplane.config.ProxyConfig.AuthPolicy.Type.BASIC) {
-          res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"aralez\"");
-        }
-        respondLocal(req, res);
-        return;
-      }
-      case UNSUPPORTED -> {
-        // Fail closed; the config load already warned that this route refuses everything.
-        respondLocal(req, LocalResponses.status(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED));
-        return;
-      }
+    AuthDecision auth =
+        Authenticator.check(route.auth(), req.headers(), target.uri(), settings.masterKey());
+    if (auth instanceof AuthDecision.Deny deny) {
+      respondLocal(req, unauthorized(deny.challenge()));
+      return;
+    }
+    String uri = target.uri();
+    if (auth instanceof AuthDecision.Allow allow && allow.uri() != null) {
+      uri = allow.uri();
+    } else if (auth instanceof AuthDecision.Pending pending && pending.uri() != null) {
+      uri = pending.uri();
     }
     String stickyId = null;
     int index = -1;
@@ -267,7 +264,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     boolean chunked = HttpUtil.isTransferEncodingChunked(req);
     long length = chunked ? -1 : HttpUtil.getContentLength(req, -1L);
     String sni = target.host() != null && target.host().indexOf(':') < 0 ? target.host() : null;
-    exchange =
+    Exchange ex =
         new Exchange(
             this,
             entry,
@@ -277,7 +274,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
             sni,
             HeaderRewriter.upstreamRequest(
                 req,
-                target.uri(),
+                uri,
                 target.hostHeader().isEmpty() ? target.host() : target.hostHeader(),
                 chunked,
                 length,
@@ -285,8 +282,86 @@ public final class ProxyHandler extends ChannelDuplexHandler {
                 settings.secure(),
                 route.serverHeaders()),
             req);
+    exchange = ex;
+    // Until the exchange starts, request content is buffered by it (and no more is read).
     state = State.CONNECTING;
-    exchange.start();
+    if (auth instanceof AuthDecision.Pending pending) {
+      pending
+          .result()
+          .whenComplete(
+              (d, err) ->
+                  ctx.executor().execute(() -> afterAuth(ex, req, err == null ? d : null, null)));
+    } else if (auth instanceof AuthDecision.Forward forward) {
+      ForwardAuthCall.start(
+              pool,
+              ctx.channel().eventLoop(),
+              forward.url(),
+              req,
+              target,
+              clientIp,
+              settings.secure(),
+              settings.forwardAuthTimeout())
+          .addListener(
+              (io.netty.util.concurrent.Future<ForwardAuthCall.Result> f) ->
+                  afterAuth(ex, req, null, f.getNow()));
+    } else {
+      ex.start();
+    }
+  }
+
+  private FullHttpResponse unauthorized(boolean challenge) {
+    FullHttpResponse res = LocalResponses.status(ctx.alloc(), HttpResponseStatus.UNAUTHORIZED);
+    if (challenge) {
+      res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Basic realm=\"aralez\"");
+    }
+    return res;
+  }
+
+  /**
+   * Resumes a request whose authorization was decided off the request path: start it, or answer in
+   * its place. Loop thread.
+   *
+   * @param decision a bcrypt outcome, or null
+   * @param forward a forward-auth outcome, or null
+   */
+  private void afterAuth(
+      Exchange ex, HttpRequest req, AuthDecision decision, ForwardAuthCall.Result forward) {
+    if (exchange != ex || state == State.CLOSED) {
+      if (forward != null && forward.body() != null) {
+        forward.body().release();
+      }
+      return;
+    }
+    if (forward == null) {
+      if (decision instanceof AuthDecision.Allow) {
+        ex.start();
+        return;
+      }
+      ex.abort();
+      exchange = null;
+      respondLocal(
+          req,
+          decision == null
+              ? LocalResponses.unavailable(ctx.alloc())
+              : unauthorized(((AuthDecision.Deny) decision).challenge()));
+      return;
+    }
+    int status = forward.status();
+    if (status >= 200 && status < 300) {
+      ex.allowedBy(forward.headers());
+      forward.body().release();
+      ex.start();
+      return;
+    }
+    ex.abort();
+    exchange = null;
+    if (status == 0) {
+      // The auth server did not answer in time: fail closed.
+      respondLocal(req, LocalResponses.unavailable(ctx.alloc()));
+      return;
+    }
+    respondLocal(req, LocalResponses.relay(ctx.alloc(), forward));
+    forward.body().release();
   }
 
   /** Framing checks Netty leaves to us (RFC 9112 §6): 400, or 501 for unknown codings. */

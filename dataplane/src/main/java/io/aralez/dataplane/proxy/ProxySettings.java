@@ -19,7 +19,9 @@ public record ProxySettings(
     Duration clientKeepalive,
     Duration clientHeader,
     Duration clientBody,
-    Duration websocketIdle) {
+    Duration websocketIdle,
+    String masterKey,
+    Duration forwardAuthTimeout) {
 
   public static ProxySettings from(MainConfig c, boolean secure) {
     int httpsPort = c.proxyAddressTls() == null ? 443 : c.proxyAddressTls().getPort();
@@ -34,6 +36,8 @@ public record ProxySettings(
         t.clientKeepalive(),
         t.clientHeader(),
         t.clientBody(),
-        c.websocketIdleTimeout());
+        c.websocketIdleTimeout(),
+        c.masterKey(),
+        t.forwardAuth());
   }
 }

@@ -443,13 +443,6 @@ public final class UpstreamsParser {
       }
       default -> {}
     }
-    if (type == AuthPolicy.Type.JWT || type == AuthPolicy.Type.FORWARD) {
-      m.warn(
-          "type",
-          typeText
-              + " authorization is not available in this version yet: every request to"
-              + " these routes is refused with 401");
-    }
     return Optional.of(new AuthPolicy(type, data));
   }
 }
