@@ -46,7 +46,9 @@ public record MainConfig(
     Limits limits,
     Http2Limits http2,
     String defaultCertificate,
-    Duration websocketIdleTimeout) {
+    Duration websocketIdleTimeout,
+    java.util.List<io.aralez.dataplane.policy.ClientIdentity.Cidr> trustedProxies,
+    int rateLimitMaxKeys) {
 
   public enum TlsGrade {
     HIGH,

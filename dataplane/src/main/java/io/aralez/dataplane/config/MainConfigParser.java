@@ -77,7 +77,8 @@ public final class MainConfigParser {
           "proxy_default_certificate",
           "websocket_idle_timeout",
           "forward_auth_timeout",
-          "trusted_proxies");
+          "trusted_proxies",
+          "rate_limit_max_keys");
 
   /** Keys of the original that have no meaning here; accepted so old files keep working. */
   private static final Set<String> IGNORED =
@@ -243,6 +244,17 @@ public final class MainConfigParser {
     String defaultCertificate = y.string("proxy_default_certificate").orElse(null);
     Duration websocketIdle = dur(y, "websocket_idle_timeout", Duration.ofMinutes(10));
 
+    java.util.List<io.aralez.dataplane.policy.ClientIdentity.Cidr> trusted =
+        new java.util.ArrayList<>();
+    for (YamlMap.Scalar s : y.stringList("trusted_proxies").orElse(java.util.List.of())) {
+      try {
+        trusted.add(io.aralez.dataplane.policy.ClientIdentity.Cidr.parse(s.value()));
+      } catch (IllegalArgumentException e) {
+        problems.error(y.file(), s.line(), "trusted_proxies: " + e.getMessage());
+      }
+    }
+    int rateKeys = (int) y.integer("rate_limit_max_keys", 1000, 100_000_000).orElse(100_000);
+
     checkPort(y, http, tls, configAddress, fsAddress);
     problems.throwIfErrors();
     return new MainConfig(
@@ -281,7 +293,9 @@ public final class MainConfigParser {
         limits,
         http2,
         defaultCertificate,
-        websocketIdle);
+        websocketIdle,
+        trusted,
+        rateKeys);
   }
 
   private static void checkPort(YamlMap y, InetSocketAddress... addresses) {

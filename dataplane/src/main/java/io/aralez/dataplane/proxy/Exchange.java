@@ -334,6 +334,7 @@ final class Exchange implements UpstreamListener {
       return;
     }
     responseStarted = true;
+    handler.recordStatus(code);
     upstreamKeepAlive = HttpUtil.isKeepAlive(res);
     boolean closeAfter = !clientKeepAlive || handler.draining() || !requestComplete;
     closeClientAfter =

@@ -44,6 +44,7 @@ final class HeaderRewriter {
       boolean chunked,
       long contentLength,
       String clientIp,
+      boolean trustedPeer,
       boolean secure,
       List<Header> serverHeaders) {
     HttpHeaders in = client.headers();
@@ -66,7 +67,11 @@ final class HeaderRewriter {
     }
     h.set(HttpHeaderNames.HOST, hostHeader);
     String xff = in.get(X_FORWARDED_FOR);
-    h.set(X_FORWARDED_FOR, xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
+    // From a trusted proxy the chain goes on; from anyone else it starts here, so a client cannot
+    // put forged addresses in front of its own.
+    h.set(
+        X_FORWARDED_FOR,
+        !trustedPeer || xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
     h.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
     h.set(X_FORWARDED_HOST, hostHeader);
     for (Header sh : serverHeaders) {

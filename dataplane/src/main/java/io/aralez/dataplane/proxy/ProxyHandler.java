@@ -3,6 +3,7 @@ package io.aralez.dataplane.proxy;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.policy.AuthDecision;
 import io.aralez.dataplane.policy.Authenticator;
+import io.aralez.dataplane.policy.Limiters;
 import io.aralez.dataplane.routing.RouteEntry;
 import io.aralez.dataplane.runtime.ActiveConfig;
 import io.aralez.dataplane.runtime.ConfigHolder;
@@ -74,7 +75,16 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   private String clientIp;
   private boolean http2;
 
-  public ProxyHandler(ConfigHolder holder, ProxySettings settings, UpstreamPool pool) {
+  private final Limiters limiters;
+
+  /** The current request's limiter key and 4xx limit, to count its answer. */
+  private String limitKey;
+
+  private Long x4xxLimit;
+
+  public ProxyHandler(
+      ConfigHolder holder, ProxySettings settings, UpstreamPool pool, Limiters limiters) {
+    this.limiters = limiters;
     this.holder = holder;
     this.settings = settings;
     this.pool = pool;
@@ -227,6 +237,32 @@ public final class ProxyHandler extends ChannelDuplexHandler {
       return;
     }
     Route route = entry.route();
+    boolean trustedPeer = limiters.identity().isTrusted(clientIp);
+    String client =
+        trustedPeer
+            ? limiters
+                .identity()
+                .resolve(
+                    clientIp,
+                    req.headers().getAll(HeaderRewriter.X_FORWARDED_FOR),
+                    req.headers().getAll("forwarded"))
+            : clientIp;
+    limitKey = client + "|" + route.host();
+    x4xxLimit = route.x4xxLimit();
+    if (x4xxLimit != null) {
+      long blocked = limiters.errors().blockedFor(limitKey);
+      if (blocked > 0) {
+        respondLocal(req, tooManyRequests(blocked));
+        return;
+      }
+    }
+    if (route.rateLimit() != null) {
+      long wait = limiters.rate().acquire(limitKey + "|" + route.rateLimit(), route.rateLimit());
+      if (wait > 0) {
+        respondLocal(req, tooManyRequests(wait));
+        return;
+      }
+    }
     if (route.redirectTo() != null) {
       respondLocal(req, LocalResponses.redirect(ctx.alloc(), route.redirectTo() + target.uri()));
       return;
@@ -279,6 +315,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
                 chunked,
                 length,
                 clientIp,
+                trustedPeer,
                 settings.secure(),
                 route.serverHeaders()),
             req);
@@ -298,7 +335,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
               forward.url(),
               req,
               target,
-              clientIp,
+              client,
               settings.secure(),
               settings.forwardAuthTimeout())
           .addListener(
@@ -306,6 +343,20 @@ public final class ProxyHandler extends ChannelDuplexHandler {
                   afterAuth(ex, req, null, f.getNow()));
     } else {
       ex.start();
+    }
+  }
+
+  private FullHttpResponse tooManyRequests(long waitNanos) {
+    FullHttpResponse res = LocalResponses.status(ctx.alloc(), HttpResponseStatus.TOO_MANY_REQUESTS);
+    res.headers()
+        .set(HttpHeaderNames.RETRY_AFTER, Math.max(1, (waitNanos + 999_999_999L) / 1_000_000_000L));
+    return res;
+  }
+
+  /** Counts a 4xx answer towards {@code x4xx_limit}; our own 429s never count. */
+  void recordStatus(int code) {
+    if (x4xxLimit != null && code >= 400 && code < 500 && code != 429) {
+      limiters.errors().record(limitKey, x4xxLimit);
     }
   }
 
@@ -400,6 +451,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
    * reused; a large or unknown one means the connection closes after the answer.
    */
   private void respondLocal(HttpRequest req, FullHttpResponse res) {
+    recordStatus(res.status().code());
     boolean keepAlive = HttpUtil.isKeepAlive(req) && !draining;
     boolean hasBody =
         HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;

@@ -2,6 +2,7 @@ package io.aralez.dataplane.server;
 
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.http.ServerCodec;
+import io.aralez.dataplane.policy.Limiters;
 import io.aralez.dataplane.proxy.ProxyHandler;
 import io.aralez.dataplane.proxy.ProxySettings;
 import io.aralez.dataplane.proxy.UpstreamPool;
@@ -27,13 +28,16 @@ final class Pipelines {
   private final ProxySettings settings;
   private final ConfigHolder holder;
   private final UpstreamPool pool;
+  private final Limiters limiters;
 
   Pipelines(
       MainConfig.Limits limits,
       MainConfig.Http2Limits h2,
       ProxySettings settings,
       ConfigHolder holder,
-      UpstreamPool pool) {
+      UpstreamPool pool,
+      Limiters limiters) {
+    this.limiters = limiters;
     this.limits = limits;
     this.h2 = h2;
     this.settings = settings;
@@ -53,7 +57,7 @@ final class Pipelines {
             "head-timeout",
             new HeadTimeoutHandler(settings.clientKeepalive(), settings.clientHeader()))
         .addLast("http", new ServerCodec(decoder))
-        .addLast("proxy", new ProxyHandler(holder, settings, pool));
+        .addLast("proxy", new ProxyHandler(holder, settings, pool, limiters));
   }
 
   void installHttp2(ChannelPipeline p) {
@@ -83,7 +87,7 @@ final class Pipelines {
                     stream
                         .pipeline()
                         .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true))
-                        .addLast("proxy", new ProxyHandler(holder, settings, pool));
+                        .addLast("proxy", new ProxyHandler(holder, settings, pool, limiters));
                   }
                 }))
         .addLast("h2-drain", new Drain());

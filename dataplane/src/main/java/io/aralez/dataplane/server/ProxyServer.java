@@ -1,6 +1,10 @@
 package io.aralez.dataplane.server;
 
 import io.aralez.dataplane.config.MainConfig;
+import io.aralez.dataplane.policy.ClientIdentity;
+import io.aralez.dataplane.policy.ErrorLimiter;
+import io.aralez.dataplane.policy.Limiters;
+import io.aralez.dataplane.policy.RateLimiter;
 import io.aralez.dataplane.proxy.ProxyHandler;
 import io.aralez.dataplane.proxy.ProxySettings;
 import io.aralez.dataplane.proxy.UpstreamPool;
@@ -53,6 +57,8 @@ public final class ProxyServer {
    */
   private final UpstreamConnector connector;
 
+  private final Limiters limiters;
+
   public ProxyServer(
       MainConfig config,
       ConfigHolder holder,
@@ -60,6 +66,11 @@ public final class ProxyServer {
       UpstreamConnector connector,
       boolean takeOver) {
     this.connector = connector;
+    this.limiters =
+        new Limiters(
+            new ClientIdentity(config.trustedProxies()),
+            new RateLimiter(config.rateLimitMaxKeys(), System::nanoTime),
+            new ErrorLimiter(config.rateLimitMaxKeys(), System::nanoTime));
     this.takeOver = takeOver;
     this.config = config;
     this.holder = holder;
@@ -79,7 +90,8 @@ public final class ProxyServer {
         bind(
             config.proxyAddressHttp(),
             new FrontendInitializer(
-                new Pipelines(config.limits(), config.http2(), plain, holder, pool), connections)));
+                new Pipelines(config.limits(), config.http2(), plain, holder, pool, limiters),
+                connections)));
     if (config.proxyAddressTls() != null) {
       ProxySettings secure = ProxySettings.from(config, true);
       UpstreamPool tlsPool = new UpstreamPool(connector, secure);
@@ -88,7 +100,7 @@ public final class ProxyServer {
               config.proxyAddressTls(),
               new TlsInitializer(
                   certificates,
-                  new Pipelines(config.limits(), config.http2(), secure, holder, tlsPool),
+                  new Pipelines(config.limits(), config.http2(), secure, holder, tlsPool, limiters),
                   connections)));
     }
   }
