@@ -27,6 +27,8 @@ public final class Dataplane {
 
   private final MainConfig config;
   private final ConfigHolder holder;
+  private final io.aralez.dataplane.metrics.ProxyMetrics metrics =
+      new io.aralez.dataplane.metrics.ProxyMetrics();
   private UpstreamConnector connector;
   private HealthChecker health;
   private UpstreamsFileSource source;
@@ -72,7 +74,7 @@ public final class Dataplane {
     holder.addListener(c -> health.kick());
     health.start();
     if (config.configAddress() != null) {
-      admin = AdminServer.start(transport, config.configAddress(), holder, takeOver);
+      admin = AdminServer.start(transport, config, holder, metrics, takeOver);
     }
     if (config.proxyAddressTls() != null) {
       certificates =
@@ -88,7 +90,8 @@ public final class Dataplane {
       }
       certificates.watch(POLL_INTERVAL);
     }
-    proxy = new ProxyServer(config, holder, transport, connector, takeOver);
+    metrics.bind(holder);
+    proxy = new ProxyServer(config, holder, transport, connector, metrics, takeOver);
     proxy.start(certificates);
     source.start();
     if (config.pidFile() != null) {

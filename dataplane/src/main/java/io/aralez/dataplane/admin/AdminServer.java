@@ -35,8 +35,14 @@ public final class AdminServer {
   }
 
   public static AdminServer start(
-      Transport transport, InetSocketAddress address, ConfigHolder holder, boolean takeOver)
+      Transport transport,
+      io.aralez.dataplane.config.MainConfig config,
+      ConfigHolder holder,
+      io.aralez.dataplane.metrics.ProxyMetrics metrics,
+      boolean takeOver)
       throws InterruptedException {
+    InetSocketAddress address = config.configAddress();
+    KeyFailures failures = new KeyFailures();
     EventLoopGroup group = transport.newGroup(1, "aralez-admin");
     ServerBootstrap b =
         new ServerBootstrap()
@@ -51,7 +57,7 @@ public final class AdminServer {
                         .addLast(new HttpServerCodec())
                         .addLast(new HttpServerKeepAliveHandler())
                         .addLast(new HttpObjectAggregator(MAX_BODY))
-                        .addLast(new AdminHandler(holder));
+                        .addLast(new AdminHandler(config, holder, metrics, failures));
                   }
                 });
     Channel ch;

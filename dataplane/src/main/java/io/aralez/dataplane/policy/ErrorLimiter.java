@@ -32,7 +32,14 @@ public final class ErrorLimiter {
     long now = nanos.getAsLong();
     windows.computeIfAbsent(key, k -> new Window(now)).record(limit, now);
     if (windows.size() > maxKeys) {
+      // Quiet clients first; if that is not enough, arbitrary ones (forgetting a count is safe).
       windows.values().removeIf(w -> w.idle(now));
+      var it = windows.keySet().iterator();
+      int excess = windows.size() - maxKeys * 9 / 10;
+      while (excess-- > 0 && it.hasNext()) {
+        it.next();
+        it.remove();
+      }
     }
   }
 

@@ -190,10 +190,12 @@ final class Exchange implements UpstreamListener {
         backend.address(),
         entry.route().id(),
         cause.toString());
+    handler.metrics().upstreamConnectError(backend.address().toString());
     // Passive health: out of rotation until probes bring it back.
     entry.state(index).markConnectFailure(cause.toString(), entry.route().healthcheck());
     int other = attempts < 2 ? entry.pickExcept(index) : -1;
     if (other >= 0) {
+      handler.metrics().retry();
       index = other;
       backend = entry.backend(other);
       start();

@@ -3,7 +3,7 @@ package io.aralez.dataplane.proxy;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.policy.AuthDecision;
 import io.aralez.dataplane.policy.Authenticator;
-import io.aralez.dataplane.policy.Limiters;
+import io.aralez.dataplane.policy.RequestServices;
 import io.aralez.dataplane.routing.RouteEntry;
 import io.aralez.dataplane.runtime.ActiveConfig;
 import io.aralez.dataplane.runtime.ConfigHolder;
@@ -75,16 +75,19 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   private String clientIp;
   private boolean http2;
 
-  private final Limiters limiters;
+  private final RequestServices services;
 
   /** The current request's limiter key and 4xx limit, to count its answer. */
   private String limitKey;
 
   private Long x4xxLimit;
+  private String metricHost = "none";
+  private String method = "GET";
+  private long started;
 
   public ProxyHandler(
-      ConfigHolder holder, ProxySettings settings, UpstreamPool pool, Limiters limiters) {
-    this.limiters = limiters;
+      ConfigHolder holder, ProxySettings settings, UpstreamPool pool, RequestServices services) {
+    this.services = services;
     this.holder = holder;
     this.settings = settings;
     this.pool = pool;
@@ -203,6 +206,11 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   }
 
   private void onRequestHead(HttpRequest req) {
+    started = System.nanoTime();
+    method = req.method().name();
+    metricHost = "none";
+    limitKey = null;
+    x4xxLimit = null;
     if (headTimer != null) {
       headTimer.headReceived();
     }
@@ -237,10 +245,11 @@ public final class ProxyHandler extends ChannelDuplexHandler {
       return;
     }
     Route route = entry.route();
-    boolean trustedPeer = limiters.identity().isTrusted(clientIp);
+    metricHost = route.host();
+    boolean trustedPeer = services.identity().isTrusted(clientIp);
     String client =
         trustedPeer
-            ? limiters
+            ? services
                 .identity()
                 .resolve(
                     clientIp,
@@ -250,15 +259,17 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     limitKey = client + "|" + route.host();
     x4xxLimit = route.x4xxLimit();
     if (x4xxLimit != null) {
-      long blocked = limiters.errors().blockedFor(limitKey);
+      long blocked = services.errors().blockedFor(limitKey);
       if (blocked > 0) {
+        services.metrics().rejected("x4xx_limit");
         respondLocal(req, tooManyRequests(blocked));
         return;
       }
     }
     if (route.rateLimit() != null) {
-      long wait = limiters.rate().acquire(limitKey + "|" + route.rateLimit(), route.rateLimit());
+      long wait = services.rate().acquire(limitKey + "|" + route.rateLimit(), route.rateLimit());
       if (wait > 0) {
+        services.metrics().rejected("rate_limit");
         respondLocal(req, tooManyRequests(wait));
         return;
       }
@@ -274,6 +285,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     AuthDecision auth =
         Authenticator.check(route.auth(), req.headers(), target.uri(), settings.masterKey());
     if (auth instanceof AuthDecision.Deny deny) {
+      services.metrics().rejected("auth_" + route.auth().type().name());
       respondLocal(req, unauthorized(deny.challenge()));
       return;
     }
@@ -355,8 +367,9 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   /** Counts a 4xx answer towards {@code x4xx_limit}; our own 429s never count. */
   void recordStatus(int code) {
+    services.metrics().request(metricHost, method, code, http2, System.nanoTime() - started);
     if (x4xxLimit != null && code >= 400 && code < 500 && code != 429) {
-      limiters.errors().record(limitKey, x4xxLimit);
+      services.errors().record(limitKey, x4xxLimit);
     }
   }
 
@@ -600,6 +613,10 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   boolean http2() {
     return http2;
+  }
+
+  io.aralez.dataplane.metrics.ProxyMetrics metrics() {
+    return services.metrics();
   }
 
   /**

@@ -2,7 +2,7 @@ package io.aralez.dataplane.server;
 
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.http.ServerCodec;
-import io.aralez.dataplane.policy.Limiters;
+import io.aralez.dataplane.policy.RequestServices;
 import io.aralez.dataplane.proxy.ProxyHandler;
 import io.aralez.dataplane.proxy.ProxySettings;
 import io.aralez.dataplane.proxy.UpstreamPool;
@@ -28,7 +28,7 @@ final class Pipelines {
   private final ProxySettings settings;
   private final ConfigHolder holder;
   private final UpstreamPool pool;
-  private final Limiters limiters;
+  private final RequestServices services;
 
   Pipelines(
       MainConfig.Limits limits,
@@ -36,13 +36,17 @@ final class Pipelines {
       ProxySettings settings,
       ConfigHolder holder,
       UpstreamPool pool,
-      Limiters limiters) {
-    this.limiters = limiters;
+      RequestServices services) {
+    this.services = services;
     this.limits = limits;
     this.h2 = h2;
     this.settings = settings;
     this.holder = holder;
     this.pool = pool;
+  }
+
+  RequestServices services() {
+    return services;
   }
 
   void installHttp1(ChannelPipeline p) {
@@ -57,7 +61,7 @@ final class Pipelines {
             "head-timeout",
             new HeadTimeoutHandler(settings.clientKeepalive(), settings.clientHeader()))
         .addLast("http", new ServerCodec(decoder))
-        .addLast("proxy", new ProxyHandler(holder, settings, pool, limiters));
+        .addLast("proxy", new ProxyHandler(holder, settings, pool, services));
   }
 
   void installHttp2(ChannelPipeline p) {
@@ -87,7 +91,7 @@ final class Pipelines {
                     stream
                         .pipeline()
                         .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true))
-                        .addLast("proxy", new ProxyHandler(holder, settings, pool, limiters));
+                        .addLast("proxy", new ProxyHandler(holder, settings, pool, services));
                   }
                 }))
         .addLast("h2-drain", new Drain());

@@ -3,8 +3,8 @@ package io.aralez.dataplane.server;
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.policy.ClientIdentity;
 import io.aralez.dataplane.policy.ErrorLimiter;
-import io.aralez.dataplane.policy.Limiters;
 import io.aralez.dataplane.policy.RateLimiter;
+import io.aralez.dataplane.policy.RequestServices;
 import io.aralez.dataplane.proxy.ProxyHandler;
 import io.aralez.dataplane.proxy.ProxySettings;
 import io.aralez.dataplane.proxy.UpstreamPool;
@@ -57,20 +57,23 @@ public final class ProxyServer {
    */
   private final UpstreamConnector connector;
 
-  private final Limiters limiters;
+  private final RequestServices services;
 
   public ProxyServer(
       MainConfig config,
       ConfigHolder holder,
       Transport transport,
       UpstreamConnector connector,
+      io.aralez.dataplane.metrics.ProxyMetrics metrics,
       boolean takeOver) {
     this.connector = connector;
-    this.limiters =
-        new Limiters(
+    this.services =
+        new RequestServices(
             new ClientIdentity(config.trustedProxies()),
             new RateLimiter(config.rateLimitMaxKeys(), System::nanoTime),
-            new ErrorLimiter(config.rateLimitMaxKeys(), System::nanoTime));
+            new ErrorLimiter(config.rateLimitMaxKeys(), System::nanoTime),
+            metrics);
+    metrics.connections(connections::size);
     this.takeOver = takeOver;
     this.config = config;
     this.holder = holder;
@@ -90,7 +93,7 @@ public final class ProxyServer {
         bind(
             config.proxyAddressHttp(),
             new FrontendInitializer(
-                new Pipelines(config.limits(), config.http2(), plain, holder, pool, limiters),
+                new Pipelines(config.limits(), config.http2(), plain, holder, pool, services),
                 connections)));
     if (config.proxyAddressTls() != null) {
       ProxySettings secure = ProxySettings.from(config, true);
@@ -100,7 +103,7 @@ public final class ProxyServer {
               config.proxyAddressTls(),
               new TlsInitializer(
                   certificates,
-                  new Pipelines(config.limits(), config.http2(), secure, holder, tlsPool, limiters),
+                  new Pipelines(config.limits(), config.http2(), secure, holder, tlsPool, services),
                   connections)));
     }
   }

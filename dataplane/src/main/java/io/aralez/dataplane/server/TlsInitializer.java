@@ -49,6 +49,7 @@ final class TlsInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
+      pipelines.services().metrics().tlsHandshake(true);
       if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
         pipelines.installHttp2(ctx.pipeline());
       } else {
@@ -59,6 +60,7 @@ final class TlsInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void handshakeFailure(ChannelHandlerContext ctx, Throwable cause) {
+      pipelines.services().metrics().tlsHandshake(false);
       ctx.close();
     }
 

@@ -39,7 +39,7 @@ class LimitersTest {
       e.record("c" + i, 5);
       clock.addAndGet(100_000L);
     }
-    assertThat(e.size()).isLessThanOrEqualTo(30_000);
+    assertThat(e.size()).isLessThanOrEqualTo(10_001);
   }
 
   @Test

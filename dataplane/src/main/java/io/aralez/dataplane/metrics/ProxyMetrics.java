@@ -1,0 +1,158 @@
+package io.aralez.dataplane.metrics;
+
+import io.aralez.dataplane.runtime.ActiveConfig;
+import io.aralez.dataplane.runtime.ConfigHolder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.internal.PlatformDependent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The {@code aralez_*} metrics, exposed as Prometheus text on the admin API. Request counters are
+ * looked up in a map by their label values (hosts come from the config, methods are normalised), so
+ * cardinality stays bounded and the hot path allocates no meter.
+ */
+public final class ProxyMetrics {
+  private static final Set<String> METHODS =
+      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
+  private final Timer duration;
+  private final Counter retries;
+  private final Counter tlsOk;
+  private final Counter tlsFailed;
+  private final MultiGauge backends;
+
+  public ProxyMetrics() {
+    duration =
+        Timer.builder("aralez_request_duration")
+            .description("Time from request head to response head")
+            .publishPercentileHistogram()
+            .minimumExpectedValue(Duration.ofMillis(1))
+            .maximumExpectedValue(Duration.ofSeconds(60))
+            .register(registry);
+    retries = Counter.builder("aralez_upstream_retries").register(registry);
+    tlsOk = Counter.builder("aralez_tls_handshakes").tag("result", "ok").register(registry);
+    tlsFailed = Counter.builder("aralez_tls_handshakes").tag("result", "failed").register(registry);
+    backends =
+        MultiGauge.builder("aralez_backend_up")
+            .description("1 when the backend is in rotation")
+            .register(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    Gauge.builder("aralez_netty_direct_memory_bytes", PlatformDependent::usedDirectMemory)
+        .register(registry);
+  }
+
+  /** Config reload counters and backend health, read from the holder at scrape time. */
+  public void bind(ConfigHolder holder) {
+    FunctionCounter.builder("aralez_config_reloads", holder, ConfigHolder::appliedCount)
+        .tag("result", "applied")
+        .register(registry);
+    FunctionCounter.builder("aralez_config_reloads", holder, ConfigHolder::rejectedCount)
+        .tag("result", "rejected")
+        .register(registry);
+    holder.addListener(this::backends);
+    backends(holder.current());
+  }
+
+  public void connections(Supplier<Number> open) {
+    Gauge.builder("aralez_active_connections", open).register(registry);
+  }
+
+  private void backends(ActiveConfig active) {
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (var vh : active.config().hosts()) {
+      for (var route : vh.routes()) {
+        var entry = active.router().entry(vh.name(), route.path());
+        for (int i = 0; i < entry.size(); i++) {
+          int index = i;
+          rows.add(
+              MultiGauge.Row.of(
+                  Tags.of(
+                      "host",
+                      vh.name(),
+                      "path",
+                      route.path(),
+                      "backend",
+                      entry.backend(i).address().toString()),
+                  entry,
+                  e -> e.usable(index) ? 1 : 0));
+        }
+      }
+    }
+    backends.register(rows, true);
+  }
+
+  /** One answered request. */
+  public void request(String host, String method, int status, boolean http2, long nanos) {
+    String m = METHODS.contains(method) ? method : "OTHER";
+    String cls = (status / 100) + "xx";
+    String proto = http2 ? "2" : "1.1";
+    String key = host + '\0' + m + '\0' + cls + '\0' + proto;
+    requests
+        .computeIfAbsent(
+            key,
+            k ->
+                Counter.builder("aralez_requests")
+                    .tags("host", host, "method", m, "status_class", cls, "protocol", proto)
+                    .register(registry))
+        .increment();
+    duration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /** A request refused by a policy: {@code rate_limit}, {@code x4xx_limit} or an auth type. */
+  public void rejected(String reason) {
+    rejections
+        .computeIfAbsent(
+            reason,
+            r ->
+                Counter.builder("aralez_rejections")
+                    .tag("reason", r.toLowerCase(Locale.ROOT))
+                    .register(registry))
+        .increment();
+  }
+
+  public void upstreamConnectError(String backend) {
+    upstreamErrors
+        .computeIfAbsent(
+            backend,
+            b ->
+                Counter.builder("aralez_upstream_connect_errors")
+                    .tag("backend", b)
+                    .register(registry))
+        .increment();
+  }
+
+  public void retry() {
+    retries.increment();
+  }
+
+  public void tlsHandshake(boolean ok) {
+    (ok ? tlsOk : tlsFailed).increment();
+  }
+
+  public String scrape() {
+    return registry.scrape();
+  }
+}
