@@ -36,6 +36,7 @@ public final class Dataplane {
   private FileServer fileServer;
   private AdminServer admin;
   private CertificateSource certificates;
+  private io.aralez.dataplane.logging.AccessLog accessLog;
   private PidFile pidFile;
 
   public Dataplane(MainConfig config) {
@@ -91,7 +92,9 @@ public final class Dataplane {
       certificates.watch(POLL_INTERVAL);
     }
     metrics.bind(holder);
-    proxy = new ProxyServer(config, holder, transport, connector, metrics, takeOver);
+    accessLog = new io.aralez.dataplane.logging.AccessLog(config.accessLog());
+    metrics.accessLogDrops(accessLog::dropped);
+    proxy = new ProxyServer(config, holder, transport, connector, metrics, accessLog, takeOver);
     proxy.start(certificates);
     source.start();
     if (config.pidFile() != null) {
@@ -139,6 +142,9 @@ public final class Dataplane {
     }
     if (certificates != null) {
       certificates.close();
+    }
+    if (accessLog != null) {
+      accessLog.close();
     }
     if (pidFile != null) {
       pidFile.remove();

@@ -149,7 +149,7 @@ class AdminApiIT {
     }
     Matcher m =
         Pattern.compile(
-                "aralez_requests_total\\{host=\"api.test\",method=\"GET\",protocol=\"1.1\",status_class=\"2xx\"} ([0-9.]+)")
+                "aralez_requests_total\\{host=\"api.test\",method=\"GET\",protocol=\"1.1\",route=\"/\",status_class=\"2xx\"} ([0-9.]+)")
             .matcher(text);
     assertThat(m.find()).as(text).isTrue();
     assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(7);

@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -211,6 +212,46 @@ class CliIT {
       }
     }
     throw new IllegalStateException("no free port below 1024");
+  }
+
+  @Test
+  void accessLogHasOneLinePerRequestAndNoSecrets() throws Exception {
+    try (EchoBackend backend = new EchoBackend("b")) {
+      int port = writeConfig(backend.address(), "access_log: all\nlog_file: aralez.log\n");
+      try (Launcher aralez = Launcher.start(dir, Map.of(), "-c", "main.yaml")) {
+        aralez.awaitPort(port);
+        for (String path :
+            List.of("/one?araleztoken=SECRET1&x=1", "/status/404", "/two?key=SECRET2")) {
+          CLIENT.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .header("Host", "cli.test")
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+        }
+        CLIENT.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+                .header("Host", "unknown.test")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+        Path log = dir.resolve("aralez.log");
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(
+                () ->
+                    Files.readString(log).lines().filter(l -> l.contains("client=")).count() == 4);
+        String text = Files.readString(log);
+        assertThat(text)
+            .contains("host=cli.test \"GET /one?x=1\" 200")
+            .contains("\"GET /status/404\" 404")
+            .contains("\"GET /two\" 200")
+            .contains("host=none \"GET /\" 404 bytes=14")
+            .contains("upstream=" + backend.address())
+            .doesNotContain("SECRET1")
+            .doesNotContain("SECRET2");
+        aralez.signal("TERM");
+        assertThat(aralez.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+      }
+    }
   }
 
   /** 256 MiB each way through a proxy whose heap is capped at 128 MiB. */

@@ -76,6 +76,11 @@ public final class ProxyMetrics {
     backends(holder.current());
   }
 
+  public void accessLogDrops(Supplier<Number> dropped) {
+    FunctionCounter.builder("aralez_access_log_dropped", dropped, s -> s.get().doubleValue())
+        .register(registry);
+  }
+
   public void connections(Supplier<Number> open) {
     Gauge.builder("aralez_active_connections", open).register(registry);
   }
@@ -105,17 +110,28 @@ public final class ProxyMetrics {
   }
 
   /** One answered request. */
-  public void request(String host, String method, int status, boolean http2, long nanos) {
+  public void request(
+      String host, String route, String method, int status, boolean http2, long nanos) {
     String m = METHODS.contains(method) ? method : "OTHER";
     String cls = (status / 100) + "xx";
     String proto = http2 ? "2" : "1.1";
-    String key = host + '\0' + m + '\0' + cls + '\0' + proto;
+    String key = host + '\0' + route + '\0' + m + '\0' + cls + '\0' + proto;
     requests
         .computeIfAbsent(
             key,
             k ->
                 Counter.builder("aralez_requests")
-                    .tags("host", host, "method", m, "status_class", cls, "protocol", proto)
+                    .tags(
+                        "host",
+                        host,
+                        "route",
+                        route,
+                        "method",
+                        m,
+                        "status_class",
+                        cls,
+                        "protocol",
+                        proto)
                     .register(registry))
         .increment();
     duration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);

@@ -5,4 +5,5 @@ public record RequestServices(
     ClientIdentity identity,
     RateLimiter rate,
     ErrorLimiter errors,
-    io.aralez.dataplane.metrics.ProxyMetrics metrics) {}
+    io.aralez.dataplane.metrics.ProxyMetrics metrics,
+    io.aralez.dataplane.logging.AccessLog accessLog) {}

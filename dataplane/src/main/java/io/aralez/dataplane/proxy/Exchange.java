@@ -64,6 +64,8 @@ final class Exchange implements UpstreamListener {
   private boolean requestComplete;
   private boolean bodySent;
   private boolean responseStarted;
+  private int responseStatus;
+  private long bytesRelayed;
   private boolean informational;
   private boolean closeClientAfter;
   private boolean upstreamKeepAlive;
@@ -336,6 +338,7 @@ final class Exchange implements UpstreamListener {
       return;
     }
     responseStarted = true;
+    responseStatus = code;
     handler.recordStatus(code);
     upstreamKeepAlive = HttpUtil.isKeepAlive(res);
     boolean closeAfter = !clientKeepAlive || handler.draining() || !requestComplete;
@@ -382,6 +385,7 @@ final class Exchange implements UpstreamListener {
       finish();
       return;
     }
+    bytesRelayed += content.content().readableBytes();
     ctx.write(content);
   }
 
@@ -452,6 +456,7 @@ final class Exchange implements UpstreamListener {
 
   private void finish() {
     done = true;
+    handler.logAccess(responseStatus, bytesRelayed, backend.address().toString());
     cancelWatchdog();
     boolean reusable = upstreamKeepAlive && requestComplete && upstream.isActive();
     lease.release(reusable);
@@ -473,6 +478,7 @@ final class Exchange implements UpstreamListener {
     if (responseStarted) {
       done = true;
       cancelWatchdog();
+      handler.logAccess(responseStatus, bytesRelayed, backend.address().toString());
       handler.exchangeAborted(this);
     } else {
       fail(status);

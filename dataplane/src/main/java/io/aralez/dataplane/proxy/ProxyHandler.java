@@ -82,8 +82,11 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   private Long x4xxLimit;
   private String metricHost = "none";
+  private String metricRoute = "none";
   private String method = "GET";
   private long started;
+  private String logUri = "-";
+  private String logClient;
 
   public ProxyHandler(
       ConfigHolder holder, ProxySettings settings, UpstreamPool pool, RequestServices services) {
@@ -208,7 +211,10 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   private void onRequestHead(HttpRequest req) {
     started = System.nanoTime();
     method = req.method().name();
+    logUri = req.uri();
+    logClient = clientIp;
     metricHost = "none";
+    metricRoute = "none";
     limitKey = null;
     x4xxLimit = null;
     if (headTimer != null) {
@@ -246,6 +252,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     }
     Route route = entry.route();
     metricHost = route.host();
+    metricRoute = route.path();
     boolean trustedPeer = services.identity().isTrusted(clientIp);
     String client =
         trustedPeer
@@ -257,6 +264,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
                     req.headers().getAll("forwarded"))
             : clientIp;
     limitKey = client + "|" + route.host();
+    logClient = client;
     x4xxLimit = route.x4xxLimit();
     if (x4xxLimit != null) {
       long blocked = services.errors().blockedFor(limitKey);
@@ -367,7 +375,9 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   /** Counts a 4xx answer towards {@code x4xx_limit}; our own 429s never count. */
   void recordStatus(int code) {
-    services.metrics().request(metricHost, method, code, http2, System.nanoTime() - started);
+    services
+        .metrics()
+        .request(metricHost, metricRoute, method, code, http2, System.nanoTime() - started);
     if (x4xxLimit != null && code >= 400 && code < 500 && code != 429) {
       services.errors().record(limitKey, x4xxLimit);
     }
@@ -465,6 +475,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
    */
   private void respondLocal(HttpRequest req, FullHttpResponse res) {
     recordStatus(res.status().code());
+    logAccess(res.status().code(), res.content().readableBytes(), null);
     boolean keepAlive = HttpUtil.isKeepAlive(req) && !draining;
     boolean hasBody =
         HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;
@@ -497,6 +508,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   }
 
   private void respondAndClose(FullHttpResponse res) {
+    logAccess(res.status().code(), res.content().readableBytes(), null);
     res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     state = State.CLOSED;
     releasePending();
@@ -563,6 +575,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
       respondAndClose(res);
       return;
     }
+    logAccess(res.status().code(), res.content().readableBytes(), null);
     ctx.writeAndFlush(res);
     readyForNextRequest();
   }
@@ -613,6 +626,22 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   boolean http2() {
     return http2;
+  }
+
+  /** One access-log line for the current request (off the event loop, bounded). */
+  void logAccess(int status, long bytes, String upstream) {
+    var log = services.accessLog();
+    if (log.enabled()) {
+      log.log(
+          logClient == null ? clientIp : logClient,
+          metricHost,
+          method,
+          logUri,
+          status,
+          bytes,
+          System.nanoTime() - started,
+          upstream);
+    }
   }
 
   io.aralez.dataplane.metrics.ProxyMetrics metrics() {

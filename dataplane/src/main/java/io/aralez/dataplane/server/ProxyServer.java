@@ -65,6 +65,7 @@ public final class ProxyServer {
       Transport transport,
       UpstreamConnector connector,
       io.aralez.dataplane.metrics.ProxyMetrics metrics,
+      io.aralez.dataplane.logging.AccessLog accessLog,
       boolean takeOver) {
     this.connector = connector;
     this.services =
@@ -72,7 +73,8 @@ public final class ProxyServer {
             new ClientIdentity(config.trustedProxies()),
             new RateLimiter(config.rateLimitMaxKeys(), System::nanoTime),
             new ErrorLimiter(config.rateLimitMaxKeys(), System::nanoTime),
-            metrics);
+            metrics,
+            accessLog);
     metrics.connections(connections::size);
     this.takeOver = takeOver;
     this.config = config;
