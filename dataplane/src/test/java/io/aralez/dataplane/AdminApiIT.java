@@ -111,6 +111,23 @@ class AdminApiIT {
   }
 
   @Test
+  void guessingTheKeyGetsSlower() throws Exception {
+    for (int i = 0; i < 4; i++) {
+      assertThat(post("/conf", config("x"), "X-Aralez-Key", "guess-" + i).statusCode())
+          .isEqualTo(401);
+    }
+    long start = System.nanoTime();
+    assertThat(post("/conf", config("x"), "X-Aralez-Key", "guess-again").statusCode())
+        .isEqualTo(401);
+    assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(700);
+    // The right key still works, and resets the delay.
+    assertThat(post("/conf", config("v2"), "X-Aralez-Key", KEY).statusCode()).isEqualTo(200);
+    start = System.nanoTime();
+    assertThat(post("/conf", config("v2"), "X-Aralez-Key", KEY).statusCode()).isEqualTo(200);
+    assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(500);
+  }
+
+  @Test
   void issuedTokensOpenJwtRoutes() throws Exception {
     HttpResponse<String> wrong =
         post("/jwt", "{\"master_key\":\"nope\",\"owner\":\"me\",\"valid\":5}");
