@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aralez.dataplane.testing.FastBackend;
-import io.aralez.dataplane.testing.FreePort;
-import io.aralez.dataplane.testing.OpenSsl;
 import io.aralez.dataplane.testing.ProxyHarness;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -24,7 +22,6 @@ import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -39,18 +36,14 @@ class Http2LoadIT {
   @TempDir static Path dir;
   static FastBackend backend;
   static ProxyHarness proxy;
-  static int tlsPort;
 
   @BeforeAll
   static void start() throws Exception {
-    Path certs = Files.createDirectories(dir.resolve("certs"));
-    OpenSsl.selfSigned(certs, "load", "ec", "load.test");
     backend = new FastBackend();
-    tlsPort = FreePort.get();
     proxy =
-        ProxyHarness.start(
+        ProxyHarness.startWithTls(
             dir,
-            "proxy_address_tls: 127.0.0.1:" + tlsPort + "\nproxy_certificates: certs\n",
+            "",
             "provider: file\nDEFAULT:\n  paths:\n    \"/\": {servers: [\""
                 + backend.address()
                 + "\"]}\n");
@@ -75,7 +68,8 @@ class Http2LoadIT {
 
   @Test
   void h2loadOverTlsAndH2cCompletesWithoutErrors() throws Exception {
-    for (String url : List.of("https://127.0.0.1:" + tlsPort + "/load", proxy.base() + "/load")) {
+    for (String url :
+        List.of("https://127.0.0.1:" + proxy.tlsPort() + "/load", proxy.base() + "/load")) {
       String out = h2load(url);
       assertThat(out)
           .as(out)

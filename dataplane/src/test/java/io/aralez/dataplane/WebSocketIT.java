@@ -2,8 +2,6 @@ package io.aralez.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aralez.dataplane.testing.FreePort;
-import io.aralez.dataplane.testing.OpenSsl;
 import io.aralez.dataplane.testing.ProxyHarness;
 import io.aralez.dataplane.testing.WsEchoBackend;
 import java.io.ByteArrayOutputStream;
@@ -11,7 +9,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -32,18 +29,14 @@ class WebSocketIT {
   @TempDir static Path dir;
   static WsEchoBackend backend;
   static ProxyHarness proxy;
-  static int tlsPort;
 
   @BeforeAll
   static void start() throws Exception {
-    Path certs = Files.createDirectories(dir.resolve("certs"));
-    OpenSsl.selfSigned(certs, "ws", "ec", "ws.test");
     backend = new WsEchoBackend();
-    tlsPort = FreePort.get();
     proxy =
-        ProxyHarness.start(
+        ProxyHarness.startWithTls(
             dir,
-            "proxy_address_tls: 127.0.0.1:" + tlsPort + "\nproxy_certificates: certs\n",
+            "",
             "provider: file\nDEFAULT:\n  paths:\n    \"/\": {servers: [\""
                 + backend.address()
                 + "\"]}\n");
@@ -61,7 +54,7 @@ class WebSocketIT {
     SSLContext trustAll = SSLContext.getInstance("TLS");
     trustAll.init(null, new TrustManager[] {new TrustAll()}, null);
     HttpClient client = HttpClient.newBuilder().sslContext(trustAll).build();
-    int port = scheme.equals("ws") ? proxy.port() : tlsPort;
+    int port = scheme.equals("ws") ? proxy.port() : proxy.tlsPort();
     List<String> texts = new CopyOnWriteArrayList<>();
     CompletableFuture<byte[]> binary = new CompletableFuture<>();
     CompletableFuture<Void> thousand = new CompletableFuture<>();

@@ -53,6 +53,30 @@ public final class ProxyHarness implements AutoCloseable {
     return new ProxyHarness(dir, port, d);
   }
 
+  /**
+   * Starts a proxy with a TLS listener too, on a free port, serving one self-signed certificate
+   * (made with openssl) for every name.
+   */
+  public static ProxyHarness startWithTls(Path dir, String extraMain, String upstreams)
+      throws Exception {
+    Path certs = Files.createDirectories(dir.resolve("certs"));
+    OpenSsl.selfSigned(certs, "proxy", "ec", "localhost", "proxy.test");
+    int tls = FreePort.get();
+    ProxyHarness h =
+        start(
+            dir,
+            "proxy_address_tls: 127.0.0.1:" + tls + "\nproxy_certificates: certs\n" + extraMain,
+            upstreams);
+    h.tlsPort = tls;
+    return h;
+  }
+
+  private int tlsPort;
+
+  public int tlsPort() {
+    return tlsPort;
+  }
+
   public int port() {
     return port;
   }
