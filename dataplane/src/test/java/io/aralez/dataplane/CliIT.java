@@ -191,7 +191,9 @@ class CliIT {
     // The unprivileged user must be able to read its config.
     Files.setPosixFilePermissions(
         dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-    try (Launcher aralez = Launcher.start(dir, Map.of(), "-c", "main.yaml")) {
+    // An installed copy, readable by everyone: the clone itself may sit in a private folder.
+    Path app = Launcher.install(dir.resolve("app"));
+    try (Launcher aralez = Launcher.startFrom(app, dir, Map.of(), "-c", "main.yaml")) {
       aralez.awaitPort(port);
       String status = Files.readString(Path.of("/proc/" + aralez.process().pid() + "/status"));
       String uid = status.lines().filter(l -> l.startsWith("Uid:")).findFirst().orElseThrow();

@@ -29,14 +29,48 @@ public final class Launcher implements AutoCloseable {
   /** Starts {@code bin/aralez args...} with extra environment; output goes to a file. */
   public static Launcher start(Path workDir, Map<String, String> env, String... args)
       throws IOException {
+    return startFrom(REPO, workDir, env, args);
+  }
+
+  /** Runs {@code appHome/bin/aralez}: the repository, or an installed copy of it. */
+  public static Launcher startFrom(
+      Path appHome, Path workDir, Map<String, String> env, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
-    cmd.add(REPO.resolve("bin/aralez").toString());
+    cmd.add(appHome.resolve("bin/aralez").toString());
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
     pb.environment().putAll(env);
     Path out = Files.createTempFile(workDir, "aralez", ".out");
     pb.redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(new File("/dev/null"));
     return new Launcher(pb.start(), out);
+  }
+
+  /**
+   * Copies the launcher, the jar and its libraries into {@code target} with world-readable
+   * permissions, as an installation would have them (for tests that run as another user).
+   */
+  public static Path install(Path target) throws IOException {
+    Path lib = Files.createDirectories(target.resolve("dataplane/target/lib"));
+    Files.createDirectories(target.resolve("bin"));
+    Files.copy(REPO.resolve("bin/aralez"), target.resolve("bin/aralez"));
+    Path built = REPO.resolve("dataplane/target");
+    Files.copy(
+        built.resolve("aralez-dataplane.jar"),
+        target.resolve("dataplane/target/aralez-dataplane.jar"));
+    try (var jars = Files.list(built.resolve("lib"))) {
+      for (Path jar : (Iterable<Path>) jars::iterator) {
+        Files.copy(jar, lib.resolve(jar.getFileName()));
+      }
+    }
+    try (var all = Files.walk(target)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        Files.setPosixFilePermissions(
+            p,
+            java.nio.file.attribute.PosixFilePermissions.fromString(
+                Files.isDirectory(p) || p.endsWith("aralez") ? "rwxr-xr-x" : "rw-r--r--"));
+      }
+    }
+    return target;
   }
 
   /** Runs to completion and returns the exit code. */
