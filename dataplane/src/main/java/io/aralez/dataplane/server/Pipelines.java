@@ -65,6 +65,10 @@ final class Pipelines {
   }
 
   void installHttp2(ChannelPipeline p) {
+    // The connection itself always reads: new streams must be seen while others wait on their
+    // upstreams. Backpressure is per stream, through each child's reads and its flow-control
+    // window.
+    p.channel().config().setAutoRead(true);
     Http2Settings initial =
         Http2Settings.defaultSettings()
             .maxConcurrentStreams(h2.maxConcurrentStreams())
