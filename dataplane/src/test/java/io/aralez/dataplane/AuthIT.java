@@ -180,6 +180,69 @@ class AuthIT {
   }
 
   @Test
+  void forwardAuthOverTlsAlwaysVerifiesTheAuthServer(@TempDir Path other) throws Exception {
+    Path pem = other.resolve("auth.pem");
+    var kmf = io.aralez.dataplane.testing.TestCertificates.selfSigned(other, pem);
+    com.sun.net.httpserver.HttpsServer tls =
+        com.sun.net.httpserver.HttpsServer.create(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+    tls.setHttpsConfigurator(
+        new com.sun.net.httpserver.HttpsConfigurator(
+            io.aralez.dataplane.testing.TestCertificates.sslContext(kmf)));
+    tls.createContext(
+        "/auth",
+        ex -> {
+          byte[] ok = "ok".getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(200, ok.length);
+          try (OutputStream out = ex.getResponseBody()) {
+            out.write(ok);
+          }
+        });
+    tls.start();
+    String upstreams =
+        "provider: file\nsecure.test:\n  paths:\n    \"/\": {authorization: {type: forward, data: \"https://127.0.0.1:"
+            + tls.getAddress().getPort()
+            + "/auth\"}, servers: [\""
+            + backend.address()
+            + "\"]}\n";
+    try {
+      // A self-signed auth server is not trusted, even though backends' certificates are not
+      // checked.
+      try (ProxyHarness p = ProxyHarness.start(other, "forward_auth_timeout: 2s\n", upstreams)) {
+        assertThat(
+                Curl.run(
+                        "-o",
+                        "/dev/null",
+                        "-w",
+                        "%{http_code}",
+                        "-H",
+                        "Host: secure.test",
+                        p.base() + "/")
+                    .out())
+            .isEqualTo("503");
+      }
+      // Trusted through ca_file: allowed.
+      try (ProxyHarness p =
+          ProxyHarness.start(
+              other, "forward_auth_timeout: 2s\nca_file: " + pem + "\n", upstreams)) {
+        assertThat(
+                Curl.run(
+                        "-o",
+                        "/dev/null",
+                        "-w",
+                        "%{http_code}",
+                        "-H",
+                        "Host: secure.test",
+                        p.base() + "/")
+                    .out())
+            .isEqualTo("200");
+      }
+    } finally {
+      tls.stop(0);
+    }
+  }
+
+  @Test
   void forwardAuthTimeoutOrOutageFailsClosed() throws Exception {
     int before = backend.count();
     long start = System.nanoTime();

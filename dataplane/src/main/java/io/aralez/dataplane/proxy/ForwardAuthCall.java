@@ -94,7 +94,11 @@ final class ForwardAuthCall implements UpstreamListener {
             TimeUnit.MILLISECONDS);
     UpstreamPool.Key key =
         new UpstreamPool.Key(
-            address, https ? UpstreamProtocol.HTTPS : UpstreamProtocol.HTTP, https ? host : null);
+            address,
+            https ? UpstreamProtocol.HTTPS : UpstreamProtocol.HTTP,
+            https ? host : null,
+            // The auth server decides who gets in: its certificate is always verified.
+            true);
     pool.acquire(loop, key)
         .addListener(
             (Future<UpstreamPool.Lease> f) -> {

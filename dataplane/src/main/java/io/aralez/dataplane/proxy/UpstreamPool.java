@@ -41,7 +41,11 @@ public final class UpstreamPool {
   private static final int MAX_RESPONSE_HEADERS = 64 * 1024;
 
   /** Where an exchange goes: a backend, how to speak to it, and the TLS server name. */
-  public record Key(HostPort address, UpstreamProtocol protocol, String sni) {}
+  public record Key(HostPort address, UpstreamProtocol protocol, String sni, boolean verified) {
+    public Key(HostPort address, UpstreamProtocol protocol, String sni) {
+      this(address, protocol, sni, false);
+    }
+  }
 
   /** A channel for one exchange, and how to give it back. */
   final class Lease {
@@ -112,7 +116,10 @@ public final class UpstreamPool {
       return loop.newSucceededFuture(new Lease(key, pooled, true));
     }
     Promise<Lease> promise = loop.newPromise();
-    UpstreamTls.Alpn alpn = key.protocol().tls() ? UpstreamTls.Alpn.HTTP1 : null;
+    UpstreamTls.Alpn alpn =
+        !key.protocol().tls()
+            ? null
+            : key.verified() ? UpstreamTls.Alpn.HTTP1_VERIFIED : UpstreamTls.Alpn.HTTP1;
     connector
         .connect(loop, key.address(), alpn, key.sni(), settings.connectTimeout())
         .addListener(

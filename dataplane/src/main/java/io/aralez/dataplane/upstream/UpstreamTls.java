@@ -25,13 +25,18 @@ public final class UpstreamTls {
   public enum Alpn {
     HTTP1,
     H2,
-    DETECT
+    DETECT,
+    /**
+     * HTTP/1.1 with the certificate always verified, whatever the backend setting (auth servers).
+     */
+    HTTP1_VERIFIED
   }
 
   private final boolean verify;
   private final SslContext http1;
   private final SslContext h2;
   private final SslContext detect;
+  private final SslContext verifiedHttp1;
 
   public UpstreamTls(boolean verify, Path caFile) throws SSLException {
     this.verify = verify;
@@ -39,6 +44,7 @@ public final class UpstreamTls {
     this.h2 = build(verify, caFile, ApplicationProtocolNames.HTTP_2);
     // Detection only learns whether the backend speaks TLS, so it never fails on the certificate;
     // traffic and health probes then use the verifying contexts.
+    this.verifiedHttp1 = verify ? http1 : build(true, caFile, ApplicationProtocolNames.HTTP_1_1);
     this.detect =
         build(false, null, ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1);
   }
@@ -52,6 +58,7 @@ public final class UpstreamTls {
       case HTTP1 -> http1;
       case H2 -> h2;
       case DETECT -> detect;
+      case HTTP1_VERIFIED -> verifiedHttp1;
     };
   }
 
