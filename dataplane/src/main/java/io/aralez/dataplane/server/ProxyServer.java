@@ -89,25 +89,26 @@ public final class ProxyServer {
    * bound.
    */
   public void start(CertificateSource certificates) throws InterruptedException {
-    ProxySettings plain = ProxySettings.from(config, false);
-    UpstreamPool pool = new UpstreamPool(connector, plain);
     listeners.add(
-        bind(
-            config.proxyAddressHttp(),
-            new FrontendInitializer(
-                new Pipelines(config.limits(), config.http2(), plain, holder, pool, services),
-                connections)));
+        bind(config.proxyAddressHttp(), new FrontendInitializer(pipelines(false), connections)));
     if (config.proxyAddressTls() != null) {
-      ProxySettings secure = ProxySettings.from(config, true);
-      UpstreamPool tlsPool = new UpstreamPool(connector, secure);
       listeners.add(
           bind(
               config.proxyAddressTls(),
-              new TlsInitializer(
-                  certificates,
-                  new Pipelines(config.limits(), config.http2(), secure, holder, tlsPool, services),
-                  connections)));
+              new TlsInitializer(certificates, pipelines(true), connections)));
     }
+  }
+
+  /** The protocol stages of one listener, with its own settings and upstream pool. */
+  private Pipelines pipelines(boolean secure) {
+    ProxySettings settings = ProxySettings.from(config, secure);
+    return new Pipelines(
+        config.limits(),
+        config.http2(),
+        settings,
+        holder,
+        new UpstreamPool(connector, settings),
+        services);
   }
 
   private Channel bind(InetSocketAddress address, io.netty.channel.ChannelHandler initializer)
