@@ -3,12 +3,10 @@ package io.aralez.dataplane.config;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Everything main.yaml says, typed and with defaults applied. Relative paths are already resolved
- * against the folder of main.yaml. Optional values are {@code null} when absent; use the accessors
- * returning {@link Optional} from outside.
+ * against the folder of main.yaml. Optional values are {@code null} when absent.
  */
 public record MainConfig(
     Path file,
@@ -102,14 +100,6 @@ public record MainConfig(
 
   /** Size limits on what clients may send. */
   public record Limits(int maxInitialLine, int maxHeaderSize, int maxChunkSize) {}
-
-  public Optional<InetSocketAddress> tlsAddress() {
-    return Optional.ofNullable(proxyAddressTls);
-  }
-
-  public Optional<Path> pidFileOpt() {
-    return Optional.ofNullable(pidFile);
-  }
 
   /** Whether the built-in static file server is configured (both keys are needed). */
   public boolean fileServerEnabled() {

@@ -263,7 +263,9 @@ public final class ProxyHandler extends ChannelDuplexHandler {
                     req.headers().getAll(HeaderRewriter.X_FORWARDED_FOR),
                     req.headers().getAll("forwarded"))
             : clientIp;
-    limitKey = client + "|" + route.host();
+    // Only routes with limits pay for the key.
+    limitKey =
+        route.rateLimit() != null || route.x4xxLimit() != null ? client + "|" + route.host() : null;
     logClient = client;
     x4xxLimit = route.x4xxLimit();
     if (x4xxLimit != null) {

@@ -68,10 +68,9 @@ final class TunnelHandler extends ChannelInboundHandlerAdapter {
     if (evt instanceof IdleStateEvent) {
       ctx.close();
       closeOnFlush(peer);
-    } else if (evt == ProxyHandler.DRAIN) {
-      // A tunnel has no request boundary to drain at; it ends with the shutdown deadline.
-      ctx.fireUserEventTriggered(evt);
     } else {
+      // DRAIN included: a tunnel has no request boundary to drain at; it ends with the shutdown
+      // deadline.
       ctx.fireUserEventTriggered(evt);
     }
   }

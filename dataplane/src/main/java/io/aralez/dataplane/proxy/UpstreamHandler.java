@@ -27,10 +27,6 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     return idleSince;
   }
 
-  boolean isBound() {
-    return listener != null;
-  }
-
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (listener != null) {

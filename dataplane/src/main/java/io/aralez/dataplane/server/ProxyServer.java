@@ -143,11 +143,6 @@ public final class ProxyServer {
     return ch;
   }
 
-  /** The actual bound address of the HTTP listener (useful when the port was 0). */
-  public InetSocketAddress httpAddress() {
-    return (InetSocketAddress) listeners.get(0).localAddress();
-  }
-
   /**
    * Graceful stop: close the listeners, let every connection finish its current exchange (idle ones
    * close at once), and wait up to {@code timeout} before closing what is left.
@@ -174,9 +169,5 @@ public final class ProxyServer {
     }
     workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
     bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
-  }
-
-  public int openConnections() {
-    return connections.size();
   }
 }

@@ -15,8 +15,6 @@ public final class BackendState {
   private volatile boolean healthy = true;
   private volatile UpstreamProtocol detected;
   private volatile String lastError;
-  private volatile long lastProbeMillis;
-  private volatile boolean probed;
   // Written only by the health checker's thread.
   private int okStreak;
   private int failStreak;
@@ -42,14 +40,6 @@ public final class BackendState {
 
   public String lastError() {
     return lastError;
-  }
-
-  public long lastProbeMillis() {
-    return lastProbeMillis;
-  }
-
-  public boolean probed() {
-    return probed;
   }
 
   public long requests() {
@@ -83,8 +73,6 @@ public final class BackendState {
 
   /** Records a probe result and applies the rise/fall thresholds; true when health changed. */
   boolean probeResult(boolean ok, String error, int rise, int fall) {
-    probed = true;
-    lastProbeMillis = System.currentTimeMillis();
     if (ok) {
       failStreak = 0;
       okStreak++;
