@@ -1,16 +1,11 @@
 package io.aralez.dataplane.testing;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -25,16 +20,13 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
 
 /** A backend that speaks only HTTP/2 over TLS (ALPN h2), built on Netty's server codec. */
 public final class H2Backend implements AutoCloseable {
-  private final EventLoopGroup group =
-      new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final Channel channel;
+  private final NettyTestServer server;
   private final AtomicInteger count = new AtomicInteger();
 
   /**
@@ -52,40 +44,34 @@ public final class H2Backend implements AutoCloseable {
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                         ApplicationProtocolNames.HTTP_2))
                 .build();
-    channel =
-        new ServerBootstrap()
-            .group(group)
-            .channel(NioServerSocketChannel.class)
-            .childHandler(
-                new ChannelInitializer<>() {
-                  @Override
-                  protected void initChannel(Channel ch) {
-                    if (ssl != null) {
-                      ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
-                    }
-                    ch.pipeline()
-                        .addLast(Http2FrameCodecBuilder.forServer().build())
-                        .addLast(
-                            new Http2MultiplexHandler(
-                                new ChannelInitializer<>() {
-                                  @Override
-                                  protected void initChannel(Channel stream) {
-                                    stream
-                                        .pipeline()
-                                        .addLast(new Http2StreamFrameToHttpObjectCodec(true))
-                                        .addLast(new HttpObjectAggregator(1 << 20))
-                                        .addLast(new Responder());
-                                  }
-                                }));
-                  }
-                })
-            .bind(new InetSocketAddress("127.0.0.1", 0))
-            .sync()
-            .channel();
+    server =
+        NettyTestServer.start(
+            new ChannelInitializer<>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                if (ssl != null) {
+                  ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                }
+                ch.pipeline()
+                    .addLast(Http2FrameCodecBuilder.forServer().build())
+                    .addLast(
+                        new Http2MultiplexHandler(
+                            new ChannelInitializer<>() {
+                              @Override
+                              protected void initChannel(Channel stream) {
+                                stream
+                                    .pipeline()
+                                    .addLast(new Http2StreamFrameToHttpObjectCodec(true))
+                                    .addLast(new HttpObjectAggregator(1 << 20))
+                                    .addLast(new Responder());
+                              }
+                            }));
+              }
+            });
   }
 
   public String address() {
-    return "127.0.0.1:" + ((InetSocketAddress) channel.localAddress()).getPort();
+    return server.address();
   }
 
   public int count() {
@@ -118,7 +104,6 @@ public final class H2Backend implements AutoCloseable {
 
   @Override
   public void close() {
-    channel.close().awaitUninterruptibly();
-    group.shutdownGracefully();
+    server.close();
   }
 }
