@@ -9,6 +9,8 @@ import io.aralez.dataplane.routing.StickyIds;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.server.ProxyServer;
 import io.aralez.dataplane.server.Transport;
+import io.aralez.dataplane.source.controller.ControllerSettings;
+import io.aralez.dataplane.source.controller.ControllerSource;
 import io.aralez.dataplane.source.file.UpstreamsFileSource;
 import io.aralez.dataplane.tls.CertificateLoader;
 import io.aralez.dataplane.tls.CertificateSource;
@@ -32,6 +34,7 @@ public final class Dataplane {
   private UpstreamConnector connector;
   private HealthChecker health;
   private UpstreamsFileSource source;
+  private ControllerSource controller;
   private ProxyServer proxy;
   private FileServer fileServer;
   private AdminServer admin;
@@ -51,8 +54,11 @@ public final class Dataplane {
   /** Loads the config and binds every listener; throws when the process cannot serve. */
   public void start(boolean takeOver) throws ConfigException, IOException, InterruptedException {
     Transport transport = Transport.detect();
-    source = new UpstreamsFileSource(config.upstreamsConf(), holder, POLL_INTERVAL);
-    source.loadInitial();
+    var controllerSettings = ControllerSettings.read(config.upstreamsConf());
+    if (controllerSettings.isEmpty()) {
+      source = new UpstreamsFileSource(config.upstreamsConf(), holder, POLL_INTERVAL);
+      source.loadInitial();
+    }
     if (config.fileServerEnabled()) {
       fileServer =
           FileServer.start(
@@ -96,7 +102,13 @@ public final class Dataplane {
     metrics.accessLogDrops(accessLog::dropped);
     proxy = new ProxyServer(config, holder, transport, connector, metrics, accessLog, takeOver);
     proxy.start(certificates);
-    source.start();
+    if (source != null) {
+      source.start();
+    } else {
+      // In a cluster the proxy listens at once (404 and not ready) until the first snapshot.
+      controller = new ControllerSource(controllerSettings.get(), holder);
+      controller.start();
+    }
     if (config.pidFile() != null) {
       pidFile = PidFile.write(config.pidFile());
     }
@@ -105,7 +117,11 @@ public final class Dataplane {
 
   /** Re-reads upstreams.yaml now (SIGHUP). */
   public void reload() {
-    source.reloadNow();
+    if (source != null) {
+      source.reloadNow();
+    } else {
+      LOG.info("SIGHUP ignored: the config comes from the controller");
+    }
   }
 
   /**
@@ -139,6 +155,9 @@ public final class Dataplane {
     }
     if (source != null) {
       source.close();
+    }
+    if (controller != null) {
+      controller.close();
     }
     if (certificates != null) {
       certificates.close();

@@ -41,6 +41,11 @@ public record ProxyConfig(
    * @param rateLimit requests per second per client, or null for none
    * @param x4xxLimit 4xx responses per second per client before a cool-down, or null
    * @param protocol how to speak to the backends, or null to detect it
+   * @param match how the path is compared and which other conditions the request must meet
+   * @param directStatus a status every request gets without reaching a backend (500 or 503 for a
+   *     route whose backends cannot be resolved), or null
+   * @param redirectCode the status of {@code redirectTo} and {@code toHttps} redirects
+   * @param sticky cookie affinity of this route, or null for the config-wide setting
    */
   public record Route(
       String host,
@@ -54,22 +59,113 @@ public record ProxyConfig(
       List<Header> serverHeaders,
       List<Header> clientHeaders,
       AuthPolicy auth,
-      UpstreamProtocol protocol) {
+      UpstreamProtocol protocol,
+      Match match,
+      Integer directStatus,
+      int redirectCode,
+      StickySessions sticky) {
     public Route {
       backends = List.copyOf(backends);
       serverHeaders = List.copyOf(serverHeaders);
       clientHeaders = List.copyOf(clientHeaders);
       Objects.requireNonNull(auth);
+      Objects.requireNonNull(match);
+    }
+
+    /** A prefix route with no other conditions, as upstreams.yaml writes them. */
+    public Route(
+        String host,
+        String path,
+        List<Backend> backends,
+        boolean healthcheck,
+        boolean toHttps,
+        String redirectTo,
+        Long rateLimit,
+        Long x4xxLimit,
+        List<Header> serverHeaders,
+        List<Header> clientHeaders,
+        AuthPolicy auth,
+        UpstreamProtocol protocol) {
+      this(
+          host,
+          path,
+          backends,
+          healthcheck,
+          toHttps,
+          redirectTo,
+          rateLimit,
+          x4xxLimit,
+          serverHeaders,
+          clientHeaders,
+          auth,
+          protocol,
+          Match.PREFIX,
+          null,
+          301,
+          null);
     }
 
     /** Stable identity for state that must survive a config swap (counters, health, buckets). */
     public String id() {
-      return host + path;
+      return match.isPlainPrefix() ? host + path : host + match.describe(path);
     }
   }
 
-  /** One upstream server. */
-  public record Backend(HostPort address) {}
+  /**
+   * How a route selects requests besides the host.
+   *
+   * @param exact the path must equal the route's path byte for byte (else: element-wise prefix)
+   * @param method the request method, or null for any
+   * @param headers headers (lower-case names) that must each be present with exactly this value
+   * @param query query parameters that must each be present with exactly this value
+   */
+  public record Match(boolean exact, String method, List<Header> headers, List<Header> query) {
+    public static final Match PREFIX = new Match(false, null, List.of(), List.of());
+    public static final Match EXACT = new Match(true, null, List.of(), List.of());
+
+    public Match {
+      headers = List.copyOf(headers);
+      query = List.copyOf(query);
+    }
+
+    public boolean isPlainPrefix() {
+      return !exact && !hasConditions();
+    }
+
+    public boolean hasConditions() {
+      return method != null || !headers.isEmpty() || !query.isEmpty();
+    }
+
+    /** More conditions first: the order candidates of one path are tried in. */
+    public int specificity() {
+      return (method != null ? 1000 : 0) + headers.size() * 10 + query.size();
+    }
+
+    String describe(String path) {
+      StringBuilder s = new StringBuilder(exact ? "=" : "").append(path);
+      if (method != null) {
+        s.append(" ").append(method);
+      }
+      for (Header h : headers) {
+        s.append(" ").append(h.name()).append(':').append(h.value());
+      }
+      for (Header q : query) {
+        s.append(" ?").append(q.name()).append('=').append(q.value());
+      }
+      return s.toString();
+    }
+  }
+
+  /**
+   * One upstream server.
+   *
+   * @param weight its share of new requests relative to the route's other backends; 0 gets none
+   */
+  public record Backend(HostPort address, long weight) {
+    public Backend(HostPort address) {
+      this(address, 1);
+    }
+  }
 
   /** A header to set (towards the upstream) or add (towards the client). */
   public record Header(String name, String value) {}

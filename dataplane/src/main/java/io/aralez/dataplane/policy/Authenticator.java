@@ -84,9 +84,15 @@ public final class Authenticator {
   }
 
   private static AuthDecision apiKey(AuthPolicy policy, String header) {
-    return header != null && equal(header, policy.data().get(0))
-        ? AuthDecision.ALLOW
-        : AuthDecision.DENY;
+    if (header == null) {
+      return AuthDecision.DENY;
+    }
+    // Every key is compared, so timing does not reveal which one came close.
+    boolean ok = false;
+    for (String key : policy.data()) {
+      ok |= !key.isEmpty() & equal(header, key);
+    }
+    return ok ? AuthDecision.ALLOW : AuthDecision.DENY;
   }
 
   private static AuthDecision jwt(

@@ -36,7 +36,12 @@ public final class LocalResponses {
   }
 
   public static FullHttpResponse redirect(ByteBufAllocator alloc, String location) {
-    FullHttpResponse res = status(alloc, HttpResponseStatus.MOVED_PERMANENTLY);
+    return redirect(alloc, 301, location);
+  }
+
+  /** A redirect with one of 301, 302, 303, 307, 308. */
+  public static FullHttpResponse redirect(ByteBufAllocator alloc, int code, String location) {
+    FullHttpResponse res = status(alloc, HttpResponseStatus.valueOf(code));
     res.headers().set(HttpHeaderNames.LOCATION, location);
     return res;
   }

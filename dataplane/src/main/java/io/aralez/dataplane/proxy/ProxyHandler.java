@@ -1,6 +1,7 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.ProxyConfig.Route;
+import io.aralez.dataplane.config.ProxyConfig.StickySessions;
 import io.aralez.dataplane.policy.AuthDecision;
 import io.aralez.dataplane.policy.Authenticator;
 import io.aralez.dataplane.policy.RequestServices;
@@ -245,7 +246,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     }
     // The one read of the config for this request: everything below uses this snapshot.
     ActiveConfig config = holder.current();
-    RouteEntry entry = config.router().route(target.host(), target.canonicalPath());
+    RouteEntry entry = config.router().route(target.host(), target.canonicalPath(), req);
     if (entry == null) {
       respondLocal(req, LocalResponses.status(ctx.alloc(), HttpResponseStatus.NOT_FOUND));
       return;
@@ -285,11 +286,21 @@ public final class ProxyHandler extends ChannelDuplexHandler {
       }
     }
     if (route.redirectTo() != null) {
-      respondLocal(req, LocalResponses.redirect(ctx.alloc(), route.redirectTo() + target.uri()));
+      respondLocal(
+          req,
+          LocalResponses.redirect(
+              ctx.alloc(), route.redirectCode(), route.redirectTo() + target.uri()));
       return;
     }
     if (route.toHttps() && !settings.secure()) {
-      respondLocal(req, LocalResponses.redirect(ctx.alloc(), httpsLocation(target)));
+      respondLocal(
+          req, LocalResponses.redirect(ctx.alloc(), route.redirectCode(), httpsLocation(target)));
+      return;
+    }
+    if (route.directStatus() != null) {
+      respondLocal(
+          req,
+          LocalResponses.status(ctx.alloc(), HttpResponseStatus.valueOf(route.directStatus())));
       return;
     }
     AuthDecision auth =
@@ -307,7 +318,8 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     }
     String stickyId = null;
     int index = -1;
-    if (config.config().sticky().enabled()) {
+    StickySessions sticky = route.sticky() != null ? route.sticky() : config.config().sticky();
+    if (sticky.enabled()) {
       stickyId = StickyCookie.parse(req.headers().getAll(HttpHeaderNames.COOKIE));
       index = entry.bySticky(stickyId);
     }
@@ -327,7 +339,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
             this,
             entry,
             index,
-            config.config().sticky(),
+            sticky,
             stickyId,
             sni,
             HeaderRewriter.upstreamRequest(

@@ -5,19 +5,37 @@ import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
 import io.aralez.dataplane.upstream.BackendState;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * Pure route lookup compiled from a {@link ProxyConfig}. Host: exact, then a one-label {@code
- * *.suffix} wildcard, then DEFAULT. Path: longest configured prefix on segment boundaries. Cost is
- * a few hash lookups per request, whatever the number of routes.
+ * *.suffix} wildcard, then DEFAULT (a matched host never falls back to a less specific one). Path:
+ * an exact route equal to the path, else the longest configured prefix on segment boundaries.
+ * Routes of one path with conditions (method, headers, query) are tried most specific first; when
+ * none of them matches, shorter prefixes are tried. Cost is a few hash lookups per request,
+ * whatever the number of routes.
  */
 public final class Router {
-  private final Map<String, Map<String, RouteEntry>> exact = new HashMap<>();
-  private final Map<String, Map<String, RouteEntry>> wildcard = new HashMap<>();
-  private Map<String, RouteEntry> fallback;
+  private static final RouteEntry[] NONE = new RouteEntry[0];
+  private static final Comparator<RouteEntry> MOST_SPECIFIC_FIRST =
+      Comparator.comparingInt((RouteEntry e) -> -e.route().match().specificity());
+
+  /** The routes of one host: exact paths and prefixes, each with its candidates. */
+  private static final class Table {
+    final Map<String, RouteEntry[]> exact = new HashMap<>();
+    final Map<String, RouteEntry[]> prefix = new HashMap<>();
+  }
+
+  private final Map<String, Table> exact = new HashMap<>();
+  private final Map<String, Table> wildcard = new HashMap<>();
+  private Table fallback;
 
   private Router() {}
 
@@ -31,7 +49,8 @@ public final class Router {
       ProxyConfig config, Function<HostPort, BackendState> states, byte[] stickyKey) {
     Router r = new Router();
     for (VirtualHost vh : config.hosts()) {
-      Map<String, RouteEntry> table = new HashMap<>();
+      Map<String, List<RouteEntry>> exactPaths = new HashMap<>();
+      Map<String, List<RouteEntry>> prefixPaths = new HashMap<>();
       for (Route route : vh.routes()) {
         int n = route.backends().size();
         BackendState[] s = new BackendState[n];
@@ -41,8 +60,13 @@ public final class Router {
           s[i] = states.apply(address);
           ids[i] = StickyIds.of(stickyKey, route, address);
         }
-        table.put(route.path(), new RouteEntry(route, s, ids));
+        (route.match().exact() ? exactPaths : prefixPaths)
+            .computeIfAbsent(route.path(), k -> new ArrayList<>())
+            .add(new RouteEntry(route, s, ids));
       }
+      Table table = new Table();
+      exactPaths.forEach((path, list) -> table.exact.put(path, sorted(list)));
+      prefixPaths.forEach((path, list) -> table.prefix.put(path, sorted(list)));
       String name = vh.name();
       if (name.equals(ProxyConfig.DEFAULT_HOST)) {
         r.fallback = table;
@@ -55,13 +79,25 @@ public final class Router {
     return r;
   }
 
+  private static RouteEntry[] sorted(List<RouteEntry> list) {
+    list.sort(MOST_SPECIFIC_FIRST);
+    return list.toArray(NONE);
+  }
+
+  /** {@link #route(String, String, HttpRequest)} for a request that meets no extra condition. */
+  public RouteEntry route(String host, String path) {
+    return route(host, path, null);
+  }
+
   /**
    * Finds the route for a normalised host and a canonical path.
    *
+   * @param request the request, for routes with method, header or query conditions (null: only
+   *     routes without conditions match)
    * @return the route, or null when nothing matches (answer 404)
    */
-  public RouteEntry route(String host, String path) {
-    Map<String, RouteEntry> table = host == null ? null : exact.get(host);
+  public RouteEntry route(String host, String path, HttpRequest request) {
+    Table table = host == null ? null : exact.get(host);
     if (table == null && host != null) {
       int dot = host.indexOf('.');
       if (dot > 0) {
@@ -71,31 +107,89 @@ public final class Router {
     if (table == null) {
       table = fallback;
     }
-    return table == null ? null : longestPrefix(table, path);
+    if (table == null) {
+      return null;
+    }
+    Conditions conditions = new Conditions(request);
+    RouteEntry e = first(table.exact.get(path), conditions);
+    return e != null ? e : longestPrefix(table.prefix, path, conditions);
   }
 
   /** The compiled entry of an exact configured host name and prefix (admin views), or null. */
   public RouteEntry entry(String hostName, String path) {
-    Map<String, RouteEntry> table =
+    Table table =
         hostName.equals(ProxyConfig.DEFAULT_HOST)
             ? fallback
             : hostName.startsWith("*.") ? wildcard.get(hostName.substring(2)) : exact.get(hostName);
-    return table == null ? null : table.get(path);
+    RouteEntry[] candidates = table == null ? null : table.prefix.get(path);
+    return candidates == null ? null : candidates[0];
   }
 
-  private static RouteEntry longestPrefix(Map<String, RouteEntry> table, String path) {
+  private static RouteEntry longestPrefix(
+      Map<String, RouteEntry[]> table, String path, Conditions conditions) {
     String candidate =
         path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     while (true) {
-      RouteEntry e = table.get(candidate);
+      RouteEntry e = first(table.get(candidate), conditions);
       if (e != null) {
         return e;
       }
       int slash = candidate.lastIndexOf('/');
       if (slash <= 0) {
-        return candidate.equals("/") ? null : table.get("/");
+        return candidate.equals("/") ? null : first(table.get("/"), conditions);
       }
       candidate = candidate.substring(0, slash);
+    }
+  }
+
+  private static RouteEntry first(RouteEntry[] candidates, Conditions conditions) {
+    if (candidates == null) {
+      return null;
+    }
+    for (RouteEntry e : candidates) {
+      if (conditions.met(e.route().match())) {
+        return e;
+      }
+    }
+    return null;
+  }
+
+  /** The request's side of route conditions; the query is decoded only if some route asks. */
+  private static final class Conditions {
+    private final HttpRequest request;
+    private Map<String, List<String>> query;
+
+    Conditions(HttpRequest request) {
+      this.request = request;
+    }
+
+    boolean met(ProxyConfig.Match m) {
+      if (!m.hasConditions()) {
+        return true;
+      }
+      if (request == null) {
+        return false;
+      }
+      if (m.method() != null && !m.method().equals(request.method().name())) {
+        return false;
+      }
+      for (ProxyConfig.Header h : m.headers()) {
+        if (!request.headers().getAll(h.name()).contains(h.value())) {
+          return false;
+        }
+      }
+      if (!m.query().isEmpty()) {
+        if (query == null) {
+          query = new QueryStringDecoder(request.uri()).parameters();
+        }
+        for (ProxyConfig.Header q : m.query()) {
+          List<String> values = query.get(q.name());
+          if (values == null || !values.contains(q.value())) {
+            return false;
+          }
+        }
+      }
+      return true;
     }
   }
 }

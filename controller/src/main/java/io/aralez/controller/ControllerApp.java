@@ -1,0 +1,292 @@
+package io.aralez.controller;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.aralez.controller.build.BuildResult;
+import io.aralez.controller.build.BuilderSettings;
+import io.aralez.controller.build.SnapshotBuilder;
+import io.aralez.controller.server.SnapshotServer;
+import io.aralez.controller.server.TokenAuth;
+import io.aralez.controller.status.StatusWriter;
+import io.aralez.controller.watch.ClusterWatcher;
+import io.aralez.controller.watch.Debouncer;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
+import io.grpc.Server;
+import io.grpc.ServerInterceptors;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running controller: informers → debounced pure build → snapshot server (every replica), and
+ * status written by the leader only.
+ */
+public final class ControllerApp implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ControllerApp.class);
+  static final Duration HOLDOFF = Duration.ofMillis(100);
+  static final Duration MAX_HOLDOFF = Duration.ofMillis(500);
+
+  private final ControllerOptions options;
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ScheduledExecutorService buildThread =
+      Executors.newSingleThreadScheduledExecutor(daemon("aralez-build"));
+  private final ScheduledExecutorService statusThread =
+      Executors.newSingleThreadScheduledExecutor(daemon("aralez-status"));
+  private final SnapshotServer snapshots = new SnapshotServer();
+  private final AtomicLong generation = new AtomicLong();
+  private KubernetesClient client;
+  private ClusterWatcher watcher;
+  private SnapshotBuilder builder;
+  private StatusWriter status;
+  private Server grpc;
+  private HttpServer http;
+  private CompletableFuture<?> election;
+  private volatile boolean leader;
+  private volatile boolean built;
+  private Timer buildTimer;
+  private Counter builds;
+  private Debouncer rebuild;
+  private Debouncer restatus;
+
+  ControllerApp(ControllerOptions options) {
+    this.options = options;
+  }
+
+  void start() throws IOException {
+    client = new KubernetesClientBuilder().withConfig(kubeConfig()).build();
+    BuilderSettings settings =
+        new BuilderSettings(
+            options.controllerName(), options.ingressClass(), options.watchWithoutClass());
+    builder = new SnapshotBuilder(settings);
+    status =
+        new StatusWriter(
+            client, new StatusWriter.Publish(options.publishService(), options.publishAddresses()));
+    buildTimer =
+        Timer.builder("aralez.controller.build.duration")
+            .description("Time to build one snapshot from the caches")
+            .register(registry);
+    builds = Counter.builder("aralez.controller.snapshots").register(registry);
+    Gauge.builder("aralez.controller.snapshot.generation", generation, AtomicLong::get)
+        .description("Increases each time a snapshot with a new version is published")
+        .register(registry);
+    Gauge.builder("aralez.controller.connected.dataplanes", snapshots, s -> s.pods().size())
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "aralez.controller.acks", snapshots, SnapshotServer::acks)
+        .register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder(
+            "aralez.controller.nacks", snapshots, SnapshotServer::nacks)
+        .register(registry);
+    Gauge.builder("aralez.controller.leader", () -> leader ? 1 : 0).register(registry);
+
+    rebuild = new Debouncer(buildThread, this::rebuildNow, HOLDOFF, MAX_HOLDOFF);
+    restatus =
+        new Debouncer(
+            statusThread, this::writeStatus, Duration.ofMillis(300), Duration.ofSeconds(2));
+    snapshots.onChange(s -> restatus.signal());
+
+    startGrpc();
+    startHttp();
+    watcher = new ClusterWatcher(client, options.namespaces(), settings, rebuild::signal);
+    watcher.start();
+    rebuild.signal();
+    if (options.leaderElection()) {
+      String identity =
+          System.getenv().getOrDefault("POD_NAME", "aralez-controller-" + UUID.randomUUID());
+      election =
+          client
+              .leaderElector()
+              .withConfig(
+                  new LeaderElectionConfigBuilder()
+                      .withName(options.leaseName())
+                      .withLeaseDuration(Duration.ofSeconds(15))
+                      .withRenewDeadline(Duration.ofSeconds(10))
+                      .withRetryPeriod(Duration.ofSeconds(2))
+                      .withReleaseOnCancel(true)
+                      .withLock(
+                          new LeaseLock(options.leaseNamespace(), options.leaseName(), identity))
+                      .withLeaderCallbacks(
+                          new LeaderCallbacks(
+                              () -> {
+                                LOG.info("leading: this replica writes status");
+                                leader = true;
+                                restatus.signal();
+                              },
+                              () -> {
+                                LOG.info("no longer leading");
+                                leader = false;
+                              },
+                              id -> LOG.info("leader is {}", id)))
+                      .build())
+              .build()
+              .start();
+    } else {
+      leader = true;
+    }
+    LOG.info("aralez-controller started (pid {})", ProcessHandle.current().pid());
+  }
+
+  private Config kubeConfig() throws IOException {
+    if (options.kubeconfig() != null) {
+      return Config.fromKubeconfig(Files.readString(options.kubeconfig()));
+    }
+    return Config.autoConfigure(null);
+  }
+
+  private void startGrpc() throws IOException {
+    NettyServerBuilder b =
+        NettyServerBuilder.forAddress(
+                new InetSocketAddress(
+                    ControllerOptions.host(options.grpcAddress()),
+                    ControllerOptions.port(options.grpcAddress())))
+            .permitKeepAliveTime(10, TimeUnit.SECONDS)
+            .permitKeepAliveWithoutCalls(true)
+            .maxInboundMessageSize(1024 * 1024);
+    if (options.tlsCert() != null) {
+      b.useTransportSecurity(options.tlsCert().toFile(), options.tlsKey().toFile());
+    }
+    if (options.tokenFile() != null) {
+      b.addService(ServerInterceptors.intercept(snapshots, new TokenAuth(options.tokenFile())));
+    } else {
+      LOG.warn("no --token-file: any client that reaches the gRPC port gets the snapshot");
+      b.addService(snapshots);
+    }
+    grpc = b.build().start();
+    LOG.info(
+        "gRPC listening on {}:{}{}",
+        ControllerOptions.host(options.grpcAddress()),
+        grpc.getPort(),
+        options.tlsCert() != null ? " (TLS)" : "");
+  }
+
+  private void startHttp() throws IOException {
+    http =
+        HttpServer.create(
+            new InetSocketAddress(
+                ControllerOptions.host(options.httpAddress()),
+                ControllerOptions.port(options.httpAddress())),
+            16);
+    http.createContext(
+        "/metrics",
+        ex -> reply(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+    http.createContext(
+        "/healthz",
+        ex -> {
+          boolean ok = watcher == null || watcher.healthy();
+          reply(ex, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "informers not healthy\n");
+        });
+    http.createContext(
+        "/readyz",
+        ex -> {
+          boolean ok = built && watcher != null && watcher.healthy();
+          reply(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "no snapshot yet\n");
+        });
+    http.setExecutor(Executors.newSingleThreadExecutor(daemon("aralez-http")));
+    http.start();
+    LOG.info(
+        "metrics and probes on http://{}:{}/",
+        ControllerOptions.host(options.httpAddress()),
+        http.getAddress().getPort());
+  }
+
+  private static void reply(HttpExchange ex, int code, String type, String body)
+      throws IOException {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    ex.getResponseHeaders().set("Content-Type", type);
+    ex.sendResponseHeaders(code, bytes.length);
+    try (OutputStream out = ex.getResponseBody()) {
+      out.write(bytes);
+    }
+  }
+
+  private void rebuildNow() {
+    try {
+      long t0 = System.nanoTime();
+      BuildResult r = builder.build(watcher.state());
+      buildTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
+      builds.increment();
+      BuildResult previous = snapshots.current();
+      if (previous == null || !previous.version().equals(r.version())) {
+        generation.incrementAndGet();
+        LOG.info(
+            "snapshot {}: {} hosts, {} clusters, {} certificates, built in {} ms",
+            r.version(),
+            r.routes().getVirtualHostsCount(),
+            r.routes().getClustersCount(),
+            r.routes().getCertificatesCount(),
+            (System.nanoTime() - t0) / 1_000_000);
+        snapshots.publish(r);
+      }
+      built = true;
+      restatus.signal();
+    } catch (RuntimeException e) {
+      // A bug here must not stop the controller: the previous snapshot keeps being served.
+      LOG.error("snapshot build failed; the previous one stays", e);
+    }
+  }
+
+  private void writeStatus() {
+    BuildResult r = snapshots.current();
+    if (!leader || r == null) {
+      return;
+    }
+    try {
+      status.write(r, snapshots);
+    } catch (RuntimeException e) {
+      LOG.warn("status write failed: {}", e.toString());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (election != null) {
+      election.cancel(true);
+    }
+    if (grpc != null) {
+      grpc.shutdown();
+    }
+    if (http != null) {
+      http.stop(0);
+    }
+    if (watcher != null) {
+      watcher.close();
+    }
+    buildThread.shutdownNow();
+    statusThread.shutdownNow();
+    if (client != null) {
+      client.close();
+    }
+    LOG.info("stopped");
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

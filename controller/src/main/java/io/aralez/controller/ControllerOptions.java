@@ -1,0 +1,184 @@
+package io.aralez.controller;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The command line of {@code aralez-controller}. Every flag can also come from the environment as
+ * {@code ARALEZ_<FLAG>} (upper case, dashes as underscores); a flag wins over the environment.
+ */
+public record ControllerOptions(
+    Path kubeconfig,
+    String grpcAddress,
+    String httpAddress,
+    String ingressClass,
+    String controllerName,
+    List<String> namespaces,
+    String publishService,
+    List<String> publishAddresses,
+    boolean leaderElection,
+    String leaseNamespace,
+    String leaseName,
+    Path tokenFile,
+    Path tlsCert,
+    Path tlsKey,
+    boolean watchWithoutClass) {
+
+  static final String USAGE =
+      """
+      aralez-controller [flags]
+        --kubeconfig FILE          kubeconfig to use (default: in-cluster, else $KUBECONFIG, else ~/.kube/config)
+        --grpc-address IP:PORT     where data planes connect (default 0.0.0.0:18000)
+        --http-address IP:PORT     /metrics, /healthz, /readyz (default 0.0.0.0:18080)
+        --ingress-class NAME       class name matched by the legacy kubernetes.io/ingress.class annotation (default aralez)
+        --controller-name NAME     IngressClass spec.controller we answer to (default aralez.io/ingress-controller)
+        --namespaces A,B           watch only these namespaces (default: all)
+        --publish-service NS/NAME  publish this Service's load-balancer address in Ingress status
+        --publish-address A,B      publish these IPs or host names instead
+        --leader-election BOOL     only the leader writes status (default true)
+        --lease-namespace NS       namespace of the Lease (default $POD_NAMESPACE, else default)
+        --lease-name NAME          name of the Lease (default aralez-controller)
+        --token-file FILE          bearer token data planes must present (strongly recommended)
+        --tls-cert FILE --tls-key FILE   serve gRPC over TLS with this certificate
+        --watch-ingress-without-class BOOL  also serve Ingresses naming no class (default false)
+        -h, --help                 this text
+      Every flag can be set in the environment as ARALEZ_<FLAG>, e.g. ARALEZ_TOKEN_FILE.
+      """;
+
+  private static final List<String> FLAGS =
+      List.of(
+          "kubeconfig",
+          "grpc-address",
+          "http-address",
+          "ingress-class",
+          "controller-name",
+          "namespaces",
+          "publish-service",
+          "publish-address",
+          "leader-election",
+          "lease-namespace",
+          "lease-name",
+          "token-file",
+          "tls-cert",
+          "tls-key",
+          "watch-ingress-without-class");
+
+  /** Thrown for bad usage: the message is for the user. */
+  static final class UsageException extends Exception {
+    UsageException(String message) {
+      super(message);
+    }
+  }
+
+  static ControllerOptions parse(String[] args, Map<String, String> env) throws UsageException {
+    Map<String, String> v = new LinkedHashMap<>();
+    for (String f : FLAGS) {
+      String e = env.get("ARALEZ_" + f.toUpperCase(Locale.ROOT).replace('-', '_'));
+      if (e != null && !e.isEmpty()) {
+        v.put(f, e);
+      }
+    }
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--")) {
+        throw new UsageException("unexpected argument '" + a + "'");
+      }
+      String name = a.substring(2);
+      String value = null;
+      int eq = name.indexOf('=');
+      if (eq >= 0) {
+        value = name.substring(eq + 1);
+        name = name.substring(0, eq);
+      }
+      if (!FLAGS.contains(name)) {
+        throw new UsageException("unknown flag --" + name);
+      }
+      if (value == null) {
+        if (i + 1 >= args.length) {
+          throw new UsageException("--" + name + " needs a value");
+        }
+        value = args[++i];
+      }
+      v.put(name, value);
+    }
+    String tlsCert = v.get("tls-cert");
+    String tlsKey = v.get("tls-key");
+    if ((tlsCert == null) != (tlsKey == null)) {
+      throw new UsageException("--tls-cert and --tls-key go together");
+    }
+    String publishService = v.get("publish-service");
+    if (publishService != null && !publishService.matches("[a-z0-9-]+/[a-z0-9.-]+")) {
+      throw new UsageException("--publish-service must be namespace/name");
+    }
+    return new ControllerOptions(
+        path(v.get("kubeconfig")),
+        address(v.getOrDefault("grpc-address", "0.0.0.0:18000"), "grpc-address"),
+        address(v.getOrDefault("http-address", "0.0.0.0:18080"), "http-address"),
+        v.getOrDefault("ingress-class", "aralez"),
+        v.getOrDefault("controller-name", "aralez.io/ingress-controller"),
+        list(v.get("namespaces")),
+        publishService,
+        list(v.get("publish-address")),
+        bool(v.getOrDefault("leader-election", "true"), "leader-election"),
+        v.getOrDefault("lease-namespace", env.getOrDefault("POD_NAMESPACE", "default")),
+        v.getOrDefault("lease-name", "aralez-controller"),
+        path(v.get("token-file")),
+        path(tlsCert),
+        path(tlsKey),
+        bool(
+            v.getOrDefault("watch-ingress-without-class", "false"), "watch-ingress-without-class"));
+  }
+
+  private static Path path(String s) {
+    return s == null ? null : Path.of(s);
+  }
+
+  private static List<String> list(String s) {
+    if (s == null || s.isBlank()) {
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    for (String p : Arrays.asList(s.split(","))) {
+      if (!p.isBlank()) {
+        out.add(p.trim());
+      }
+    }
+    return List.copyOf(out);
+  }
+
+  private static boolean bool(String s, String flag) throws UsageException {
+    return switch (s.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new UsageException("--" + flag + " is true or false, not '" + s + "'");
+    };
+  }
+
+  private static String address(String s, String flag) throws UsageException {
+    int colon = s.lastIndexOf(':');
+    try {
+      int port = Integer.parseInt(s.substring(colon + 1));
+      if (colon > 0 && port >= 0 && port <= 65535) {
+        return s;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new UsageException("--" + flag + " must be ip:port, not '" + s + "'");
+  }
+
+  /** The host part of an ip:port, without IPv6 brackets. */
+  static String host(String address) {
+    String h = address.substring(0, address.lastIndexOf(':'));
+    return h.startsWith("[") ? h.substring(1, h.length() - 1) : h;
+  }
+
+  static int port(String address) {
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
+  }
+}

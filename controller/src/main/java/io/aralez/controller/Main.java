@@ -1,0 +1,46 @@
+package io.aralez.controller;
+
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Entry point of {@code bin/aralez-controller}. Exit codes: 0 stopped, 1 cannot start, 2 usage. */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    for (String a : args) {
+      if (a.equals("-h") || a.equals("--help")) {
+        System.out.print(ControllerOptions.USAGE);
+        return;
+      }
+    }
+    ControllerOptions options;
+    try {
+      options = ControllerOptions.parse(args, System.getenv());
+    } catch (ControllerOptions.UsageException e) {
+      System.err.println("aralez-controller: " + e.getMessage());
+      System.err.print(ControllerOptions.USAGE);
+      System.exit(2);
+      return;
+    }
+    ControllerApp app = new ControllerApp(options);
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  app.close();
+                  stopped.countDown();
+                },
+                "aralez-shutdown"));
+    try {
+      app.start();
+    } catch (Exception e) {
+      LOG.error("cannot start: {}", e.toString());
+      System.exit(1);
+    }
+  }
+}

@@ -1,0 +1,19 @@
+package io.aralez.controller.build;
+
+/**
+ * How the controller decides which objects are its own.
+ *
+ * @param controllerName the IngressClass {@code spec.controller} value we answer to
+ * @param ingressClassName the class name matched against the legacy {@code
+ *     kubernetes.io/ingress.class} annotation when no IngressClass object of ours names it
+ * @param watchWithoutClass also serve Ingresses that name no class at all, even when no class of
+ *     ours is the default
+ */
+public record BuilderSettings(
+    String controllerName, String ingressClassName, boolean watchWithoutClass) {
+  public static final String CONTROLLER_NAME = "aralez.io/ingress-controller";
+
+  public static BuilderSettings defaults() {
+    return new BuilderSettings(CONTROLLER_NAME, "aralez", false);
+  }
+}

@@ -1,0 +1,37 @@
+package io.aralez.controller.build;
+
+import io.aralez.controller.crd.AralezRoute;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import java.util.List;
+
+/**
+ * A read-only view of the informer caches: everything the builder may look at. The lists are
+ * copies; their order does not matter (the builder sorts).
+ *
+ * @param secrets only the Secrets some served object references
+ */
+public record ClusterState(
+    List<IngressClass> ingressClasses,
+    List<Ingress> ingresses,
+    List<AralezRoute> routes,
+    List<Service> services,
+    List<EndpointSlice> endpointSlices,
+    List<Secret> secrets) {
+
+  public ClusterState {
+    ingressClasses = List.copyOf(ingressClasses);
+    ingresses = List.copyOf(ingresses);
+    routes = List.copyOf(routes);
+    services = List.copyOf(services);
+    endpointSlices = List.copyOf(endpointSlices);
+    secrets = List.copyOf(secrets);
+  }
+
+  public static ClusterState empty() {
+    return new ClusterState(List.of(), List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+}

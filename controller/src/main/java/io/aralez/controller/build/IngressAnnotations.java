@@ -1,0 +1,165 @@
+package io.aralez.controller.build;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+
+/**
+ * Typed parsing of the {@code aralez.io/*} annotations of one Ingress. A value that does not parse
+ * is an error (the Ingress is left out of the snapshot); an {@code aralez.io/} key we do not know
+ * is a warning, so a typo is noticed rather than silently ignored.
+ */
+final class IngressAnnotations {
+  static final String PREFIX = "aralez.io/";
+
+  /** The parsed policies, and what went wrong. */
+  record Parsed(
+      PolicySpec policy, boolean forceSslRedirect, List<String> errors, List<String> warnings) {}
+
+  private static final Map<String, BiConsumer<Draft, String>> KEYS = new TreeMap<>();
+
+  static {
+    KEYS.put("ssl-redirect", (d, v) -> d.sslRedirect = Values.bool(v));
+    KEYS.put("force-ssl-redirect", (d, v) -> d.forceSslRedirect = Values.bool(v));
+    KEYS.put("ssl-redirect-code", (d, v) -> d.sslRedirectCode = Values.redirectCode(v));
+    KEYS.put("permanent-redirect", (d, v) -> d.redirectUrl = Values.url(v));
+    KEYS.put("permanent-redirect-code", (d, v) -> d.redirectCode = Values.redirectCode(v));
+    KEYS.put("rate-limit-rps", (d, v) -> d.rateLimit = Values.positive(v));
+    KEYS.put("error-rate-limit-rps", (d, v) -> d.errorRateLimit = Values.positive(v));
+    KEYS.put("auth-type", (d, v) -> d.authType = authType(v));
+    KEYS.put("auth-secret", (d, v) -> d.authSecret = secretName(v));
+    KEYS.put("auth-url", (d, v) -> d.authUrl = Values.url(v));
+    KEYS.put("affinity", (d, v) -> d.affinity = affinity(v));
+    KEYS.put("session-cookie-max-age", (d, v) -> d.maxAge = Values.durationSeconds(v));
+    KEYS.put("request-headers", (d, v) -> d.requestHeaders = Values.headerLines(v));
+    KEYS.put("response-headers", (d, v) -> d.responseHeaders = Values.headerLines(v));
+    KEYS.put("health-check", (d, v) -> d.healthCheck = Values.bool(v));
+    KEYS.put("backend-protocol", (d, v) -> d.protocol = Values.protocol(v));
+  }
+
+  private IngressAnnotations() {}
+
+  /** The annotation names this version understands, without the prefix. */
+  static List<String> known() {
+    return List.copyOf(KEYS.keySet());
+  }
+
+  static Parsed parse(Map<String, String> annotations) {
+    Draft d = new Draft();
+    List<String> errors = new ArrayList<>();
+    List<String> warnings = new ArrayList<>();
+    Map<String, String> sorted = new TreeMap<>(annotations == null ? Map.of() : annotations);
+    for (Map.Entry<String, String> e : sorted.entrySet()) {
+      if (!e.getKey().startsWith(PREFIX)) {
+        continue;
+      }
+      String key = e.getKey().substring(PREFIX.length());
+      BiConsumer<Draft, String> parser = KEYS.get(key);
+      if (parser == null) {
+        warnings.add("unknown annotation " + e.getKey() + " ignored");
+        continue;
+      }
+      try {
+        parser.accept(d, e.getValue() == null ? "" : e.getValue());
+      } catch (IllegalArgumentException ex) {
+        errors.add("annotation " + e.getKey() + ": " + ex.getMessage());
+      }
+    }
+    if (d.authType != null) {
+      switch (d.authType) {
+        case "BASIC", "APIKEY", "JWT" -> {
+          if (d.authSecret == null) {
+            errors.add(
+                "annotation aralez.io/auth-type "
+                    + lower(d.authType)
+                    + " needs aralez.io/auth-secret");
+          }
+        }
+        case "FORWARD" -> {
+          if (d.authUrl == null) {
+            errors.add("annotation aralez.io/auth-type forward needs aralez.io/auth-url");
+          }
+        }
+        default -> {}
+      }
+    } else if (d.authSecret != null || d.authUrl != null) {
+      errors.add("aralez.io/auth-secret and aralez.io/auth-url need aralez.io/auth-type");
+    }
+    if (d.affinity && d.maxAge == null) {
+      d.maxAge = 0L;
+    } else if (!d.affinity && d.maxAge != null) {
+      errors.add("aralez.io/session-cookie-max-age needs aralez.io/affinity: cookie");
+      d.maxAge = null;
+    }
+    PolicySpec spec =
+        new PolicySpec(
+            d.rateLimit,
+            d.errorRateLimit,
+            d.authType,
+            d.authSecret,
+            d.authUrl,
+            d.requestHeaders,
+            d.responseHeaders,
+            d.maxAge,
+            d.healthCheck,
+            d.protocol,
+            d.sslRedirect ? Boolean.TRUE : null,
+            d.sslRedirectCode,
+            d.redirectUrl,
+            d.redirectCode);
+    return new Parsed(spec, d.forceSslRedirect, errors, warnings);
+  }
+
+  private static String lower(String s) {
+    return s.toLowerCase(Locale.ROOT);
+  }
+
+  private static String authType(String v) {
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "basic" -> "BASIC";
+      case "apikey" -> "APIKEY";
+      case "jwt" -> "JWT";
+      case "forward" -> "FORWARD";
+      default ->
+          throw new IllegalArgumentException(
+              "'" + v + "' is not one of basic, apikey, jwt, forward");
+    };
+  }
+
+  private static boolean affinity(String v) {
+    if (!v.trim().equalsIgnoreCase("cookie")) {
+      throw new IllegalArgumentException("'" + v + "' is not cookie");
+    }
+    return true;
+  }
+
+  static String secretName(String v) {
+    String s = v.trim();
+    if (!s.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+      throw new IllegalArgumentException("'" + v + "' is not a Secret name (same namespace)");
+    }
+    return s;
+  }
+
+  private static final class Draft {
+    boolean sslRedirect;
+    boolean forceSslRedirect;
+    Integer sslRedirectCode;
+    String redirectUrl;
+    Integer redirectCode;
+    Long rateLimit;
+    Long errorRateLimit;
+    String authType;
+    String authSecret;
+    String authUrl;
+    boolean affinity;
+    Long maxAge;
+    List<io.aralez.api.v1.Header> requestHeaders;
+    List<io.aralez.api.v1.Header> responseHeaders;
+    Boolean healthCheck;
+    String protocol;
+  }
+}

@@ -1,0 +1,26 @@
+package io.aralez.controller.build;
+
+import java.util.List;
+
+/**
+ * What the builder concluded about one served object.
+ *
+ * @param generation the {@code metadata.generation} the conclusion is about
+ * @param accepted false when the object is invalid (a bad annotation or field) and was left out of
+ *     the snapshot entirely
+ * @param resolvedRefs false when some Service, port or Secret it names could not be found
+ * @param errors why it was not accepted
+ * @param warnings problems that did not stop it (conflicts lost, missing TLS Secret, unknown
+ *     annotations, unresolved references)
+ */
+public record ObjectStatus(
+    long generation,
+    boolean accepted,
+    boolean resolvedRefs,
+    List<String> errors,
+    List<String> warnings) {
+  public ObjectStatus {
+    errors = List.copyOf(errors);
+    warnings = List.copyOf(warnings);
+  }
+}

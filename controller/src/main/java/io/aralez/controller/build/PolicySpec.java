@@ -1,0 +1,52 @@
+package io.aralez.controller.build;
+
+import io.aralez.api.v1.Header;
+import java.util.List;
+
+/**
+ * The policies of one route as written by the user (annotations or AralezRoute fields), before
+ * Secrets are resolved. Null means "not set" (inherit or default).
+ *
+ * @param authType NONE, BASIC, APIKEY, JWT or FORWARD
+ * @param stickyMaxAge cookie Max-Age in seconds, 0 for a session cookie, null for no affinity
+ * @param protocol HTTP, HTTPS, H2 or H2C
+ */
+public record PolicySpec(
+    Long rateLimit,
+    Long errorRateLimit,
+    String authType,
+    String authSecret,
+    String authUrl,
+    List<Header> requestHeaders,
+    List<Header> responseHeaders,
+    Long stickyMaxAge,
+    Boolean healthCheck,
+    String protocol,
+    Boolean sslRedirect,
+    Integer sslRedirectCode,
+    String redirectUrl,
+    Integer redirectCode) {
+
+  public static final PolicySpec NONE =
+      new PolicySpec(
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+
+  /** This spec with every unset field taken from {@code parent}. */
+  public PolicySpec orElse(PolicySpec parent) {
+    return new PolicySpec(
+        rateLimit != null ? rateLimit : parent.rateLimit,
+        errorRateLimit != null ? errorRateLimit : parent.errorRateLimit,
+        authType != null ? authType : parent.authType,
+        authType != null ? authSecret : parent.authSecret,
+        authType != null ? authUrl : parent.authUrl,
+        requestHeaders != null ? requestHeaders : parent.requestHeaders,
+        responseHeaders != null ? responseHeaders : parent.responseHeaders,
+        stickyMaxAge != null ? stickyMaxAge : parent.stickyMaxAge,
+        healthCheck != null ? healthCheck : parent.healthCheck,
+        protocol != null ? protocol : parent.protocol,
+        sslRedirect != null ? sslRedirect : parent.sslRedirect,
+        sslRedirectCode != null ? sslRedirectCode : parent.sslRedirectCode,
+        redirectUrl != null ? redirectUrl : parent.redirectUrl,
+        redirectCode != null ? redirectCode : parent.redirectCode);
+  }
+}

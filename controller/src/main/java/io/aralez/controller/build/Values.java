@@ -1,0 +1,174 @@
+package io.aralez.controller.build;
+
+import io.aralez.api.v1.Header;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Strict parsers for user-written values. Each throws {@link IllegalArgumentException} with a
+ * message naming what was expected; nothing is ever passed through unparsed.
+ */
+final class Values {
+  private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
+  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
+  private static final Pattern HOST =
+      Pattern.compile(
+          "(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
+  // RFC 3986 path characters; no spaces, quotes, braces, semicolons of a config language.
+  private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,=:@%/-]*");
+  private static final Set<String> HOP_BY_HOP =
+      Set.of(
+          "connection",
+          "keep-alive",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade",
+          "host",
+          "content-length");
+  private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
+
+  private Values() {}
+
+  static boolean bool(String v) {
+    return switch (v.trim().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException("'" + v + "' is not true or false");
+    };
+  }
+
+  static long positive(String v) {
+    try {
+      long n = Long.parseLong(v.trim());
+      if (n > 0) {
+        return n;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("'" + v + "' is not a whole number above 0");
+  }
+
+  /** Seconds of a Kubernetes-style duration: 500ms (rounded up), 30s, 5m, 48h or sums (1h30m). */
+  static long durationSeconds(String v) {
+    String s = v.trim();
+    Matcher m = DURATION.matcher(s);
+    long millis = 0;
+    int at = 0;
+    while (at < s.length() && m.find(at) && m.start() == at) {
+      long n = Long.parseLong(m.group(1));
+      millis +=
+          switch (m.group(2)) {
+            case "ms" -> n;
+            case "s" -> n * 1000;
+            case "m" -> n * 60_000;
+            default -> n * 3_600_000;
+          };
+      at = m.end();
+    }
+    if (at == 0 || at != s.length() || millis <= 0) {
+      throw new IllegalArgumentException("'" + v + "' is not a duration like 30s, 5m or 48h");
+    }
+    return (millis + 999) / 1000;
+  }
+
+  static int redirectCode(String v) {
+    int code;
+    try {
+      code = Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      code = -1;
+    }
+    return checkRedirectCode(code);
+  }
+
+  static int checkRedirectCode(int code) {
+    if (!REDIRECT_CODES.contains(code)) {
+      throw new IllegalArgumentException(code + " is not one of 301, 302, 303, 307, 308");
+    }
+    return code;
+  }
+
+  /** An absolute http(s) URL without spaces or control characters. */
+  static String url(String v) {
+    String s = v.trim();
+    try {
+      URI u = new URI(s);
+      if (u.isAbsolute()
+          && ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+          && u.getHost() != null
+          && s.chars().noneMatch(c -> c <= ' ' || c == 0x7f)) {
+        return s;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new IllegalArgumentException("'" + v + "' is not an absolute http:// or https:// URL");
+  }
+
+  /** One header per line, "Name: value". */
+  static List<Header> headerLines(String v) {
+    List<Header> out = new ArrayList<>();
+    for (String line : v.split("\n")) {
+      if (line.isBlank()) {
+        continue;
+      }
+      int colon = line.indexOf(':');
+      if (colon <= 0) {
+        throw new IllegalArgumentException("'" + line.trim() + "' is not 'Name: value'");
+      }
+      out.add(header(line.substring(0, colon).trim(), line.substring(colon + 1).trim()));
+    }
+    return List.copyOf(out);
+  }
+
+  static Header header(String name, String value) {
+    if (!TOKEN.matcher(name).matches()) {
+      throw new IllegalArgumentException("'" + name + "' is not a valid header name");
+    }
+    if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
+      throw new IllegalArgumentException("header " + name + " cannot be set by a policy");
+    }
+    if (value.chars().anyMatch(c -> (c < ' ' && c != '\t') || c == 0x7f)) {
+      throw new IllegalArgumentException("the value of header " + name + " has control characters");
+    }
+    return Header.newBuilder().setName(name).setValue(value).build();
+  }
+
+  /** A lower-case DNS name or one-label wildcard as the Ingress API allows it. */
+  static String host(String v) {
+    String s = v.toLowerCase(Locale.ROOT);
+    if (s.length() > 253 || !HOST.matcher(s).matches()) {
+      throw new IllegalArgumentException("'" + v + "' is not a host name or a *.suffix wildcard");
+    }
+    return s;
+  }
+
+  static String path(String v) {
+    if (v == null || !PATH.matcher(v).matches()) {
+      throw new IllegalArgumentException(
+          "path '" + v + "' must start with / and hold only URL path characters");
+    }
+    return v;
+  }
+
+  static String protocol(String v) {
+    return switch (v.trim().toUpperCase(Locale.ROOT)) {
+      case "HTTP" -> "HTTP";
+      case "HTTPS" -> "HTTPS";
+      case "H2C", "GRPC" -> "H2C";
+      case "H2", "GRPCS" -> "H2";
+      default ->
+          throw new IllegalArgumentException(
+              "'" + v + "' is not one of HTTP, HTTPS, H2, H2C, GRPC, GRPCS");
+    };
+  }
+}

@@ -1,0 +1,57 @@
+package io.aralez.controller.server;
+
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+
+/**
+ * Refuses every call that does not carry {@code authorization: Bearer <token>} with the token of
+ * the file (a mounted Secret). The file is read at each call, so a rotated Secret applies to new
+ * streams without a restart. Compared in constant time.
+ */
+public final class TokenAuth implements ServerInterceptor {
+  static final Metadata.Key<String> AUTHORIZATION =
+      Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+
+  private final Path tokenFile;
+
+  public TokenAuth(Path tokenFile) {
+    this.tokenFile = tokenFile;
+  }
+
+  @Override
+  public <Q, R> ServerCall.Listener<Q> interceptCall(
+      ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+    String expected;
+    try {
+      expected = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
+    } catch (IOException e) {
+      call.close(
+          Status.UNAVAILABLE.withDescription("the controller cannot read its token"),
+          new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    String given = headers.get(AUTHORIZATION);
+    boolean ok =
+        !expected.isEmpty()
+            && given != null
+            && given.startsWith("Bearer ")
+            && MessageDigest.isEqual(
+                given.substring(7).strip().getBytes(StandardCharsets.UTF_8),
+                expected.getBytes(StandardCharsets.UTF_8));
+    if (!ok) {
+      call.close(
+          Status.UNAUTHENTICATED.withDescription("a valid bearer token is required"),
+          new Metadata());
+      return new ServerCall.Listener<>() {};
+    }
+    return next.startCall(call, headers);
+  }
+}

@@ -1,0 +1,187 @@
+package io.aralez.controller.watch;
+
+import io.aralez.controller.build.BuilderSettings;
+import io.aralez.controller.build.ClusterState;
+import io.aralez.controller.build.SecretRefs;
+import io.aralez.controller.build.SnapshotBuilder;
+import io.aralez.controller.crd.AralezRoute;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.AnyNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedSet;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The informer caches: IngressClass (cluster-wide), Ingress, AralezRoute, Service, EndpointSlice
+ * (all namespaces, or the watched ones), and one informer per referenced Secret, so the controller
+ * never caches every Secret of the cluster. Any change calls {@code onChange}; {@link #state()}
+ * reads the caches without a request to the API server.
+ */
+public final class ClusterWatcher implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterWatcher.class);
+
+  private final KubernetesClient client;
+  private final List<String> namespaces;
+  private final BuilderSettings settings;
+  private final Runnable onChange;
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private SharedIndexInformer<IngressClass> classes;
+  private final List<SharedIndexInformer<Ingress>> ingresses = new ArrayList<>();
+  private final List<SharedIndexInformer<AralezRoute>> routes = new ArrayList<>();
+  private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
+  private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
+  private final Map<String, SharedIndexInformer<Secret>> secrets = new HashMap<>();
+
+  /**
+   * @param namespaces the namespaces to watch; empty for all
+   */
+  public ClusterWatcher(
+      KubernetesClient client,
+      List<String> namespaces,
+      BuilderSettings settings,
+      Runnable onChange) {
+    this.client = client;
+    this.namespaces = List.copyOf(namespaces);
+    this.settings = settings;
+    this.onChange = onChange;
+  }
+
+  /** Starts every informer and waits until their caches are filled. */
+  public void start() {
+    classes = inform(client.network().v1().ingressClasses().inform(handler(), 0));
+    for (String ns : namespaces.isEmpty() ? List.of("") : namespaces) {
+      ingresses.add(inform(scoped(client.network().v1().ingresses(), ns).inform(handler(), 0)));
+      routes.add(inform(scoped(client.resources(AralezRoute.class), ns).inform(handler(), 0)));
+      services.add(inform(scoped(client.services(), ns).inform(handler(), 0)));
+      slices.add(inform(scoped(client.discovery().v1().endpointSlices(), ns).inform(handler(), 0)));
+    }
+    LOG.info(
+        "watching {} (namespaces: {})",
+        "IngressClass, Ingress, AralezRoute, Service, EndpointSlice, referenced Secrets",
+        namespaces.isEmpty() ? "all" : String.join(",", namespaces));
+  }
+
+  private static <T extends HasMetadata, L, R extends Resource<T>>
+      AnyNamespaceOperation<T, L, R> scoped(MixedOperation<T, L, R> op, String ns) {
+    return ns.isEmpty() ? op.inAnyNamespace() : op.inNamespace(ns);
+  }
+
+  private <T> SharedIndexInformer<T> inform(SharedIndexInformer<T> informer) {
+    informers.add(informer);
+    return informer;
+  }
+
+  private <T> ResourceEventHandler<T> handler() {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T obj) {
+        onChange.run();
+      }
+
+      @Override
+      public void onUpdate(T oldObj, T newObj) {
+        onChange.run();
+      }
+
+      @Override
+      public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        onChange.run();
+      }
+    };
+  }
+
+  /** Whether every informer has listed once and is watching. */
+  public boolean healthy() {
+    return informers.stream().allMatch(i -> i.hasSynced() && i.isRunning());
+  }
+
+  /**
+   * A copy of the caches. Also adjusts the Secret informers to the references of the objects we
+   * serve; a Secret informer added here reports its first list as a change, which rebuilds.
+   */
+  public synchronized ClusterState state() {
+    List<IngressClass> cls = classes.getStore().list();
+    List<Ingress> ing = new ArrayList<>();
+    for (Ingress i : all(ingresses, Function.identity())) {
+      if (SnapshotBuilder.servesIngress(settings, cls, i)) {
+        ing.add(i);
+      }
+    }
+    List<AralezRoute> ar = new ArrayList<>();
+    for (AralezRoute r : all(routes, Function.identity())) {
+      if (SnapshotBuilder.servesRoute(settings, cls, r)) {
+        ar.add(r);
+      }
+    }
+    syncSecrets(SecretRefs.of(ing, ar));
+    List<Secret> sec = new ArrayList<>();
+    for (SharedIndexInformer<Secret> s : secrets.values()) {
+      sec.addAll(s.getStore().list());
+    }
+    return new ClusterState(
+        cls, ing, ar, all(services, Function.identity()), all(slices, Function.identity()), sec);
+  }
+
+  private static <T> List<T> all(List<SharedIndexInformer<T>> list, Function<T, T> f) {
+    List<T> out = new ArrayList<>();
+    for (SharedIndexInformer<T> i : list) {
+      for (T t : i.getStore().list()) {
+        out.add(f.apply(t));
+      }
+    }
+    return out;
+  }
+
+  private void syncSecrets(SortedSet<String> wanted) {
+    secrets
+        .entrySet()
+        .removeIf(
+            e -> {
+              if (wanted.contains(e.getKey())) {
+                return false;
+              }
+              e.getValue().close();
+              informers.remove(e.getValue());
+              return true;
+            });
+    for (String ref : wanted) {
+      if (!secrets.containsKey(ref)) {
+        int slash = ref.indexOf('/');
+        String ns = ref.substring(0, slash);
+        if (!namespaces.isEmpty() && !namespaces.contains(ns)) {
+          continue;
+        }
+        SharedIndexInformer<Secret> i =
+            client
+                .secrets()
+                .inNamespace(ns)
+                .withName(ref.substring(slash + 1))
+                .inform(handler(), 0);
+        secrets.put(ref, i);
+        informers.add(i);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    for (SharedIndexInformer<?> i : informers) {
+      i.close();
+    }
+  }
+}

@@ -1,0 +1,307 @@
+package io.aralez.dataplane.source.controller;
+
+import io.aralez.api.v1.Auth;
+import io.aralez.api.v1.Cluster;
+import io.aralez.api.v1.ClusterEndpoints;
+import io.aralez.api.v1.Endpoint;
+import io.aralez.api.v1.EndpointSnapshot;
+import io.aralez.api.v1.HeaderMatch;
+import io.aralez.api.v1.PathMatch;
+import io.aralez.api.v1.Policy;
+import io.aralez.api.v1.QueryParamMatch;
+import io.aralez.api.v1.RouteSnapshot;
+import io.aralez.api.v1.WeightedCluster;
+import io.aralez.dataplane.config.ConfigException;
+import io.aralez.dataplane.config.HostPort;
+import io.aralez.dataplane.config.ProxyConfig;
+import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
+import io.aralez.dataplane.config.ProxyConfig.Backend;
+import io.aralez.dataplane.config.ProxyConfig.Header;
+import io.aralez.dataplane.config.ProxyConfig.Match;
+import io.aralez.dataplane.config.ProxyConfig.Route;
+import io.aralez.dataplane.config.ProxyConfig.StickySessions;
+import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
+import io.aralez.dataplane.config.UpstreamProtocol;
+import io.aralez.dataplane.routing.HostNames;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The controller's snapshot as the data plane's one config model. Pure, and as strict as the file
+ * parser: anything the proxy could not enforce as written is an error, the whole snapshot is
+ * refused (NACK) and the running config stays.
+ */
+public final class SnapshotTranslator {
+  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
+  private static final Set<String> FORBIDDEN_HEADERS =
+      Set.of(
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "keep-alive",
+          "upgrade",
+          "te",
+          "trailer",
+          "proxy-connection",
+          "host");
+  private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
+  private static final long WEIGHT_SCALE = 1_000_000;
+
+  private SnapshotTranslator() {}
+
+  /**
+   * @param version the snapshot version, kept on the config for logs and status
+   * @throws ConfigException listing every problem found
+   */
+  public static ProxyConfig translate(
+      RouteSnapshot routes, EndpointSnapshot endpoints, String version) throws ConfigException {
+    List<String> errors = new ArrayList<>();
+    Map<String, Cluster> clusters = new HashMap<>();
+    for (Cluster c : routes.getClustersList()) {
+      if (clusters.put(c.getName(), c) != null) {
+        errors.add("cluster " + c.getName() + " is defined twice");
+      }
+      if (c.getProtocol() == Cluster.Protocol.UNRECOGNIZED) {
+        errors.add("cluster " + c.getName() + " has an unknown protocol");
+      }
+    }
+    Map<String, List<HostPort>> addresses = new HashMap<>();
+    for (ClusterEndpoints ce : endpoints.getClustersList()) {
+      List<HostPort> list = new ArrayList<>();
+      for (Endpoint e : ce.getEndpointsList()) {
+        try {
+          String host = e.getAddress().contains(":") ? "[" + e.getAddress() + "]" : e.getAddress();
+          HostPort hp = HostPort.parse(host + ":" + e.getPort());
+          if (!hp.ipLiteral()) {
+            throw new IllegalArgumentException("'" + e.getAddress() + "' is not an IP address");
+          }
+          list.add(hp);
+        } catch (IllegalArgumentException ex) {
+          errors.add("cluster " + ce.getCluster() + ": " + ex.getMessage());
+        }
+      }
+      addresses.put(ce.getCluster(), list);
+    }
+    List<VirtualHost> hosts = new ArrayList<>();
+    Set<String> hostNames = new HashSet<>();
+    for (io.aralez.api.v1.VirtualHost vh : routes.getVirtualHostsList()) {
+      String name = vh.getName();
+      if (!name.equals(ProxyConfig.DEFAULT_HOST)) {
+        String normal = HostNames.normalizeConfigured(name);
+        if (normal == null || !normal.equals(name)) {
+          errors.add("virtual host '" + name + "' is not a lower-case host name or *.suffix");
+          continue;
+        }
+      }
+      if (!hostNames.add(name)) {
+        errors.add("virtual host " + name + " is defined twice");
+        continue;
+      }
+      List<Route> list = new ArrayList<>();
+      Set<String> ids = new HashSet<>();
+      for (io.aralez.api.v1.Route r : vh.getRoutesList()) {
+        Route route = route(name, r, clusters, addresses, errors);
+        if (route != null && !ids.add(route.id())) {
+          errors.add("host " + name + ": two routes match the same requests (" + route.id() + ")");
+        } else if (route != null) {
+          list.add(route);
+        }
+      }
+      hosts.add(new VirtualHost(name, list));
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigException("controller snapshot " + version, String.join("\n", errors));
+    }
+    return new ProxyConfig("controller", version, StickySessions.OFF, hosts);
+  }
+
+  private static Route route(
+      String host,
+      io.aralez.api.v1.Route r,
+      Map<String, Cluster> clusters,
+      Map<String, List<HostPort>> addresses,
+      List<String> errors) {
+    String where = "route " + r.getId() + " (" + host + ")";
+    int before = errors.size();
+    PathMatch pm = r.getPath();
+    String path = pm.getValue();
+    if (!path.startsWith("/")
+        || path.chars().anyMatch(c -> c <= ' ' || c == 0x7f)
+        || pm.getType() == PathMatch.Type.UNRECOGNIZED) {
+      errors.add(where + ": bad path '" + path + "'");
+    }
+    if (pm.getType() == PathMatch.Type.PREFIX && path.length() > 1 && path.endsWith("/")) {
+      errors.add(where + ": a prefix path has no trailing slash");
+    }
+    List<Header> headerMatches = new ArrayList<>();
+    for (HeaderMatch h : r.getHeadersList()) {
+      if (!TOKEN.matcher(h.getName()).matches()) {
+        errors.add(where + ": bad header name '" + h.getName() + "'");
+      }
+      headerMatches.add(new Header(h.getName().toLowerCase(Locale.ROOT), h.getValue()));
+    }
+    List<Header> queryMatches = new ArrayList<>();
+    for (QueryParamMatch q : r.getQueryParamsList()) {
+      queryMatches.add(new Header(q.getName(), q.getValue()));
+    }
+    String method = r.getMethod().isEmpty() ? null : r.getMethod();
+    if (method != null && !TOKEN.matcher(method).matches()) {
+      errors.add(where + ": bad method '" + method + "'");
+    }
+    Match match =
+        new Match(pm.getType() == PathMatch.Type.EXACT, method, headerMatches, queryMatches);
+
+    Policy p = r.getPolicy();
+    int redirectCode = p.getRedirectCode() == 0 ? 301 : p.getRedirectCode();
+    if (!REDIRECT_CODES.contains(redirectCode)) {
+      errors.add(where + ": redirect code " + redirectCode + " is not 301, 302, 303, 307 or 308");
+    }
+    String redirectTo = null;
+    if (r.hasRedirect()) {
+      redirectTo = r.getRedirect().getUrlPrefix();
+      try {
+        URI u = new URI(redirectTo);
+        if (!u.isAbsolute() || u.getHost() == null) {
+          errors.add(where + ": redirect '" + redirectTo + "' is not an absolute URL");
+        }
+      } catch (java.net.URISyntaxException e) {
+        errors.add(where + ": redirect '" + redirectTo + "' is not a URL");
+      }
+      if (redirectTo.endsWith("/")) {
+        redirectTo = redirectTo.substring(0, redirectTo.length() - 1);
+      }
+    }
+    Integer directStatus = r.getDirectStatus() == 0 ? null : r.getDirectStatus();
+    if (directStatus != null && (directStatus < 400 || directStatus > 599)) {
+      errors.add(where + ": direct status " + directStatus + " is not an error status");
+    }
+
+    // Backends: each endpoint of a cluster gets the cluster's weight shared among them.
+    List<Backend> backends = new ArrayList<>();
+    UpstreamProtocol protocol = null;
+    boolean mixed = false;
+    for (WeightedCluster w : r.getBackendsList()) {
+      Cluster c = clusters.get(w.getCluster());
+      List<HostPort> eps = addresses.get(w.getCluster());
+      if (c == null || eps == null) {
+        errors.add(where + ": cluster " + w.getCluster() + " is not in the snapshot");
+        continue;
+      }
+      UpstreamProtocol cp = protocol(c.getProtocol());
+      if (protocol != null && cp != protocol) {
+        mixed = true;
+      }
+      protocol = cp;
+      if (w.getWeight() == 0 || eps.isEmpty()) {
+        continue;
+      }
+      long each = Math.max(1, w.getWeight() * WEIGHT_SCALE / eps.size());
+      for (HostPort hp : eps) {
+        backends.add(new Backend(hp, each));
+      }
+    }
+    if (mixed) {
+      errors.add(where + ": its clusters speak different protocols");
+    }
+
+    List<Header> serverHeaders = headers(where, p.getRequestHeadersList(), errors);
+    List<Header> clientHeaders = headers(where, p.getResponseHeadersList(), errors);
+    AuthPolicy auth = auth(where, p.getAuth(), errors);
+    if (auth.type() != AuthPolicy.Type.NONE
+        && auth.type() != AuthPolicy.Type.FORWARD
+        && auth.data().stream().allMatch(String::isEmpty)) {
+      // Credentials the controller could not read: refuse everyone rather than admit everyone.
+      directStatus = 503;
+    }
+    StickySessions sticky =
+        p.getSticky().getEnabled()
+            ? new StickySessions(
+                true,
+                p.getSticky().getMaxAgeSeconds() == 0 ? null : p.getSticky().getMaxAgeSeconds())
+            : StickySessions.OFF;
+    if (errors.size() > before) {
+      return null;
+    }
+    return new Route(
+        host,
+        path,
+        backends,
+        p.getHealthCheck(),
+        r.getHttpsRedirect(),
+        redirectTo,
+        p.getRateLimitRps() == 0 ? null : p.getRateLimitRps(),
+        p.getErrorRateLimitRps() == 0 ? null : p.getErrorRateLimitRps(),
+        serverHeaders,
+        clientHeaders,
+        auth,
+        protocol,
+        match,
+        directStatus,
+        redirectCode,
+        sticky);
+  }
+
+  private static UpstreamProtocol protocol(Cluster.Protocol p) {
+    return switch (p) {
+      case HTTPS -> UpstreamProtocol.HTTPS;
+      case H2 -> UpstreamProtocol.H2;
+      case H2C -> UpstreamProtocol.H2C;
+      default -> UpstreamProtocol.HTTP;
+    };
+  }
+
+  private static List<Header> headers(
+      String where, List<io.aralez.api.v1.Header> list, List<String> errors) {
+    List<Header> out = new ArrayList<>();
+    for (io.aralez.api.v1.Header h : list) {
+      if (!TOKEN.matcher(h.getName()).matches()
+          || FORBIDDEN_HEADERS.contains(h.getName().toLowerCase(Locale.ROOT))) {
+        errors.add(where + ": header '" + h.getName() + "' cannot be set");
+      } else if (h.getValue().chars().anyMatch(c -> (c < ' ' && c != '\t') || c == 0x7f)) {
+        errors.add(where + ": the value of header " + h.getName() + " has control characters");
+      } else {
+        out.add(new Header(h.getName(), h.getValue()));
+      }
+    }
+    return out;
+  }
+
+  private static AuthPolicy auth(String where, Auth a, List<String> errors) {
+    return switch (a.getType()) {
+      case NONE -> AuthPolicy.NONE;
+      case BASIC -> {
+        for (String c : a.getCredentialsList()) {
+          if (!c.isEmpty() && c.indexOf(':') <= 0) {
+            errors.add(where + ": a basic credential is not 'user:hash'");
+          }
+        }
+        yield new AuthPolicy(AuthPolicy.Type.BASIC, a.getCredentialsList());
+      }
+      case APIKEY -> new AuthPolicy(AuthPolicy.Type.APIKEY, a.getCredentialsList());
+      case JWT -> {
+        if (a.getCredentialsCount() > 1) {
+          errors.add(where + ": a JWT policy has one secret");
+        }
+        yield new AuthPolicy(AuthPolicy.Type.JWT, a.getCredentialsList());
+      }
+      case FORWARD -> {
+        String url = a.getForwardUrl();
+        if (!url.startsWith("http://") && !url.startsWith("https://")) {
+          errors.add(where + ": forward auth URL '" + url + "' is not http(s)");
+        }
+        yield new AuthPolicy(AuthPolicy.Type.FORWARD, List.of(url));
+      }
+      default -> {
+        errors.add(where + ": unknown auth type");
+        yield AuthPolicy.NONE;
+      }
+    };
+  }
+}
