@@ -223,6 +223,9 @@ public final class ControllerApp implements AutoCloseable {
   }
 
   private void rebuildNow() {
+    if (!watcher.started()) {
+      return;
+    }
     try {
       long t0 = System.nanoTime();
       BuildResult r = builder.build(watcher.state());

@@ -8,6 +8,7 @@ import io.aralez.dataplane.config.MainConfigParser;
 import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.logging.LoggingSetup;
 import io.aralez.dataplane.process.Daemon;
+import io.aralez.dataplane.source.controller.ControllerSettings;
 import io.aralez.dataplane.source.file.UpstreamsFiles;
 import java.io.PrintStream;
 import java.util.concurrent.CountDownLatch;
@@ -55,7 +56,10 @@ public final class Main {
         }
         return 0;
       }
-      UpstreamsFiles.load(config.upstreamsConf(), problems);
+      // In a cluster upstreams.yaml only names the controller; routes come from its snapshots.
+      if (ControllerSettings.read(config.upstreamsConf()).isEmpty()) {
+        UpstreamsFiles.load(config.upstreamsConf(), problems);
+      }
     } catch (ConfigException e) {
       printWarnings(problems, err);
       err.println("aralez: configuration is invalid:");

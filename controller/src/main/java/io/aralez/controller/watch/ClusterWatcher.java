@@ -46,6 +46,7 @@ public final class ClusterWatcher implements AutoCloseable {
   private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
   private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
   private final Map<String, SharedIndexInformer<Secret>> secrets = new HashMap<>();
+  private volatile boolean started;
 
   /**
    * @param namespaces the namespaces to watch; empty for all
@@ -62,7 +63,7 @@ public final class ClusterWatcher implements AutoCloseable {
   }
 
   /** Starts every informer and waits until their caches are filled. */
-  public void start() {
+  public synchronized void start() {
     classes = inform(client.network().v1().ingressClasses().inform(handler(), 0));
     for (String ns : namespaces.isEmpty() ? List.of("") : namespaces) {
       ingresses.add(inform(scoped(client.network().v1().ingresses(), ns).inform(handler(), 0)));
@@ -74,6 +75,15 @@ public final class ClusterWatcher implements AutoCloseable {
         "watching {} (namespaces: {})",
         "IngressClass, Ingress, AralezRoute, Service, EndpointSlice, referenced Secrets",
         namespaces.isEmpty() ? "all" : String.join(",", namespaces));
+    started = true;
+  }
+
+  /**
+   * Whether every cache has been listed once. Before that a build would see part of the cluster and
+   * could send data planes a snapshot missing most routes.
+   */
+  public boolean started() {
+    return started;
   }
 
   private static <T extends HasMetadata, L, R extends Resource<T>>
@@ -106,8 +116,8 @@ public final class ClusterWatcher implements AutoCloseable {
   }
 
   /** Whether every informer has listed once and is watching. */
-  public boolean healthy() {
-    return informers.stream().allMatch(i -> i.hasSynced() && i.isRunning());
+  public synchronized boolean healthy() {
+    return started && informers.stream().allMatch(i -> i.hasSynced() && i.isRunning());
   }
 
   /**

@@ -29,7 +29,7 @@ final class StatusReport {
       firstHost = false;
       boolean firstPath = true;
       for (Route route : vh.routes()) {
-        RouteEntry entry = active.router().entry(vh.name(), route.path());
+        RouteEntry entry = active.router().entry(route);
         b.append(firstPath ? "" : ",").append(Json.quote(route.path())).append(":{\"backends\":[");
         firstPath = false;
         boolean firstBackend = true;

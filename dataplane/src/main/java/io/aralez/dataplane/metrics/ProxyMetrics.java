@@ -89,7 +89,7 @@ public final class ProxyMetrics {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
     for (var vh : active.config().hosts()) {
       for (var route : vh.routes()) {
-        var entry = active.router().entry(vh.name(), route.path());
+        var entry = active.router().entry(route);
         for (int i = 0; i < entry.size(); i++) {
           int index = i;
           rows.add(
@@ -98,7 +98,7 @@ public final class ProxyMetrics {
                       "host",
                       vh.name(),
                       "path",
-                      route.path(),
+                      route.id().substring(route.host().length()),
                       "backend",
                       entry.backend(i).address().toString()),
                   entry,

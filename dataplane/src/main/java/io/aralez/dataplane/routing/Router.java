@@ -36,6 +36,7 @@ public final class Router {
   private final Map<String, Table> exact = new HashMap<>();
   private final Map<String, Table> wildcard = new HashMap<>();
   private Table fallback;
+  private final Map<String, RouteEntry> byId = new HashMap<>();
 
   private Router() {}
 
@@ -60,9 +61,11 @@ public final class Router {
           s[i] = states.apply(address);
           ids[i] = StickyIds.of(stickyKey, route, address);
         }
+        RouteEntry entry = new RouteEntry(route, s, ids);
+        r.byId.put(route.id(), entry);
         (route.match().exact() ? exactPaths : prefixPaths)
             .computeIfAbsent(route.path(), k -> new ArrayList<>())
-            .add(new RouteEntry(route, s, ids));
+            .add(entry);
       }
       Table table = new Table();
       exactPaths.forEach((path, list) -> table.exact.put(path, sorted(list)));
@@ -115,14 +118,9 @@ public final class Router {
     return e != null ? e : longestPrefix(table.prefix, path, conditions);
   }
 
-  /** The compiled entry of an exact configured host name and prefix (admin views), or null. */
-  public RouteEntry entry(String hostName, String path) {
-    Table table =
-        hostName.equals(ProxyConfig.DEFAULT_HOST)
-            ? fallback
-            : hostName.startsWith("*.") ? wildcard.get(hostName.substring(2)) : exact.get(hostName);
-    RouteEntry[] candidates = table == null ? null : table.prefix.get(path);
-    return candidates == null ? null : candidates[0];
+  /** The compiled entry of a route of this config (admin views, metrics), or null. */
+  public RouteEntry entry(Route route) {
+    return byId.get(route.id());
   }
 
   private static RouteEntry longestPrefix(

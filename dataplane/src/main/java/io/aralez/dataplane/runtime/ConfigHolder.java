@@ -61,7 +61,12 @@ public final class ConfigHolder {
         config.hosts().size(),
         config.hosts().stream().mapToInt(h -> h.routes().size()).sum());
     for (Consumer<ActiveConfig> l : listeners) {
-      l.accept(next);
+      try {
+        l.accept(next);
+      } catch (RuntimeException e) {
+        // The config is live already; a listener failing must not undo or hide that.
+        LOG.error("config listener failed", e);
+      }
     }
   }
 

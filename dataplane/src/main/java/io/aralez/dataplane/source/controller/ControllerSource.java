@@ -141,6 +141,11 @@ public final class ControllerSource implements AutoCloseable {
     } catch (ConfigException ex) {
       holder.reject("controller " + settings.controller(), ex.getMessage());
       return ex.getMessage();
+    } catch (RuntimeException ex) {
+      // A translator bug must cost one snapshot, never the stream or the running config.
+      LOG.error("snapshot {} could not be translated", res.getVersion(), ex);
+      holder.reject("controller " + settings.controller(), ex.toString());
+      return "internal error: " + ex;
     }
     holder.apply(config);
     routes = r;
@@ -196,7 +201,13 @@ public final class ControllerSource implements AutoCloseable {
       }
       connected = true;
       attempt = 0;
-      String error = apply(res);
+      String error;
+      try {
+        error = apply(res);
+      } catch (RuntimeException ex) {
+        LOG.error("snapshot {} could not be applied", res.getVersion(), ex);
+        error = "internal error: " + ex;
+      }
       if (error == null) {
         LOG.debug("ACK {} ({})", res.getVersion(), res.getNonce());
       } else {

@@ -1,0 +1,65 @@
+package io.aralez.e2e;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Starts the real launchers as child processes, logs to files, and stops them all. */
+final class Processes implements AutoCloseable {
+  static final Path HOME =
+      Path.of(System.getProperty("aralez.home", "..")).toAbsolutePath().normalize();
+
+  private final Path logs;
+  private final List<Process> started = new ArrayList<>();
+
+  Processes(Path logs) throws IOException {
+    this.logs = Files.createDirectories(logs);
+    try (var old = Files.list(logs)) {
+      for (Path f : old.toList()) {
+        Files.delete(f);
+      }
+    }
+  }
+
+  Process start(String name, Map<String, String> env, String... command) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(HOME.toFile());
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(logs.resolve(name + ".log").toFile()));
+    Process p = pb.start();
+    started.add(p);
+    return p;
+  }
+
+  String log(String name) throws IOException {
+    Path f = logs.resolve(name + ".log");
+    return Files.exists(f) ? Files.readString(f) : "";
+  }
+
+  static void kill(Process p) throws InterruptedException {
+    p.destroy();
+    if (!p.waitFor(20, TimeUnit.SECONDS)) {
+      p.destroyForcibly().waitFor();
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    for (Process p : started) {
+      if (p.isAlive()) {
+        kill(p);
+      }
+    }
+  }
+}

@@ -1,0 +1,453 @@
+package io.aralez.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.aralez.controller.crd.AralezRoute;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole topology as real processes: an API server (the fabric8 mock, or the cluster of
+ * KUBECONFIG), {@code bin/aralez-controller}, two {@code bin/aralez} data planes in controller
+ * mode, and local backends standing in for pods. The tests build on each other, in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TopologyIT {
+  static final String NS = "aralez-e2e";
+  static final String TOKEN = "e2e-token-0123456789abcdef";
+
+  static Path dir;
+  static TestCluster cluster;
+  static KubernetesClient k8s;
+  static Processes processes;
+  static Process controller;
+  static int grpcPort;
+  static int controllerHttp;
+  static String[] controllerCommand;
+  static final List<Backend> backends = new ArrayList<>();
+  static final int[] proxyPorts = new int[2];
+  static final int[] adminPorts = new int[2];
+  static final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @BeforeAll
+  static void topology() throws Exception {
+    dir = Files.createTempDirectory("aralez-e2e");
+    cluster = TestCluster.open(dir);
+    k8s = cluster.client();
+    processes = new Processes(Path.of("target/e2e-logs"));
+    for (int i = 0; i < 6; i++) {
+      backends.add(new Backend("pod-" + i));
+    }
+    Path token = dir.resolve("token");
+    Files.writeString(token, TOKEN + "\n");
+
+    // Cluster objects: the CRD from crds/, our IngressClass, a namespace, Services and slices.
+    CustomResourceDefinition crd =
+        k8s.apiextensions()
+            .v1()
+            .customResourceDefinitions()
+            .load(Processes.HOME.resolve("crds/aralezroutes.aralez.io-v1.yml").toFile())
+            .item();
+    k8s.resource(crd).createOr(c -> c.update());
+    k8s.resource(
+            new IngressClassBuilder()
+                .withNewMetadata()
+                .withName("aralez")
+                .endMetadata()
+                .withNewSpec()
+                .withController("aralez.io/ingress-controller")
+                .endSpec()
+                .build())
+        .createOr(c -> c.update());
+    k8s.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build())
+        .createOr(c -> c.update());
+    service("app");
+    service("beta");
+    for (int i = 0; i < 3; i++) {
+      slice("app", i);
+    }
+    slice("beta", 5);
+
+    grpcPort = Processes.freePort();
+    controllerHttp = Processes.freePort();
+    controllerCommand =
+        new String[] {
+          "bin/aralez-controller",
+          "--kubeconfig",
+          cluster.kubeconfig().toString(),
+          "--grpc-address",
+          "127.0.0.1:" + grpcPort,
+          "--http-address",
+          "127.0.0.1:" + controllerHttp,
+          "--token-file",
+          token.toString(),
+          "--publish-address",
+          "203.0.113.10",
+          "--lease-namespace",
+          NS,
+          "--namespaces",
+          NS
+        };
+    controller = startController();
+
+    for (int i = 0; i < 2; i++) {
+      proxyPorts[i] = Processes.freePort();
+      adminPorts[i] = Processes.freePort();
+      Path d = Files.createDirectories(dir.resolve("dp" + i));
+      Files.writeString(
+          d.resolve("main.yaml"),
+          "proxy_address_http: 127.0.0.1:%d\nconfig_address: 127.0.0.1:%d\nupstreams_conf: upstreams.yaml\nthreads: 1\n"
+              .formatted(proxyPorts[i], adminPorts[i]));
+      Files.writeString(
+          d.resolve("upstreams.yaml"),
+          "provider: kubernetes\nkubernetes:\n  controller: 127.0.0.1:%d\n  tokenpath: %s\n  node_id: dp-%d\n"
+              .formatted(grpcPort, token, i));
+      processes.start(
+          "dataplane-" + i,
+          Map.of("ARALEZ_NO_PRIVDROP", "1"),
+          "bin/aralez",
+          "-c",
+          d.resolve("main.yaml").toString());
+    }
+    for (int i = 0; i < 2; i++) {
+      int admin = adminPorts[i];
+      await()
+          .atMost(Duration.ofSeconds(90))
+          .ignoreExceptions()
+          .until(() -> get(admin, "/readyz", "x").statusCode() == 200);
+    }
+  }
+
+  static Process startController() throws IOException {
+    Process p =
+        processes.start("controller", Map.of("POD_NAME", "controller-0"), controllerCommand);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(() -> get(controllerHttp, "/readyz", "x").statusCode() == 200);
+    return p;
+  }
+
+  @AfterAll
+  static void teardown() throws Exception {
+    if (processes != null) {
+      processes.close();
+    }
+    for (Backend b : backends) {
+      b.close();
+    }
+    if (k8s != null && !cluster.isMock()) {
+      k8s.namespaces().withName(NS).delete();
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static void service(String name) {
+    k8s.resource(
+            new ServiceBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName(name)
+                .endMetadata()
+                .withNewSpec()
+                .addNewPort()
+                .withName("http")
+                .withPort(80)
+                .endPort()
+                .endSpec()
+                .build())
+        .createOr(c -> c.update());
+  }
+
+  /** One slice per backend: they share 127.0.0.1 and differ by port. */
+  static EndpointSlice slice(String service, int backend) {
+    return k8s.resource(
+            new EndpointSliceBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName(service + "-" + backend)
+                .withLabels(Map.of("kubernetes.io/service-name", service))
+                .endMetadata()
+                .withAddressType("IPv4")
+                .addNewPort()
+                .withName("http")
+                .withPort(backends.get(backend).port())
+                .endPort()
+                .addNewEndpoint()
+                .withAddresses("127.0.0.1")
+                .withNewConditions()
+                .withReady(true)
+                .endConditions()
+                .endEndpoint()
+                .build())
+        .createOr(c -> c.update());
+  }
+
+  static Ingress ingress(
+      String name, String host, String path, String service, Map<String, String> ann) {
+    return k8s.resource(
+            new IngressBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName(name)
+                .withAnnotations(ann)
+                .endMetadata()
+                .withNewSpec()
+                .withIngressClassName("aralez")
+                .addNewRule()
+                .withHost(host)
+                .withNewHttp()
+                .addNewPath()
+                .withPath(path)
+                .withPathType("Prefix")
+                .withNewBackend()
+                .withNewService()
+                .withName(service)
+                .withNewPort()
+                .withName("http")
+                .endPort()
+                .endService()
+                .endBackend()
+                .endPath()
+                .endHttp()
+                .endRule()
+                .endSpec()
+                .build())
+        .createOr(c -> c.update());
+  }
+
+  static HttpResponse<String> get(int port, String path, String host) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            .header("Host", host)
+            .timeout(Duration.ofSeconds(10))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  static Set<String> served(int port, String host, String path, int requests) throws Exception {
+    Set<String> pods = new HashSet<>();
+    for (int i = 0; i < requests; i++) {
+      HttpResponse<String> r = get(port, path, host);
+      pods.add(r.statusCode() == 200 ? r.body().split(" ")[0] : String.valueOf(r.statusCode()));
+    }
+    return pods;
+  }
+
+  @Test
+  @Order(1)
+  void ingressTrafficIsBalancedOverEveryReadyEndpointOnBothDataPlanes() throws Exception {
+    ingress("app", "app.example.com", "/", "app", Map.of());
+    for (int port : proxyPorts) {
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  served(port, "app.example.com", "/", 30)
+                      .equals(Set.of("pod-0", "pod-1", "pod-2")));
+    }
+    HttpResponse<String> r = get(proxyPorts[0], "/some/path?q=1", "app.example.com");
+    assertThat(r.body()).endsWith(" /some/path app.example.com");
+    assertThat(r.headers().firstValue("server")).isPresent();
+    assertThat(get(proxyPorts[0], "/", "nobody.example.com").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  @Order(2)
+  void ingressStatusPublishesTheAddress() {
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              Ingress i = k8s.network().v1().ingresses().inNamespace(NS).withName("app").get();
+              return i.getStatus() != null
+                  && i.getStatus().getLoadBalancer() != null
+                  && i.getStatus().getLoadBalancer().getIngress() != null
+                  && !i.getStatus().getLoadBalancer().getIngress().isEmpty()
+                  && "203.0.113.10"
+                      .equals(i.getStatus().getLoadBalancer().getIngress().get(0).getIp());
+            });
+  }
+
+  @Test
+  @Order(3)
+  void scalingEndpointsChangesRoutingWithinOneSecond() throws Exception {
+    long t0 = System.nanoTime();
+    slice("app", 3);
+    await()
+        .atMost(Duration.ofSeconds(1))
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> served(proxyPorts[0], "app.example.com", "/", 8).contains("pod-3"));
+    long applied = (System.nanoTime() - t0) / 1_000_000;
+    System.out.println("endpoint added -> routed by the data plane in " + applied + " ms");
+    // Scale down: pod-0's slice goes, it gets no more requests on either data plane.
+    k8s.resources(EndpointSlice.class).inNamespace(NS).withName("app-0").delete();
+    for (int port : proxyPorts) {
+      await()
+          .atMost(Duration.ofSeconds(1))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () ->
+                  served(port, "app.example.com", "/", 12)
+                      .equals(Set.of("pod-1", "pod-2", "pod-3")));
+    }
+  }
+
+  @Test
+  @Order(4)
+  void aralezRouteRoutesByHeaderAndReportsProgrammed() throws Exception {
+    AralezRoute route =
+        k8s.resources(AralezRoute.class)
+            .load(
+                new java.io.ByteArrayInputStream(
+                    """
+                    apiVersion: aralez.io/v1alpha1
+                    kind: AralezRoute
+                    metadata: {name: shop, namespace: %s}
+                    spec:
+                      hostnames: [shop.example.com]
+                      routes:
+                      - name: canary
+                        matches:
+                        - path: {type: PathPrefix, value: /}
+                          headers: [{name: X-Env, value: canary}]
+                        backends:
+                        - service: {name: beta, port: {name: http}}
+                      - name: main
+                        backends:
+                        - service: {name: app, port: {number: 80}}
+                      - name: old
+                        matches: [{path: {type: Exact, value: /old}}]
+                        redirect: {url: "https://new.example.com", statusCode: 302}
+                    """
+                        .formatted(NS)
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+            .item();
+    k8s.resource(route).createOr(c -> c.update());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get(proxyPorts[1], "/", "shop.example.com").statusCode() == 200);
+    HttpResponse<String> canary =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxyPorts[1] + "/x"))
+                .header("Host", "shop.example.com")
+                .header("X-Env", "canary")
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(canary.body()).startsWith("pod-5 ");
+    assertThat(served(proxyPorts[1], "shop.example.com", "/x", 9)).doesNotContain("pod-5");
+    HttpResponse<String> old = get(proxyPorts[1], "/old?a=b", "shop.example.com");
+    assertThat(old.statusCode()).isEqualTo(302);
+    assertThat(old.headers().firstValue("location")).hasValue("https://new.example.com/old?a=b");
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () -> {
+              AralezRoute r =
+                  k8s.resources(AralezRoute.class).inNamespace(NS).withName("shop").get();
+              return r.getStatus() != null
+                  && Integer.valueOf(2).equals(r.getStatus().dataPlanesApplied)
+                  && r.getStatus().conditions.stream()
+                      .anyMatch(
+                          c -> c.getType().equals("Programmed") && c.getStatus().equals("True"));
+            });
+    AralezRoute r = k8s.resources(AralezRoute.class).inNamespace(NS).withName("shop").get();
+    assertThat(r.getStatus().observedGeneration).isEqualTo(r.getMetadata().getGeneration());
+  }
+
+  @Test
+  @Order(5)
+  void anInvalidAnnotationLeavesOnlyThatIngressOutWithAWarningEvent() throws Exception {
+    ingress("broken", "broken.example.com", "/", "app", Map.of("aralez.io/rate-limit-rps", "many"));
+    ingress(
+        "fine",
+        "fine.example.com",
+        "/",
+        "app",
+        Map.of("aralez.io/response-headers", "X-Served-By: aralez"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get(proxyPorts[0], "/", "fine.example.com").statusCode() == 200);
+    assertThat(get(proxyPorts[0], "/", "fine.example.com").headers().firstValue("x-served-by"))
+        .hasValue("aralez");
+    assertThat(get(proxyPorts[0], "/", "broken.example.com").statusCode()).isEqualTo(404);
+    assertThat(get(proxyPorts[0], "/", "app.example.com").statusCode()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(
+            () ->
+                k8s.v1().events().inNamespace(NS).list().getItems().stream()
+                    .anyMatch(
+                        e ->
+                            e.getInvolvedObject().getName().equals("broken")
+                                && e.getType().equals("Warning")
+                                && e.getMessage().contains("rate-limit-rps")));
+  }
+
+  @Test
+  @Order(6)
+  void deletingAnIngressGives404() throws Exception {
+    k8s.network().v1().ingresses().inNamespace(NS).withName("fine").delete();
+    for (int port : proxyPorts) {
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> get(port, "/", "fine.example.com").statusCode() == 404);
+    }
+  }
+
+  @Test
+  @Order(7)
+  void dataPlanesKeepServingWithoutTheControllerAndConvergeWhenItIsBack() throws Exception {
+    Processes.kill(controller);
+    for (int port : proxyPorts) {
+      assertThat(served(port, "app.example.com", "/", 12))
+          .isEqualTo(Set.of("pod-1", "pod-2", "pod-3"));
+    }
+    for (int admin : adminPorts) {
+      assertThat(get(admin, "/readyz", "x").statusCode()).isEqualTo(200);
+    }
+    // Changed while the controller is away: seen once it is back.
+    ingress("late", "late.example.com", "/", "app", Map.of());
+    slice("app", 4);
+    controller = startController();
+    for (int port : proxyPorts) {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> get(port, "/", "late.example.com").statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> served(port, "app.example.com", "/", 16).contains("pod-4"));
+    }
+    assertThat(processes.log("dataplane-0")).contains("reconnecting");
+  }
+}
