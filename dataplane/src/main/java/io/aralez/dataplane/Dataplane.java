@@ -88,7 +88,7 @@ public final class Dataplane {
           new CertificateSource(
               new CertificateLoader(
                   config.proxyCertificates(), config.proxyTlsGrade(), config.defaultCertificate()));
-      if (certificates.reload() == 0) {
+      if (certificates.reload() == 0 && controllerSettings.isEmpty()) {
         throw new ConfigException(
             config.file().toString(),
             "proxy_address_tls is set but "
@@ -96,6 +96,12 @@ public final class Dataplane {
                 + " holds no valid NAME.crt + NAME.key pair");
       }
       certificates.watch(POLL_INTERVAL);
+      if (controllerSettings.isPresent()) {
+        // In a cluster the certificates come with the snapshots (TLS Secrets); the folder, if
+        // any, holds the default one.
+        CertificateSource certs = certificates;
+        holder.addListener(c -> certs.deliver(c.config().certificates()));
+      }
     }
     metrics.bind(holder);
     accessLog = new io.aralez.dataplane.logging.AccessLog(config.accessLog());

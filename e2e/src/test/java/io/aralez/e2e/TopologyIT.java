@@ -54,6 +54,7 @@ class TopologyIT {
   static final List<Backend> backends = new ArrayList<>();
   static final int[] proxyPorts = new int[2];
   static final int[] adminPorts = new int[2];
+  static final int[] tlsPorts = new int[2];
   static final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -121,11 +122,15 @@ class TopologyIT {
     for (int i = 0; i < 2; i++) {
       proxyPorts[i] = Processes.freePort();
       adminPorts[i] = Processes.freePort();
+      tlsPorts[i] = Processes.freePort();
       Path d = Files.createDirectories(dir.resolve("dp" + i));
+      Files.createDirectories(d.resolve("certificates"));
       Files.writeString(
           d.resolve("main.yaml"),
-          "proxy_address_http: 127.0.0.1:%d\nconfig_address: 127.0.0.1:%d\nupstreams_conf: upstreams.yaml\nthreads: 1\n"
-              .formatted(proxyPorts[i], adminPorts[i]));
+          ("proxy_address_http: 127.0.0.1:%d\nproxy_address_tls: 127.0.0.1:%d\n"
+                  + "proxy_certificates: certificates\nconfig_address: 127.0.0.1:%d\n"
+                  + "upstreams_conf: upstreams.yaml\nthreads: 1\n")
+              .formatted(proxyPorts[i], tlsPorts[i], adminPorts[i]));
       Files.writeString(
           d.resolve("upstreams.yaml"),
           "provider: kubernetes\nkubernetes:\n  controller: 127.0.0.1:%d\n  tokenpath: %s\n  node_id: dp-%d\n"
@@ -412,6 +417,77 @@ class TopologyIT {
                             e.getInvolvedObject().getName().equals("broken")
                                 && e.getType().equals("Warning")
                                 && e.getMessage().contains("rate-limit-rps")));
+  }
+
+  @Test
+  @Order(5)
+  void tlsSecretsOfIngressesAreServedBySni() throws Exception {
+    Path crt = dir.resolve("tls.crt");
+    Path key = dir.resolve("tls.key");
+    Process p =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=tls.example.com",
+                "-addext",
+                "subjectAltName=DNS:tls.example.com",
+                "-keyout",
+                key.toString(),
+                "-out",
+                crt.toString())
+            .redirectErrorStream(true)
+            .start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor()).isZero();
+    k8s.resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("tls-cert")
+                .endMetadata()
+                .withType("kubernetes.io/tls")
+                .addToStringData("tls.crt", Files.readString(crt))
+                .addToStringData("tls.key", Files.readString(key))
+                .build())
+        .createOr(c -> c.update());
+    Ingress ing =
+        ingress("secure", "tls.example.com", "/", "app", Map.of("aralez.io/ssl-redirect", "true"));
+    ing.getSpec()
+        .setTls(
+            List.of(
+                new io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder()
+                    .withHosts("tls.example.com")
+                    .withSecretName("tls-cert")
+                    .build()));
+    k8s.resource(ing).update();
+    for (int i = 0; i < 2; i++) {
+      int port = tlsPorts[i];
+      await()
+          .atMost(Duration.ofSeconds(15))
+          .ignoreExceptions()
+          .until(() -> Tls.get(port, "tls.example.com", "/hello").startsWith("HTTP/1.1 200"));
+      assertThat(Tls.peerSubject(port, "tls.example.com")).contains("CN=tls.example.com");
+    }
+    HttpResponse<String> plain = get(proxyPorts[0], "/x", "tls.example.com");
+    assertThat(plain.statusCode()).isEqualTo(301);
+    assertThat(plain.headers().firstValue("location").orElse(""))
+        .startsWith("https://tls.example.com:");
+  }
+
+  @Test
+  @Order(5)
+  void controllerMetricsCountDataPlanesAndSnapshots() throws Exception {
+    String metrics = get(controllerHttp, "/metrics", "x").body();
+    assertThat(metrics).contains("aralez_controller_connected_dataplanes 2.0");
+    assertThat(metrics).contains("aralez_controller_acks_total");
+    assertThat(metrics).contains("aralez_controller_build_duration_seconds_count");
   }
 
   @Test

@@ -12,7 +12,11 @@ import java.util.Objects;
  * @param version an opaque version string (a content hash for files)
  */
 public record ProxyConfig(
-    String source, String version, StickySessions sticky, List<VirtualHost> hosts) {
+    String source,
+    String version,
+    StickySessions sticky,
+    List<VirtualHost> hosts,
+    List<TlsCertificate> certificates) {
 
   /** The host name that catches every request no other host matches. */
   public static final String DEFAULT_HOST = "DEFAULT";
@@ -20,6 +24,32 @@ public record ProxyConfig(
   public ProxyConfig {
     Objects.requireNonNull(sticky);
     hosts = List.copyOf(hosts);
+    certificates = List.copyOf(certificates);
+  }
+
+  /** A config whose certificates come from the proxy_certificates folder, not from the source. */
+  public ProxyConfig(
+      String source, String version, StickySessions sticky, List<VirtualHost> hosts) {
+    this(source, version, sticky, hosts, List.of());
+  }
+
+  /**
+   * A server certificate the source delivers (the controller, from a TLS Secret), already
+   * validated.
+   *
+   * @param serverNames the SNI names it is served for (exact or {@code *.suffix})
+   */
+  public record TlsCertificate(
+      String name, List<String> serverNames, String chainPem, String keyPem) {
+    public TlsCertificate {
+      serverNames = List.copyOf(serverNames);
+    }
+
+    @Override
+    public String toString() {
+      // Never the key.
+      return "TlsCertificate[" + name + " " + serverNames + "]";
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.aralez.dataplane.tls;
 
 import io.aralez.dataplane.config.MainConfig.TlsGrade;
+import io.aralez.dataplane.config.ProxyConfig.TlsCertificate;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
@@ -9,6 +10,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -40,6 +42,7 @@ public final class CertificateLoader {
   private final TlsGrade grade;
   private final String defaultName;
   private final Map<String, SslContext> cache = new HashMap<>();
+  private final Map<String, SslContext> deliveredCache = new HashMap<>();
 
   /**
    * @param defaultName the pair served without SNI or for unknown names; null: first by name
@@ -129,6 +132,57 @@ public final class CertificateLoader {
       }
       fallback = byName.values().iterator().next();
     }
+    return new Certificates(Map.copyOf(exact), Map.copyOf(wildcard), fallback, List.copyOf(loaded));
+  }
+
+  /**
+   * The folder's set with certificates a config source delivered (the controller's TLS Secrets) in
+   * front: theirs win for their server names, the folder's default stays the default (else the
+   * first delivered one). A pair that fails here is logged and skipped; the others still serve.
+   */
+  public synchronized Certificates merge(Certificates folder, List<TlsCertificate> delivered) {
+    Map<String, SslContext> exact = new HashMap<>();
+    Map<String, SslContext> wildcard = new HashMap<>();
+    List<Certificates.Loaded> loaded = new ArrayList<>();
+    Map<String, SslContext> nextCache = new HashMap<>();
+    SslContext first = null;
+    for (TlsCertificate c : delivered) {
+      try {
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        d.update(c.chainPem().getBytes(StandardCharsets.US_ASCII));
+        d.update((byte) 0);
+        d.update(c.keyPem().getBytes(StandardCharsets.US_ASCII));
+        String hash = HexFormat.of().formatHex(d.digest());
+        List<X509Certificate> chain = PemFiles.certificates(c.name(), c.chainPem());
+        SslContext ctx = deliveredCache.get(hash);
+        if (ctx == null) {
+          ctx = context(PemFiles.privateKey(c.name(), c.keyPem()), chain);
+        }
+        nextCache.put(hash, ctx);
+        for (String n : c.serverNames()) {
+          if (n.startsWith("*.")) {
+            wildcard.putIfAbsent(n.substring(2), ctx);
+          } else {
+            exact.putIfAbsent(n, ctx);
+          }
+        }
+        first = first == null ? ctx : first;
+        loaded.add(
+            new Certificates.Loaded(
+                c.name(),
+                c.serverNames(),
+                chain.get(0).getSerialNumber().toString(16),
+                chain.get(0).getNotAfter().toInstant()));
+      } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+        LOG.error("certificate {} is invalid and skipped: {}", c.name(), e.getMessage());
+      }
+    }
+    deliveredCache.clear();
+    deliveredCache.putAll(nextCache);
+    folder.exact().forEach(exact::putIfAbsent);
+    folder.wildcard().forEach(wildcard::putIfAbsent);
+    loaded.addAll(folder.loaded());
+    SslContext fallback = folder.fallback() != null ? folder.fallback() : first;
     return new Certificates(Map.copyOf(exact), Map.copyOf(wildcard), fallback, List.copyOf(loaded));
   }
 

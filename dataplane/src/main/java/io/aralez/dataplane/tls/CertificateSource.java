@@ -1,5 +1,6 @@
 package io.aralez.dataplane.tls;
 
+import io.aralez.dataplane.config.ProxyConfig.TlsCertificate;
 import io.aralez.dataplane.source.FolderWatcher;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
@@ -20,6 +21,8 @@ public final class CertificateSource implements Mapping<String, SslContext>, Aut
   private final AtomicReference<Certificates> current = new AtomicReference<>(Certificates.EMPTY);
   private FolderWatcher watcher;
   private String fingerprint;
+  private Certificates folder = Certificates.EMPTY;
+  private List<TlsCertificate> delivered = List.of();
 
   public CertificateSource(CertificateLoader loader) {
     this.loader = loader;
@@ -31,14 +34,28 @@ public final class CertificateSource implements Mapping<String, SslContext>, Aut
     if (fp.equals(fingerprint)) {
       return current.get().loaded().size();
     }
-    Certificates next = loader.load();
-    current.set(next);
+    folder = loader.load();
     fingerprint = fp;
     LOG.info(
         "certificates from {}: {}",
         loader.folder(),
-        next.loaded().stream().map(l -> l.name() + " " + l.names()).toList());
-    return next.loaded().size();
+        folder.loaded().stream().map(l -> l.name() + " " + l.names()).toList());
+    publish();
+    return folder.loaded().size();
+  }
+
+  /** Serves these source-delivered certificates (in front of the folder's) from now on. */
+  public synchronized void deliver(List<TlsCertificate> certificates) {
+    if (certificates.equals(delivered)) {
+      return;
+    }
+    delivered = List.copyOf(certificates);
+    publish();
+    LOG.info("certificates from the config source: {}", delivered);
+  }
+
+  private void publish() {
+    current.set(delivered.isEmpty() ? folder : loader.merge(folder, delivered));
   }
 
   public void watch(Duration poll) {

@@ -30,21 +30,32 @@ public final class PemFiles {
 
   public static List<X509Certificate> certificates(Path file)
       throws IOException, GeneralSecurityException {
+    return certificates(file.toString(), Files.readString(file, StandardCharsets.US_ASCII));
+  }
+
+  /** The certificates of PEM {@code text}; {@code source} names it in errors. */
+  public static List<X509Certificate> certificates(String source, String text)
+      throws GeneralSecurityException {
     CertificateFactory cf = CertificateFactory.getInstance("X.509");
     List<X509Certificate> out = new ArrayList<>();
-    for (Block b : blocks(file)) {
+    for (Block b : blocks(source, text)) {
       if (b.type().equals("CERTIFICATE")) {
         out.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(b.der())));
       }
     }
     if (out.isEmpty()) {
-      throw new GeneralSecurityException(file + " holds no PEM certificate");
+      throw new GeneralSecurityException(source + " holds no PEM certificate");
     }
     return out;
   }
 
   public static PrivateKey privateKey(Path file) throws IOException, GeneralSecurityException {
-    for (Block b : blocks(file)) {
+    return privateKey(file.toString(), Files.readString(file, StandardCharsets.US_ASCII));
+  }
+
+  /** The private key of PEM {@code text}; {@code source} names it in errors. */
+  public static PrivateKey privateKey(String source, String text) throws GeneralSecurityException {
+    for (Block b : blocks(source, text)) {
       switch (b.type()) {
         case "PRIVATE KEY" -> {
           return pkcs8(b.der());
@@ -58,11 +69,11 @@ public final class PemFiles {
               .generatePrivate(new PKCS8EncodedKeySpec(Der.wrapEc(b.der())));
         }
         case "ENCRYPTED PRIVATE KEY" ->
-            throw new GeneralSecurityException(file + ": encrypted keys are not supported");
+            throw new GeneralSecurityException(source + ": encrypted keys are not supported");
         default -> {}
       }
     }
-    throw new GeneralSecurityException(file + " holds no PEM private key");
+    throw new GeneralSecurityException(source + " holds no PEM private key");
   }
 
   private static PrivateKey pkcs8(byte[] der) throws GeneralSecurityException {
@@ -79,15 +90,14 @@ public final class PemFiles {
 
   private record Block(String type, byte[] der) {}
 
-  private static List<Block> blocks(Path file) throws IOException, GeneralSecurityException {
-    String text = Files.readString(file, StandardCharsets.US_ASCII);
+  private static List<Block> blocks(String source, String text) throws GeneralSecurityException {
     List<Block> out = new ArrayList<>();
     Matcher m = BLOCK.matcher(text);
     while (m.find()) {
       try {
         out.add(new Block(m.group(1), Base64.getMimeDecoder().decode(m.group(2))));
       } catch (IllegalArgumentException e) {
-        throw new GeneralSecurityException(file + ": bad base64 in " + m.group(1));
+        throw new GeneralSecurityException(source + ": bad base64 in " + m.group(1));
       }
     }
     return out;

@@ -5,7 +5,6 @@ import io.aralez.api.v1.DiscoveryRequest;
 import io.aralez.api.v1.DiscoveryResponse;
 import io.aralez.api.v1.EndpointSnapshot;
 import io.aralez.api.v1.ErrorDetail;
-import io.aralez.api.v1.RouteSnapshot;
 import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.runtime.ConfigHolder;
@@ -60,7 +59,7 @@ public final class ControllerSource implements AutoCloseable {
   private volatile boolean closed;
   private volatile boolean connected;
   // The parts this pod runs; touched only on `thread`.
-  private RouteSnapshot routes;
+  private SnapshotTranslator.CompiledRoutes routes;
   private String routesVersion = "";
   private EndpointSnapshot endpoints;
   private String endpointsVersion = "";
@@ -122,22 +121,28 @@ public final class ControllerSource implements AutoCloseable {
     return r.build();
   }
 
-  /** Applies one response; returns null on success, else why it was refused. */
+  /**
+   * Applies one response; returns null on success, else why it was refused. A routes part is
+   * checked and translated only when it is new; an endpoints-only response reuses it.
+   */
   private String apply(DiscoveryResponse res) {
-    RouteSnapshot r = res.hasRoutes() ? res.getRoutes() : null;
-    if (r == null && res.getRoutesVersion().equals(routesVersion)) {
-      r = routes;
-    }
+    SnapshotTranslator.CompiledRoutes r = null;
     EndpointSnapshot e = res.hasEndpoints() ? res.getEndpoints() : null;
     if (e == null && res.getEndpointsVersion().equals(endpointsVersion)) {
       e = endpoints;
     }
-    if (r == null || e == null) {
+    if (!res.hasRoutes() && res.getRoutesVersion().equals(routesVersion)) {
+      r = routes;
+    }
+    if ((r == null && !res.hasRoutes()) || e == null) {
       return "response " + res.getVersion() + " leaves out a part this pod does not have";
     }
     ProxyConfig config;
     try {
-      config = SnapshotTranslator.translate(r, e, res.getVersion());
+      if (r == null) {
+        r = SnapshotTranslator.compile(res.getRoutes(), res.getVersion());
+      }
+      config = SnapshotTranslator.bind(r, e, res.getVersion());
     } catch (ConfigException ex) {
       holder.reject("controller " + settings.controller(), ex.getMessage());
       return ex.getMessage();

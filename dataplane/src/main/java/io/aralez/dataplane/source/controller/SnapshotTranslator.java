@@ -1,6 +1,7 @@
 package io.aralez.dataplane.source.controller;
 
 import io.aralez.api.v1.Auth;
+import io.aralez.api.v1.Certificate;
 import io.aralez.api.v1.Cluster;
 import io.aralez.api.v1.ClusterEndpoints;
 import io.aralez.api.v1.Endpoint;
@@ -20,10 +21,17 @@ import io.aralez.dataplane.config.ProxyConfig.Header;
 import io.aralez.dataplane.config.ProxyConfig.Match;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.StickySessions;
+import io.aralez.dataplane.config.ProxyConfig.TlsCertificate;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
 import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.routing.HostNames;
+import io.aralez.dataplane.tls.PemFiles;
 import java.net.URI;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,11 +65,32 @@ public final class SnapshotTranslator {
   private SnapshotTranslator() {}
 
   /**
+   * The routes part, checked and translated once per routes version: everything but the backend
+   * addresses, which {@link #bind} fills in for each endpoints version.
+   */
+  public record CompiledRoutes(
+      Map<String, Cluster> clusters, List<CompiledHost> hosts, List<TlsCertificate> certificates) {}
+
+  /** A virtual host of {@link CompiledRoutes}. */
+  public record CompiledHost(String name, List<CompiledRoute> routes) {}
+
+  /** A route without backends yet, and the clusters its backends come from. */
+  public record CompiledRoute(Route route, List<WeightedCluster> clusters) {}
+
+  /**
+   * Both stages at once.
+   *
    * @param version the snapshot version, kept on the config for logs and status
    * @throws ConfigException listing every problem found
    */
   public static ProxyConfig translate(
       RouteSnapshot routes, EndpointSnapshot endpoints, String version) throws ConfigException {
+    return bind(compile(routes, version), endpoints, version);
+  }
+
+  /** Checks and translates the routes part. */
+  public static CompiledRoutes compile(RouteSnapshot routes, String version)
+      throws ConfigException {
     List<String> errors = new ArrayList<>();
     Map<String, Cluster> clusters = new HashMap<>();
     for (Cluster c : routes.getClustersList()) {
@@ -72,6 +101,49 @@ public final class SnapshotTranslator {
         errors.add("cluster " + c.getName() + " has an unknown protocol");
       }
     }
+    List<CompiledHost> hosts = new ArrayList<>();
+    Set<String> hostNames = new HashSet<>();
+    for (io.aralez.api.v1.VirtualHost vh : routes.getVirtualHostsList()) {
+      String name = vh.getName();
+      if (!name.equals(ProxyConfig.DEFAULT_HOST)) {
+        String normal = HostNames.normalizeConfigured(name);
+        if (normal == null || !normal.equals(name)) {
+          errors.add("virtual host '" + name + "' is not a lower-case host name or *.suffix");
+          continue;
+        }
+      }
+      if (!hostNames.add(name)) {
+        errors.add("virtual host " + name + " is defined twice");
+        continue;
+      }
+      List<CompiledRoute> list = new ArrayList<>();
+      Set<String> ids = new HashSet<>();
+      for (io.aralez.api.v1.Route r : vh.getRoutesList()) {
+        Route route = route(name, r, clusters, errors);
+        if (route != null && !ids.add(route.id())) {
+          errors.add("host " + name + ": two routes match the same requests (" + route.id() + ")");
+        } else if (route != null) {
+          list.add(new CompiledRoute(route, r.getBackendsList()));
+        }
+      }
+      hosts.add(new CompiledHost(name, list));
+    }
+    List<TlsCertificate> certificates = new ArrayList<>();
+    for (Certificate c : routes.getCertificatesList()) {
+      certificates.add(certificate(c, errors));
+    }
+    if (!errors.isEmpty()) {
+      throw new ConfigException("controller snapshot " + version, String.join("\n", errors));
+    }
+    return new CompiledRoutes(Map.copyOf(clusters), List.copyOf(hosts), List.copyOf(certificates));
+  }
+
+  /**
+   * Fills in the backends: each endpoint of a cluster gets the cluster's weight shared among them.
+   */
+  public static ProxyConfig bind(CompiledRoutes routes, EndpointSnapshot endpoints, String version)
+      throws ConfigException {
+    List<String> errors = new ArrayList<>();
     Map<String, List<HostPort>> addresses = new HashMap<>();
     for (ClusterEndpoints ce : endpoints.getClustersList()) {
       List<HostPort> list = new ArrayList<>();
@@ -89,45 +161,55 @@ public final class SnapshotTranslator {
       }
       addresses.put(ce.getCluster(), list);
     }
-    List<VirtualHost> hosts = new ArrayList<>();
-    Set<String> hostNames = new HashSet<>();
-    for (io.aralez.api.v1.VirtualHost vh : routes.getVirtualHostsList()) {
-      String name = vh.getName();
-      if (!name.equals(ProxyConfig.DEFAULT_HOST)) {
-        String normal = HostNames.normalizeConfigured(name);
-        if (normal == null || !normal.equals(name)) {
-          errors.add("virtual host '" + name + "' is not a lower-case host name or *.suffix");
-          continue;
+    List<VirtualHost> hosts = new ArrayList<>(routes.hosts().size());
+    for (CompiledHost h : routes.hosts()) {
+      List<Route> list = new ArrayList<>(h.routes().size());
+      for (CompiledRoute cr : h.routes()) {
+        List<Backend> backends = new ArrayList<>();
+        for (WeightedCluster w : cr.clusters()) {
+          List<HostPort> eps = addresses.get(w.getCluster());
+          if (eps == null) {
+            errors.add("cluster " + w.getCluster() + " has no endpoints entry");
+            continue;
+          }
+          if (w.getWeight() == 0 || eps.isEmpty()) {
+            continue;
+          }
+          long each = Math.max(1, w.getWeight() * WEIGHT_SCALE / eps.size());
+          for (HostPort hp : eps) {
+            backends.add(new Backend(hp, each));
+          }
         }
+        Route r = cr.route();
+        list.add(
+            new Route(
+                r.host(),
+                r.path(),
+                backends,
+                r.healthcheck(),
+                r.toHttps(),
+                r.redirectTo(),
+                r.rateLimit(),
+                r.x4xxLimit(),
+                r.serverHeaders(),
+                r.clientHeaders(),
+                r.auth(),
+                r.protocol(),
+                r.match(),
+                r.directStatus(),
+                r.redirectCode(),
+                r.sticky()));
       }
-      if (!hostNames.add(name)) {
-        errors.add("virtual host " + name + " is defined twice");
-        continue;
-      }
-      List<Route> list = new ArrayList<>();
-      Set<String> ids = new HashSet<>();
-      for (io.aralez.api.v1.Route r : vh.getRoutesList()) {
-        Route route = route(name, r, clusters, addresses, errors);
-        if (route != null && !ids.add(route.id())) {
-          errors.add("host " + name + ": two routes match the same requests (" + route.id() + ")");
-        } else if (route != null) {
-          list.add(route);
-        }
-      }
-      hosts.add(new VirtualHost(name, list));
+      hosts.add(new VirtualHost(h.name(), list));
     }
     if (!errors.isEmpty()) {
       throw new ConfigException("controller snapshot " + version, String.join("\n", errors));
     }
-    return new ProxyConfig("controller", version, StickySessions.OFF, hosts);
+    return new ProxyConfig("controller", version, StickySessions.OFF, hosts, routes.certificates());
   }
 
   private static Route route(
-      String host,
-      io.aralez.api.v1.Route r,
-      Map<String, Cluster> clusters,
-      Map<String, List<HostPort>> addresses,
-      List<String> errors) {
+      String host, io.aralez.api.v1.Route r, Map<String, Cluster> clusters, List<String> errors) {
     String where = "route " + r.getId() + " (" + host + ")";
     int before = errors.size();
     PathMatch pm = r.getPath();
@@ -183,29 +265,17 @@ public final class SnapshotTranslator {
       errors.add(where + ": direct status " + directStatus + " is not an error status");
     }
 
-    // Backends: each endpoint of a cluster gets the cluster's weight shared among them.
-    List<Backend> backends = new ArrayList<>();
     UpstreamProtocol protocol = null;
     boolean mixed = false;
     for (WeightedCluster w : r.getBackendsList()) {
       Cluster c = clusters.get(w.getCluster());
-      List<HostPort> eps = addresses.get(w.getCluster());
-      if (c == null || eps == null) {
+      if (c == null) {
         errors.add(where + ": cluster " + w.getCluster() + " is not in the snapshot");
         continue;
       }
       UpstreamProtocol cp = protocol(c.getProtocol());
-      if (protocol != null && cp != protocol) {
-        mixed = true;
-      }
+      mixed |= protocol != null && cp != protocol;
       protocol = cp;
-      if (w.getWeight() == 0 || eps.isEmpty()) {
-        continue;
-      }
-      long each = Math.max(1, w.getWeight() * WEIGHT_SCALE / eps.size());
-      for (HostPort hp : eps) {
-        backends.add(new Backend(hp, each));
-      }
     }
     if (mixed) {
       errors.add(where + ": its clusters speak different protocols");
@@ -232,7 +302,7 @@ public final class SnapshotTranslator {
     return new Route(
         host,
         path,
-        backends,
+        List.of(),
         p.getHealthCheck(),
         r.getHttpsRedirect(),
         redirectTo,
@@ -246,6 +316,46 @@ public final class SnapshotTranslator {
         directStatus,
         redirectCode,
         sticky);
+  }
+
+  /** Checks that the chain and key parse and belong together; the TLS layer builds contexts. */
+  private static TlsCertificate certificate(Certificate c, List<String> errors) {
+    String where = "certificate " + c.getName();
+    for (String n : c.getServerNamesList()) {
+      String normal = HostNames.normalizeConfigured(n);
+      if (normal == null || !normal.equals(n)) {
+        errors.add(where + ": '" + n + "' is not a lower-case host name or *.suffix");
+      }
+    }
+    try {
+      List<X509Certificate> chain = PemFiles.certificates(where, c.getCertificateChainPem());
+      PrivateKey key = PemFiles.privateKey(where, c.getPrivateKeyPem());
+      if (!matches(chain.get(0).getPublicKey(), key)) {
+        errors.add(where + ": the private key does not belong to the certificate");
+      }
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      errors.add(where + ": " + e.getMessage());
+    }
+    return new TlsCertificate(
+        c.getName(), c.getServerNamesList(), c.getCertificateChainPem(), c.getPrivateKeyPem());
+  }
+
+  private static boolean matches(PublicKey pub, PrivateKey key) throws GeneralSecurityException {
+    String alg =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          default -> "Ed25519";
+        };
+    byte[] probe = "aralez".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    Signature s = Signature.getInstance(alg);
+    s.initSign(key);
+    s.update(probe);
+    byte[] sig = s.sign();
+    Signature v = Signature.getInstance(alg);
+    v.initVerify(pub);
+    v.update(probe);
+    return v.verify(sig);
   }
 
   private static UpstreamProtocol protocol(Cluster.Protocol p) {

@@ -1,0 +1,129 @@
+package io.aralez.dataplane.source.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aralez.api.v1.Auth;
+import io.aralez.api.v1.Cluster;
+import io.aralez.api.v1.ClusterEndpoints;
+import io.aralez.api.v1.Endpoint;
+import io.aralez.api.v1.EndpointSnapshot;
+import io.aralez.api.v1.Header;
+import io.aralez.api.v1.PathMatch;
+import io.aralez.api.v1.Policy;
+import io.aralez.api.v1.Route;
+import io.aralez.api.v1.RouteSnapshot;
+import io.aralez.api.v1.VirtualHost;
+import io.aralez.api.v1.WeightedCluster;
+import io.aralez.dataplane.config.ConfigException;
+import io.aralez.dataplane.config.ProxyConfig;
+import io.aralez.dataplane.config.UpstreamProtocol;
+import org.junit.jupiter.api.Test;
+
+class SnapshotTranslatorTest {
+  static RouteSnapshot.Builder snapshot(Route.Builder route) {
+    return RouteSnapshot.newBuilder()
+        .addVirtualHosts(VirtualHost.newBuilder().setName("h.example.com").addRoutes(route))
+        .addClusters(Cluster.newBuilder().setName("a").setProtocol(Cluster.Protocol.H2C))
+        .addClusters(Cluster.newBuilder().setName("b").setProtocol(Cluster.Protocol.H2C));
+  }
+
+  static EndpointSnapshot endpoints() {
+    return EndpointSnapshot.newBuilder()
+        .addClusters(
+            ClusterEndpoints.newBuilder()
+                .setCluster("a")
+                .addEndpoints(Endpoint.newBuilder().setAddress("10.0.0.1").setPort(80))
+                .addEndpoints(Endpoint.newBuilder().setAddress("fd00::1").setPort(80)))
+        .addClusters(
+            ClusterEndpoints.newBuilder()
+                .setCluster("b")
+                .addEndpoints(Endpoint.newBuilder().setAddress("10.0.0.2").setPort(81)))
+        .build();
+  }
+
+  static Route.Builder route() {
+    return Route.newBuilder()
+        .setId("ns/Ingress/x/0/0")
+        .setPath(PathMatch.newBuilder().setType(PathMatch.Type.EXACT).setValue("/e"))
+        .addBackends(WeightedCluster.newBuilder().setCluster("a").setWeight(3))
+        .addBackends(WeightedCluster.newBuilder().setCluster("b").setWeight(1));
+  }
+
+  @Test
+  void translatesRoutesWeightsProtocolAndPolicies() throws Exception {
+    ProxyConfig c =
+        SnapshotTranslator.translate(
+            snapshot(
+                    route()
+                        .setPolicy(
+                            Policy.newBuilder()
+                                .setRateLimitRps(7)
+                                .addRequestHeaders(
+                                    Header.newBuilder().setName("X-A").setValue("1"))))
+                .build(),
+            endpoints(),
+            "v1");
+    ProxyConfig.Route r = c.hosts().get(0).routes().get(0);
+    assertThat(r.match().exact()).isTrue();
+    assertThat(r.protocol()).isEqualTo(UpstreamProtocol.H2C);
+    assertThat(r.rateLimit()).isEqualTo(7);
+    assertThat(r.backends())
+        .extracting(b -> b.address() + "=" + b.weight())
+        .containsExactly("10.0.0.1:80=1500000", "[fd00::1]:80=1500000", "10.0.0.2:81=1000000");
+    assertThat(c.version()).isEqualTo("v1");
+  }
+
+  @Test
+  void refusesWhatTheProxyCouldNotEnforceAndNamesEveryProblem() {
+    RouteSnapshot bad =
+        snapshot(
+                route()
+                    .setPath(PathMatch.newBuilder().setValue("no-slash"))
+                    .addBackends(WeightedCluster.newBuilder().setCluster("missing").setWeight(1))
+                    .setPolicy(
+                        Policy.newBuilder()
+                            .setRedirectCode(200)
+                            .addRequestHeaders(
+                                Header.newBuilder().setName("Transfer-Encoding").setValue("x"))))
+            .build();
+    assertThatThrownBy(() -> SnapshotTranslator.translate(bad, endpoints(), "v2"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("no-slash")
+        .hasMessageContaining("missing")
+        .hasMessageContaining("redirect code 200")
+        .hasMessageContaining("Transfer-Encoding");
+    RouteSnapshot badHost =
+        RouteSnapshot.newBuilder()
+            .addVirtualHosts(VirtualHost.newBuilder().setName("Bad Host"))
+            .build();
+    assertThatThrownBy(() -> SnapshotTranslator.translate(badHost, endpoints(), "v3"))
+        .hasMessageContaining("Bad Host");
+    EndpointSnapshot hostname =
+        EndpointSnapshot.newBuilder()
+            .addClusters(
+                ClusterEndpoints.newBuilder()
+                    .setCluster("a")
+                    .addEndpoints(Endpoint.newBuilder().setAddress("evil.example.com").setPort(80)))
+            .build();
+    assertThatThrownBy(
+            () -> SnapshotTranslator.translate(snapshot(route()).build(), hostname, "v4"))
+        .hasMessageContaining("not an IP address");
+  }
+
+  @Test
+  void unreadableCredentialsFailClosed() throws Exception {
+    ProxyConfig c =
+        SnapshotTranslator.translate(
+            snapshot(
+                    route()
+                        .setPolicy(
+                            Policy.newBuilder()
+                                .setAuth(
+                                    Auth.newBuilder().setType(Auth.Type.JWT).addCredentials(""))))
+                .build(),
+            endpoints(),
+            "v5");
+    assertThat(c.hosts().get(0).routes().get(0).directStatus()).isEqualTo(503);
+  }
+}
