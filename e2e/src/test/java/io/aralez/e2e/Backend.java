@@ -8,11 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
 /** A pod stand-in: answers every request with its name, the path and the Host it saw. */
-final class Backend implements AutoCloseable {
+public final class Backend implements AutoCloseable {
   final String name;
   private final HttpServer server;
 
-  Backend(String name) throws IOException {
+  public Backend(String name) throws IOException {
     this.name = name;
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 512);
     server.createContext(
@@ -35,7 +35,7 @@ final class Backend implements AutoCloseable {
     server.start();
   }
 
-  int port() {
+  public int port() {
     return server.getAddress().getPort();
   }
 

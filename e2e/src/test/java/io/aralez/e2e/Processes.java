@@ -10,14 +10,14 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Starts the real launchers as child processes, logs to files, and stops them all. */
-final class Processes implements AutoCloseable {
-  static final Path HOME =
+public final class Processes implements AutoCloseable {
+  public static final Path HOME =
       Path.of(System.getProperty("aralez.home", "..")).toAbsolutePath().normalize();
 
   private final Path logs;
   private final List<Process> started = new ArrayList<>();
 
-  Processes(Path logs) throws IOException {
+  public Processes(Path logs) throws IOException {
     this.logs = Files.createDirectories(logs);
     try (var old = Files.list(logs)) {
       for (Path f : old.toList()) {
@@ -26,7 +26,7 @@ final class Processes implements AutoCloseable {
     }
   }
 
-  Process start(String name, Map<String, String> env, String... command) throws IOException {
+  public Process start(String name, Map<String, String> env, String... command) throws IOException {
     ProcessBuilder pb = new ProcessBuilder(command).directory(HOME.toFile());
     pb.environment().putAll(env);
     pb.redirectErrorStream(true);
@@ -41,14 +41,14 @@ final class Processes implements AutoCloseable {
     return Files.exists(f) ? Files.readString(f) : "";
   }
 
-  static void kill(Process p) throws InterruptedException {
+  public static void kill(Process p) throws InterruptedException {
     p.destroy();
     if (!p.waitFor(20, TimeUnit.SECONDS)) {
       p.destroyForcibly().waitFor();
     }
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0)) {
       return s.getLocalPort();
     }

@@ -20,7 +20,7 @@ import java.util.List;
  * the controller and data planes run as local processes and the backends are local servers that
  * selector-less Services reach through EndpointSlices the tests write.
  */
-interface TestCluster extends AutoCloseable {
+public interface TestCluster extends AutoCloseable {
   KubernetesClient client();
 
   /** A kubeconfig file the controller process can use. */

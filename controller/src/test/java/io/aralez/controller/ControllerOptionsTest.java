@@ -1,0 +1,56 @@
+package io.aralez.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ControllerOptionsTest {
+  @Test
+  void defaults() throws Exception {
+    ControllerOptions o = ControllerOptions.parse(new String[0], Map.of());
+    assertThat(o.grpcAddress()).isEqualTo("0.0.0.0:18000");
+    assertThat(o.httpAddress()).isEqualTo("0.0.0.0:18080");
+    assertThat(o.ingressClass()).isEqualTo("aralez");
+    assertThat(o.controllerName()).isEqualTo("aralez.io/ingress-controller");
+    assertThat(o.leaderElection()).isTrue();
+    assertThat(o.leaseNamespace()).isEqualTo("default");
+    assertThat(o.namespaces()).isEmpty();
+    assertThat(o.tokenFile()).isNull();
+  }
+
+  @Test
+  void flagsWinOverEnvironment() throws Exception {
+    ControllerOptions o =
+        ControllerOptions.parse(
+            new String[] {"--namespaces", "a, b", "--token-file=/t", "--leader-election", "false"},
+            Map.of(
+                "ARALEZ_NAMESPACES", "x",
+                "ARALEZ_PUBLISH_ADDRESS", "203.0.113.1,lb.example.com",
+                "POD_NAMESPACE", "aralez"));
+    assertThat(o.namespaces()).containsExactly("a", "b");
+    assertThat(o.publishAddresses()).isEqualTo(List.of("203.0.113.1", "lb.example.com"));
+    assertThat(o.tokenFile()).isEqualTo(Path.of("/t"));
+    assertThat(o.leaderElection()).isFalse();
+    assertThat(o.leaseNamespace()).isEqualTo("aralez");
+  }
+
+  @Test
+  void badUsageIsAnErrorNamingTheFlag() {
+    assertThatThrownBy(() -> ControllerOptions.parse(new String[] {"--nope", "1"}, Map.of()))
+        .hasMessageContaining("--nope");
+    assertThatThrownBy(
+            () -> ControllerOptions.parse(new String[] {"--grpc-address", "x"}, Map.of()))
+        .hasMessageContaining("ip:port");
+    assertThatThrownBy(() -> ControllerOptions.parse(new String[] {"--tls-cert", "/c"}, Map.of()))
+        .hasMessageContaining("--tls-key");
+    assertThatThrownBy(
+            () -> ControllerOptions.parse(new String[] {"--leader-election", "maybe"}, Map.of()))
+        .hasMessageContaining("true or false");
+    assertThatThrownBy(() -> ControllerOptions.parse(new String[] {"--kubeconfig"}, Map.of()))
+        .hasMessageContaining("needs a value");
+  }
+}
