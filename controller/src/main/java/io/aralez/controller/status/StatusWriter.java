@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatusWriter {
   private static final Logger LOG = LoggerFactory.getLogger(StatusWriter.class);
+  private static final int MAX_REMEMBERED_EVENTS = 10_000;
 
   /**
    * @param publishService "namespace/name" of the Service whose load-balancer address is published
@@ -226,6 +227,10 @@ public final class StatusWriter {
     all.addAll(st.warnings());
     for (String message : all) {
       String key = ref + "|" + st.generation() + "|" + message;
+      if (eventsSent.size() > MAX_REMEMBERED_EVENTS) {
+        // Bounded memory: at worst an old problem is reported once more.
+        eventsSent.clear();
+      }
       if (!eventsSent.add(key)) {
         continue;
       }

@@ -29,7 +29,10 @@ class BuilderPurityTest {
           "ThreadLocalRandom",
           "System.currentTimeMillis",
           "System.nanoTime",
-          "java.net.",
+          "java.net.Socket",
+          "java.net.http",
+          "java.net.URL",
+          "InetAddress",
           "java.nio.file",
           "java.io.File");
 
