@@ -7,6 +7,8 @@ import io.aralez.controller.build.BuilderSettings;
 import io.aralez.controller.build.SnapshotBuilder;
 import io.aralez.controller.server.SnapshotServer;
 import io.aralez.controller.server.TokenAuth;
+import io.aralez.controller.server.TokenSecret;
+import io.aralez.controller.status.ReplicaReports;
 import io.aralez.controller.status.StatusWriter;
 import io.aralez.controller.watch.ClusterWatcher;
 import io.aralez.controller.watch.Debouncer;
@@ -70,6 +72,9 @@ public final class ControllerApp implements AutoCloseable {
   private Counter builds;
   private Debouncer rebuild;
   private Debouncer restatus;
+  private ReplicaReports reports;
+  private TokenSecret tokenSecret;
+  private String identity;
 
   ControllerApp(ControllerOptions options) {
     this.options = options;
@@ -108,14 +113,20 @@ public final class ControllerApp implements AutoCloseable {
             statusThread, this::writeStatus, Duration.ofMillis(300), Duration.ofSeconds(2));
     snapshots.onChange(s -> restatus.signal());
 
+    identity = System.getenv().getOrDefault("POD_NAME", "aralez-controller-" + UUID.randomUUID());
+    if (options.tokenSecret() != null) {
+      tokenSecret = new TokenSecret(client, options.leaseNamespace(), options.tokenSecret());
+      tokenSecret.start();
+    }
     startGrpc();
     startHttp();
     watcher = new ClusterWatcher(client, options.namespaces(), settings, rebuild::signal);
     watcher.start();
     rebuild.signal();
     if (options.leaderElection()) {
-      String identity =
-          System.getenv().getOrDefault("POD_NAME", "aralez-controller-" + UUID.randomUUID());
+      reports = new ReplicaReports(client, options.leaseNamespace(), identity);
+      // Heartbeat of this replica's report, and a periodic status refresh on the leader.
+      statusThread.scheduleWithFixedDelay(restatus::signal, 10, 10, TimeUnit.SECONDS);
       election =
           client
               .leaderElector()
@@ -170,6 +181,8 @@ public final class ControllerApp implements AutoCloseable {
     }
     if (options.tokenFile() != null) {
       b.addService(ServerInterceptors.intercept(snapshots, new TokenAuth(options.tokenFile())));
+    } else if (tokenSecret != null) {
+      b.addService(ServerInterceptors.intercept(snapshots, new TokenAuth(tokenSecret::token)));
     } else {
       LOG.warn("no --token-file: any client that reaches the gRPC port gets the snapshot");
       b.addService(snapshots);
@@ -252,12 +265,15 @@ public final class ControllerApp implements AutoCloseable {
   }
 
   private void writeStatus() {
+    if (reports != null) {
+      reports.publish(snapshots.pods());
+    }
     BuildResult r = snapshots.current();
     if (!leader || r == null) {
       return;
     }
     try {
-      status.write(r, snapshots);
+      status.write(r, reports != null ? reports.all(snapshots.pods()) : snapshots.pods());
     } catch (RuntimeException e) {
       LOG.warn("status write failed: {}", e.toString());
     }
@@ -267,6 +283,12 @@ public final class ControllerApp implements AutoCloseable {
   public void close() {
     if (election != null) {
       election.cancel(true);
+    }
+    if (reports != null) {
+      reports.withdraw();
+    }
+    if (tokenSecret != null) {
+      tokenSecret.close();
     }
     if (grpc != null) {
       grpc.shutdown();

@@ -25,6 +25,7 @@ public record ControllerOptions(
     String leaseNamespace,
     String leaseName,
     Path tokenFile,
+    String tokenSecret,
     Path tlsCert,
     Path tlsKey,
     boolean watchWithoutClass) {
@@ -43,7 +44,9 @@ public record ControllerOptions(
         --leader-election BOOL     only the leader writes status (default true)
         --lease-namespace NS       namespace of the Lease (default $POD_NAMESPACE, else default)
         --lease-name NAME          name of the Lease (default aralez-controller)
-        --token-file FILE          bearer token data planes must present (strongly recommended)
+        --token-file FILE          bearer token data planes must present
+        --token-secret NAME        the same from Secret NAME (key "token") in the lease namespace,
+                                   created with a random token when missing
         --tls-cert FILE --tls-key FILE   serve gRPC over TLS with this certificate
         --watch-ingress-without-class BOOL  also serve Ingresses naming no class (default false)
         -h, --help                 this text
@@ -64,6 +67,7 @@ public record ControllerOptions(
           "lease-namespace",
           "lease-name",
           "token-file",
+          "token-secret",
           "tls-cert",
           "tls-key",
           "watch-ingress-without-class");
@@ -111,6 +115,9 @@ public record ControllerOptions(
     if ((tlsCert == null) != (tlsKey == null)) {
       throw new UsageException("--tls-cert and --tls-key go together");
     }
+    if (v.containsKey("token-file") && v.containsKey("token-secret")) {
+      throw new UsageException("--token-file and --token-secret exclude each other");
+    }
     String publishService = v.get("publish-service");
     if (publishService != null && !publishService.matches("[a-z0-9-]+/[a-z0-9.-]+")) {
       throw new UsageException("--publish-service must be namespace/name");
@@ -128,6 +135,7 @@ public record ControllerOptions(
         v.getOrDefault("lease-namespace", env.getOrDefault("POD_NAMESPACE", "default")),
         v.getOrDefault("lease-name", "aralez-controller"),
         path(v.get("token-file")),
+        v.get("token-secret"),
         path(tlsCert),
         path(tlsKey),
         bool(

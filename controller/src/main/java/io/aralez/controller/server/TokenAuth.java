@@ -5,25 +5,30 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.util.concurrent.Callable;
 
 /**
- * Refuses every call that does not carry {@code authorization: Bearer <token>} with the token of
- * the file (a mounted Secret). The file is read at each call, so a rotated Secret applies to new
- * streams without a restart. Compared in constant time.
+ * Refuses every call that does not carry {@code authorization: Bearer <token>} with the expected
+ * token, compared in constant time. The token is looked up at each call (a file re-read, or the
+ * watched Secret), so a rotated one applies to new streams without a restart.
  */
 public final class TokenAuth implements ServerInterceptor {
   static final Metadata.Key<String> AUTHORIZATION =
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
-  private final Path tokenFile;
+  private final Callable<String> token;
 
+  /** The token of a file (a mounted Secret). */
   public TokenAuth(Path tokenFile) {
-    this.tokenFile = tokenFile;
+    this(() -> Files.readString(tokenFile, StandardCharsets.UTF_8));
+  }
+
+  public TokenAuth(Callable<String> token) {
+    this.token = token;
   }
 
   @Override
@@ -31,8 +36,9 @@ public final class TokenAuth implements ServerInterceptor {
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String expected;
     try {
-      expected = Files.readString(tokenFile, StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
+      String t = token.call();
+      expected = t == null ? "" : t.strip();
+    } catch (Exception e) {
       call.close(
           Status.UNAVAILABLE.withDescription("the controller cannot read its token"),
           new Metadata());

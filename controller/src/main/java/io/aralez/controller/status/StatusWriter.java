@@ -54,9 +54,8 @@ public final class StatusWriter {
   }
 
   /** Brings every served object's status in line with {@code result} and the pods' state. */
-  public synchronized void write(BuildResult result, SnapshotServer server) {
+  public synchronized void write(BuildResult result, List<SnapshotServer.PodView> pods) {
     List<LoadBalancerIngress> lb = addresses();
-    List<SnapshotServer.PodView> pods = server.pods();
     for (Map.Entry<ObjectRef, ObjectStatus> e : result.statuses().entrySet()) {
       ObjectRef ref = e.getKey();
       ObjectStatus st = e.getValue();

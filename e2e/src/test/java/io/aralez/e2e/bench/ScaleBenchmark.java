@@ -50,6 +50,9 @@ public final class ScaleBenchmark {
     int perSlice = args.length > 1 ? Integer.parseInt(args[1]) : 5;
     boolean processes = args.length <= 2 || !args[2].equals("--pure-only");
     System.out.printf("%d Ingresses, %d endpoints%n", ingresses, ingresses * perSlice);
+    // The mock API server logs every request; 30,000 of them would drown the results.
+    java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+        .setLevel(java.util.logging.Level.WARNING);
 
     List<IngressClass> classes = List.of(ourClass());
     List<Ingress> ings = new ArrayList<>();
