@@ -9,5 +9,5 @@ cd "$(dirname "$0")/.."
 ./mvnw -B -q install -DskipTests
 cp_file=$(mktemp)
 ./mvnw -B -q -pl e2e dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file"
-exec java -Xmx4g -Daralez.home="$PWD" -cp "e2e/target/test-classes:$(cat "$cp_file")" \
+exec java -Xmx4g -Daralez.home="$PWD" -Djdk.httpclient.allowRestrictedHeaders=host -cp "e2e/target/test-classes:$(cat "$cp_file")" \
   io.aralez.e2e.bench.ScaleBenchmark "${1:-10000}" "${2:-5}" ${3:-}

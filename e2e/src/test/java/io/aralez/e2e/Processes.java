@@ -24,6 +24,9 @@ public final class Processes implements AutoCloseable {
         Files.delete(f);
       }
     }
+    // A killed test run must not leave proxies and controllers behind.
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(() -> started.forEach(Process::destroyForcibly)));
   }
 
   public Process start(String name, Map<String, String> env, String... command) throws IOException {

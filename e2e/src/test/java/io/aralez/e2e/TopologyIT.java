@@ -47,10 +47,12 @@ class TopologyIT {
   static TestCluster cluster;
   static KubernetesClient k8s;
   static Processes processes;
-  static Process controller;
-  static int grpcPort;
-  static int controllerHttp;
-  static String[] controllerCommand;
+  // Two replicas: both serve snapshots, data plane i streams from replica i, one leader writes
+  // status for all.
+  static final Process[] controllers = new Process[2];
+  static final int[] grpcPorts = new int[2];
+  static final int[] controllerHttp = new int[2];
+  static Path token;
   static final List<Backend> backends = new ArrayList<>();
   static final int[] proxyPorts = new int[2];
   static final int[] adminPorts = new int[2];
@@ -67,7 +69,7 @@ class TopologyIT {
     for (int i = 0; i < 6; i++) {
       backends.add(new Backend("pod-" + i));
     }
-    Path token = dir.resolve("token");
+    token = dir.resolve("token");
     Files.writeString(token, TOKEN + "\n");
 
     // Cluster objects: the CRD from crds/, our IngressClass, a namespace, Services and slices.
@@ -97,27 +99,11 @@ class TopologyIT {
     }
     slice("beta", 5);
 
-    grpcPort = Processes.freePort();
-    controllerHttp = Processes.freePort();
-    controllerCommand =
-        new String[] {
-          "bin/aralez-controller",
-          "--kubeconfig",
-          cluster.kubeconfig().toString(),
-          "--grpc-address",
-          "127.0.0.1:" + grpcPort,
-          "--http-address",
-          "127.0.0.1:" + controllerHttp,
-          "--token-file",
-          token.toString(),
-          "--publish-address",
-          "203.0.113.10",
-          "--lease-namespace",
-          NS,
-          "--namespaces",
-          NS
-        };
-    controller = startController();
+    for (int i = 0; i < 2; i++) {
+      grpcPorts[i] = Processes.freePort();
+      controllerHttp[i] = Processes.freePort();
+      controllers[i] = startController(i);
+    }
 
     for (int i = 0; i < 2; i++) {
       proxyPorts[i] = Processes.freePort();
@@ -134,7 +120,7 @@ class TopologyIT {
       Files.writeString(
           d.resolve("upstreams.yaml"),
           "provider: kubernetes\nkubernetes:\n  controller: 127.0.0.1:%d\n  tokenpath: %s\n  node_id: dp-%d\n"
-              .formatted(grpcPort, token, i));
+              .formatted(grpcPorts[i], token, i));
       processes.start(
           "dataplane-" + i,
           Map.of("ARALEZ_NO_PRIVDROP", "1"),
@@ -151,13 +137,31 @@ class TopologyIT {
     }
   }
 
-  static Process startController() throws IOException {
+  static Process startController(int i) throws IOException {
     Process p =
-        processes.start("controller", Map.of("POD_NAME", "controller-0"), controllerCommand);
+        processes.start(
+            "controller-" + i,
+            Map.of("POD_NAME", "controller-" + i),
+            "bin/aralez-controller",
+            "--kubeconfig",
+            cluster.kubeconfig().toString(),
+            "--grpc-address",
+            "127.0.0.1:" + grpcPorts[i],
+            "--http-address",
+            "127.0.0.1:" + controllerHttp[i],
+            "--token-file",
+            token.toString(),
+            "--publish-address",
+            "203.0.113.10",
+            "--lease-namespace",
+            NS,
+            "--namespaces",
+            NS);
+    int http = controllerHttp[i];
     await()
         .atMost(Duration.ofSeconds(90))
         .ignoreExceptions()
-        .until(() -> get(controllerHttp, "/readyz", "x").statusCode() == 200);
+        .until(() -> get(http, "/readyz", "x").statusCode() == 200);
     return p;
   }
 
@@ -484,8 +488,8 @@ class TopologyIT {
   @Test
   @Order(5)
   void controllerMetricsCountDataPlanesAndSnapshots() throws Exception {
-    String metrics = get(controllerHttp, "/metrics", "x").body();
-    assertThat(metrics).contains("aralez_controller_connected_dataplanes 2.0");
+    String metrics = get(controllerHttp[0], "/metrics", "x").body();
+    assertThat(metrics).contains("aralez_controller_connected_dataplanes 1.0");
     assertThat(metrics).contains("aralez_controller_acks_total");
     assertThat(metrics).contains("aralez_controller_build_duration_seconds_count");
   }
@@ -504,26 +508,35 @@ class TopologyIT {
   @Test
   @Order(7)
   void dataPlanesKeepServingWithoutTheControllerAndConvergeWhenItIsBack() throws Exception {
-    Processes.kill(controller);
-    for (int port : proxyPorts) {
-      assertThat(served(port, "app.example.com", "/", 12))
-          .isEqualTo(Set.of("pod-1", "pod-2", "pod-3"));
-    }
-    for (int admin : adminPorts) {
-      assertThat(get(admin, "/readyz", "x").statusCode()).isEqualTo(200);
-    }
-    // Changed while the controller is away: seen once it is back.
+    // Replica 0 goes away: data plane 0 keeps its last snapshot, replica 1 takes over status.
+    Processes.kill(controllers[0]);
+    assertThat(served(proxyPorts[0], "app.example.com", "/", 12))
+        .isEqualTo(Set.of("pod-1", "pod-2", "pod-3"));
+    assertThat(get(adminPorts[0], "/readyz", "x").statusCode()).isEqualTo(200);
     ingress("late", "late.example.com", "/", "app", Map.of());
     slice("app", 4);
-    controller = startController();
-    for (int port : proxyPorts) {
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(() -> get(port, "/", "late.example.com").statusCode() == 200);
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> served(port, "app.example.com", "/", 16).contains("pod-4"));
-    }
+    // Data plane 1 still has a controller; data plane 0 does not see the change yet.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> get(proxyPorts[1], "/", "late.example.com").statusCode() == 200);
+    assertThat(get(proxyPorts[0], "/", "late.example.com").statusCode()).isEqualTo(404);
+    await()
+        .atMost(Duration.ofSeconds(40))
+        .until(
+            () -> {
+              Ingress i = k8s.network().v1().ingresses().inNamespace(NS).withName("late").get();
+              return i.getStatus() != null
+                  && i.getStatus().getLoadBalancer() != null
+                  && i.getStatus().getLoadBalancer().getIngress() != null
+                  && !i.getStatus().getLoadBalancer().getIngress().isEmpty();
+            });
+    controllers[0] = startController(0);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> get(proxyPorts[0], "/", "late.example.com").statusCode() == 200);
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> served(proxyPorts[0], "app.example.com", "/", 16).contains("pod-4"));
     assertThat(processes.log("dataplane-0")).contains("reconnecting");
   }
 }
