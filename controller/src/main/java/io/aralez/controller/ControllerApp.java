@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.aralez.controller.build.BuildResult;
 import io.aralez.controller.build.BuilderSettings;
+import io.aralez.controller.build.ClusterState;
 import io.aralez.controller.build.SnapshotBuilder;
 import io.aralez.controller.server.SnapshotServer;
 import io.aralez.controller.server.TokenAuth;
@@ -68,6 +69,8 @@ public final class ControllerApp implements AutoCloseable {
   private CompletableFuture<?> election;
   private volatile boolean leader;
   private volatile boolean built;
+  // The caches the current snapshot was built from; status compares against them.
+  private volatile ClusterState builtFrom;
   private Timer buildTimer;
   private Counter builds;
   private Debouncer rebuild;
@@ -241,7 +244,8 @@ public final class ControllerApp implements AutoCloseable {
     }
     try {
       long t0 = System.nanoTime();
-      BuildResult r = builder.build(watcher.state());
+      ClusterState state = watcher.state();
+      BuildResult r = builder.build(state);
       buildTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       builds.increment();
       BuildResult previous = snapshots.current();
@@ -256,6 +260,7 @@ public final class ControllerApp implements AutoCloseable {
             (System.nanoTime() - t0) / 1_000_000);
         snapshots.publish(r);
       }
+      builtFrom = state;
       built = true;
       restatus.signal();
     } catch (RuntimeException e) {
@@ -273,7 +278,8 @@ public final class ControllerApp implements AutoCloseable {
       return;
     }
     try {
-      status.write(r, reports != null ? reports.all(snapshots.pods()) : snapshots.pods());
+      status.write(
+          r, builtFrom, reports != null ? reports.all(snapshots.pods()) : snapshots.pods());
     } catch (RuntimeException e) {
       LOG.warn("status write failed: {}", e.toString());
     }

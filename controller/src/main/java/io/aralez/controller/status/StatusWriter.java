@@ -1,6 +1,7 @@
 package io.aralez.controller.status;
 
 import io.aralez.controller.build.BuildResult;
+import io.aralez.controller.build.ClusterState;
 import io.aralez.controller.build.ObjectRef;
 import io.aralez.controller.build.ObjectStatus;
 import io.aralez.controller.crd.AralezRoute;
@@ -20,6 +21,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -53,18 +55,31 @@ public final class StatusWriter {
     this.publish = publish;
   }
 
-  /** Brings every served object's status in line with {@code result} and the pods' state. */
-  public synchronized void write(BuildResult result, List<SnapshotServer.PodView> pods) {
+  /**
+   * Brings every served object's status in line with {@code result} and the pods' state. The
+   * current statuses are read from {@code state} (the informer caches the result was built from),
+   * so an unchanged object costs no request at all; only differences are written.
+   */
+  public synchronized void write(
+      BuildResult result, ClusterState state, List<SnapshotServer.PodView> pods) {
     List<LoadBalancerIngress> lb = addresses();
+    Map<ObjectRef, Ingress> ingresses = new HashMap<>();
+    for (Ingress i : state.ingresses()) {
+      ingresses.put(ObjectRef.of(i), i);
+    }
+    Map<ObjectRef, AralezRoute> routes = new HashMap<>();
+    for (AralezRoute r : state.routes()) {
+      routes.put(ObjectRef.of(r), r);
+    }
     for (Map.Entry<ObjectRef, ObjectStatus> e : result.statuses().entrySet()) {
       ObjectRef ref = e.getKey();
       ObjectStatus st = e.getValue();
       try {
         events(ref, st);
-        if (ref.kind().equals("Ingress")) {
-          ingress(ref, st, lb);
-        } else if (ref.kind().equals("AralezRoute")) {
-          route(ref, st, lb, result.version(), pods);
+        if (ref.kind().equals("Ingress") && ingresses.containsKey(ref)) {
+          ingress(ref, ingresses.get(ref), st, lb);
+        } else if (ref.kind().equals("AralezRoute") && routes.containsKey(ref)) {
+          route(ref, routes.get(ref), st, lb, result.version(), pods);
         }
       } catch (KubernetesClientException ex) {
         LOG.warn("status of {} not written: {}", ref, ex.getMessage());
@@ -72,12 +87,9 @@ public final class StatusWriter {
     }
   }
 
-  private void ingress(ObjectRef ref, ObjectStatus st, List<LoadBalancerIngress> lb) {
+  private void ingress(
+      ObjectRef ref, Ingress current, ObjectStatus st, List<LoadBalancerIngress> lb) {
     var res = client.network().v1().ingresses().inNamespace(ref.namespace()).withName(ref.name());
-    Ingress current = res.get();
-    if (current == null) {
-      return;
-    }
     List<IngressLoadBalancerIngress> want = new ArrayList<>();
     if (st.accepted()) {
       for (LoadBalancerIngress a : lb) {
@@ -110,15 +122,12 @@ public final class StatusWriter {
 
   private void route(
       ObjectRef ref,
+      AralezRoute current,
       ObjectStatus st,
       List<LoadBalancerIngress> lb,
       String version,
       List<SnapshotServer.PodView> pods) {
     var res = client.resources(AralezRoute.class).inNamespace(ref.namespace()).withName(ref.name());
-    AralezRoute current = res.get();
-    if (current == null) {
-      return;
-    }
     int applied = 0;
     String nack = null;
     for (SnapshotServer.PodView p : pods) {

@@ -41,6 +41,15 @@ public final class ProxyMetrics {
   private final Counter tlsOk;
   private final Counter tlsFailed;
   private final MultiGauge backends;
+  private final java.util.concurrent.atomic.AtomicReference<ActiveConfig> pendingBackends =
+      new java.util.concurrent.atomic.AtomicReference<>();
+  private final java.util.concurrent.ExecutorService metricsThread =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "aralez-metrics");
+            t.setDaemon(true);
+            return t;
+          });
 
   public ProxyMetrics() {
     duration =
@@ -72,7 +81,14 @@ public final class ProxyMetrics {
     FunctionCounter.builder("aralez_config_reloads", holder, ConfigHolder::rejectedCount)
         .tag("result", "rejected")
         .register(registry);
-    holder.addListener(this::backends);
+    // Off the swap path: with tens of thousands of backends the rows take long to register, and a
+    // config swap (and the controller's ACK) must not wait for metrics. Latest config wins.
+    holder.addListener(
+        c -> {
+          if (pendingBackends.getAndSet(c) == null) {
+            metricsThread.execute(() -> backends(pendingBackends.getAndSet(null)));
+          }
+        });
     backends(holder.current());
   }
 
