@@ -28,6 +28,6 @@ mkdir -p "$root/tmp" "$root/etc"
 echo 'nonroot:x:65532:65532:nonroot:/tmp:/sbin/nologin' > "$root/etc/passwd"
 echo 'nonroot:x:65532:' > "$root/etc/group"
 
-./mvnw -B -q -Pimage -pl image jib:buildTar
+./mvnw -B -q -Pimage -pl image package jib:buildTar
 ls -l image/target/jib-image.tar
 echo "image size: $(du -m image/target/jib-image.tar | cut -f1) MiB (tar), runtime $(du -sm "$root/opt/java" | cut -f1) MiB"

@@ -6,6 +6,13 @@ import org.slf4j.LoggerFactory;
 
 /** Entry point of {@code bin/aralez-controller}. Exit codes: 0 stopped, 1 cannot start, 2 usage. */
 public final class Main {
+  static {
+    // Its own file name: in the image the data plane's logback.xml is on the same classpath.
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "aralez-controller-logback.xml");
+    }
+  }
+
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
   private Main() {}
