@@ -31,6 +31,26 @@ public record PolicySpec(
       new PolicySpec(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null);
 
+  /** This spec with the redirect settings replaced. */
+  public PolicySpec withRedirects(
+      Integer sslRedirectCode, String redirectUrl, Integer redirectCode) {
+    return new PolicySpec(
+        rateLimit,
+        errorRateLimit,
+        authType,
+        authSecret,
+        authUrl,
+        requestHeaders,
+        responseHeaders,
+        stickyMaxAge,
+        healthCheck,
+        protocol,
+        sslRedirect,
+        sslRedirectCode,
+        redirectUrl,
+        redirectCode);
+  }
+
   /** This spec with every unset field taken from {@code parent}. */
   public PolicySpec orElse(PolicySpec parent) {
     return new PolicySpec(

@@ -412,41 +412,10 @@ public final class SnapshotBuilder {
       for (int i = 0; i < rules.size(); i++) {
         AralezRouteSpec.Rule rule = rules.get(i);
         PolicySpec p = rulePolicies.get(i);
-        if (httpsCode != null && p.sslRedirectCode() == null && rule.redirect == null) {
-          p =
-              new PolicySpec(
-                  p.rateLimit(),
-                  p.errorRateLimit(),
-                  p.authType(),
-                  p.authSecret(),
-                  p.authUrl(),
-                  p.requestHeaders(),
-                  p.responseHeaders(),
-                  p.stickyMaxAge(),
-                  p.healthCheck(),
-                  p.protocol(),
-                  true,
-                  httpsCode,
-                  null,
-                  null);
-        }
-        if (rule.redirect != null && rule.redirect.statusCode != null) {
-          p =
-              new PolicySpec(
-                  p.rateLimit(),
-                  p.errorRateLimit(),
-                  p.authType(),
-                  p.authSecret(),
-                  p.authUrl(),
-                  p.requestHeaders(),
-                  p.responseHeaders(),
-                  p.stickyMaxAge(),
-                  p.healthCheck(),
-                  p.protocol(),
-                  p.sslRedirect(),
-                  p.sslRedirectCode(),
-                  rule.redirect.url,
-                  rule.redirect.statusCode);
+        if (rule.redirect != null) {
+          p = p.withRedirects(null, rule.redirect.url, rule.redirect.statusCode);
+        } else if (httpsCode != null) {
+          p = p.withRedirects(httpsCode, null, null);
         }
         Policy proto = policy(report, ns, p);
         // Backends are resolved once per rule, whatever the number of hosts and matches.

@@ -13,6 +13,7 @@ import io.aralez.api.v1.QueryParamMatch;
 import io.aralez.api.v1.RouteSnapshot;
 import io.aralez.api.v1.WeightedCluster;
 import io.aralez.dataplane.config.ConfigException;
+import io.aralez.dataplane.config.HeaderRules;
 import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
@@ -39,7 +40,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The controller's snapshot as the data plane's one config model. Pure, and as strict as the file
@@ -47,18 +47,6 @@ import java.util.regex.Pattern;
  * refused (NACK) and the running config stays.
  */
 public final class SnapshotTranslator {
-  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-  private static final Set<String> FORBIDDEN_HEADERS =
-      Set.of(
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "keep-alive",
-          "upgrade",
-          "te",
-          "trailer",
-          "proxy-connection",
-          "host");
   private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
   private static final long WEIGHT_SCALE = 1_000_000;
 
@@ -224,7 +212,7 @@ public final class SnapshotTranslator {
     }
     List<Header> headerMatches = new ArrayList<>();
     for (HeaderMatch h : r.getHeadersList()) {
-      if (!TOKEN.matcher(h.getName()).matches()) {
+      if (!HeaderRules.validName(h.getName())) {
         errors.add(where + ": bad header name '" + h.getName() + "'");
       }
       headerMatches.add(new Header(h.getName().toLowerCase(Locale.ROOT), h.getValue()));
@@ -234,7 +222,7 @@ public final class SnapshotTranslator {
       queryMatches.add(new Header(q.getName(), q.getValue()));
     }
     String method = r.getMethod().isEmpty() ? null : r.getMethod();
-    if (method != null && !TOKEN.matcher(method).matches()) {
+    if (method != null && !HeaderRules.validName(method)) {
       errors.add(where + ": bad method '" + method + "'");
     }
     Match match =
@@ -371,11 +359,9 @@ public final class SnapshotTranslator {
       String where, List<io.aralez.api.v1.Header> list, List<String> errors) {
     List<Header> out = new ArrayList<>();
     for (io.aralez.api.v1.Header h : list) {
-      if (!TOKEN.matcher(h.getName()).matches()
-          || FORBIDDEN_HEADERS.contains(h.getName().toLowerCase(Locale.ROOT))) {
-        errors.add(where + ": header '" + h.getName() + "' cannot be set");
-      } else if (h.getValue().chars().anyMatch(c -> (c < ' ' && c != '\t') || c == 0x7f)) {
-        errors.add(where + ": the value of header " + h.getName() + " has control characters");
+      String problem = HeaderRules.problem(h.getName(), h.getValue(), false);
+      if (problem != null) {
+        errors.add(where + ": header " + problem);
       } else {
         out.add(new Header(h.getName(), h.getValue()));
       }

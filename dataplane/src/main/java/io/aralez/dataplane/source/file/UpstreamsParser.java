@@ -1,6 +1,7 @@
 package io.aralez.dataplane.source.file;
 
 import io.aralez.dataplane.config.ConfigException;
+import io.aralez.dataplane.config.HeaderRules;
 import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
@@ -24,7 +25,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Translates upstreams.yaml (plus its conf.d split files) into a {@link ProxyConfig}. Pure: text
@@ -71,19 +71,6 @@ public final class UpstreamsParser {
           "client_headers",
           "authorization",
           "protocol");
-  private static final Pattern TOKEN = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
-
-  /** Framing and connection headers a config may not set: they would break message framing. */
-  private static final Set<String> FORBIDDEN_HEADERS =
-      Set.of(
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "keep-alive",
-          "upgrade",
-          "te",
-          "trailer",
-          "proxy-connection");
 
   private UpstreamsParser() {}
 
@@ -373,14 +360,9 @@ public final class UpstreamsParser {
       }
       String name = text.substring(0, colon).trim();
       String value = text.substring(colon + 1).trim();
-      if (!TOKEN.matcher(name).matches()) {
-        y.problems()
-            .error(y.file(), s.line(), where + ": '" + name + "' is not a valid header name");
-      } else if (value.chars().anyMatch(c -> c == '\r' || c == '\n' || c == 0)) {
-        y.problems().error(y.file(), s.line(), where + ": the value contains a line break or NUL");
-      } else if (FORBIDDEN_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-        y.problems()
-            .error(y.file(), s.line(), where + ": '" + name + "' is managed by the proxy itself");
+      String problem = HeaderRules.problem(name, value, true);
+      if (problem != null) {
+        y.problems().error(y.file(), s.line(), where + ": " + problem);
       } else {
         out.add(new Header(name, value));
       }
