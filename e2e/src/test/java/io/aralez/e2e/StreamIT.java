@@ -217,6 +217,56 @@ class StreamIT {
   }
 
   @Test
+  void overTlsWithTheControllersCaAndNotReadyBeforeTheFirstSnapshot() throws Exception {
+    Path crt = dir.resolve("controller.crt");
+    Path key = dir.resolve("controller.key");
+    Process p =
+        new ProcessBuilder(
+                "openssl",
+                "req",
+                "-x509",
+                "-newkey",
+                "rsa:2048",
+                "-nodes",
+                "-days",
+                "2",
+                "-subj",
+                "/CN=127.0.0.1",
+                "-addext",
+                "subjectAltName=IP:127.0.0.1",
+                "-keyout",
+                key.toString(),
+                "-out",
+                crt.toString())
+            .redirectErrorStream(true)
+            .start();
+    p.getInputStream().readAllBytes();
+    assertThat(p.waitFor()).isZero();
+    Server tls =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .useTransportSecurity(crt.toFile(), key.toFile())
+            .addService(ServerInterceptors.intercept(snapshots, new TokenAuth(token)))
+            .build()
+            .start();
+    ConfigHolder holder = new ConfigHolder();
+    try (ControllerSource source =
+        new ControllerSource(
+            new ControllerSettings(
+                HostPort.parse("127.0.0.1:" + tls.getPort()), token, crt, "pod-tls"),
+            holder)) {
+      source.start();
+      // The stream is up (the server knows the pod) but no snapshot exists yet.
+      await().atMost(Duration.ofSeconds(10)).until(() -> snapshots.pods().size() == 1);
+      assertThat(holder.loaded()).as("not ready before the first snapshot").isFalse();
+      snapshots.publish(snapshot("h.example.com", "r1", "e1", 9001));
+      await().atMost(Duration.ofSeconds(10)).until(holder::loaded);
+      assertThat(holder.current().config().version()).isEqualTo("r1.e1");
+    } finally {
+      tls.shutdownNow();
+    }
+  }
+
+  @Test
   void unauthenticatedClientsAreRefused() throws Exception {
     snapshots.publish(snapshot("h.example.com", "r1", "e1", 9001));
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
