@@ -84,6 +84,26 @@ class CliIT {
   }
 
   @Test
+  void testModeChecksTheControllerSettingsOfProviderKubernetes() throws Exception {
+    writeConfig("127.0.0.1:9", "");
+    Files.writeString(
+        dir.resolve("upstreams.yaml"),
+        "provider: kubernetes\nkubernetes:\n  controller: nohost\n  tokenpath: missing-token\n");
+    Launcher.Result bad = Launcher.run(dir, "-t", "-c", "main.yaml");
+    assertThat(bad.exit()).isEqualTo(1);
+    assertThat(bad.output())
+        .contains("upstreams.yaml:3: kubernetes.controller: 'nohost' is not host:port")
+        .contains("upstreams.yaml:4: kubernetes.tokenpath: cannot read");
+    Files.writeString(dir.resolve("token"), "t0ken\n");
+    Files.writeString(
+        dir.resolve("upstreams.yaml"),
+        "provider: kubernetes\nkubernetes:\n  controller: 127.0.0.1:18000\n  tokenpath: token\n");
+    Launcher.Result ok = Launcher.run(dir, "-t", "-c", "main.yaml");
+    assertThat(ok.exit()).isZero();
+    assertThat(ok.output()).contains("are valid");
+  }
+
+  @Test
   void sigtermFinishesInFlightRequestsRemovesPidFileAndExitsZero() throws Exception {
     try (EchoBackend backend = new EchoBackend("b")) {
       int port =

@@ -66,7 +66,14 @@ public record ControllerSettings(HostPort controller, Path tokenFile, Path caFil
     }
     Path base = upstreams.toAbsolutePath().getParent();
     Path token = m.string("tokenpath").map(base::resolve).orElse(null);
+    if (token != null && !Files.isReadable(token)) {
+      // Re-read at every connect (rotation), but it has to be there to begin with.
+      m.error("tokenpath", "cannot read " + token);
+    }
     Path ca = m.string("ca_file").map(base::resolve).orElse(null);
+    if (ca != null && !Files.isReadable(ca)) {
+      m.error("ca_file", "cannot read " + ca);
+    }
     String node =
         m.string("node_id")
             .orElseGet(
