@@ -81,7 +81,9 @@ public final class Dataplane {
     holder.addListener(c -> health.kick());
     health.start();
     if (config.configAddress() != null) {
-      admin = AdminServer.start(transport, config, holder, metrics, takeOver);
+      admin =
+          AdminServer.start(
+              transport, config, holder, metrics, takeOver, controllerSettings.isPresent());
     }
     if (config.proxyAddressTls() != null) {
       certificates =

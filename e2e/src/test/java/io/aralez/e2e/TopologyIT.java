@@ -115,6 +115,7 @@ class TopologyIT {
           d.resolve("main.yaml"),
           ("proxy_address_http: 127.0.0.1:%d\nproxy_address_tls: 127.0.0.1:%d\n"
                   + "proxy_certificates: certificates\nconfig_address: 127.0.0.1:%d\n"
+                  + "config_api_enabled: true\nmaster_key: e2e-master-key-0123456789\n"
                   + "upstreams_conf: upstreams.yaml\nthreads: 1\n")
               .formatted(proxyPorts[i], tlsPorts[i], adminPorts[i]));
       Files.writeString(
@@ -492,6 +493,21 @@ class TopologyIT {
     assertThat(metrics).contains("aralez_controller_connected_dataplanes 1.0");
     assertThat(metrics).contains("aralez_controller_acks_total");
     assertThat(metrics).contains("aralez_controller_build_duration_seconds_count");
+  }
+
+  @Test
+  @Order(5)
+  void aConfigPushIsRefusedInControllerMode() throws Exception {
+    HttpResponse<String> r =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPorts[0] + "/conf"))
+                .header("X-Aralez-Key", "e2e-master-key-0123456789")
+                .POST(HttpRequest.BodyPublishers.ofString("provider: file\n"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(409);
+    assertThat(r.body()).contains("controller");
+    assertThat(get(proxyPorts[0], "/", "app.example.com").statusCode()).isEqualTo(200);
   }
 
   @Test

@@ -47,12 +47,23 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final ConfigHolder holder;
   private final ProxyMetrics metrics;
   private final KeyFailures failures;
+  private final boolean controllerMode;
 
-  AdminHandler(MainConfig config, ConfigHolder holder, ProxyMetrics metrics, KeyFailures failures) {
+  /**
+   * @param controllerMode the config comes from the controller: a push would be overwritten by its
+   *     next snapshot and diverge from the cluster meanwhile, so it is refused
+   */
+  AdminHandler(
+      MainConfig config,
+      ConfigHolder holder,
+      ProxyMetrics metrics,
+      KeyFailures failures,
+      boolean controllerMode) {
     this.config = config;
     this.holder = holder;
     this.metrics = metrics;
     this.failures = failures;
+    this.controllerMode = controllerMode;
   }
 
   @Override
@@ -95,6 +106,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           ctx,
           HttpResponseStatus.FORBIDDEN,
           "the config API is disabled (config_api_enabled: false)\n");
+    }
+    if (controllerMode) {
+      return text(
+          ctx,
+          HttpResponseStatus.CONFLICT,
+          "the config comes from the controller (provider: kubernetes); change the cluster instead\n");
     }
     String key = req.headers().get("X-Aralez-Key");
     if (key == null && q.parameters().containsKey("key")) {

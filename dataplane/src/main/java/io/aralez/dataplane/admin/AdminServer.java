@@ -35,7 +35,8 @@ public final class AdminServer {
       io.aralez.dataplane.config.MainConfig config,
       ConfigHolder holder,
       io.aralez.dataplane.metrics.ProxyMetrics metrics,
-      boolean takeOver)
+      boolean takeOver,
+      boolean controllerMode)
       throws InterruptedException {
     KeyFailures failures = new KeyFailures();
     SmallServer server =
@@ -52,7 +53,7 @@ public final class AdminServer {
                     .addLast(new HttpServerCodec())
                     .addLast(new HttpServerKeepAliveHandler())
                     .addLast(new HttpObjectAggregator(MAX_BODY))
-                    .addLast(new AdminHandler(config, holder, metrics, failures));
+                    .addLast(new AdminHandler(config, holder, metrics, failures, controllerMode));
               }
             });
     LOG.info("admin API on {}", server.address());
