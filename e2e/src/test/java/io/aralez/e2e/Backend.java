@@ -7,7 +7,10 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 
-/** A pod stand-in: answers every request with its name, the path and the Host it saw. */
+/**
+ * A pod stand-in: answers every request with its name, the path and the Host it saw; paths under
+ * /slow after 3 s.
+ */
 public final class Backend implements AutoCloseable {
   final String name;
   private final HttpServer server;
@@ -18,6 +21,13 @@ public final class Backend implements AutoCloseable {
     server.createContext(
         "/",
         ex -> {
+          if (ex.getRequestURI().getPath().startsWith("/slow")) {
+            try {
+              Thread.sleep(3000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           byte[] body =
               (name
                       + " "

@@ -511,6 +511,48 @@ class TopologyIT {
   }
 
   @Test
+  @Order(5)
+  void perRouteReadTimeoutAndConnectAttemptsFromAnnotations() throws Exception {
+    ingress("quick", "quick.example.com", "/", "app", Map.of("aralez.io/read-timeout", "500ms"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get(proxyPorts[0], "/", "quick.example.com").statusCode() == 200);
+    long t0 = System.nanoTime();
+    assertThat(get(proxyPorts[0], "/slow", "quick.example.com").statusCode()).isEqualTo(504);
+    assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2500);
+    // Without the annotation the default (60 s) applies: the slow answer arrives.
+    assertThat(get(proxyPorts[0], "/slow", "app.example.com").statusCode()).isEqualTo(200);
+
+    // A Service with one dead endpoint: one retry (the default) hides it, one attempt does not.
+    service("flaky");
+    slice("flaky", 1);
+    k8s.resource(
+            new EndpointSliceBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("flaky-dead")
+                .withLabels(Map.of("kubernetes.io/service-name", "flaky"))
+                .endMetadata()
+                .withAddressType("IPv4")
+                .addNewPort()
+                .withName("http")
+                .withPort(Processes.freePort())
+                .endPort()
+                .addNewEndpoint()
+                .withAddresses("127.0.0.1")
+                .endEndpoint()
+                .build())
+        .createOr(c -> c.update());
+    ingress("retried", "retried.example.com", "/", "flaky", Map.of());
+    ingress("once", "once.example.com", "/", "flaky", Map.of("aralez.io/connect-attempts", "1"));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> get(proxyPorts[0], "/", "once.example.com").statusCode() != 404);
+    assertThat(served(proxyPorts[0], "retried.example.com", "/", 10)).containsExactly("pod-1");
+    assertThat(served(proxyPorts[0], "once.example.com", "/", 10)).contains("502", "pod-1");
+  }
+
+  @Test
   @Order(6)
   void deletingAnIngressGives404() throws Exception {
     k8s.network().v1().ingresses().inNamespace(NS).withName("fine").delete();

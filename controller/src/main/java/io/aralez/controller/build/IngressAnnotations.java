@@ -38,6 +38,9 @@ final class IngressAnnotations {
     KEYS.put("response-headers", (d, v) -> d.responseHeaders = Values.headerLines(v));
     KEYS.put("health-check", (d, v) -> d.healthCheck = Values.bool(v));
     KEYS.put("backend-protocol", (d, v) -> d.protocol = Values.protocol(v));
+    KEYS.put("connect-timeout", (d, v) -> d.connectTimeoutMs = Values.timeoutMillis(v));
+    KEYS.put("read-timeout", (d, v) -> d.readTimeoutMs = Values.timeoutMillis(v));
+    KEYS.put("connect-attempts", (d, v) -> d.connectAttempts = Values.connectAttempts(v));
   }
 
   private IngressAnnotations() {}
@@ -109,7 +112,10 @@ final class IngressAnnotations {
             d.sslRedirect ? Boolean.TRUE : null,
             d.sslRedirectCode,
             d.redirectUrl,
-            d.redirectCode);
+            d.redirectCode,
+            d.connectTimeoutMs,
+            d.readTimeoutMs,
+            d.connectAttempts);
     return new Parsed(spec, d.forceSslRedirect, errors, warnings);
   }
 
@@ -161,5 +167,8 @@ final class IngressAnnotations {
     List<io.aralez.api.v1.Header> responseHeaders;
     Boolean healthCheck;
     String protocol;
+    Long connectTimeoutMs;
+    Long readTimeoutMs;
+    Integer connectAttempts;
   }
 }

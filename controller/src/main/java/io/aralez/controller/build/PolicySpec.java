@@ -10,6 +10,7 @@ import java.util.List;
  * @param authType NONE, BASIC, APIKEY, JWT or FORWARD
  * @param stickyMaxAge cookie Max-Age in seconds, 0 for a session cookie, null for no affinity
  * @param protocol HTTP, HTTPS, H2 or H2C
+ * @param connectAttempts backends tried when connecting fails (1-5)
  */
 public record PolicySpec(
     Long rateLimit,
@@ -25,11 +26,15 @@ public record PolicySpec(
     Boolean sslRedirect,
     Integer sslRedirectCode,
     String redirectUrl,
-    Integer redirectCode) {
+    Integer redirectCode,
+    Long connectTimeoutMs,
+    Long readTimeoutMs,
+    Integer connectAttempts) {
 
   public static final PolicySpec NONE =
       new PolicySpec(
-          null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+          null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
+          null, null);
 
   /** This spec with the redirect settings replaced. */
   public PolicySpec withRedirects(
@@ -48,7 +53,10 @@ public record PolicySpec(
         sslRedirect,
         sslRedirectCode,
         redirectUrl,
-        redirectCode);
+        redirectCode,
+        connectTimeoutMs,
+        readTimeoutMs,
+        connectAttempts);
   }
 
   /** This spec with every unset field taken from {@code parent}. */
@@ -67,6 +75,9 @@ public record PolicySpec(
         sslRedirect != null ? sslRedirect : parent.sslRedirect,
         sslRedirectCode != null ? sslRedirectCode : parent.sslRedirectCode,
         redirectUrl != null ? redirectUrl : parent.redirectUrl,
-        redirectCode != null ? redirectCode : parent.redirectCode);
+        redirectCode != null ? redirectCode : parent.redirectCode,
+        connectTimeoutMs != null ? connectTimeoutMs : parent.connectTimeoutMs,
+        readTimeoutMs != null ? readTimeoutMs : parent.readTimeoutMs,
+        connectAttempts != null ? connectAttempts : parent.connectAttempts);
   }
 }

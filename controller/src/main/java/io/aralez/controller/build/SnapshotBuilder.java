@@ -558,7 +558,16 @@ public final class SnapshotBuilder {
           null,
           null,
           null,
-          null);
+          null,
+          p.timeouts == null || p.timeouts.connect == null
+              ? null
+              : Values.timeoutMillis(p.timeouts.connect),
+          p.timeouts == null || p.timeouts.read == null
+              ? null
+              : Values.timeoutMillis(p.timeouts.read),
+          p.retry == null || p.retry.connectAttempts == null
+              ? null
+              : Values.connectAttempts(String.valueOf(p.retry.connectAttempts)));
     }
 
     private static Long limit(AralezRouteSpec.RateLimit l, String field) {
@@ -613,6 +622,15 @@ public final class SnapshotBuilder {
         b.setSticky(StickyCookie.newBuilder().setEnabled(true).setMaxAgeSeconds(p.stickyMaxAge()));
       }
       b.setHealthCheck(Boolean.TRUE.equals(p.healthCheck()));
+      if (p.connectTimeoutMs() != null) {
+        b.setConnectTimeoutMs(p.connectTimeoutMs().intValue());
+      }
+      if (p.readTimeoutMs() != null) {
+        b.setReadTimeoutMs(p.readTimeoutMs().intValue());
+      }
+      if (p.connectAttempts() != null) {
+        b.setConnectAttempts(p.connectAttempts());
+      }
       Integer code = p.redirectUrl() != null ? p.redirectCode() : p.sslRedirectCode();
       if (code != null) {
         b.setRedirectCode(code);

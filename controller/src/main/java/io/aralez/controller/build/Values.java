@@ -59,6 +59,11 @@ final class Values {
 
   /** Seconds of a Kubernetes-style duration: 500ms (rounded up), 30s, 5m, 48h or sums (1h30m). */
   static long durationSeconds(String v) {
+    return (durationMillis(v) + 999) / 1000;
+  }
+
+  /** Milliseconds of a Kubernetes-style duration, at most one day. */
+  static long durationMillis(String v) {
     String s = v.trim();
     Matcher m = DURATION.matcher(s);
     long millis = 0;
@@ -77,7 +82,24 @@ final class Values {
     if (at == 0 || at != s.length() || millis <= 0) {
       throw new IllegalArgumentException("'" + v + "' is not a duration like 30s, 5m or 48h");
     }
-    return (millis + 999) / 1000;
+    return millis;
+  }
+
+  /** A timeout: a duration from 1 ms to 1 hour. */
+  static long timeoutMillis(String v) {
+    long ms = durationMillis(v);
+    if (ms > 3_600_000) {
+      throw new IllegalArgumentException("'" + v + "' is longer than 1h");
+    }
+    return ms;
+  }
+
+  static int connectAttempts(String v) {
+    long n = positive(v);
+    if (n > 5) {
+      throw new IllegalArgumentException("'" + v + "' is not within 1-5");
+    }
+    return (int) n;
   }
 
   static int redirectCode(String v) {

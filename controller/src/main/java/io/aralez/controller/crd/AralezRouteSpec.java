@@ -141,6 +141,28 @@ public class AralezRouteSpec {
     public List<NameValue> responseHeaders;
     public SessionAffinity sessionAffinity;
     public HealthCheck healthCheck;
+    public Timeouts timeouts;
+    public Retry retry;
+  }
+
+  /** Upstream timeouts: durations like 500ms, 5s, 1m (at most 1h). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Timeouts {
+    /** Connecting to a backend (default: the data plane's upstream_connect_timeout). */
+    @Pattern("^([0-9]+(ms|s|m|h))+$")
+    public String connect;
+
+    /** Longest wait for the backend while it owes data (default: upstream_read_timeout). */
+    @Pattern("^([0-9]+(ms|s|m|h))+$")
+    public String read;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Retry {
+    /** Backends tried when connecting fails (default 2: one retry on another backend). */
+    @Min(1)
+    @Max(5)
+    public Integer connectAttempts;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -326,12 +326,20 @@ class SnapshotBuilderTest {
             .annotation("aralez.io/force-ssl-redirect", "true")
             .annotation("aralez.io/ssl-redirect-code", "308")
             .annotation("aralez.io/frobnicate", "1")
+            .annotation("aralez.io/connect-timeout", "2s")
+            .annotation("aralez.io/read-timeout", "1m30s")
+            .annotation("aralez.io/connect-attempts", "3")
             .rule("g.example.com", p("Prefix", "/", "web", 80))
             .build());
     ingresses.add(
         new Ing("ns", "bad", T1)
             .annotation("aralez.io/rate-limit-rps", "lots")
             .rule("b.example.com", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        new Ing("ns", "slow", T1)
+            .annotation("aralez.io/read-timeout", "2h")
+            .rule("t.example.com", p("Prefix", "/", "web", 80))
             .build());
     ingresses.add(
         new Ing("ns", "snippet", T1)
@@ -351,12 +359,17 @@ class SnapshotBuilderTest {
     assertThat(g.getPolicy().getSticky().getMaxAgeSeconds()).isEqualTo(48 * 3600);
     assertThat(g.getHttpsRedirect()).isTrue();
     assertThat(g.getPolicy().getRedirectCode()).isEqualTo(308);
+    assertThat(g.getPolicy().getConnectTimeoutMs()).isEqualTo(2000);
+    assertThat(g.getPolicy().getReadTimeoutMs()).isEqualTo(90_000);
+    assertThat(g.getPolicy().getConnectAttempts()).isEqualTo(3);
     assertThat(r.routes().getClusters(0).getName()).isEqualTo("ns/web:80/H2C");
     assertThat(r.statuses().get(new ObjectRef("Ingress", "ns", "good")).warnings())
         .anyMatch(w -> w.contains("aralez.io/frobnicate"));
     assertThat(r.statuses().get(new ObjectRef("Ingress", "ns", "bad")).errors())
         .anyMatch(e -> e.contains("rate-limit-rps") && e.contains("lots"));
     assertThat(r.statuses().get(new ObjectRef("Ingress", "ns", "snippet")).accepted()).isFalse();
+    assertThat(r.statuses().get(new ObjectRef("Ingress", "ns", "slow")).errors())
+        .anyMatch(e -> e.contains("longer than 1h"));
   }
 
   @Test
@@ -463,6 +476,10 @@ class SnapshotBuilderTest {
     api.backends.add(backend("api", 8080, 10));
     api.rateLimit = new AralezRouteSpec.RateLimit();
     api.rateLimit.requests = 100L;
+    api.timeouts = new AralezRouteSpec.Timeouts();
+    api.timeouts.read = "5s";
+    api.retry = new AralezRouteSpec.Retry();
+    api.retry.connectAttempts = 1;
     AralezRouteSpec.Rule old = new AralezRouteSpec.Rule();
     old.matches.add(match("Exact", "/old", null, Map.of()));
     old.redirect = new AralezRouteSpec.Redirect();
@@ -486,6 +503,8 @@ class SnapshotBuilderTest {
         .extracting(w -> w.getCluster() + "=" + w.getWeight())
         .containsExactly("ns/web:80=90", "ns/api:8080=10");
     assertThat(apiRoute.getPolicy().getRateLimitRps()).isEqualTo(100);
+    assertThat(apiRoute.getPolicy().getReadTimeoutMs()).isEqualTo(5000);
+    assertThat(apiRoute.getPolicy().getConnectAttempts()).isEqualTo(1);
     Route redirect =
         vh.getRoutesList().stream()
             .filter(x -> x.getPath().getType() == PathMatch.Type.EXACT)

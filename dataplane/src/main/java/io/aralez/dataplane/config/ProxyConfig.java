@@ -76,6 +76,7 @@ public record ProxyConfig(
    *     route whose backends cannot be resolved), or null
    * @param redirectCode the status of {@code redirectTo} and {@code toHttps} redirects
    * @param sticky cookie affinity of this route, or null for the config-wide setting
+   * @param upstream connect and read timeouts and connect attempts of this route
    */
   public record Route(
       String host,
@@ -93,8 +94,10 @@ public record ProxyConfig(
       Match match,
       Integer directStatus,
       int redirectCode,
-      StickySessions sticky) {
+      StickySessions sticky,
+      UpstreamTimeouts upstream) {
     public Route {
+      Objects.requireNonNull(upstream);
       backends = List.copyOf(backends);
       serverHeaders = List.copyOf(serverHeaders);
       clientHeaders = List.copyOf(clientHeaders);
@@ -132,12 +135,34 @@ public record ProxyConfig(
           Match.PREFIX,
           null,
           301,
-          null);
+          null,
+          UpstreamTimeouts.DEFAULT);
     }
 
     /** Stable identity for state that must survive a config swap (counters, health, buckets). */
     public String id() {
       return match.isPlainPrefix() ? host + path : host + match.describe(path);
+    }
+  }
+
+  /**
+   * Per-route overrides of the upstream timeouts.
+   *
+   * @param connect connect timeout, or null for upstream_connect_timeout
+   * @param read read timeout, or null for upstream_read_timeout
+   * @param connectAttempts backends tried when connecting fails (1: no retry; the default 2 is one
+   *     retry on another backend)
+   */
+  public record UpstreamTimeouts(
+      java.time.Duration connect, java.time.Duration read, int connectAttempts) {
+    public static final UpstreamTimeouts DEFAULT = new UpstreamTimeouts(null, null, 2);
+
+    public java.time.Duration connectOr(java.time.Duration global) {
+      return connect != null ? connect : global;
+    }
+
+    public java.time.Duration readOr(java.time.Duration global) {
+      return read != null ? read : global;
     }
   }
 

@@ -146,7 +146,10 @@ final class Exchange implements UpstreamListener {
     UpstreamPool.Key key = key();
     handler
         .pool()
-        .acquire(ctx.channel().eventLoop(), key)
+        .acquire(
+            ctx.channel().eventLoop(),
+            key,
+            entry.route().upstream().connectOr(handler.settings().connectTimeout()))
         .addListener(
             (Future<UpstreamPool.Lease> f) -> {
               if (done) {
@@ -195,7 +198,8 @@ final class Exchange implements UpstreamListener {
     handler.metrics().upstreamConnectError(backend.address().toString());
     // Passive health: out of rotation until probes bring it back.
     entry.state(index).markConnectFailure(cause.toString(), entry.route().healthcheck());
-    int other = attempts < 2 ? entry.pickExcept(index) : -1;
+    int other =
+        attempts < entry.route().upstream().connectAttempts() ? entry.pickExcept(index) : -1;
     if (other >= 0) {
       handler.metrics().retry();
       index = other;
@@ -222,9 +226,7 @@ final class Exchange implements UpstreamListener {
         requestComplete ? ProxyHandler.State.AWAIT_RESPONSE : ProxyHandler.State.STREAMING);
     lastUpstreamActivity = lastClientActivity = System.nanoTime();
     cancelWatchdog();
-    armWatchdog(
-        Math.min(
-            handler.settings().readTimeout().toNanos(), handler.settings().clientBody().toNanos()));
+    armWatchdog(Math.min(readTimeout().toNanos(), handler.settings().clientBody().toNanos()));
     ch.read();
     handler.maybeRead();
   }
@@ -513,6 +515,10 @@ final class Exchange implements UpstreamListener {
 
   // ---- timeouts ----
 
+  private java.time.Duration readTimeout() {
+    return entry.route().upstream().readOr(handler.settings().readTimeout());
+  }
+
   /**
    * One timer covers both stalls. Waiting on the upstream (response or body acceptance) longer than
    * the read timeout gives 504; waiting on the client's body longer than the body timeout gives
@@ -529,7 +535,7 @@ final class Exchange implements UpstreamListener {
       return;
     }
     long now = System.nanoTime();
-    long readTimeout = handler.settings().readTimeout().toNanos();
+    long readTimeout = readTimeout().toNanos();
     long bodyTimeout = handler.settings().clientBody().toNanos();
     boolean waitingOnClientBody = !requestComplete && upstream != null && upstream.isWritable();
     if (waitingOnClientBody) {

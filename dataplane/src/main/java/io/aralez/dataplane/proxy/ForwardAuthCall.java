@@ -99,7 +99,7 @@ final class ForwardAuthCall implements UpstreamListener {
             https ? host : null,
             // The auth server decides who gets in: its certificate is always verified.
             true);
-    pool.acquire(loop, key)
+    pool.acquire(loop, key, timeout)
         .addListener(
             (Future<UpstreamPool.Lease> f) -> {
               if (!f.isSuccess()) {

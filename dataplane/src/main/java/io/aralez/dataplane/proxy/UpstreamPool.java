@@ -106,11 +106,16 @@ public final class UpstreamPool {
   }
 
   /** A channel to send one exchange on. Loop thread only. */
-  Future<Lease> acquire(EventLoop loop, Key key) {
-    return key.protocol().http2() ? acquireStream(loop, key) : acquireHttp1(loop, key);
+  /**
+   * @param connectTimeout for a new connection (the route's, else upstream_connect_timeout)
+   */
+  Future<Lease> acquire(EventLoop loop, Key key, java.time.Duration connectTimeout) {
+    return key.protocol().http2()
+        ? acquireStream(loop, key, connectTimeout)
+        : acquireHttp1(loop, key, connectTimeout);
   }
 
-  private Future<Lease> acquireHttp1(EventLoop loop, Key key) {
+  private Future<Lease> acquireHttp1(EventLoop loop, Key key, java.time.Duration connectTimeout) {
     Channel pooled = pollIdle(key);
     if (pooled != null) {
       return loop.newSucceededFuture(new Lease(key, pooled, true));
@@ -121,7 +126,7 @@ public final class UpstreamPool {
             ? null
             : key.verified() ? UpstreamTls.Alpn.HTTP1_VERIFIED : UpstreamTls.Alpn.HTTP1;
     connector
-        .connect(loop, key.address(), alpn, key.sni(), settings.connectTimeout())
+        .connect(loop, key.address(), alpn, key.sni(), connectTimeout)
         .addListener(
             (Future<Channel> f) -> {
               if (!f.isSuccess()) {
@@ -188,9 +193,9 @@ public final class UpstreamPool {
 
   // ---- HTTP/2 ----
 
-  private Future<Lease> acquireStream(EventLoop loop, Key key) {
+  private Future<Lease> acquireStream(EventLoop loop, Key key, java.time.Duration connectTimeout) {
     Promise<Lease> promise = loop.newPromise();
-    parent(loop, key)
+    parent(loop, key, connectTimeout)
         .addListener(
             (Future<Channel> f) -> {
               if (!f.isSuccess()) {
@@ -224,7 +229,7 @@ public final class UpstreamPool {
   }
 
   /** The shared HTTP/2 connection to a backend on this loop, opened on first use. */
-  private Future<Channel> parent(EventLoop loop, Key key) {
+  private Future<Channel> parent(EventLoop loop, Key key, java.time.Duration connectTimeout) {
     Map<Key, Future<Channel>> conns = h2.get();
     Future<Channel> existing = conns.get(key);
     if (existing != null
@@ -235,7 +240,7 @@ public final class UpstreamPool {
     Promise<Channel> promise = loop.newPromise();
     conns.put(key, promise);
     connector
-        .connect(loop, key.address(), alpn, key.sni(), settings.connectTimeout())
+        .connect(loop, key.address(), alpn, key.sni(), connectTimeout)
         .addListener(
             (Future<Channel> f) -> {
               if (!f.isSuccess()) {

@@ -39,7 +39,8 @@ class RouteMatchTest {
         match,
         null,
         301,
-        null);
+        null,
+        ProxyConfig.UpstreamTimeouts.DEFAULT);
   }
 
   static Backend b(int port, long weight) {

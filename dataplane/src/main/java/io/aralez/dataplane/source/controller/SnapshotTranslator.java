@@ -23,6 +23,7 @@ import io.aralez.dataplane.config.ProxyConfig.Match;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.StickySessions;
 import io.aralez.dataplane.config.ProxyConfig.TlsCertificate;
+import io.aralez.dataplane.config.ProxyConfig.UpstreamTimeouts;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
 import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.routing.HostNames;
@@ -33,6 +34,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -186,7 +188,8 @@ public final class SnapshotTranslator {
                 r.match(),
                 r.directStatus(),
                 r.redirectCode(),
-                r.sticky()));
+                r.sticky(),
+                r.upstream()));
       }
       hosts.add(new VirtualHost(h.name(), list));
     }
@@ -284,6 +287,14 @@ public final class SnapshotTranslator {
                 true,
                 p.getSticky().getMaxAgeSeconds() == 0 ? null : p.getSticky().getMaxAgeSeconds())
             : StickySessions.OFF;
+    if (p.getConnectAttempts() > 5) {
+      errors.add(where + ": connect attempts " + p.getConnectAttempts() + " is more than 5");
+    }
+    UpstreamTimeouts upstream =
+        new UpstreamTimeouts(
+            p.getConnectTimeoutMs() == 0 ? null : Duration.ofMillis(p.getConnectTimeoutMs()),
+            p.getReadTimeoutMs() == 0 ? null : Duration.ofMillis(p.getReadTimeoutMs()),
+            p.getConnectAttempts() == 0 ? 2 : p.getConnectAttempts());
     if (errors.size() > before) {
       return null;
     }
@@ -303,7 +314,8 @@ public final class SnapshotTranslator {
         match,
         directStatus,
         redirectCode,
-        sticky);
+        sticky,
+        upstream);
   }
 
   /** Checks that the chain and key parse and belong together; the TLS layer builds contexts. */
