@@ -75,40 +75,40 @@ public final class SnapshotBuilder {
     return new Run(settings, state).build();
   }
 
-  /** Whether an Ingress belongs to us, by field, then legacy annotation, then default class. */
-  public static boolean servesIngress(
-      BuilderSettings settings, List<IngressClass> classes, Ingress ing) {
-    String field = ing.getSpec() == null ? null : ing.getSpec().getIngressClassName();
-    Map<String, String> ann = ing.getMetadata().getAnnotations();
-    String legacy = ann == null ? null : ann.get(LEGACY_CLASS_ANNOTATION);
-    return servesClass(settings, classes, field != null ? field : null, legacy);
-  }
-
-  /** An AralezRoute is ours when it names one of our classes, or none (it is our own kind). */
-  public static boolean servesRoute(
-      BuilderSettings settings, List<IngressClass> classes, AralezRoute route) {
-    String field = route.getSpec() == null ? null : route.getSpec().ingressClassName;
-    return field == null || field.isEmpty() || servesClass(settings, classes, field, null);
-  }
-
-  private static boolean servesClass(
-      BuilderSettings settings, List<IngressClass> classes, String field, String legacy) {
-    Set<String> ours = new TreeSet<>();
-    boolean oursIsDefault = false;
-    for (IngressClass c : classes) {
-      if (c.getSpec() != null && settings.controllerName().equals(c.getSpec().getController())) {
-        ours.add(c.getMetadata().getName());
-        Map<String, String> a = c.getMetadata().getAnnotations();
-        oursIsDefault |= a != null && "true".equals(a.get(DEFAULT_CLASS_ANNOTATION));
+  /** The IngressClasses that are ours, worked out once per build. */
+  public record OurClasses(BuilderSettings settings, Set<String> names, boolean isDefault) {
+    public static OurClasses of(BuilderSettings settings, List<IngressClass> classes) {
+      Set<String> names = new TreeSet<>();
+      boolean isDefault = false;
+      for (IngressClass c : classes) {
+        if (c.getSpec() != null && settings.controllerName().equals(c.getSpec().getController())) {
+          names.add(c.getMetadata().getName());
+          Map<String, String> a = c.getMetadata().getAnnotations();
+          isDefault |= a != null && "true".equals(a.get(DEFAULT_CLASS_ANNOTATION));
+        }
       }
+      return new OurClasses(settings, Set.copyOf(names), isDefault);
     }
-    if (field != null && !field.isEmpty()) {
-      return ours.contains(field);
+
+    /** Whether an Ingress belongs to us, by field, then legacy annotation, then default class. */
+    public boolean serve(Ingress ing) {
+      String field = ing.getSpec() == null ? null : ing.getSpec().getIngressClassName();
+      Map<String, String> ann = ing.getMetadata().getAnnotations();
+      String legacy = ann == null ? null : ann.get(LEGACY_CLASS_ANNOTATION);
+      if (field != null && !field.isEmpty()) {
+        return names.contains(field);
+      }
+      if (legacy != null && !legacy.isEmpty()) {
+        return names.contains(legacy) || legacy.equals(settings.ingressClassName());
+      }
+      return isDefault || settings.watchWithoutClass();
     }
-    if (legacy != null && !legacy.isEmpty()) {
-      return ours.contains(legacy) || legacy.equals(settings.ingressClassName());
+
+    /** An AralezRoute is ours when it names one of our classes, or none (it is our own kind). */
+    public boolean serve(AralezRoute route) {
+      String field = route.getSpec() == null ? null : route.getSpec().ingressClassName;
+      return field == null || field.isEmpty() || names.contains(field);
     }
-    return oursIsDefault || settings.watchWithoutClass();
   }
 
   /** One build over one state. */
@@ -148,10 +148,10 @@ public final class SnapshotBuilder {
     }
 
     BuildResult build() {
+      OurClasses ours = OurClasses.of(settings, state.ingressClasses());
       List<Ingress> ingresses = new ArrayList<>();
       for (Ingress ing : state.ingresses()) {
-        if (ing.getMetadata().getDeletionTimestamp() == null
-            && servesIngress(settings, state.ingressClasses(), ing)) {
+        if (ing.getMetadata().getDeletionTimestamp() == null && ours.serve(ing)) {
           ingresses.add(ing);
         }
       }
@@ -159,7 +159,7 @@ public final class SnapshotBuilder {
       for (AralezRoute r : state.routes()) {
         if (r.getMetadata().getDeletionTimestamp() == null
             && r.getSpec() != null
-            && servesRoute(settings, state.ingressClasses(), r)) {
+            && ours.serve(r)) {
           routes.add(r);
         }
       }

@@ -126,15 +126,16 @@ public final class ClusterWatcher implements AutoCloseable {
    */
   public synchronized ClusterState state() {
     List<IngressClass> cls = classes.getStore().list();
+    SnapshotBuilder.OurClasses ours = SnapshotBuilder.OurClasses.of(settings, cls);
     List<Ingress> ing = new ArrayList<>();
     for (Ingress i : all(ingresses, Function.identity())) {
-      if (SnapshotBuilder.servesIngress(settings, cls, i)) {
+      if (ours.serve(i)) {
         ing.add(i);
       }
     }
     List<AralezRoute> ar = new ArrayList<>();
     for (AralezRoute r : all(routes, Function.identity())) {
-      if (SnapshotBuilder.servesRoute(settings, cls, r)) {
+      if (ours.serve(r)) {
         ar.add(r);
       }
     }

@@ -54,12 +54,15 @@ public final class Router {
       Map<String, List<RouteEntry>> prefixPaths = new HashMap<>();
       for (Route route : vh.routes()) {
         int n = route.backends().size();
+        boolean sticky =
+            route.sticky() != null ? route.sticky().enabled() : config.sticky().enabled();
         BackendState[] s = new BackendState[n];
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {
           HostPort address = route.backends().get(i).address();
           s[i] = states.apply(address);
-          ids[i] = StickyIds.of(stickyKey, route, address);
+          // An HMAC per backend is only worth it where the cookie is used.
+          ids[i] = sticky ? StickyIds.of(stickyKey, route, address) : null;
         }
         RouteEntry entry = new RouteEntry(route, s, ids);
         r.byId.put(route.id(), entry);

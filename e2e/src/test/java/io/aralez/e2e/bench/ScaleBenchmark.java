@@ -213,7 +213,7 @@ public final class ScaleBenchmark {
       if (System.nanoTime() > end) {
         throw new IllegalStateException("timed out after " + seconds + " s");
       }
-      Thread.sleep(2);
+      Thread.sleep(10);
     }
   }
 
