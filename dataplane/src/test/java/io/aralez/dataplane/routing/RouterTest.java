@@ -14,6 +14,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RouterTest {
+  static final ProxyConfig.StickySessions ON = new ProxyConfig.StickySessions(true, null);
+
   static Route route(String host, String path, String... servers) {
     List<Backend> backends = new ArrayList<>();
     for (String s : servers) {
@@ -35,7 +37,11 @@ class RouterTest {
   }
 
   static Router router(VirtualHost... hosts) {
-    ProxyConfig c = new ProxyConfig("t", "1", ProxyConfig.StickySessions.OFF, List.of(hosts));
+    return router(ProxyConfig.StickySessions.OFF, hosts);
+  }
+
+  static Router router(ProxyConfig.StickySessions sticky, VirtualHost... hosts) {
+    ProxyConfig c = new ProxyConfig("t", "1", sticky, List.of(hosts));
     BackendRegistry registry = new BackendRegistry();
     registry.sync(c);
     return Router.compile(c, registry::get, StickyIds.DEFAULT_KEY);
@@ -136,20 +142,26 @@ class RouterTest {
   @Test
   void stickyIdsAreStableOpaqueAndPerRoute() {
     RouteEntry a =
-        router(new VirtualHost("h", List.of(route("h", "/", "10.0.0.1:1", "10.0.0.2:1"))))
+        router(ON, new VirtualHost("h", List.of(route("h", "/", "10.0.0.1:1", "10.0.0.2:1"))))
             .route("h", "/");
     RouteEntry again =
-        router(new VirtualHost("h", List.of(route("h", "/", "10.0.0.2:1", "10.0.0.1:1"))))
+        router(ON, new VirtualHost("h", List.of(route("h", "/", "10.0.0.2:1", "10.0.0.1:1"))))
             .route("h", "/");
     assertThat(a.stickyId(0)).isEqualTo(again.stickyId(1)).doesNotContain("10.0.0.1").hasSize(32);
     assertThat(a.stickyId(0)).isNotEqualTo(a.stickyId(1));
     RouteEntry other =
-        router(new VirtualHost("h", List.of(route("h", "/x", "10.0.0.1:1")))).route("h", "/x");
+        router(ON, new VirtualHost("h", List.of(route("h", "/x", "10.0.0.1:1")))).route("h", "/x");
     assertThat(other.stickyId(0)).isNotEqualTo(a.stickyId(0));
     assertThat(a.bySticky(a.stickyId(1))).isEqualTo(1);
     assertThat(a.bySticky("nope")).isEqualTo(-1);
     a.state(1).markConnectFailure("refused", true);
     assertThat(a.bySticky(a.stickyId(1))).isEqualTo(-1);
+    // Without sticky sessions no id is computed at all.
+    assertThat(
+            router(new VirtualHost("h", List.of(route("h", "/", "10.0.0.1:1"))))
+                .route("h", "/")
+                .stickyId(0))
+        .isNull();
   }
 
   @Test
