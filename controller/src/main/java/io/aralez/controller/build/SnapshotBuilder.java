@@ -420,7 +420,6 @@ public final class SnapshotBuilder {
         Policy proto = policy(report, ns, p);
         // Backends are resolved once per rule, whatever the number of hosts and matches.
         List<WeightedCluster> backends = new ArrayList<>();
-        boolean anyWanted = false;
         for (AralezRouteSpec.Backend b :
             rule.backends == null ? List.<AralezRouteSpec.Backend>of() : rule.backends) {
           int weight = b.weight == null ? 1 : b.weight;
@@ -428,7 +427,6 @@ public final class SnapshotBuilder {
           String c =
               cluster(
                   report, ns, b.service.name, b.service.port.number, b.service.port.name, protocol);
-          anyWanted |= weight > 0;
           if (c != null && weight > 0) {
             backends.add(WeightedCluster.newBuilder().setCluster(c).setWeight(weight).build());
           }
@@ -448,7 +446,7 @@ public final class SnapshotBuilder {
               r.setRedirect(Redirect.newBuilder().setUrlPrefix(rule.redirect.url));
             } else if (backends.isEmpty()) {
               // Gateway semantics: no usable backend reference is a server-side error.
-              r.setDirectStatus(anyWanted ? 500 : 500);
+              r.setDirectStatus(500);
             } else {
               r.addAllBackends(backends);
             }

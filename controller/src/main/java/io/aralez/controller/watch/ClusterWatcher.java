@@ -22,7 +22,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SortedSet;
-import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -128,13 +127,13 @@ public final class ClusterWatcher implements AutoCloseable {
     List<IngressClass> cls = classes.getStore().list();
     SnapshotBuilder.OurClasses ours = SnapshotBuilder.OurClasses.of(settings, cls);
     List<Ingress> ing = new ArrayList<>();
-    for (Ingress i : all(ingresses, Function.identity())) {
+    for (Ingress i : all(ingresses)) {
       if (ours.serve(i)) {
         ing.add(i);
       }
     }
     List<AralezRoute> ar = new ArrayList<>();
-    for (AralezRoute r : all(routes, Function.identity())) {
+    for (AralezRoute r : all(routes)) {
       if (ours.serve(r)) {
         ar.add(r);
       }
@@ -144,16 +143,13 @@ public final class ClusterWatcher implements AutoCloseable {
     for (SharedIndexInformer<Secret> s : secrets.values()) {
       sec.addAll(s.getStore().list());
     }
-    return new ClusterState(
-        cls, ing, ar, all(services, Function.identity()), all(slices, Function.identity()), sec);
+    return new ClusterState(cls, ing, ar, all(services), all(slices), sec);
   }
 
-  private static <T> List<T> all(List<SharedIndexInformer<T>> list, Function<T, T> f) {
+  private static <T> List<T> all(List<SharedIndexInformer<T>> list) {
     List<T> out = new ArrayList<>();
     for (SharedIndexInformer<T> i : list) {
-      for (T t : i.getStore().list()) {
-        out.add(f.apply(t));
-      }
+      out.addAll(i.getStore().list());
     }
     return out;
   }

@@ -91,7 +91,7 @@ public final class ControllerSource implements AutoCloseable {
     thread.execute(this::connect);
   }
 
-  /** Whether a stream to the controller is open now. */
+  /** Whether the current stream has delivered a response (false while reconnecting). */
   public boolean connected() {
     return connected;
   }
