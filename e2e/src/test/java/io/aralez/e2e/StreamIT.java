@@ -220,28 +220,7 @@ class StreamIT {
   void overTlsWithTheControllersCaAndNotReadyBeforeTheFirstSnapshot() throws Exception {
     Path crt = dir.resolve("controller.crt");
     Path key = dir.resolve("controller.key");
-    Process p =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=127.0.0.1",
-                "-addext",
-                "subjectAltName=IP:127.0.0.1",
-                "-keyout",
-                key.toString(),
-                "-out",
-                crt.toString())
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().readAllBytes();
-    assertThat(p.waitFor()).isZero();
+    Fixtures.selfSigned(crt, key, "127.0.0.1", "IP:127.0.0.1");
     Server tls =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .useTransportSecurity(crt.toFile(), key.toFile())

@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.aralez.controller.crd.AralezRoute;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
@@ -183,20 +181,7 @@ class TopologyIT {
   }
 
   static void service(String name) {
-    k8s.resource(
-            new ServiceBuilder()
-                .withNewMetadata()
-                .withNamespace(NS)
-                .withName(name)
-                .endMetadata()
-                .withNewSpec()
-                .addNewPort()
-                .withName("http")
-                .withPort(80)
-                .endPort()
-                .endSpec()
-                .build())
-        .createOr(c -> c.update());
+    k8s.resource(Fixtures.service(NS, name)).createOr(c -> c.update());
   }
 
   /** One slice per backend: they share 127.0.0.1 and differ by port. */
@@ -225,34 +210,7 @@ class TopologyIT {
 
   static Ingress ingress(
       String name, String host, String path, String service, Map<String, String> ann) {
-    return k8s.resource(
-            new IngressBuilder()
-                .withNewMetadata()
-                .withNamespace(NS)
-                .withName(name)
-                .withAnnotations(ann)
-                .endMetadata()
-                .withNewSpec()
-                .withIngressClassName("aralez")
-                .addNewRule()
-                .withHost(host)
-                .withNewHttp()
-                .addNewPath()
-                .withPath(path)
-                .withPathType("Prefix")
-                .withNewBackend()
-                .withNewService()
-                .withName(service)
-                .withNewPort()
-                .withName("http")
-                .endPort()
-                .endService()
-                .endBackend()
-                .endPath()
-                .endHttp()
-                .endRule()
-                .endSpec()
-                .build())
+    return k8s.resource(Fixtures.ingress(NS, name, host, path, service, ann))
         .createOr(c -> c.update());
   }
 
@@ -429,28 +387,7 @@ class TopologyIT {
   void tlsSecretsOfIngressesAreServedBySni() throws Exception {
     Path crt = dir.resolve("tls.crt");
     Path key = dir.resolve("tls.key");
-    Process p =
-        new ProcessBuilder(
-                "openssl",
-                "req",
-                "-x509",
-                "-newkey",
-                "rsa:2048",
-                "-nodes",
-                "-days",
-                "2",
-                "-subj",
-                "/CN=tls.example.com",
-                "-addext",
-                "subjectAltName=DNS:tls.example.com",
-                "-keyout",
-                key.toString(),
-                "-out",
-                crt.toString())
-            .redirectErrorStream(true)
-            .start();
-    p.getInputStream().readAllBytes();
-    assertThat(p.waitFor()).isZero();
+    Fixtures.selfSigned(crt, key, "tls.example.com", "DNS:tls.example.com");
     k8s.resource(
             new io.fabric8.kubernetes.api.model.SecretBuilder()
                 .withNewMetadata()

@@ -8,15 +8,14 @@ import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.source.controller.SnapshotTranslator;
 import io.aralez.e2e.Backend;
+import io.aralez.e2e.Fixtures;
 import io.aralez.e2e.Processes;
 import io.aralez.e2e.TestCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -248,48 +247,14 @@ public final class ScaleBenchmark {
   }
 
   static Ingress ingress(int i) {
-    return new IngressBuilder()
-        .withNewMetadata()
-        .withNamespace(NS)
-        .withName("ing-" + i)
-        .withCreationTimestamp("2026-01-01T00:00:00Z")
-        .endMetadata()
-        .withNewSpec()
-        .withIngressClassName("aralez")
-        .addNewRule()
-        .withHost("host-" + i + ".example.com")
-        .withNewHttp()
-        .addNewPath()
-        .withPath("/")
-        .withPathType("Prefix")
-        .withNewBackend()
-        .withNewService()
-        .withName("svc-" + i)
-        .withNewPort()
-        .withName("http")
-        .endPort()
-        .endService()
-        .endBackend()
-        .endPath()
-        .endHttp()
-        .endRule()
-        .endSpec()
-        .build();
+    Ingress ing =
+        Fixtures.ingress(NS, "ing-" + i, "host-" + i + ".example.com", "/", "svc-" + i, Map.of());
+    ing.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+    return ing;
   }
 
   static Service service(int i) {
-    return new ServiceBuilder()
-        .withNewMetadata()
-        .withNamespace(NS)
-        .withName("svc-" + i)
-        .endMetadata()
-        .withNewSpec()
-        .addNewPort()
-        .withName("http")
-        .withPort(80)
-        .endPort()
-        .endSpec()
-        .build();
+    return Fixtures.service(NS, "svc-" + i);
   }
 
   /** The slice of service i; its endpoints are 127.0.0.x addresses on {@code port}. */
