@@ -378,6 +378,23 @@ public final class SnapshotBuilder {
             report.errors.add(where + ": weight " + b.weight + " is not within 0-1000000");
           }
         }
+        // One route speaks one protocol to its backends: mixed ones would be refused by every
+        // data plane, so the route is refused here, alone.
+        Set<String> protocols = new TreeSet<>();
+        for (AralezRouteSpec.Backend b :
+            hasBackends ? rule.backends : List.<AralezRouteSpec.Backend>of()) {
+          String proto = backendProtocol(ns, b);
+          if (proto != null) {
+            protocols.add(proto);
+          }
+        }
+        if (protocols.size() > 1) {
+          report.errors.add(
+              where
+                  + ": its backends speak different protocols "
+                  + protocols
+                  + "; put them in separate routes");
+        }
         List<Route.Builder> matches = new ArrayList<>();
         List<AralezRouteSpec.Match> ms =
             rule.matches == null || rule.matches.isEmpty()
@@ -454,6 +471,39 @@ public final class SnapshotBuilder {
           }
         }
       }
+    }
+
+    /** The protocol a backend will be spoken to with, or null when its Service port is unknown. */
+    private String backendProtocol(String ns, AralezRouteSpec.Backend b) {
+      if (b.protocol != null) {
+        try {
+          return Values.protocol(b.protocol);
+        } catch (IllegalArgumentException e) {
+          return null;
+        }
+      }
+      if (b.service == null || b.service.port == null) {
+        return null;
+      }
+      Service svc = services.get(ns + "/" + b.service.name);
+      ServicePort port =
+          svc == null ? null : servicePort(svc, b.service.port.number, b.service.port.name);
+      return port == null ? null : appProtocol(port.getAppProtocol());
+    }
+
+    private static ServicePort servicePort(Service svc, Integer number, String portName) {
+      ServicePort port = null;
+      for (ServicePort sp :
+          svc.getSpec() == null || svc.getSpec().getPorts() == null
+              ? List.<ServicePort>of()
+              : svc.getSpec().getPorts()) {
+        if (number != null && number != 0
+            ? Objects.equals(sp.getPort(), number)
+            : Objects.equals(sp.getName(), portName)) {
+          port = sp;
+        }
+      }
+      return port;
     }
 
     private static Route.Builder match(AralezRouteSpec.Match m) {
@@ -679,9 +729,16 @@ public final class SnapshotBuilder {
         return text.isBlank() ? List.of() : out;
       }
       for (String line : text.split("\n")) {
-        if (!line.isBlank()) {
-          out.add(line.strip());
+        String l = line.strip();
+        if (l.isEmpty()) {
+          continue;
         }
+        if (key.equals("auth") && !l.matches("[^:\\s]+:\\S+")) {
+          // A malformed line would make every data plane refuse the snapshot: it is left out.
+          report.warnings.add("a line of Secret " + ns + "/" + name + " is not user:hash; ignored");
+          continue;
+        }
+        out.add(l);
       }
       return out;
     }
@@ -717,6 +774,20 @@ public final class SnapshotBuilder {
         report.resolvedRefs = false;
         return;
       }
+      String problem = Values.pemPairProblem(crt, key);
+      if (problem != null) {
+        report.warnings.add(
+            "TLS Secret "
+                + ns
+                + "/"
+                + secretName
+                + " is unusable ("
+                + problem
+                + "): the default certificate is served for "
+                + names);
+        report.resolvedRefs = false;
+        return;
+      }
       String id = ns + "/" + secretName;
       Certificate.Builder c =
           certificates.computeIfAbsent(
@@ -748,17 +819,7 @@ public final class SnapshotBuilder {
         report.resolvedRefs = false;
         return null;
       }
-      ServicePort port = null;
-      for (ServicePort sp :
-          svc.getSpec() == null || svc.getSpec().getPorts() == null
-              ? List.<ServicePort>of()
-              : svc.getSpec().getPorts()) {
-        if (number != null && number != 0
-            ? Objects.equals(sp.getPort(), number)
-            : Objects.equals(sp.getName(), portName)) {
-          port = sp;
-        }
-      }
+      ServicePort port = servicePort(svc, number, portName);
       if (port == null) {
         report.warnings.add(
             "Service "
@@ -822,6 +883,9 @@ public final class SnapshotBuilder {
             continue;
           }
           for (String a : e.getAddresses()) {
+            if (!Values.ipLiteral(a)) {
+              continue;
+            }
             if (seen.add(a + " " + portNumber)) {
               out.add(Endpoint.newBuilder().setAddress(a).setPort(portNumber).build());
             }

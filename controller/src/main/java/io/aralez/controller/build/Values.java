@@ -35,7 +35,30 @@ final class Values {
           "content-length");
   private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
 
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])");
+  private static final Pattern IPV6 = Pattern.compile("[0-9a-fA-F:.]{2,45}");
+
   private Values() {}
+
+  /** An IPv4 or IPv6 literal (checked without any lookup). */
+  static boolean ipLiteral(String s) {
+    return IPV4.matcher(s).matches() || (s.indexOf(':') >= 0 && IPV6.matcher(s).matches());
+  }
+
+  /** Why a PEM certificate chain and key are unusable together, or null when they are fine. */
+  static String pemPairProblem(String chainPem, String keyPem) {
+    try {
+      var chain = io.aralez.common.pem.PemFiles.certificates("tls.crt", chainPem);
+      var key = io.aralez.common.pem.PemFiles.privateKey("tls.key", keyPem);
+      return io.aralez.common.pem.PemFiles.keyMatches(chain.get(0).getPublicKey(), key)
+          ? null
+          : "the key does not belong to the certificate";
+    } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+      return e.getMessage();
+    }
+  }
 
   static boolean bool(String v) {
     return switch (v.trim().toLowerCase(Locale.ROOT)) {

@@ -282,22 +282,44 @@ class SnapshotBuilderTest {
     assertThat(paths(host(r, "h.example.com"))).containsExactly("PREFIX /app");
   }
 
+  static String resource(String name) {
+    try (var in = SnapshotBuilderTest.class.getResourceAsStream("/tls/" + name)) {
+      return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   @Test
-  void tlsFromSpecTlsSecretsBySniNameAndAMissingSecretIsAWarning() {
+  void tlsFromSpecTlsSecretsBySniNameAndABrokenOrMissingSecretIsAWarning() {
     secrets.add(
         secret(
             "ns",
             "cert",
             "kubernetes.io/tls",
+            Map.of("tls.crt", resource("a.crt"), "tls.key", resource("a.key"))));
+    secrets.add(
+        secret(
+            "ns",
+            "mismatch",
+            "kubernetes.io/tls",
+            Map.of("tls.crt", resource("a.crt"), "tls.key", resource("other.key"))));
+    secrets.add(
+        secret(
+            "ns",
+            "garbage",
+            "kubernetes.io/tls",
             Map.of(
                 "tls.crt",
-                "-----BEGIN CERTIFICATE-----\nX\n",
+                "-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n",
                 "tls.key",
-                "-----BEGIN PRIVATE KEY-----\nY\n")));
+                "-----BEGIN PRIVATE KEY-----\nY\n-----END PRIVATE KEY-----\n")));
     ingresses.add(
         new Ing("ns", "a", T1)
             .tls("cert", "a.example.com")
             .tls("missing", "b.example.com")
+            .tls("mismatch", "c.example.com")
+            .tls("garbage", "d.example.com")
             .rule("a.example.com", p("Prefix", "/", "web", 80))
             .rule("b.example.com", p("Prefix", "/", "web", 80))
             .build());
@@ -307,7 +329,39 @@ class SnapshotBuilderTest {
     ObjectStatus st = r.statuses().values().iterator().next();
     assertThat(st.accepted()).isTrue();
     assertThat(st.warnings()).anyMatch(w -> w.contains("ns/missing not found"));
+    assertThat(st.warnings())
+        .anyMatch(w -> w.contains("ns/mismatch") && w.contains("does not belong"));
+    assertThat(st.warnings()).anyMatch(w -> w.contains("ns/garbage is unusable"));
     assertThat(host(r, "b.example.com")).isNotNull();
+  }
+
+  @Test
+  void whatEveryDataPlaneWouldRefuseIsStoppedAtTheObjectThatHasIt() {
+    services.add(service("ns", "grpc", "grpc=50051/h2c"));
+    secrets.add(secret("ns", "users", "Opaque", Map.of("auth", "alice:$2y$10$abc\nnot a line\n")));
+    slices.add(slice("ns", "web-bad", "web", "http=8080", "not-an-ip", "10.0.0.9"));
+    AralezRouteSpec spec = new AralezRouteSpec();
+    spec.hostnames = List.of("mixed.example.com");
+    AralezRouteSpec.Rule rule = new AralezRouteSpec.Rule();
+    rule.backends.add(backend("web", 80, 1));
+    rule.backends.add(backend("grpc", 50051, 1));
+    spec.routes = List.of(rule);
+    routes.add(Objects.route("ns", "mixed", T1, spec));
+    ingresses.add(
+        new Ing("ns", "auth", T1)
+            .annotation("aralez.io/auth-type", "basic")
+            .annotation("aralez.io/auth-secret", "users")
+            .rule("a.example.com", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    ObjectStatus mixed = r.statuses().get(new ObjectRef("AralezRoute", "ns", "mixed"));
+    assertThat(mixed.accepted()).isFalse();
+    assertThat(mixed.errors()).anyMatch(e -> e.contains("different protocols"));
+    assertThat(host(r, "a.example.com").getRoutes(0).getPolicy().getAuth().getCredentialsList())
+        .containsExactly("alice:$2y$10$abc");
+    assertThat(r.statuses().get(new ObjectRef("Ingress", "ns", "auth")).warnings())
+        .anyMatch(w -> w.contains("not user:hash"));
+    assertThat(addresses(r, "ns/web:80")).contains("10.0.0.9").doesNotContain("not-an-ip");
   }
 
   @Test

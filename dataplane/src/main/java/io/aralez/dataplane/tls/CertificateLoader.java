@@ -1,5 +1,6 @@
 package io.aralez.dataplane.tls;
 
+import io.aralez.common.pem.PemFiles;
 import io.aralez.dataplane.config.MainConfig.TlsGrade;
 import io.aralez.dataplane.config.ProxyConfig.TlsCertificate;
 import io.netty.handler.ssl.ApplicationProtocolConfig;

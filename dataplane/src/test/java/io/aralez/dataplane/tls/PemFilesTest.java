@@ -3,6 +3,7 @@ package io.aralez.dataplane.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.aralez.common.pem.PemFiles;
 import io.aralez.dataplane.testing.OpenSsl;
 import java.nio.file.Files;
 import java.nio.file.Path;

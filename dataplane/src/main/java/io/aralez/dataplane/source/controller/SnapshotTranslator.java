@@ -12,6 +12,7 @@ import io.aralez.api.v1.Policy;
 import io.aralez.api.v1.QueryParamMatch;
 import io.aralez.api.v1.RouteSnapshot;
 import io.aralez.api.v1.WeightedCluster;
+import io.aralez.common.pem.PemFiles;
 import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.HeaderRules;
 import io.aralez.dataplane.config.HostPort;
@@ -27,12 +28,9 @@ import io.aralez.dataplane.config.ProxyConfig.UpstreamTimeouts;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
 import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.routing.HostNames;
-import io.aralez.dataplane.tls.PemFiles;
 import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
-import java.security.PublicKey;
-import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -330,7 +328,7 @@ public final class SnapshotTranslator {
     try {
       List<X509Certificate> chain = PemFiles.certificates(where, c.getCertificateChainPem());
       PrivateKey key = PemFiles.privateKey(where, c.getPrivateKeyPem());
-      if (!matches(chain.get(0).getPublicKey(), key)) {
+      if (!PemFiles.keyMatches(chain.get(0).getPublicKey(), key)) {
         errors.add(where + ": the private key does not belong to the certificate");
       }
     } catch (GeneralSecurityException | IllegalArgumentException e) {
@@ -338,24 +336,6 @@ public final class SnapshotTranslator {
     }
     return new TlsCertificate(
         c.getName(), c.getServerNamesList(), c.getCertificateChainPem(), c.getPrivateKeyPem());
-  }
-
-  private static boolean matches(PublicKey pub, PrivateKey key) throws GeneralSecurityException {
-    String alg =
-        switch (key.getAlgorithm()) {
-          case "RSA" -> "SHA256withRSA";
-          case "EC" -> "SHA256withECDSA";
-          default -> "Ed25519";
-        };
-    byte[] probe = "aralez".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    Signature s = Signature.getInstance(alg);
-    s.initSign(key);
-    s.update(probe);
-    byte[] sig = s.sign();
-    Signature v = Signature.getInstance(alg);
-    v.initVerify(pub);
-    v.update(probe);
-    return v.verify(sig);
   }
 
   private static UpstreamProtocol protocol(Cluster.Protocol p) {

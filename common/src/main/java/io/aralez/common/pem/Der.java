@@ -1,4 +1,4 @@
-package io.aralez.dataplane.tls;
+package io.aralez.common.pem;
 
 import java.io.ByteArrayOutputStream;
 import java.security.GeneralSecurityException;

@@ -1,4 +1,4 @@
-package io.aralez.dataplane.tls;
+package io.aralez.common.pem;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -86,6 +88,25 @@ public final class PemFiles {
       }
     }
     throw last;
+  }
+
+  /** Whether {@code key} is the private half of {@code pub} (a signature made with it verifies). */
+  public static boolean keyMatches(PublicKey pub, PrivateKey key) throws GeneralSecurityException {
+    String alg =
+        switch (key.getAlgorithm()) {
+          case "RSA" -> "SHA256withRSA";
+          case "EC" -> "SHA256withECDSA";
+          default -> "Ed25519";
+        };
+    byte[] probe = "aralez".getBytes(StandardCharsets.US_ASCII);
+    Signature s = Signature.getInstance(alg);
+    s.initSign(key);
+    s.update(probe);
+    byte[] sig = s.sign();
+    Signature v = Signature.getInstance(alg);
+    v.initVerify(pub);
+    v.update(probe);
+    return v.verify(sig);
   }
 
   private record Block(String type, byte[] der) {}
