@@ -124,7 +124,18 @@ public final class ControllerApp implements AutoCloseable {
     startGrpc();
     startHttp();
     watcher = new ClusterWatcher(client, options.namespaces(), settings, rebuild::signal);
-    watcher.start();
+    try {
+      watcher.start();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() == 404) {
+        throw new IllegalStateException(
+            "a watched resource is not served by the API server (is the AralezRoute CRD"
+                + " installed? kubectl apply -f crds/): "
+                + e.getMessage(),
+            e);
+      }
+      throw e;
+    }
     rebuild.signal();
     if (options.leaderElection()) {
       reports = new ReplicaReports(client, options.leaseNamespace(), identity);
