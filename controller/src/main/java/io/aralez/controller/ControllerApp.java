@@ -75,6 +75,7 @@ public final class ControllerApp implements AutoCloseable {
   private Counter builds;
   private Debouncer rebuild;
   private Debouncer restatus;
+  private io.micrometer.core.instrument.MultiGauge snapshotInfo;
   private ReplicaReports reports;
   private TokenSecret tokenSecret;
   private String identity;
@@ -109,6 +110,10 @@ public final class ControllerApp implements AutoCloseable {
             "aralez.controller.nacks", snapshots, SnapshotServer::nacks)
         .register(registry);
     Gauge.builder("aralez.controller.leader", () -> leader ? 1 : 0).register(registry);
+    snapshotInfo =
+        io.micrometer.core.instrument.MultiGauge.builder("aralez.controller.snapshot.info")
+            .description("1, labelled with the version of the newest snapshot")
+            .register(registry);
 
     rebuild = new Debouncer(buildThread, this::rebuildNow, HOLDOFF, MAX_HOLDOFF);
     restatus =
@@ -262,6 +267,11 @@ public final class ControllerApp implements AutoCloseable {
       BuildResult previous = snapshots.current();
       if (previous == null || !previous.version().equals(r.version())) {
         generation.incrementAndGet();
+        snapshotInfo.register(
+            java.util.List.of(
+                io.micrometer.core.instrument.MultiGauge.Row.of(
+                    io.micrometer.core.instrument.Tags.of("version", r.version()), 1)),
+            true);
         LOG.info(
             "snapshot {}: {} hosts, {} clusters, {} certificates, built in {} ms",
             r.version(),

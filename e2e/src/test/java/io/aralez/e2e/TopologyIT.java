@@ -430,6 +430,9 @@ class TopologyIT {
     assertThat(metrics).contains("aralez_controller_connected_dataplanes 1.0");
     assertThat(metrics).contains("aralez_controller_acks_total");
     assertThat(metrics).contains("aralez_controller_build_duration_seconds_count");
+    assertThat(metrics)
+        .containsPattern(
+            "aralez_controller_snapshot_info\\{version=\"[0-9a-f]{16}\\.[0-9a-f]{16}\"} 1(\\.0)?\n");
   }
 
   @Test
