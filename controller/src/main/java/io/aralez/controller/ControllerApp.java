@@ -260,11 +260,19 @@ public final class ControllerApp implements AutoCloseable {
     }
     try {
       long t0 = System.nanoTime();
-      ClusterState state = watcher.state();
-      BuildResult r = builder.build(state);
+      BuildResult previous = snapshots.current();
+      boolean routesChanged = watcher.takeRoutesChanged();
+      ClusterState state = null;
+      BuildResult r;
+      if (routesChanged || previous == null) {
+        state = watcher.state();
+        r = builder.build(state);
+      } else {
+        // Only EndpointSlices changed: the routes part and statuses stay, endpoints are redone.
+        r = builder.withEndpoints(previous, watcher.endpointSlices());
+      }
       buildTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       builds.increment();
-      BuildResult previous = snapshots.current();
       if (previous == null || !previous.version().equals(r.version())) {
         generation.incrementAndGet();
         snapshotInfo.register(
@@ -281,12 +289,15 @@ public final class ControllerApp implements AutoCloseable {
             (System.nanoTime() - t0) / 1_000_000);
         snapshots.publish(r);
       }
-      builtFrom = state;
+      if (state != null) {
+        builtFrom = state;
+      }
       built = true;
       restatus.signal();
     } catch (RuntimeException e) {
       // A bug here must not stop the controller: the previous snapshot keeps being served.
       LOG.error("snapshot build failed; the previous one stays", e);
+      watcher.markRoutesChanged();
     }
   }
 

@@ -75,6 +75,34 @@ public final class SnapshotBuilder {
     return new Run(settings, state).build();
   }
 
+  /**
+   * {@code previous} with its endpoints worked out again from {@code slices}: when only
+   * EndpointSlices changed, the routes part (and the statuses) cannot have, so they are kept and
+   * only the endpoints part is rebuilt. Gives the same bytes as a full build of the same state.
+   */
+  public BuildResult withEndpoints(BuildResult previous, List<EndpointSlice> slices) {
+    Run run =
+        new Run(
+            settings,
+            new ClusterState(List.of(), List.of(), List.of(), List.of(), slices, List.of()));
+    EndpointSnapshot.Builder eps = EndpointSnapshot.newBuilder();
+    for (var e : previous.endpointSources().entrySet()) {
+      eps.addClusters(
+          ClusterEndpoints.newBuilder()
+              .setCluster(e.getKey())
+              .addAllEndpoints(
+                  run.readyEndpoints(e.getValue().service(), e.getValue().portName())));
+    }
+    EndpointSnapshot endpoints = eps.build();
+    return new BuildResult(
+        previous.routes(),
+        previous.routesVersion(),
+        endpoints,
+        hash(endpoints.toByteArray()),
+        previous.statuses(),
+        previous.endpointSources());
+  }
+
   /** The IngressClasses that are ours, worked out once per build. */
   public record OurClasses(BuilderSettings settings, Set<String> names, boolean isDefault) {
     public static OurClasses of(BuilderSettings settings, List<IngressClass> classes) {
@@ -123,6 +151,7 @@ public final class SnapshotBuilder {
     private final Map<String, Map<String, Claimed>> hosts = new TreeMap<>();
     private final Map<String, Cluster> clusters = new TreeMap<>();
     private final Map<String, List<Endpoint>> endpoints = new TreeMap<>();
+    private final Map<String, BuildResult.EndpointSource> sources = new TreeMap<>();
     private final Map<String, Certificate.Builder> certificates = new TreeMap<>();
     private final Map<String, String> sniOwners = new HashMap<>();
     private Claimed defaultBackend;
@@ -839,6 +868,7 @@ public final class SnapshotBuilder {
             id,
             Cluster.newBuilder().setName(id).setProtocol(Cluster.Protocol.valueOf(proto)).build());
         endpoints.put(id, readyEndpoints(ns + "/" + name, port.getName()));
+        sources.put(id, new BuildResult.EndpointSource(ns + "/" + name, port.getName()));
       }
       return id;
     }
@@ -962,7 +992,9 @@ public final class SnapshotBuilder {
         }
       }
       EndpointSnapshot.Builder eps = EndpointSnapshot.newBuilder();
+      java.util.SortedMap<String, BuildResult.EndpointSource> usedSources = new TreeMap<>();
       for (String c : used) {
+        usedSources.put(c, sources.get(c));
         snap.addClusters(clusters.get(c));
         eps.addClusters(
             ClusterEndpoints.newBuilder().setCluster(c).addAllEndpoints(endpoints.get(c)));
@@ -985,7 +1017,8 @@ public final class SnapshotBuilder {
           hash(routes.toByteArray()),
           endpointSnapshot,
           hash(endpointSnapshot.toByteArray()),
-          statuses);
+          statuses,
+          usedSources);
     }
 
     private static boolean coveredBy(String host, Set<String> tlsHosts) {

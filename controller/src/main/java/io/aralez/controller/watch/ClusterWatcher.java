@@ -46,6 +46,9 @@ public final class ClusterWatcher implements AutoCloseable {
   private final List<SharedIndexInformer<EndpointSlice>> slices = new ArrayList<>();
   private final Map<String, SharedIndexInformer<Secret>> secrets = new HashMap<>();
   private volatile boolean started;
+  // Set by every event that is not an EndpointSlice one; taken by the build.
+  private final java.util.concurrent.atomic.AtomicBoolean routesDirty =
+      new java.util.concurrent.atomic.AtomicBoolean(true);
 
   /**
    * @param namespaces the namespaces to watch; empty for all
@@ -96,22 +99,54 @@ public final class ClusterWatcher implements AutoCloseable {
   }
 
   private <T> ResourceEventHandler<T> handler() {
+    return handler(true);
+  }
+
+  /**
+   * @param routes whether the kind can change the routes part (everything but EndpointSlices)
+   */
+  private <T> ResourceEventHandler<T> handler(boolean routes) {
     return new ResourceEventHandler<>() {
       @Override
       public void onAdd(T obj) {
-        onChange.run();
+        changed();
       }
 
       @Override
       public void onUpdate(T oldObj, T newObj) {
-        onChange.run();
+        changed();
       }
 
       @Override
       public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+        changed();
+      }
+
+      private void changed() {
+        if (routes) {
+          routesDirty.set(true);
+        }
         onChange.run();
       }
     };
+  }
+
+  /**
+   * Whether anything but EndpointSlices changed since the last call (true at first). Taken before
+   * reading the caches, so a change that arrives meanwhile is seen by the next build.
+   */
+  public boolean takeRoutesChanged() {
+    return routesDirty.getAndSet(false);
+  }
+
+  /** Makes the next build a full one (after a failed build, so nothing taken is lost). */
+  public void markRoutesChanged() {
+    routesDirty.set(true);
+  }
+
+  /** A copy of the EndpointSlice caches only. */
+  public List<EndpointSlice> endpointSlices() {
+    return all(slices);
   }
 
   /** Whether every informer has listed once and is watching. */

@@ -477,6 +477,26 @@ class SnapshotBuilderTest {
   }
 
   @Test
+  void anEndpointsOnlyRebuildGivesTheBytesOfAFullBuild() {
+    ingresses.add(
+        new Ing("ns", "a", T1)
+            .rule("a.example.com", p("Prefix", "/", "web", 80), p("Prefix", "/api", "api", 8080))
+            .build());
+    ingresses.add(
+        new Ing("ns", "b", T2).rule("b.example.com", p("Prefix", "/", "web", "http")).build());
+    BuildResult before = build();
+    slices.add(slice("ns", "web-2", "web", "http=8080", "10.0.0.7", "10.0.0.8~", "10.0.0.9!"));
+    slices.removeIf(s -> s.getMetadata().getName().equals("api-1"));
+    BuildResult full = build();
+    BuildResult fast = builder.withEndpoints(before, slices);
+    assertThat(fast.version()).isEqualTo(full.version());
+    assertThat(fast.endpoints().toByteArray()).isEqualTo(full.endpoints().toByteArray());
+    assertThat(fast.routes()).isSameAs(before.routes());
+    assertThat(addresses(fast, "ns/web:80")).containsExactly("10.0.0.1", "10.0.0.2", "10.0.0.7");
+    assertThat(addresses(fast, "ns/api:8080")).isEmpty();
+  }
+
+  @Test
   void endpointChangeMovesOnlyTheEndpointsVersion() {
     ingresses.add(
         new Ing("ns", "a", T1).rule("a.example.com", p("Prefix", "/", "web", 80)).build());
