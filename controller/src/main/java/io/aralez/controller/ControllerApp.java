@@ -281,12 +281,13 @@ public final class ControllerApp implements AutoCloseable {
                     io.micrometer.core.instrument.Tags.of("version", r.version()), 1)),
             true);
         LOG.info(
-            "snapshot {}: {} hosts, {} clusters, {} certificates, built in {} ms",
+            "snapshot {}: {} hosts, {} clusters, {} certificates, built in {} ms{}",
             r.version(),
             r.routes().getVirtualHostsCount(),
             r.routes().getClustersCount(),
             r.routes().getCertificatesCount(),
-            (System.nanoTime() - t0) / 1_000_000);
+            (System.nanoTime() - t0) / 1_000_000,
+            state == null ? " (endpoints only)" : "");
         snapshots.publish(r);
       }
       if (state != null) {

@@ -71,7 +71,8 @@ public final class ClusterWatcher implements AutoCloseable {
       ingresses.add(inform(scoped(client.network().v1().ingresses(), ns).inform(handler(), 0)));
       routes.add(inform(scoped(client.resources(AralezRoute.class), ns).inform(handler(), 0)));
       services.add(inform(scoped(client.services(), ns).inform(handler(), 0)));
-      slices.add(inform(scoped(client.discovery().v1().endpointSlices(), ns).inform(handler(), 0)));
+      slices.add(
+          inform(scoped(client.discovery().v1().endpointSlices(), ns).inform(handler(false), 0)));
     }
     LOG.info(
         "watching {} (namespaces: {})",
