@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -237,20 +236,7 @@ class BuilderTranslatorAgreementTest {
       BuildResult built =
           builder.build(
               new ClusterState(
-                  List.of(
-                      new IngressClassBuilder()
-                          .withNewMetadata()
-                          .withName("aralez")
-                          .endMetadata()
-                          .withNewSpec()
-                          .withController(BuilderSettings.CONTROLLER_NAME)
-                          .endSpec()
-                          .build()),
-                  ingresses,
-                  routes,
-                  services,
-                  slices,
-                  secrets));
+                  List.of(Fixtures.ourClass()), ingresses, routes, services, slices, secrets));
       int seed = round;
       assertThatCode(
               () ->

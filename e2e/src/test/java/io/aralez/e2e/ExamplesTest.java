@@ -13,7 +13,6 @@ import io.aralez.dataplane.source.controller.SnapshotTranslator;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,15 +85,7 @@ class ExamplesTest {
         new SnapshotBuilder(BuilderSettings.defaults())
             .build(
                 new ClusterState(
-                    List.of(
-                        new IngressClassBuilder()
-                            .withNewMetadata()
-                            .withName("aralez")
-                            .endMetadata()
-                            .withNewSpec()
-                            .withController(BuilderSettings.CONTROLLER_NAME)
-                            .endSpec()
-                            .build()),
+                    List.of(Fixtures.ourClass()),
                     List.of(ingress),
                     List.of(route),
                     services,

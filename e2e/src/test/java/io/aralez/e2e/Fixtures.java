@@ -61,6 +61,18 @@ public final class Fixtures {
         .build();
   }
 
+  /** The IngressClass "aralez" of our controller. */
+  public static io.fabric8.kubernetes.api.model.networking.v1.IngressClass ourClass() {
+    return new io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder()
+        .withNewMetadata()
+        .withName("aralez")
+        .endMetadata()
+        .withNewSpec()
+        .withController(io.aralez.controller.build.BuilderSettings.CONTROLLER_NAME)
+        .endSpec()
+        .build();
+  }
+
   /** A self-signed RSA certificate and key (PEM) made by the openssl command line. */
   public static void selfSigned(Path crt, Path key, String cn, String san) throws Exception {
     Process p =

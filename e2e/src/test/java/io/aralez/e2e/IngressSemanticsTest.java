@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
@@ -174,15 +173,7 @@ class IngressSemanticsTest {
         new SnapshotBuilder(BuilderSettings.defaults())
             .build(
                 new ClusterState(
-                    List.of(
-                        new IngressClassBuilder()
-                            .withNewMetadata()
-                            .withName("aralez")
-                            .endMetadata()
-                            .withNewSpec()
-                            .withController(BuilderSettings.CONTROLLER_NAME)
-                            .endSpec()
-                            .build()),
+                    List.of(Fixtures.ourClass()),
                     List.of(ingress),
                     List.of(),
                     services,

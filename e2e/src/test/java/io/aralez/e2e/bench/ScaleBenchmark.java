@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -243,14 +242,7 @@ public final class ScaleBenchmark {
   }
 
   static IngressClass ourClass() {
-    return new IngressClassBuilder()
-        .withNewMetadata()
-        .withName("aralez")
-        .endMetadata()
-        .withNewSpec()
-        .withController(BuilderSettings.CONTROLLER_NAME)
-        .endSpec()
-        .build();
+    return Fixtures.ourClass();
   }
 
   static Ingress ingress(int i) {
