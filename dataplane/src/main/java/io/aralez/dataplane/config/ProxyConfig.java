@@ -27,6 +27,11 @@ public record ProxyConfig(
     certificates = List.copyOf(certificates);
   }
 
+  /** The cookie affinity that applies to {@code route}: its own, else the config-wide one. */
+  public StickySessions stickyFor(Route route) {
+    return route.sticky() != null ? route.sticky() : sticky;
+  }
+
   /** A config whose certificates come from the proxy_certificates folder, not from the source. */
   public ProxyConfig(
       String source, String version, StickySessions sticky, List<VirtualHost> hosts) {
@@ -137,6 +142,28 @@ public record ProxyConfig(
           301,
           null,
           UpstreamTimeouts.DEFAULT);
+    }
+
+    /** This route with other backends (the controller's endpoints bound to it). */
+    public Route withBackends(List<Backend> backends) {
+      return new Route(
+          host,
+          path,
+          backends,
+          healthcheck,
+          toHttps,
+          redirectTo,
+          rateLimit,
+          x4xxLimit,
+          serverHeaders,
+          clientHeaders,
+          auth,
+          protocol,
+          match,
+          directStatus,
+          redirectCode,
+          sticky,
+          upstream);
     }
 
     /** Stable identity for state that must survive a config swap (counters, health, buckets). */

@@ -318,7 +318,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     }
     String stickyId = null;
     int index = -1;
-    StickySessions sticky = route.sticky() != null ? route.sticky() : config.config().sticky();
+    StickySessions sticky = config.config().stickyFor(route);
     if (sticky.enabled()) {
       stickyId = StickyCookie.parse(req.headers().getAll(HttpHeaderNames.COOKIE));
       index = entry.bySticky(stickyId);

@@ -105,8 +105,9 @@ public final class UpstreamPool {
     this.settings = settings;
   }
 
-  /** A channel to send one exchange on. Loop thread only. */
   /**
+   * A channel to send one exchange on. Loop thread only.
+   *
    * @param connectTimeout for a new connection (the route's, else upstream_connect_timeout)
    */
   Future<Lease> acquire(EventLoop loop, Key key, java.time.Duration connectTimeout) {

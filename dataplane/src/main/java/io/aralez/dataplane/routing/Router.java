@@ -54,8 +54,7 @@ public final class Router {
       Map<String, List<RouteEntry>> prefixPaths = new HashMap<>();
       for (Route route : vh.routes()) {
         int n = route.backends().size();
-        boolean sticky =
-            route.sticky() != null ? route.sticky().enabled() : config.sticky().enabled();
+        boolean sticky = config.stickyFor(route).enabled();
         BackendState[] s = new BackendState[n];
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {

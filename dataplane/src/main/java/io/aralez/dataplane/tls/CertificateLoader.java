@@ -103,13 +103,7 @@ public final class CertificateLoader {
         }
         nextCache.put(hash, ctx);
         List<String> names = names(chain.get(0));
-        for (String n : names) {
-          if (n.startsWith("*.")) {
-            wildcard.putIfAbsent(n.substring(2), ctx);
-          } else {
-            exact.putIfAbsent(n, ctx);
-          }
-        }
+        register(names, ctx, exact, wildcard);
         byName.put(name, ctx);
         loaded.add(
             new Certificates.Loaded(
@@ -160,13 +154,7 @@ public final class CertificateLoader {
           ctx = context(PemFiles.privateKey(c.name(), c.keyPem()), chain);
         }
         nextCache.put(hash, ctx);
-        for (String n : c.serverNames()) {
-          if (n.startsWith("*.")) {
-            wildcard.putIfAbsent(n.substring(2), ctx);
-          } else {
-            exact.putIfAbsent(n, ctx);
-          }
-        }
+        register(c.serverNames(), ctx, exact, wildcard);
         first = first == null ? ctx : first;
         loaded.add(
             new Certificates.Loaded(
@@ -185,6 +173,21 @@ public final class CertificateLoader {
     loaded.addAll(folder.loaded());
     SslContext fallback = folder.fallback() != null ? folder.fallback() : first;
     return new Certificates(Map.copyOf(exact), Map.copyOf(wildcard), fallback, List.copyOf(loaded));
+  }
+
+  /** Serves {@code ctx} for these names unless an earlier pair took them. */
+  private static void register(
+      List<String> names,
+      SslContext ctx,
+      Map<String, SslContext> exact,
+      Map<String, SslContext> wildcard) {
+    for (String n : names) {
+      if (n.startsWith("*.")) {
+        wildcard.putIfAbsent(n.substring(2), ctx);
+      } else {
+        exact.putIfAbsent(n, ctx);
+      }
+    }
   }
 
   private List<Path> files() {

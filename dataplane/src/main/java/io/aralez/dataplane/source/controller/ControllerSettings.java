@@ -23,7 +23,9 @@ import java.util.Set;
  * @param nodeId the name this pod reports (default: env POD_NAME, else the host name)
  */
 public record ControllerSettings(HostPort controller, Path tokenFile, Path caFile, String nodeId) {
-  private static final Set<String> KEYS = Set.of("controller", "tokenpath", "ca_file", "node_id");
+  // "servers" is the original's key for the API server: accepted with a warning.
+  private static final Set<String> KEYS =
+      Set.of("controller", "tokenpath", "ca_file", "node_id", "servers");
 
   /**
    * The controller settings of an upstreams.yaml, or empty when its provider is not kubernetes.
@@ -52,7 +54,7 @@ public record ControllerSettings(HostPort controller, Path tokenFile, Path caFil
     if (m.has("servers")) {
       m.warn("servers", "ignored: the data plane talks to aralez-controller, not the API server");
     }
-    m.warnUnknown(Set.copyOf(union(KEYS, Set.of("servers"))));
+    m.warnUnknown(KEYS);
     HostPort controller = null;
     Optional<String> address = m.string("controller");
     if (address.isEmpty()) {
@@ -90,11 +92,5 @@ public record ControllerSettings(HostPort controller, Path tokenFile, Path caFil
                 });
     problems.throwIfErrors();
     return Optional.of(new ControllerSettings(controller, token, ca, node));
-  }
-
-  private static Set<String> union(Set<String> a, Set<String> b) {
-    java.util.HashSet<String> s = new java.util.HashSet<>(a);
-    s.addAll(b);
-    return s;
   }
 }

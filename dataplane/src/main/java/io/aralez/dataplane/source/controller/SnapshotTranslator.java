@@ -168,26 +168,7 @@ public final class SnapshotTranslator {
             backends.add(new Backend(hp, each));
           }
         }
-        Route r = cr.route();
-        list.add(
-            new Route(
-                r.host(),
-                r.path(),
-                backends,
-                r.healthcheck(),
-                r.toHttps(),
-                r.redirectTo(),
-                r.rateLimit(),
-                r.x4xxLimit(),
-                r.serverHeaders(),
-                r.clientHeaders(),
-                r.auth(),
-                r.protocol(),
-                r.match(),
-                r.directStatus(),
-                r.redirectCode(),
-                r.sticky(),
-                r.upstream()));
+        list.add(cr.route().withBackends(backends));
       }
       hosts.add(new VirtualHost(h.name(), list));
     }
