@@ -33,5 +33,14 @@ YAML
   echo "upstream_idle_timeout: 300s"
 } > "$W/main.yaml"
 
-exec java ${ARALEZ_BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms256m -Xmx256m -XX:MaxDirectMemorySize=128m} \
-  -jar "$APP_HOME/dataplane/target/aralez-dataplane.jar" -c "$W/main.yaml"
+# ARALEZ_BENCH_PROFILE=dir (set by bench/profile.sh): async-profiler records the whole run, warm-up
+# included, into a JFR file written when the harness stops the process.
+PROFILE_OPTS=""
+if [ -n "${ARALEZ_BENCH_PROFILE:-}" ]; then
+  PROFILE_OPTS="-agentpath:$ARALEZ_BENCH_AGENT=start,event=${ARALEZ_BENCH_EVENT:-cpu},interval=${ARALEZ_BENCH_INTERVAL:-1ms},file=$ARALEZ_BENCH_PROFILE/aralez-%p.jfr"
+fi
+
+# ARALEZ_BENCH_JAVA_OPTS, when set, replaces the launcher's JVM defaults (to compare flags).
+if [ -n "${ARALEZ_BENCH_JAVA_OPTS:-}" ]; then export ARALEZ_JAVA_OPTS="$ARALEZ_BENCH_JAVA_OPTS"; fi
+export JAVA_OPTS="$PROFILE_OPTS" ARALEZ_NO_PRIVDROP=1
+exec "$APP_HOME/bin/aralez" -c "$W/main.yaml"

@@ -23,7 +23,8 @@ class ClientTimeoutIT {
     proxy =
         ProxyHarness.start(
             dir,
-            "client_keepalive_timeout: 1s\nclient_header_timeout: 1s\nclient_body_timeout: 1s\n",
+            "client_keepalive_timeout: 1s\nclient_header_timeout: 1s\nclient_body_timeout: 1s\n"
+                + "upstream_read_timeout: 1s\n",
             "slow.test:\n  paths:\n    \"/\":\n      servers: [\"" + backend.address() + "\"]\n");
   }
 
@@ -69,6 +70,53 @@ class ClientTimeoutIT {
       raw.send("POST /upload HTTP/1.1\r\nHost: slow.test\r\nContent-Length: 100\r\n\r\n0123456789");
       String res = raw.readAll(4000);
       assertThat(res).startsWith("HTTP/1.1 408");
+    }
+  }
+
+  /**
+   * A connection's deadline timers are shared by its requests and moved lazily, not rescheduled per
+   * request: each request must still get exactly its own deadlines. Busy for longer than the
+   * keep-alive timeout but never idle that long, the connection stays open; then a slow upstream
+   * still gets 504 and trickled headers still get 408 on that same connection.
+   */
+  @Test
+  void deadlinesFollowEachRequestOnOneConnection() throws Exception {
+    try (RawHttp raw = new RawHttp(proxy.port())) {
+      long start = System.nanoTime();
+      for (int i = 0; i < 5; i++) {
+        raw.send("GET /" + i + " HTTP/1.1\r\nHost: slow.test\r\n\r\n");
+        assertThat(raw.readAll(300)).as("request " + i).startsWith("HTTP/1.1 200");
+        Thread.sleep(100);
+      }
+      assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThan(1500);
+
+      long sent = System.nanoTime();
+      raw.send("GET /sleep/5000 HTTP/1.1\r\nHost: slow.test\r\n\r\n");
+      // 504 after the 1 s read timeout, then the 1 s keep-alive deadline closes the connection
+      // (readAll returns at the close).
+      String res = raw.readAll(2500);
+      long millis = (System.nanoTime() - sent) / 1_000_000;
+      assertThat(res).startsWith("HTTP/1.1 504");
+      assertThat(millis).isBetween(1700L, 3500L);
+    }
+    try (RawHttp raw = new RawHttp(proxy.port())) {
+      for (int i = 0; i < 2; i++) {
+        raw.send("GET /" + i + " HTTP/1.1\r\nHost: slow.test\r\n\r\n");
+        assertThat(raw.readAll(300)).as("request " + i).startsWith("HTTP/1.1 200");
+      }
+      long head = System.nanoTime();
+      raw.send("GET /again HTTP/1.1\r\n");
+      for (int i = 0; i < 8; i++) {
+        Thread.sleep(250);
+        try {
+          raw.send("X");
+        } catch (java.io.IOException closed) {
+          break;
+        }
+      }
+      String timeout = raw.readAll(3000);
+      assertThat(timeout).startsWith("HTTP/1.1 408");
+      assertThat((System.nanoTime() - head) / 1_000_000).isLessThan(3000);
     }
   }
 }

@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -72,7 +71,9 @@ final class Exchange implements UpstreamListener {
   private boolean done;
   private long lastUpstreamActivity;
   private long lastClientActivity;
-  private ScheduledFuture<?> watchdog;
+
+  /** Between attach and the end: stalls are checked (the connection's timer calls checkStall). */
+  private boolean watching;
 
   /**
    * @param index the chosen backend of {@code entry}
@@ -225,8 +226,8 @@ final class Exchange implements UpstreamListener {
     handler.setState(
         requestComplete ? ProxyHandler.State.AWAIT_RESPONSE : ProxyHandler.State.STREAMING);
     lastUpstreamActivity = lastClientActivity = System.nanoTime();
-    cancelWatchdog();
-    armWatchdog(Math.min(readTimeout().toNanos(), handler.settings().clientBody().toNanos()));
+    watching = true;
+    armWatchdog(positiveMin(readTimeout().toNanos(), handler.settings().clientBody().toNanos()));
     ch.read();
     handler.maybeRead();
   }
@@ -525,13 +526,18 @@ final class Exchange implements UpstreamListener {
    * 408. Time spent waiting for a slow client to drain the response counts against neither.
    */
   private void armWatchdog(long delayNanos) {
-    watchdog =
-        ctx.executor()
-            .schedule(this::checkStall, Math.max(delayNanos, 1_000_000L), TimeUnit.NANOSECONDS);
+    if (delayNanos > 0) {
+      handler.checkExchangeWithin(Math.max(delayNanos, 1_000_000L));
+    }
   }
 
-  private void checkStall() {
-    if (done) {
+  private static long positiveMin(long a, long b) {
+    return a <= 0 ? b : b <= 0 ? a : Math.min(a, b);
+  }
+
+  /** Called by the connection's stall timer, possibly earlier than this exchange asked. */
+  void checkStall() {
+    if (done || !watching) {
       return;
     }
     long now = System.nanoTime();
@@ -568,9 +574,7 @@ final class Exchange implements UpstreamListener {
   }
 
   private void cancelWatchdog() {
-    if (watchdog != null) {
-      watchdog.cancel(false);
-      watchdog = null;
-    }
+    // The timer belongs to the connection and stays armed: the next exchange reuses it.
+    watching = false;
   }
 }

@@ -89,6 +89,15 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   private String logUri = "-";
   private String logClient;
 
+  /**
+   * One stall timer per connection, shared by its exchanges: moving it earlier reschedules, moving
+   * it later does not (the exchange re-arms it for the time left when it fires early), so a
+   * keep-alive connection does not schedule and cancel a timer for every request.
+   */
+  private io.netty.util.concurrent.ScheduledFuture<?> stallTimer;
+
+  private long stallTimerAt;
+
   public ProxyHandler(
       ConfigHolder holder, ProxySettings settings, UpstreamPool pool, RequestServices services) {
     this.services = services;
@@ -149,6 +158,10 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    if (stallTimer != null) {
+      stallTimer.cancel(false);
+      stallTimer = null;
+    }
     state = State.CLOSED;
     if (exchange != null) {
       exchange.abort();
@@ -559,6 +572,28 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   ProxySettings settings() {
     return settings;
+  }
+
+  /** The current exchange wants its {@code checkStall} called within this many nanoseconds. */
+  void checkExchangeWithin(long delayNanos) {
+    long at = System.nanoTime() + delayNanos;
+    if (stallTimer != null) {
+      if (stallTimerAt - at <= 0) {
+        return;
+      }
+      stallTimer.cancel(false);
+    }
+    stallTimerAt = at;
+    stallTimer =
+        ctx.executor()
+            .schedule(this::onStallTimer, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  private void onStallTimer() {
+    stallTimer = null;
+    if (exchange != null && state != State.CLOSED) {
+      exchange.checkStall();
+    }
   }
 
   boolean draining() {

@@ -1,13 +1,9 @@
 package io.aralez.dataplane.routing;
 
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** Host name normalisation, shared by the config translators and the request path. */
 public final class HostNames {
-  private static final Pattern LABELS =
-      Pattern.compile(
-          "(\\*\\.)?[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
   private static final int MAX_LENGTH = 253;
 
   private HostNames() {}
@@ -30,7 +26,7 @@ public final class HostNames {
     if (h.indexOf(':') >= 0) {
       return h.matches("[0-9a-f:.]+") ? h : null;
     }
-    return LABELS.matcher(h).matches() ? h : null;
+    return validLabels(h, true) ? h : null;
   }
 
   /**
@@ -82,10 +78,37 @@ public final class HostNames {
     if (host.isEmpty()) {
       return null;
     }
-    if (host.indexOf(':') < 0 && !LABELS.matcher(host).matches() || host.startsWith("*")) {
+    if (host.indexOf(':') < 0 && !validLabels(host, false)) {
       return null;
     }
     return host;
+  }
+
+  /**
+   * Dot-separated labels of 1 to 63 characters from {@code [a-z0-9_-]}, never starting or ending
+   * with '-'; with {@code wildcard}, an optional leading {@code *.}. Written out rather than as a
+   * regular expression because it runs on every request.
+   */
+  static boolean validLabels(String h, boolean wildcard) {
+    int i = 0;
+    int n = h.length();
+    if (wildcard && n > 2 && h.charAt(0) == '*' && h.charAt(1) == '.') {
+      i = 2;
+    }
+    int labelStart = i;
+    for (; i <= n; i++) {
+      char c = i < n ? h.charAt(i) : '.';
+      if (c == '.') {
+        int len = i - labelStart;
+        if (len < 1 || len > 63 || h.charAt(labelStart) == '-' || h.charAt(i - 1) == '-') {
+          return false;
+        }
+        labelStart = i + 1;
+      } else if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean validPort(String port) {

@@ -31,4 +31,27 @@ class HostNamesTest {
     assertThat(HostNames.normalizeConfigured("a.*.com")).isNull();
     assertThat(HostNames.normalizeConfigured("bad host")).isNull();
   }
+
+  /** The hand-written check agrees with the grammar written as a regular expression. */
+  @Test
+  void labelsAgreeWithTheGrammar() {
+    java.util.regex.Pattern grammar =
+        java.util.regex.Pattern.compile(
+            "(\\*\\.)?[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*");
+    java.util.Random random = new java.util.Random(42);
+    String alphabet = "ab9_-.*A ";
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder b = new StringBuilder();
+      int len = random.nextInt(12);
+      for (int j = 0; j < len; j++) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String h = b.toString();
+      assertThat(HostNames.validLabels(h, true)).as(h).isEqualTo(grammar.matcher(h).matches());
+    }
+    assertThat(HostNames.validLabels("a".repeat(63), false)).isTrue();
+    assertThat(HostNames.validLabels("a".repeat(64), false)).isFalse();
+    assertThat(HostNames.validLabels("x." + "a".repeat(63) + ".y", false)).isTrue();
+    assertThat(HostNames.validLabels("*.a", false)).isFalse();
+  }
 }
