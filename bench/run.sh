@@ -8,5 +8,5 @@ cd "$HERE/.."
 ./mvnw -B -q -pl dataplane -am package -DskipTests
 export CUSTOM_NAME=aralez CUSTOM_PORT=19004 CUSTOM_TLS_PORT=19404
 export CUSTOM_CMD="$HERE/aralez-custom.sh"
-export WARMUP="${WARMUP:-10}" READY_TIMEOUT="${READY_TIMEOUT:-60}" OUT_DIR="${OUT_DIR:-$HERE}"
+export WARMUP="${WARMUP:-30}" READY_TIMEOUT="${READY_TIMEOUT:-60}" OUT_DIR="${OUT_DIR:-$HERE}"
 exec "$HERE/../../shared/bench/run.sh"

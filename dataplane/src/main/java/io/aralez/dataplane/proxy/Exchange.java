@@ -397,7 +397,7 @@ final class Exchange implements UpstreamListener {
     if (done) {
       return;
     }
-    ctx.flush();
+    handler.flushClient();
     if (ctx.channel().isWritable()) {
       upstream.read();
     }

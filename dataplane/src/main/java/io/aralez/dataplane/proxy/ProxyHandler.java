@@ -637,7 +637,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     exchange = null;
     if (http2) {
       state = State.CLOSED;
-      ctx.flush();
+      flushClient();
       return;
     }
     if (closeClient || draining) {
@@ -675,6 +675,19 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   boolean http2() {
     return http2;
+  }
+
+  /**
+   * Flushes what the exchange wrote to the client. An HTTP/2 stream's frames are already in its
+   * connection's pipeline; the connection is flushed once per round of events for all its streams
+   * ({@link ParentFlush}).
+   */
+  void flushClient() {
+    if (http2 && ctx.channel().parent() != null) {
+      ParentFlush.later(ctx.channel().parent());
+    } else {
+      ctx.flush();
+    }
   }
 
   /** One access-log line for the current request (off the event loop, bounded). */

@@ -83,7 +83,21 @@ public final class UpstreamPool {
     }
   }
 
-  private final UpstreamConnector connector;
+  /**
+   * Opens a connection to a backend: {@link UpstreamConnector#connect} in the proxy; an in-memory
+   * channel in the pipeline benchmark.
+   */
+  @FunctionalInterface
+  public interface Dialer {
+    Future<Channel> connect(
+        EventLoop loop,
+        HostPort address,
+        UpstreamTls.Alpn alpn,
+        String sni,
+        java.time.Duration timeout);
+  }
+
+  private final Dialer connector;
   private final ProxySettings settings;
   private final FastThreadLocal<Map<Key, ArrayDeque<Channel>>> idle =
       new FastThreadLocal<>() {
@@ -101,6 +115,10 @@ public final class UpstreamPool {
       };
 
   public UpstreamPool(UpstreamConnector connector, ProxySettings settings) {
+    this(connector::connect, settings);
+  }
+
+  public UpstreamPool(Dialer connector, ProxySettings settings) {
     this.connector = connector;
     this.settings = settings;
   }
