@@ -22,7 +22,7 @@ TESTS="$TEST" TARGETS=custom REPS=1 OUT_DIR=/tmp/aralez-profile-results "$HERE/r
 # The flame graph covers the measured window only: from the end of start-up + warm-up (the JIT's
 # own work during warm-up is a separate graph, warmup.html, because pinned to one core the
 # compiler threads compete with the event loop).
-WARM_MS=$(( (${WARMUP:-10} + 3) * 1000 ))
+WARM_MS=$(( (${WARMUP:-30} + 3) * 1000 ))
 for jfr in "$ARALEZ_BENCH_PROFILE"/*.jfr; do
   conv() { java -jar "$JAR" converter "--$EVENT" "$@"; }
   conv --from "$WARM_MS" --title "Aralez $TEST ($EVENT, measured window)" "$jfr" "$ARALEZ_BENCH_PROFILE/flame.html"

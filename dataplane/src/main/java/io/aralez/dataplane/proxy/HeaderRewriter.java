@@ -199,9 +199,11 @@ final class HeaderRewriter {
    * which would let a client forge headers the proxy sets.
    */
   private static void stripUnderscoreNames(HttpHeaders h) {
-    List<String> drop = null;
-    for (String name : h.names()) {
-      if (name.indexOf('_') >= 0) {
+    // Iterates the entries as they are: names() would copy every name into a new set per request.
+    List<CharSequence> drop = null;
+    for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
+      CharSequence name = it.next().getKey();
+      if (AsciiString.indexOf(name, '_', 0) >= 0) {
         if (drop == null) {
           drop = new java.util.ArrayList<>();
         }
