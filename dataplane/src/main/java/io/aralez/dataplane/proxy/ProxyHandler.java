@@ -9,6 +9,7 @@ import io.aralez.dataplane.routing.RouteEntry;
 import io.aralez.dataplane.runtime.ActiveConfig;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.server.HeadTimeoutHandler;
+import io.aralez.dataplane.server.LazyTimer;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFutureListener;
@@ -89,14 +90,8 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   private String logUri = "-";
   private String logClient;
 
-  /**
-   * One stall timer per connection, shared by its exchanges: moving it earlier reschedules, moving
-   * it later does not (the exchange re-arms it for the time left when it fires early), so a
-   * keep-alive connection does not schedule and cancel a timer for every request.
-   */
-  private io.netty.util.concurrent.ScheduledFuture<?> stallTimer;
-
-  private long stallTimerAt;
+  /** One stall timer per connection, shared by its exchanges ({@link LazyTimer}). */
+  private LazyTimer stallTimer;
 
   public ProxyHandler(
       ConfigHolder holder, ProxySettings settings, UpstreamPool pool, RequestServices services) {
@@ -110,6 +105,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
     this.headTimer = ctx.pipeline().get(HeadTimeoutHandler.class);
+    this.stallTimer = new LazyTimer(ctx.executor(), this::onStallTimer);
     // An HTTP/2 stream: one request, then the stream ends; no keep-alive, no raw writes.
     this.http2 = ctx.channel() instanceof Http2StreamChannel;
   }
@@ -158,10 +154,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (stallTimer != null) {
-      stallTimer.cancel(false);
-      stallTimer = null;
-    }
+    stallTimer.cancel();
     state = State.CLOSED;
     if (exchange != null) {
       exchange.abort();
@@ -576,21 +569,10 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   /** The current exchange wants its {@code checkStall} called within this many nanoseconds. */
   void checkExchangeWithin(long delayNanos) {
-    long at = System.nanoTime() + delayNanos;
-    if (stallTimer != null) {
-      if (stallTimerAt - at <= 0) {
-        return;
-      }
-      stallTimer.cancel(false);
-    }
-    stallTimerAt = at;
-    stallTimer =
-        ctx.executor()
-            .schedule(this::onStallTimer, delayNanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    stallTimer.wakeWithin(delayNanos);
   }
 
   private void onStallTimer() {
-    stallTimer = null;
     if (exchange != null && state != State.CLOSED) {
       exchange.checkStall();
     }
