@@ -6,4 +6,18 @@ public record RequestServices(
     RateLimiter rate,
     ErrorLimiter errors,
     io.aralez.dataplane.metrics.ProxyMetrics metrics,
-    io.aralez.dataplane.logging.AccessLog accessLog) {}
+    io.aralez.dataplane.logging.AccessLog accessLog) {
+
+  /** The services main.yaml describes: trusted proxies and limiter sizes. */
+  public static RequestServices from(
+      io.aralez.dataplane.config.MainConfig config,
+      io.aralez.dataplane.metrics.ProxyMetrics metrics,
+      io.aralez.dataplane.logging.AccessLog accessLog) {
+    return new RequestServices(
+        new ClientIdentity(config.trustedProxies()),
+        new RateLimiter(config.rateLimitMaxKeys(), System::nanoTime),
+        new ErrorLimiter(config.rateLimitMaxKeys(), System::nanoTime),
+        metrics,
+        accessLog);
+  }
+}

@@ -227,7 +227,9 @@ final class Exchange implements UpstreamListener {
         requestComplete ? ProxyHandler.State.AWAIT_RESPONSE : ProxyHandler.State.STREAMING);
     lastUpstreamActivity = lastClientActivity = System.nanoTime();
     watching = true;
-    armWatchdog(positiveMin(readTimeout().toNanos(), handler.settings().clientBody().toNanos()));
+    armWatchdog(
+        io.aralez.dataplane.server.LazyTimer.positiveMin(
+            readTimeout().toNanos(), handler.settings().clientBody().toNanos()));
     ch.read();
     handler.maybeRead();
   }
@@ -435,7 +437,7 @@ final class Exchange implements UpstreamListener {
   private void switchToTunnel(HttpResponse res) {
     done = true;
     responseStarted = true;
-    cancelWatchdog();
+    stopWatching();
     HeaderRewriter.upgradeResponse(res);
     ctx.writeAndFlush(res);
     Channel client = ctx.channel();
@@ -460,7 +462,7 @@ final class Exchange implements UpstreamListener {
   private void finish() {
     done = true;
     handler.logAccess(responseStatus, bytesRelayed, backend.address().toString());
-    cancelWatchdog();
+    stopWatching();
     boolean reusable = upstreamKeepAlive && requestComplete && upstream.isActive();
     lease.release(reusable);
     lease = null;
@@ -470,7 +472,7 @@ final class Exchange implements UpstreamListener {
 
   private void fail(HttpResponseStatus status) {
     done = true;
-    cancelWatchdog();
+    stopWatching();
     releaseBuffered();
     handler.exchangeFailed(this, status, requestComplete);
   }
@@ -480,7 +482,7 @@ final class Exchange implements UpstreamListener {
     unbindUpstream(true);
     if (responseStarted) {
       done = true;
-      cancelWatchdog();
+      stopWatching();
       handler.logAccess(responseStatus, bytesRelayed, backend.address().toString());
       handler.exchangeAborted(this);
     } else {
@@ -494,7 +496,7 @@ final class Exchange implements UpstreamListener {
       return;
     }
     done = true;
-    cancelWatchdog();
+    stopWatching();
     releaseBuffered();
     unbindUpstream(true);
   }
@@ -529,10 +531,6 @@ final class Exchange implements UpstreamListener {
     if (delayNanos > 0) {
       handler.checkExchangeWithin(Math.max(delayNanos, 1_000_000L));
     }
-  }
-
-  private static long positiveMin(long a, long b) {
-    return a <= 0 ? b : b <= 0 ? a : Math.min(a, b);
   }
 
   /** Called by the connection's stall timer, possibly earlier than this exchange asked. */
@@ -573,7 +571,7 @@ final class Exchange implements UpstreamListener {
     armWatchdog(readTimeout > 0 ? readTimeout - idle : bodyTimeout);
   }
 
-  private void cancelWatchdog() {
+  private void stopWatching() {
     // The timer belongs to the connection and stays armed: the next exchange reuses it.
     watching = false;
   }

@@ -2,11 +2,7 @@ package io.aralez.dataplane.proxy;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.FastThreadLocal;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Set;
+import java.util.LinkedHashSet;
 
 /**
  * Flush batching for HTTP/2 client connections. Responses of many streams of one connection come
@@ -24,8 +20,9 @@ final class ParentFlush {
         }
       };
 
-  private final Set<Channel> pending = Collections.newSetFromMap(new IdentityHashMap<>());
-  private final List<Channel> order = new ArrayList<>();
+  /** Connections to flush, in the order they asked (channels compare by identity). */
+  private final LinkedHashSet<Channel> pending = new LinkedHashSet<>();
+
   private boolean scheduled;
 
   private ParentFlush() {}
@@ -36,11 +33,7 @@ final class ParentFlush {
   }
 
   private void add(Channel connection) {
-    if (!pending.add(connection)) {
-      return;
-    }
-    order.add(connection);
-    if (!scheduled) {
+    if (pending.add(connection) && !scheduled) {
       scheduled = true;
       connection.eventLoop().execute(this::run);
     }
@@ -49,8 +42,7 @@ final class ParentFlush {
   private void run() {
     scheduled = false;
     // Flushing may write and complete futures that ask for more flushes: those go to a new round.
-    Channel[] now = order.toArray(new Channel[0]);
-    order.clear();
+    Channel[] now = pending.toArray(new Channel[0]);
     pending.clear();
     for (Channel ch : now) {
       ch.flush();

@@ -665,7 +665,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
    * ({@link ParentFlush}).
    */
   void flushClient() {
-    if (http2 && ctx.channel().parent() != null) {
+    if (http2) {
       ParentFlush.later(ctx.channel().parent());
     } else {
       ctx.flush();

@@ -97,7 +97,7 @@ public final class UpstreamPool {
         java.time.Duration timeout);
   }
 
-  private final Dialer connector;
+  private final Dialer dialer;
   private final ProxySettings settings;
   private final FastThreadLocal<Map<Key, ArrayDeque<Channel>>> idle =
       new FastThreadLocal<>() {
@@ -118,8 +118,8 @@ public final class UpstreamPool {
     this(connector::connect, settings);
   }
 
-  public UpstreamPool(Dialer connector, ProxySettings settings) {
-    this.connector = connector;
+  public UpstreamPool(Dialer dialer, ProxySettings settings) {
+    this.dialer = dialer;
     this.settings = settings;
   }
 
@@ -144,7 +144,7 @@ public final class UpstreamPool {
         !key.protocol().tls()
             ? null
             : key.verified() ? UpstreamTls.Alpn.HTTP1_VERIFIED : UpstreamTls.Alpn.HTTP1;
-    connector
+    dialer
         .connect(loop, key.address(), alpn, key.sni(), connectTimeout)
         .addListener(
             (Future<Channel> f) -> {
@@ -258,7 +258,7 @@ public final class UpstreamPool {
     UpstreamTls.Alpn alpn = key.protocol().tls() ? UpstreamTls.Alpn.H2 : null;
     Promise<Channel> promise = loop.newPromise();
     conns.put(key, promise);
-    connector
+    dialer
         .connect(loop, key.address(), alpn, key.sni(), connectTimeout)
         .addListener(
             (Future<Channel> f) -> {

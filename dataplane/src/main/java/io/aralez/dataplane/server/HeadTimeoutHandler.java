@@ -45,14 +45,7 @@ public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
   public HeadTimeoutHandler(Duration keepalive, Duration header) {
     this.keepaliveNanos = keepalive.toNanos();
     this.headerNanos = header.toNanos();
-    long shortest = Long.MAX_VALUE;
-    if (keepaliveNanos > 0) {
-      shortest = keepaliveNanos;
-    }
-    if (headerNanos > 0) {
-      shortest = Math.min(shortest, headerNanos);
-    }
-    this.tickNanos = shortest;
+    this.tickNanos = LazyTimer.positiveMin(keepaliveNanos, headerNanos);
   }
 
   @Override
@@ -78,7 +71,6 @@ public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    deadline = 0;
     timer.cancel();
     ctx.fireChannelInactive();
   }
@@ -109,7 +101,8 @@ public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onTimer() {
-    if (!ctx.channel().isActive() || phase == Phase.BUSY || deadline == 0) {
+    // A head being served has no deadline (headReceived cleared it).
+    if (!ctx.channel().isActive() || deadline == 0) {
       return;
     }
     long now = System.nanoTime();

@@ -35,6 +35,11 @@ public final class LazyTimer {
     pending = executor.schedule(this::fire, delayNanos, TimeUnit.NANOSECONDS);
   }
 
+  /** The smaller of two timeouts where 0 or less means "none"; 0 or less when both are none. */
+  public static long positiveMin(long a, long b) {
+    return a <= 0 ? b : b <= 0 ? a : Math.min(a, b);
+  }
+
   /** Drops the pending wake-up, if any (the connection closed). */
   public void cancel() {
     if (pending != null) {

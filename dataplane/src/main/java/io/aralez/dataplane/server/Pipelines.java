@@ -22,7 +22,7 @@ import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
  * HTTP/2, each stream is its own child channel converted to HTTP/1 objects, with per-stream flow
  * control as backpressure.
  */
-final class Pipelines {
+public final class Pipelines {
   private final MainConfig.Limits limits;
   private final MainConfig.Http2Limits h2;
   private final ProxySettings settings;
@@ -30,7 +30,7 @@ final class Pipelines {
   private final UpstreamPool pool;
   private final RequestServices services;
 
-  Pipelines(
+  public Pipelines(
       MainConfig.Limits limits,
       MainConfig.Http2Limits h2,
       ProxySettings settings,
@@ -49,7 +49,7 @@ final class Pipelines {
     return services;
   }
 
-  void installHttp1(ChannelPipeline p) {
+  public void installHttp1(ChannelPipeline p) {
     HttpDecoderConfig decoder =
         new HttpDecoderConfig()
             .setMaxInitialLineLength(limits.maxInitialLine())

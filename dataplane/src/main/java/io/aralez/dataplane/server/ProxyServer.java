@@ -1,9 +1,6 @@
 package io.aralez.dataplane.server;
 
 import io.aralez.dataplane.config.MainConfig;
-import io.aralez.dataplane.policy.ClientIdentity;
-import io.aralez.dataplane.policy.ErrorLimiter;
-import io.aralez.dataplane.policy.RateLimiter;
 import io.aralez.dataplane.policy.RequestServices;
 import io.aralez.dataplane.proxy.ProxyHandler;
 import io.aralez.dataplane.proxy.ProxySettings;
@@ -68,13 +65,7 @@ public final class ProxyServer {
       io.aralez.dataplane.logging.AccessLog accessLog,
       boolean takeOver) {
     this.connector = connector;
-    this.services =
-        new RequestServices(
-            new ClientIdentity(config.trustedProxies()),
-            new RateLimiter(config.rateLimitMaxKeys(), System::nanoTime),
-            new ErrorLimiter(config.rateLimitMaxKeys(), System::nanoTime),
-            metrics,
-            accessLog);
+    this.services = RequestServices.from(config, metrics, accessLog);
     metrics.connections(connections::size);
     this.takeOver = takeOver;
     this.config = config;

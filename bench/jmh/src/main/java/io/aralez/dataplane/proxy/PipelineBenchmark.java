@@ -3,21 +3,16 @@ package io.aralez.dataplane.proxy;
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.config.MainConfigParser;
 import io.aralez.dataplane.config.yaml.Problems;
-import io.aralez.dataplane.http.ServerCodec;
 import io.aralez.dataplane.logging.AccessLog;
 import io.aralez.dataplane.metrics.ProxyMetrics;
-import io.aralez.dataplane.policy.ClientIdentity;
-import io.aralez.dataplane.policy.ErrorLimiter;
-import io.aralez.dataplane.policy.RateLimiter;
 import io.aralez.dataplane.policy.RequestServices;
 import io.aralez.dataplane.runtime.ConfigHolder;
-import io.aralez.dataplane.server.HeadTimeoutHandler;
+import io.aralez.dataplane.server.Pipelines;
 import io.aralez.dataplane.source.file.UpstreamsParser;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -37,11 +32,11 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One proxied keep-alive request through the real client pipeline (head timer, HTTP codec,
- * ProxyHandler, Exchange, pooled upstream connection with its codec), every channel an
- * EmbeddedChannel: request bytes in on the client side, the encoded upstream request out, the
- * backend's response bytes in, the response bytes out to the client. No sockets, so this is the
- * user-space cost per request that the harness's CPU µs/req contains besides the kernel's.
+ * One proxied keep-alive request through the real client pipeline ({@code Pipelines.installHttp1}:
+ * head timer, HTTP codec, ProxyHandler, Exchange, pooled upstream connection with its codec), every
+ * channel an EmbeddedChannel: request bytes in on the client side, the encoded upstream request
+ * out, the backend's response bytes in, the response bytes out to the client. No sockets, so this
+ * is the user-space cost per request that the harness's CPU µs/req contains besides the kernel's.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -97,13 +92,7 @@ public class PipelineBenchmark {
             new Problems()));
     metrics = new ProxyMetrics();
     metrics.bind(holder);
-    RequestServices services =
-        new RequestServices(
-            new ClientIdentity(main.trustedProxies()),
-            new RateLimiter(main.rateLimitMaxKeys(), System::nanoTime),
-            new ErrorLimiter(main.rateLimitMaxKeys(), System::nanoTime),
-            metrics,
-            new AccessLog(main.accessLog()));
+    RequestServices services = RequestServices.from(main, metrics, new AccessLog(main.accessLog()));
     ProxySettings settings = ProxySettings.from(main, false);
     // The dialer hands out one in-memory upstream; after the first exchange it stays pooled and
     // every further request reuses it, as a keep-alive upstream connection does.
@@ -123,18 +112,9 @@ public class PipelineBenchmark {
           }
         };
     client.config().setAutoRead(false);
-    client
-        .pipeline()
-        .addLast(
-            "head-timeout",
-            new HeadTimeoutHandler(settings.clientKeepalive(), settings.clientHeader()))
-        .addLast(
-            "http",
-            new ServerCodec(
-                new HttpDecoderConfig()
-                    .setMaxInitialLineLength(main.limits().maxInitialLine())
-                    .setMaxHeaderSize(main.limits().maxHeaderSize())))
-        .addLast("proxy", new ProxyHandler(holder, settings, pool, services));
+    // The same composition as the proxy's plain listener.
+    new Pipelines(main.limits(), main.http2(), settings, holder, pool, services)
+        .installHttp1(client.pipeline());
     client.pipeline().fireChannelActive();
 
     // One checked round trip: the benchmark measures a request that really got proxied.
