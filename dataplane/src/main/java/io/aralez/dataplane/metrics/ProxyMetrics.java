@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 /**
@@ -28,12 +28,17 @@ import java.util.function.Supplier;
  * cardinality stays bounded and the hot path allocates no meter.
  */
 public final class ProxyMetrics {
-  private static final Set<String> METHODS =
-      Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+  private static final String[] METHOD_NAMES = {
+    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "OTHER"
+  };
 
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final ConcurrentHashMap<String, Counter> requests = new ConcurrentHashMap<>();
+
+  /** host → route → counter per (method, status class, protocol), filled on first use. */
+  private final ConcurrentHashMap<String, ConcurrentHashMap<String, AtomicReferenceArray<Counter>>>
+      requests = new ConcurrentHashMap<>();
+
   private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
   private final Timer duration;
@@ -128,29 +133,54 @@ public final class ProxyMetrics {
   /** One answered request. */
   public void request(
       String host, String route, String method, int status, boolean http2, long nanos) {
-    String m = METHODS.contains(method) ? method : "OTHER";
-    String cls = (status / 100) + "xx";
-    String proto = http2 ? "2" : "1.1";
-    String key = host + '\0' + route + '\0' + m + '\0' + cls + '\0' + proto;
-    requests
-        .computeIfAbsent(
-            key,
-            k ->
-                Counter.builder("aralez_requests")
-                    .tags(
-                        "host",
-                        host,
-                        "route",
-                        route,
-                        "method",
-                        m,
-                        "status_class",
-                        cls,
-                        "protocol",
-                        proto)
-                    .register(registry))
-        .increment();
+    // Host and route are the config's own strings (hash cached): two map reads and an array slot,
+    // no key built per request.
+    AtomicReferenceArray<Counter> slots =
+        requests
+            .computeIfAbsent(host, h -> new ConcurrentHashMap<>())
+            .computeIfAbsent(route, r -> new AtomicReferenceArray<>(METHOD_NAMES.length * 10 * 2));
+    int m = methodIndex(method);
+    int cls = Math.floorMod(status / 100, 10);
+    int slot = (m * 10 + cls) * 2 + (http2 ? 1 : 0);
+    Counter c = slots.get(slot);
+    if (c == null) {
+      c = register(slots, slot, host, route, METHOD_NAMES[m], cls + "xx", http2 ? "2" : "1.1");
+    }
+    c.increment();
     duration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Fills a slot once. Micrometer hands out the same counter for the same name and tags, so two
+   * loops racing here end up sharing one meter.
+   */
+  private Counter register(
+      AtomicReferenceArray<Counter> slots,
+      int slot,
+      String host,
+      String route,
+      String m,
+      String cls,
+      String proto) {
+    Counter c =
+        Counter.builder("aralez_requests")
+            .tags("host", host, "route", route, "method", m, "status_class", cls, "protocol", proto)
+            .register(registry);
+    slots.set(slot, c);
+    return c;
+  }
+
+  private static int methodIndex(String method) {
+    return switch (method) {
+      case "GET" -> 0;
+      case "HEAD" -> 1;
+      case "POST" -> 2;
+      case "PUT" -> 3;
+      case "DELETE" -> 4;
+      case "PATCH" -> 5;
+      case "OPTIONS" -> 6;
+      default -> 7;
+    };
   }
 
   /** A request refused by a policy: {@code rate_limit}, {@code x4xx_limit} or an auth type. */

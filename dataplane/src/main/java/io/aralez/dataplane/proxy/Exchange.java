@@ -42,7 +42,7 @@ final class Exchange implements UpstreamListener {
   private final ProxyHandler handler;
   private final ChannelHandlerContext ctx;
   private final RouteEntry entry;
-  private final HttpRequest upstreamHead;
+  private HttpRequest upstreamHead;
   private final boolean clientHttp11;
   private final boolean clientKeepAlive;
   private final boolean headRequest;
@@ -79,6 +79,8 @@ final class Exchange implements UpstreamListener {
    * @param index the chosen backend of {@code entry}
    * @param clientStickyId the sticky id the client sent, or null
    * @param sni the TLS server name for TLS backends (the request's host)
+   * @param clientRequest read here for what the exchange needs of it, before the caller rewrites it
+   *     (possibly in place) into the upstream head given to {@link #sendAs}
    */
   Exchange(
       ProxyHandler handler,
@@ -87,7 +89,6 @@ final class Exchange implements UpstreamListener {
       StickySessions sticky,
       String clientStickyId,
       String sni,
-      HttpRequest upstreamHead,
       HttpRequest clientRequest) {
     this.handler = handler;
     this.ctx = handler.ctx();
@@ -97,7 +98,6 @@ final class Exchange implements UpstreamListener {
     this.clientStickyId = clientStickyId;
     this.sticky = sticky;
     this.sni = sni;
-    this.upstreamHead = upstreamHead;
     this.clientHttp11 = clientRequest.protocolVersion().equals(HttpVersion.HTTP_1_1);
     this.clientKeepAlive = HttpUtil.isKeepAlive(clientRequest);
     this.headRequest = clientRequest.method().equals(HttpMethod.HEAD);
@@ -105,6 +105,11 @@ final class Exchange implements UpstreamListener {
     String contentType = clientRequest.headers().get(HttpHeaderNames.CONTENT_TYPE);
     this.grpc = contentType != null && contentType.startsWith("application/grpc");
     this.upgrade = HeaderRewriter.isWebSocketUpgrade(clientRequest) && !handler.http2();
+  }
+
+  /** The head to send upstream; set once, before {@link #start}. */
+  void sendAs(HttpRequest head) {
+    this.upstreamHead = head;
   }
 
   boolean clientKeepAlive() {
@@ -217,7 +222,8 @@ final class Exchange implements UpstreamListener {
     Channel ch = l.channel();
     upstream = ch;
     ch.pipeline().get(UpstreamHandler.class).bind(this);
-    ch.write(upstreamHead);
+    // Void promises: nobody waits on these writes, and a failed one reaches exceptionCaught.
+    ch.write(upstreamHead, ch.voidPromise());
     HttpContent c;
     while ((c = buffered.poll()) != null) {
       writeBody(c);
@@ -268,7 +274,7 @@ final class Exchange implements UpstreamListener {
         content = plain;
       }
     }
-    upstream.write(content);
+    upstream.write(content, upstream.voidPromise());
   }
 
   void flushUpstream() {
@@ -360,7 +366,7 @@ final class Exchange implements UpstreamListener {
     if (res instanceof LastHttpContent whole && !handler.http2()) {
       whole.trailingHeaders().clear();
     }
-    ctx.write(res);
+    ctx.write(res, ctx.voidPromise());
   }
 
   private void onResponseContent(HttpContent content) {
@@ -382,16 +388,16 @@ final class Exchange implements UpstreamListener {
     if (content instanceof LastHttpContent last) {
       if (!last.trailingHeaders().isEmpty() && !handler.http2()) {
         // HTTP/1.1 clients get no trailers; HTTP/2 clients (gRPC: grpc-status) get them all.
-        ctx.write(new DefaultLastHttpContent(last.content().retain()));
+        ctx.write(new DefaultLastHttpContent(last.content().retain()), ctx.voidPromise());
         last.release();
       } else {
-        ctx.write(last);
+        ctx.write(last, ctx.voidPromise());
       }
       finish();
       return;
     }
     bytesRelayed += content.content().readableBytes();
-    ctx.write(content);
+    ctx.write(content, ctx.voidPromise());
   }
 
   @Override
@@ -461,7 +467,7 @@ final class Exchange implements UpstreamListener {
 
   private void finish() {
     done = true;
-    handler.logAccess(responseStatus, bytesRelayed, backend.address().toString());
+    handler.logAccess(responseStatus, bytesRelayed, backend.address());
     stopWatching();
     boolean reusable = upstreamKeepAlive && requestComplete && upstream.isActive();
     lease.release(reusable);
@@ -483,7 +489,7 @@ final class Exchange implements UpstreamListener {
     if (responseStarted) {
       done = true;
       stopWatching();
-      handler.logAccess(responseStatus, bytesRelayed, backend.address().toString());
+      handler.logAccess(responseStatus, bytesRelayed, backend.address());
       handler.exchangeAborted(this);
     } else {
       fail(status);

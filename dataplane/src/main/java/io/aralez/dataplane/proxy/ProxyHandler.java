@@ -340,25 +340,26 @@ public final class ProxyHandler extends ChannelDuplexHandler {
     boolean chunked = HttpUtil.isTransferEncodingChunked(req);
     long length = chunked ? -1 : HttpUtil.getContentLength(req, -1L);
     String sni = target.host() != null && target.host().indexOf(':') < 0 ? target.host() : null;
-    Exchange ex =
-        new Exchange(
-            this,
-            entry,
-            index,
-            sticky,
-            stickyId,
-            sni,
-            HeaderRewriter.upstreamRequest(
-                req,
-                uri,
-                target.hostHeader().isEmpty() ? target.host() : target.hostHeader(),
-                chunked,
-                length,
-                clientIp,
-                trustedPeer,
-                settings.secure(),
-                route.serverHeaders()),
-            req);
+    // Callouts (bcrypt, forward auth) still read the client's head and may answer in its place;
+    // an HTTP/2 whole request carries its body: both get a copy. Everything else is rewritten in
+    // place, after the exchange read what it needs of the client's head.
+    boolean inPlace =
+        !(req instanceof FullHttpRequest)
+            && !(auth instanceof AuthDecision.Pending)
+            && !(auth instanceof AuthDecision.Forward);
+    Exchange ex = new Exchange(this, entry, index, sticky, stickyId, sni, req);
+    ex.sendAs(
+        HeaderRewriter.upstreamRequest(
+            req,
+            inPlace,
+            uri,
+            target.hostHeader().isEmpty() ? target.host() : target.hostHeader(),
+            chunked,
+            length,
+            clientIp,
+            trustedPeer,
+            settings.secure(),
+            route.serverHeaders()));
     exchange = ex;
     // Until the exchange starts, request content is buffered by it (and no more is read).
     state = State.CONNECTING;
@@ -673,7 +674,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   }
 
   /** One access-log line for the current request (off the event loop, bounded). */
-  void logAccess(int status, long bytes, String upstream) {
+  void logAccess(int status, long bytes, io.aralez.dataplane.config.HostPort upstream) {
     var log = services.accessLog();
     if (log.enabled()) {
       log.log(
@@ -684,7 +685,7 @@ public final class ProxyHandler extends ChannelDuplexHandler {
           status,
           bytes,
           System.nanoTime() - started,
-          upstream);
+          upstream == null ? null : upstream.toString());
     }
   }
 

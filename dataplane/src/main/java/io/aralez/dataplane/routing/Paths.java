@@ -33,6 +33,12 @@ public final class Paths {
     if (rawPath.isEmpty() || rawPath.charAt(0) != '/') {
       return null;
     }
+    // Most request paths: nothing to decode, merge or resolve, so no copy.
+    return isCanonical(rawPath) ? rawPath : canonicalByParsing(rawPath);
+  }
+
+  /** {@link #canonical} without the shortcut, for a path that starts with '/'. */
+  static String canonicalByParsing(String rawPath) {
     StringBuilder decoded = new StringBuilder(rawPath.length());
     for (int i = 0; i < rawPath.length(); i++) {
       char c = rawPath.charAt(i);
@@ -60,6 +66,36 @@ public final class Paths {
       }
     }
     return removeDotSegments(decoded.toString());
+  }
+
+  /**
+   * True when {@link #canonical} would return the path unchanged: no escapes, no characters it
+   * refuses, no empty segment before the last and no "." or ".." segment.
+   */
+  private static boolean isCanonical(String path) {
+    int n = path.length();
+    for (int i = 0; i < n; i++) {
+      char c = path.charAt(i);
+      if (c == '%' || c <= 0x20 || c >= 0x7f || c == '\\') {
+        return false;
+      }
+      if (c == '/' && i + 1 < n) {
+        char next = path.charAt(i + 1);
+        if (next == '/') {
+          return false;
+        }
+        if (next == '.') {
+          int end = i + 2;
+          if (end < n && path.charAt(end) == '.') {
+            end++;
+          }
+          if (end == n || path.charAt(end) == '/') {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
   }
 
   private static String removeDotSegments(String path) {

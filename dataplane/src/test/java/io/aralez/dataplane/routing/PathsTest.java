@@ -24,6 +24,28 @@ class PathsTest {
   }
 
   @Test
+  void shortcutAgreesWithTheFullParse() {
+    // canonical() returns clean paths as they are; that must be exactly what parsing gives.
+    java.util.Random random = new java.util.Random(7);
+    String alphabet = "/./a%2e\\ \u00e9";
+    int unchanged = 0;
+    for (int i = 0; i < 200_000; i++) {
+      StringBuilder b = new StringBuilder("/");
+      int len = random.nextInt(10);
+      for (int j = 0; j < len; j++) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String p = b.toString();
+      String got = Paths.canonical(p);
+      assertThat(got).as(p).isEqualTo(Paths.canonicalByParsing(p));
+      if (p.equals(got)) {
+        unchanged++;
+      }
+    }
+    assertThat(unchanged).as("both kinds of paths were drawn").isBetween(1_000, 199_000);
+  }
+
+  @Test
   void configuredPrefixes() {
     assertThat(Paths.normalizePrefix("/")).isEqualTo("/");
     assertThat(Paths.normalizePrefix("/foo/")).isEqualTo("/foo");

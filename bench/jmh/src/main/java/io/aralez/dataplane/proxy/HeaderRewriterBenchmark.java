@@ -57,6 +57,7 @@ public class HeaderRewriterBenchmark {
   public HttpRequest upstreamRequestHead() {
     return HeaderRewriter.upstreamRequest(
         browser,
+        false,
         "/api/v1/items/42?x=1",
         "shop.example.com",
         false,

@@ -1,0 +1,66 @@
+package io.aralez.dataplane.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+class ProxyMetricsTest {
+  @Test
+  void requestsAreCountedPerLabelSet() {
+    ProxyMetrics metrics = new ProxyMetrics();
+    metrics.request("a.test", "/", "GET", 200, false, 1_000_000);
+    metrics.request("a.test", "/", "GET", 204, false, 1_000_000);
+    metrics.request("a.test", "/", "GET", 200, true, 1_000_000);
+    metrics.request("a.test", "/api", "PROPFIND", 404, false, 1_000_000);
+    metrics.request("b.test", "/", "DELETE", 503, false, 1_000_000);
+    String text = metrics.scrape();
+
+    assertThat(count(text, "a.test", "GET", "1.1", "/", "2xx")).isEqualTo(2);
+    assertThat(count(text, "a.test", "GET", "2", "/", "2xx")).isEqualTo(1);
+    assertThat(count(text, "a.test", "OTHER", "1.1", "/api", "4xx")).isEqualTo(1);
+    assertThat(count(text, "b.test", "DELETE", "1.1", "/", "5xx")).isEqualTo(1);
+    assertThat(text).doesNotContain("PROPFIND");
+    assertThat(text).contains("aralez_request_duration_seconds_count 5");
+  }
+
+  @Test
+  void loopsCountingAtOnceLoseNothing() throws Exception {
+    ProxyMetrics metrics = new ProxyMetrics();
+    ExecutorService loops = Executors.newFixedThreadPool(4);
+    for (int t = 0; t < 4; t++) {
+      loops.execute(
+          () -> {
+            for (int i = 0; i < 10_000; i++) {
+              metrics.request("a.test", "/", "GET", 200 + i % 2, false, 1000);
+            }
+          });
+    }
+    loops.shutdown();
+    assertThat(loops.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(count(metrics.scrape(), "a.test", "GET", "1.1", "/", "2xx")).isEqualTo(40_000);
+  }
+
+  private static double count(
+      String text, String host, String method, String proto, String route, String cls) {
+    Matcher m =
+        Pattern.compile(
+                "aralez_requests_total\\{host=\""
+                    + Pattern.quote(host)
+                    + "\",method=\""
+                    + method
+                    + "\",protocol=\""
+                    + Pattern.quote(proto)
+                    + "\",route=\""
+                    + Pattern.quote(route)
+                    + "\",status_class=\""
+                    + cls
+                    + "\"} ([0-9.E]+)")
+            .matcher(text);
+    return m.find() ? Double.parseDouble(m.group(1)) : -1;
+  }
+}
