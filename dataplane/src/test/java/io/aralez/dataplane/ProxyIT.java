@@ -500,4 +500,53 @@ class ProxyIT {
       assertThat(res).startsWith("HTTP/1.1 431");
     }
   }
+
+  @Test
+  void everyEventLoopAcceptsOnItsOwnSocket() throws Exception {
+    // threads: 2 (the harness default): two listening sockets share the port, no acceptor thread.
+    assertThat(listeningSockets(proxy.port())).isEqualTo(2);
+    assertThat(Thread.getAllStackTraces().keySet())
+        .noneMatch(t -> t.getName().startsWith("aralez-accept"));
+    java.util.concurrent.ExecutorService clients =
+        java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      var answers = new java.util.ArrayList<java.util.concurrent.Future<String>>();
+      for (int i = 0; i < 200; i++) {
+        answers.add(
+            clients.submit(
+                () -> {
+                  try (RawHttp raw = new RawHttp(proxy.port())) {
+                    return raw.send(
+                            "GET /api HTTP/1.1\r\nHost: example.com\r\nConnection: close\r\n\r\n")
+                        .readAll(5000);
+                  }
+                }));
+      }
+      for (var answer : answers) {
+        assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS))
+            .startsWith("HTTP/1.1 200");
+      }
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+
+  /** LISTEN entries for a local port in /proc/net/tcp and tcp6 (state 0A). */
+  private static long listeningSockets(int port) throws java.io.IOException {
+    String hex = String.format(":%04X ", port);
+    long n = 0;
+    for (String f : new String[] {"/proc/net/tcp", "/proc/net/tcp6"}) {
+      Path file = Path.of(f);
+      if (java.nio.file.Files.exists(file)) {
+        n +=
+            java.nio.file.Files.readAllLines(file).stream()
+                .map(String::trim)
+                .filter(l -> l.split("\\s+").length > 3)
+                .filter(
+                    l -> l.split("\\s+")[1].contains(hex.trim()) && l.split("\\s+")[3].equals("0A"))
+                .count();
+      }
+    }
+    return n;
+  }
 }

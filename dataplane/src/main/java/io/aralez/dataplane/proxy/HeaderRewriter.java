@@ -153,9 +153,10 @@ final class HeaderRewriter {
   /** Netty's HTTP/2 conversion adds x-http2-* headers (stream id, scheme); they stay internal. */
   private static void stripHttp2Extensions(HttpHeaders h) {
     if (h.contains(STREAM_ID)) {
-      List<String> drop = new java.util.ArrayList<>();
-      for (String name : h.names()) {
-        if (name.regionMatches(true, 0, "x-http2-", 0, 8)) {
+      List<CharSequence> drop = new java.util.ArrayList<>(4);
+      for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
+        CharSequence name = it.next().getKey();
+        if (AsciiString.regionMatches(name, true, 0, "x-http2-", 0, 8)) {
           drop.add(name);
         }
       }

@@ -52,6 +52,9 @@ public final class ProxyHandler extends ChannelDuplexHandler {
   /** A request body up to this size is read and dropped after a local answer; larger: close. */
   static final long MAX_DISCARD_BYTES = 64 * 1024;
 
+  private static final io.netty.util.AttributeKey<String> CLIENT_IP =
+      io.netty.util.AttributeKey.valueOf("aralez.client-ip");
+
   /** Sent through the pipeline to start a graceful drain of this connection. */
   public static final Object DRAIN = new Object();
 
@@ -112,10 +115,15 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    if (ctx.channel().remoteAddress() instanceof InetSocketAddress isa) {
-      clientIp = isa.getAddress().getHostAddress();
-    } else {
-      clientIp = "unknown";
+    // Formatted once per connection: an HTTP/2 connection's streams share their parent's.
+    io.netty.channel.Channel conn = http2 ? ctx.channel().parent() : ctx.channel();
+    clientIp = conn.attr(CLIENT_IP).get();
+    if (clientIp == null) {
+      clientIp =
+          conn.remoteAddress() instanceof InetSocketAddress isa
+              ? isa.getAddress().getHostAddress()
+              : "unknown";
+      conn.attr(CLIENT_IP).set(clientIp);
     }
     ctx.read();
     ctx.fireChannelActive();
