@@ -82,6 +82,37 @@ class UpstreamFailureIT {
   }
 
   @Test
+  void idlePooledConnectionIsClosedAfterUpstreamIdleTimeout() throws Exception {
+    // The backend keeps its connection open; only the proxy's idle timeout may end it.
+    java.util.concurrent.CompletableFuture<Long> closedAfter =
+        new java.util.concurrent.CompletableFuture<>();
+    try (RawBackend backend =
+            new RawBackend(
+                (s, i) -> {
+                  InputStream in = s.getInputStream();
+                  RawBackend.readHead(in);
+                  RawBackend.write(s, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                  long answered = System.nanoTime();
+                  s.setSoTimeout(10_000);
+                  int b = in.read();
+                  closedAfter.complete(b < 0 ? (System.nanoTime() - answered) / 1_000_000 : -1);
+                });
+        ProxyHarness proxy =
+            ProxyHarness.start(
+                dir, "threads: 1\nupstream_idle_timeout: 1s\n", route(backend.address()))) {
+      try (RawHttp c = new RawHttp(proxy.port())) {
+        assertThat(
+                c.send("GET / HTTP/1.1\r\nHost: fail.test\r\nConnection: close\r\n\r\n")
+                    .readAll(2000))
+            .endsWith("ok");
+      }
+      long millis = closedAfter.get(15, java.util.concurrent.TimeUnit.SECONDS);
+      assertThat(millis).as("closed by the proxy, in ms after the answer").isBetween(800L, 4000L);
+      assertThat(backend.connections()).isEqualTo(1);
+    }
+  }
+
+  @Test
   void stalePooledConnectionIsRetriedTransparently() throws Exception {
     // The backend closes each connection right after one answer, without saying so.
     try (RawBackend backend =

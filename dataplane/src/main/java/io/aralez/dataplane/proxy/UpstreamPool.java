@@ -168,10 +168,12 @@ public final class UpstreamPool {
             .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
             .setMaxChunkSize(64 * 1024);
     ch.pipeline()
+        // Reader idle, not all idle: a pooled connection neither reads nor writes, so it is the
+        // same timeout, and tracking writes would cost a promise and a listener per write.
         .addLast(
             "idle",
             new IdleStateHandler(
-                0, 0, settings.upstreamIdleTimeout().toMillis(), TimeUnit.MILLISECONDS))
+                settings.upstreamIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
         .addLast("codec", new ClientCodec(decoder))
         .addLast("upstream", new UpstreamHandler());
   }
