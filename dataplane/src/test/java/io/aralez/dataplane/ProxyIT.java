@@ -340,6 +340,8 @@ class ProxyIT {
       assertThat(two).isGreaterThan(one);
       assertThat(three).isGreaterThan(two);
       assertThat(res.split("HTTP/1.1 200", -1)).hasSize(4);
+      // The last request said close (read from its head before that head went upstream).
+      assertThat(raw.closedByPeer(1000)).isTrue();
     }
   }
 

@@ -125,7 +125,7 @@ public final class ProxyServer {
       listeners.add(ch);
     }
     LOG.info(
-        "listening on {} ({}, {} event loops, {} listening sockets)",
+        "listening on {} ({}, {} event loops, listening sockets: {})",
         at,
         transport.name(),
         config.threads(),
