@@ -32,6 +32,9 @@ public final class ProxyMetrics {
     "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "OTHER"
   };
 
+  /** One slot per method × status class (0-9) × protocol (1.1, 2). */
+  private static final int SLOTS = METHOD_NAMES.length * 10 * 2;
+
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
@@ -135,36 +138,51 @@ public final class ProxyMetrics {
       String host, String route, String method, int status, boolean http2, long nanos) {
     // Host and route are the config's own strings (hash cached): two map reads and an array slot,
     // no key built per request.
-    AtomicReferenceArray<Counter> slots =
-        requests
-            .computeIfAbsent(host, h -> new ConcurrentHashMap<>())
-            .computeIfAbsent(route, r -> new AtomicReferenceArray<>(METHOD_NAMES.length * 10 * 2));
+    var routes = requests.get(host);
+    if (routes == null) {
+      routes = requests.computeIfAbsent(host, h -> new ConcurrentHashMap<>());
+    }
+    var slots = routes.get(route);
+    if (slots == null) {
+      slots = routes.computeIfAbsent(route, r -> new AtomicReferenceArray<>(SLOTS));
+    }
     int m = methodIndex(method);
-    int cls = Math.floorMod(status / 100, 10);
+    // Status codes are three digits (100-999): the class is the first one.
+    int cls = status / 100 % 10;
     int slot = (m * 10 + cls) * 2 + (http2 ? 1 : 0);
     Counter c = slots.get(slot);
     if (c == null) {
-      c = register(slots, slot, host, route, METHOD_NAMES[m], cls + "xx", http2 ? "2" : "1.1");
+      c = register(slots, slot, host, route, m, cls, http2);
     }
     c.increment();
     duration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
   }
 
   /**
-   * Fills a slot once. Micrometer hands out the same counter for the same name and tags, so two
-   * loops racing here end up sharing one meter.
+   * Fills a slot once, off the common path. Micrometer hands out the same counter for the same name
+   * and tags, so two loops racing here end up sharing one meter.
    */
   private Counter register(
       AtomicReferenceArray<Counter> slots,
       int slot,
       String host,
       String route,
-      String m,
-      String cls,
-      String proto) {
+      int method,
+      int cls,
+      boolean http2) {
     Counter c =
         Counter.builder("aralez_requests")
-            .tags("host", host, "route", route, "method", m, "status_class", cls, "protocol", proto)
+            .tags(
+                "host",
+                host,
+                "route",
+                route,
+                "method",
+                METHOD_NAMES[method],
+                "status_class",
+                cls + "xx",
+                "protocol",
+                http2 ? "2" : "1.1")
             .register(registry);
     slots.set(slot, c);
     return c;

@@ -4,6 +4,7 @@ import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxyConfig.StickySessions;
 import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.routing.RouteEntry;
+import io.aralez.dataplane.server.LazyTimer;
 import io.aralez.dataplane.upstream.BackendState;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -123,11 +124,8 @@ final class Exchange implements UpstreamListener {
    */
   void allowedBy(io.netty.handler.codec.http.HttpHeaders auth) {
     var h = upstreamHead.headers();
-    for (String name : new java.util.ArrayList<>(h.names())) {
-      if (name.regionMatches(true, 0, "remote-", 0, 7)) {
-        h.remove(name);
-      }
-    }
+    HeaderRewriter.removeNames(
+        h, name -> io.netty.util.AsciiString.regionMatches(name, true, 0, "remote-", 0, 7));
     for (var e : auth) {
       String name = e.getKey();
       if (name.regionMatches(true, 0, "x-", 0, 2) || name.regionMatches(true, 0, "remote-", 0, 7)) {
@@ -234,8 +232,7 @@ final class Exchange implements UpstreamListener {
     lastUpstreamActivity = lastClientActivity = System.nanoTime();
     watching = true;
     armWatchdog(
-        io.aralez.dataplane.server.LazyTimer.positiveMin(
-            readTimeout().toNanos(), handler.settings().clientBody().toNanos()));
+        LazyTimer.positiveMin(readTimeout().toNanos(), handler.settings().clientBody().toNanos()));
     ch.read();
     handler.maybeRead();
   }

@@ -153,14 +153,7 @@ final class HeaderRewriter {
   /** Netty's HTTP/2 conversion adds x-http2-* headers (stream id, scheme); they stay internal. */
   private static void stripHttp2Extensions(HttpHeaders h) {
     if (h.contains(STREAM_ID)) {
-      List<CharSequence> drop = new java.util.ArrayList<>(4);
-      for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
-        CharSequence name = it.next().getKey();
-        if (AsciiString.regionMatches(name, true, 0, "x-http2-", 0, 8)) {
-          drop.add(name);
-        }
-      }
-      drop.forEach(h::remove);
+      removeNames(h, name -> AsciiString.regionMatches(name, true, 0, "x-http2-", 0, 8));
     }
   }
 
@@ -211,13 +204,20 @@ final class HeaderRewriter {
    * which would let a client forge headers the proxy sets.
    */
   private static void stripUnderscoreNames(HttpHeaders h) {
-    // Iterates the entries as they are: names() would copy every name into a new set per request.
+    removeNames(h, name -> AsciiString.indexOf(name, '_', 0) >= 0);
+  }
+
+  /**
+   * Removes every header whose name matches. Iterates the entries as they are: {@code names()}
+   * would copy every name into a new set, per request.
+   */
+  static void removeNames(HttpHeaders h, java.util.function.Predicate<CharSequence> match) {
     List<CharSequence> drop = null;
     for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
       CharSequence name = it.next().getKey();
-      if (AsciiString.indexOf(name, '_', 0) >= 0) {
+      if (match.test(name)) {
         if (drop == null) {
-          drop = new java.util.ArrayList<>();
+          drop = new java.util.ArrayList<>(4);
         }
         drop.add(name);
       }

@@ -115,18 +115,27 @@ public final class ProxyHandler extends ChannelDuplexHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    // Formatted once per connection: an HTTP/2 connection's streams share their parent's.
-    io.netty.channel.Channel conn = http2 ? ctx.channel().parent() : ctx.channel();
-    clientIp = conn.attr(CLIENT_IP).get();
-    if (clientIp == null) {
-      clientIp =
-          conn.remoteAddress() instanceof InetSocketAddress isa
-              ? isa.getAddress().getHostAddress()
-              : "unknown";
-      conn.attr(CLIENT_IP).set(clientIp);
-    }
+    clientIp = http2 ? connectionClientIp(ctx.channel().parent()) : format(ctx.channel());
     ctx.read();
     ctx.fireChannelActive();
+  }
+
+  /**
+   * The streams of one HTTP/2 connection share its formatted address (stored on the connection).
+   */
+  private static String connectionClientIp(io.netty.channel.Channel connection) {
+    String ip = connection.attr(CLIENT_IP).get();
+    if (ip == null) {
+      ip = format(connection);
+      connection.attr(CLIENT_IP).set(ip);
+    }
+    return ip;
+  }
+
+  private static String format(io.netty.channel.Channel ch) {
+    return ch.remoteAddress() instanceof InetSocketAddress isa
+        ? isa.getAddress().getHostAddress()
+        : "unknown";
   }
 
   @Override

@@ -101,9 +101,6 @@ public final class ProxyServer {
 
   private void bind(InetSocketAddress address, io.netty.channel.ChannelHandler initializer)
       throws InterruptedException {
-    if (!takeOver) {
-      Ports.checkFree(address);
-    }
     // epoll: one listener per loop, each loop its own parent and child group, so accepting and
     // serving a connection never crosses threads (measured: the acceptor thread was a quarter of
     // the CPU with a new connection per request, plus a wake-up per connection). NIO has no
@@ -117,9 +114,11 @@ public final class ProxyServer {
       acceptors.add(workerGroup);
     }
     InetSocketAddress at = address;
+    boolean shared = takeOver;
     for (EventLoopGroup group : acceptors) {
-      // Free was checked above; the later sockets share the port with the first.
-      Channel ch = Ports.bind(bootstrap(group, initializer), transport, at, true);
+      // The first socket checks the port is free (unless taking over); the others share it.
+      Channel ch = Ports.bind(bootstrap(group, initializer), transport, at, shared);
+      shared = true;
       // Port 0: the others join the port the first one got.
       at = (InetSocketAddress) ch.localAddress();
       listeners.add(ch);
