@@ -1,24 +1,39 @@
 package io.aralez.dataplane;
 
+import io.aralez.dataplane.admin.AdminContext;
 import io.aralez.dataplane.admin.AdminServer;
 import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.MainConfig;
+import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.fileserver.FileServer;
 import io.aralez.dataplane.process.PidFile;
 import io.aralez.dataplane.routing.StickyIds;
+import io.aralez.dataplane.runtime.Candidate;
 import io.aralez.dataplane.runtime.ConfigHolder;
+import io.aralez.dataplane.runtime.ConfigIntake;
 import io.aralez.dataplane.server.ProxyServer;
 import io.aralez.dataplane.server.Transport;
+import io.aralez.dataplane.source.ConfigSource;
+import io.aralez.dataplane.source.ProviderSettings;
+import io.aralez.dataplane.source.api.ApiPushSource;
+import io.aralez.dataplane.source.consul.ConsulDiscovery;
+import io.aralez.dataplane.source.consul.ConsulSettings;
 import io.aralez.dataplane.source.controller.ControllerSettings;
 import io.aralez.dataplane.source.controller.ControllerSource;
+import io.aralez.dataplane.source.discovery.DiscoveryHealth;
+import io.aralez.dataplane.source.discovery.DiscoverySource;
 import io.aralez.dataplane.source.file.UpstreamsFileSource;
+import io.aralez.dataplane.source.kubernetes.KubernetesDiscovery;
+import io.aralez.dataplane.source.kubernetes.KubernetesDiscoverySettings;
 import io.aralez.dataplane.tls.CertificateLoader;
 import io.aralez.dataplane.tls.CertificateSource;
 import io.aralez.dataplane.upstream.HealthChecker;
 import io.aralez.dataplane.upstream.UpstreamConnector;
 import io.aralez.dataplane.upstream.UpstreamTls;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.EnumSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,8 +48,10 @@ public final class Dataplane {
       new io.aralez.dataplane.metrics.ProxyMetrics();
   private UpstreamConnector connector;
   private HealthChecker health;
-  private UpstreamsFileSource source;
-  private ControllerSource controller;
+  private final ConfigIntake intake;
+  private ConfigSource source;
+  private ApiPushSource push;
+  private DiscoveryHealth discoveryHealth;
   private ProxyServer proxy;
   private FileServer fileServer;
   private AdminServer admin;
@@ -49,15 +66,19 @@ public final class Dataplane {
             config.masterKey() == null
                 ? StickyIds.DEFAULT_KEY
                 : config.masterKey().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    this.intake = new ConfigIntake(holder);
   }
 
   /** Loads the config and binds every listener; throws when the process cannot serve. */
   public void start(boolean takeOver) throws ConfigException, IOException, InterruptedException {
     Transport transport = Transport.detect();
-    var controllerSettings = ControllerSettings.read(config.upstreamsConf());
-    if (controllerSettings.isEmpty()) {
-      source = new UpstreamsFileSource(config.upstreamsConf(), holder, POLL_INTERVAL);
-      source.loadInitial();
+    ProviderSettings provider =
+        UpstreamsFileSource.load(config.upstreamsConf(), new Problems()).provider();
+    Candidate.Kind mode = provider.kind();
+    source = source(provider);
+    if (mode != Candidate.Kind.CONTROLLER) {
+      // Outside a cluster the routes are there before the proxy listens; a bad file stops here.
+      source.start(intake);
     }
     if (config.fileServerEnabled()) {
       fileServer =
@@ -81,16 +102,30 @@ public final class Dataplane {
     holder.addListener(c -> health.kick());
     health.start();
     if (config.configAddress() != null) {
+      boolean pushable = mode == Candidate.Kind.FILE;
+      if (pushable) {
+        push = new ApiPushSource(config.upstreamsConf());
+        push.start(intake);
+      }
       admin =
           AdminServer.start(
-              transport, config, holder, metrics, takeOver, controllerSettings.isPresent());
+              transport,
+              new AdminContext(
+                  config,
+                  intake,
+                  metrics,
+                  mode,
+                  push,
+                  pushable ? null : pushRefusal(mode),
+                  discoveryHealth),
+              takeOver);
     }
     if (config.proxyAddressTls() != null) {
       certificates =
           new CertificateSource(
               new CertificateLoader(
                   config.proxyCertificates(), config.proxyTlsGrade(), config.defaultCertificate()));
-      if (certificates.reload() == 0 && controllerSettings.isEmpty()) {
+      if (certificates.reload() == 0 && mode != Candidate.Kind.CONTROLLER) {
         throw new ConfigException(
             config.file().toString(),
             "proxy_address_tls is set but "
@@ -98,24 +133,24 @@ public final class Dataplane {
                 + " holds no valid NAME.crt + NAME.key pair");
       }
       certificates.watch(POLL_INTERVAL);
-      if (controllerSettings.isPresent()) {
+      if (mode == Candidate.Kind.CONTROLLER) {
         // In a cluster the certificates come with the snapshots (TLS Secrets); the folder, if
         // any, holds the default one.
         CertificateSource certs = certificates;
         holder.addListener(c -> certs.deliver(c.config().certificates()));
       }
     }
-    metrics.bind(holder);
+    metrics.bind(intake, EnumSet.of(mode, Candidate.Kind.API, Candidate.Kind.FILE));
+    if (discoveryHealth != null) {
+      metrics.discovery(discoveryHealth);
+    }
     accessLog = new io.aralez.dataplane.logging.AccessLog(config.accessLog());
     metrics.accessLogDrops(accessLog::dropped);
     proxy = new ProxyServer(config, holder, transport, connector, metrics, accessLog, takeOver);
     proxy.start(certificates);
-    if (source != null) {
-      source.start();
-    } else {
+    if (mode == Candidate.Kind.CONTROLLER) {
       // In a cluster the proxy listens at once (404 and not ready) until the first snapshot.
-      controller = new ControllerSource(controllerSettings.get(), holder);
-      controller.start();
+      source.start(intake);
     }
     if (config.pidFile() != null) {
       pidFile = PidFile.write(config.pidFile());
@@ -123,12 +158,39 @@ public final class Dataplane {
     LOG.info("aralez {} started (pid {})", Version.get(), ProcessHandle.current().pid());
   }
 
+  /** The source of routes {@code provider:} names. */
+  private ConfigSource source(ProviderSettings provider) {
+    Path file = config.upstreamsConf();
+    Candidate.Kind kind = provider.kind();
+    if (kind == Candidate.Kind.CONTROLLER) {
+      return new ControllerSource((ControllerSettings) provider);
+    }
+    if (kind == Candidate.Kind.FILE) {
+      return new UpstreamsFileSource(file, POLL_INTERVAL, null);
+    }
+    DiscoveryHealth h = discoveryHealth = new DiscoveryHealth(kind.label());
+    return new DiscoverySource(
+        kind,
+        file,
+        POLL_INTERVAL,
+        s ->
+            s instanceof ConsulSettings c
+                ? new ConsulDiscovery(c, h)
+                : new KubernetesDiscovery((KubernetesDiscoverySettings) s, h));
+  }
+
+  private static String pushRefusal(Candidate.Kind mode) {
+    return mode == Candidate.Kind.CONTROLLER
+        ? "the config comes from the controller (provider: kubernetes); change the cluster instead"
+        : "the routes come from "
+            + mode.label()
+            + " discovery; edit upstreams.yaml instead (it is watched)";
+  }
+
   /** Re-reads upstreams.yaml now (SIGHUP). */
   public void reload() {
     if (source != null) {
-      source.reloadNow();
-    } else {
-      LOG.info("SIGHUP ignored: the config comes from the controller");
+      source.reload();
     }
   }
 
@@ -164,9 +226,6 @@ public final class Dataplane {
     if (source != null) {
       source.close();
     }
-    if (controller != null) {
-      controller.close();
-    }
     if (certificates != null) {
       certificates.close();
     }
@@ -181,6 +240,10 @@ public final class Dataplane {
 
   public ConfigHolder holder() {
     return holder;
+  }
+
+  public ConfigIntake intake() {
+    return intake;
   }
 
   public AdminServer admin() {

@@ -3,14 +3,21 @@ package io.aralez.dataplane;
 import io.aralez.dataplane.cli.CommandLine;
 import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.ConfigProblem;
+import io.aralez.dataplane.config.ConfigValidator;
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.config.MainConfigParser;
+import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.logging.LoggingSetup;
 import io.aralez.dataplane.process.Daemon;
-import io.aralez.dataplane.source.controller.ControllerSettings;
-import io.aralez.dataplane.source.file.UpstreamsFiles;
+import io.aralez.dataplane.runtime.Candidate;
+import io.aralez.dataplane.source.discovery.DiscoveryComposer;
+import io.aralez.dataplane.source.discovery.DiscoverySettings;
+import io.aralez.dataplane.source.discovery.Found;
+import io.aralez.dataplane.source.file.UpstreamsDocument;
+import io.aralez.dataplane.source.file.UpstreamsFileSource;
 import java.io.PrintStream;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,10 +63,7 @@ public final class Main {
         }
         return 0;
       }
-      // In a cluster upstreams.yaml only names the controller; routes come from its snapshots.
-      if (ControllerSettings.read(config.upstreamsConf()).isEmpty()) {
-        UpstreamsFiles.load(config.upstreamsConf(), problems);
-      }
+      checkUpstreams(UpstreamsFileSource.load(config.upstreamsConf(), problems), config);
     } catch (ConfigException e) {
       printWarnings(problems, err);
       err.println("aralez: configuration is invalid:");
@@ -108,6 +112,29 @@ public final class Main {
       Thread.currentThread().interrupt();
     }
     return 0;
+  }
+
+  /**
+   * What the intake would refuse, found before anything runs: the file's hosts (and its listed
+   * services, routed without backends yet) against the validator every source goes through.
+   */
+  private static void checkUpstreams(UpstreamsDocument doc, MainConfig config)
+      throws ConfigException {
+    ProxyConfig routes = doc.hosts();
+    if (doc.provider() instanceof DiscoverySettings d) {
+      routes =
+          DiscoveryComposer.compose(
+              doc, d.services(), Found.NOTHING, "check", new java.util.ArrayList<>());
+    } else if (doc.provider().kind() == Candidate.Kind.CONTROLLER) {
+      return;
+    }
+    List<String> problems = ConfigValidator.problems(routes, true);
+    if (!problems.isEmpty()) {
+      throw new ConfigException(
+          problems.stream()
+              .map(p -> new ConfigProblem(config.upstreamsConf().toString(), 0, p))
+              .toList());
+    }
   }
 
   private static void printWarnings(Problems problems, PrintStream err) {

@@ -172,7 +172,8 @@ class AdminApiIT {
     assertThat(Double.parseDouble(m.group(1))).isGreaterThanOrEqualTo(7);
     assertThat(text)
         .contains("aralez_request_duration_seconds_bucket")
-        .contains("aralez_config_reloads_total{result=\"applied\"}")
+        .contains("aralez_config_reloads_total{result=\"applied\",source=\"file\"}")
+        .contains("aralez_config_reloads_total{result=\"rejected\",source=\"api\"}")
         .contains("aralez_backend_up{")
         .contains("aralez_active_connections")
         .contains("jvm_memory_used_bytes");

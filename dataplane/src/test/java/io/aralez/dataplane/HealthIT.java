@@ -154,11 +154,11 @@ class HealthIT {
       assertThat(r.statusCode()).isEqualTo(503);
       assertThat(r.headers().firstValue("retry-after")).isPresent();
 
-      long applied = proxy.dataplane().holder().appliedCount();
+      long applied = proxy.dataplane().intake().appliedCount();
       proxy.rewriteUpstreams(hosts("client_headers: [\"X-New:1\"]\n", a.address()));
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> proxy.dataplane().holder().appliedCount() > applied);
+          .until(() -> proxy.dataplane().intake().appliedCount() > applied);
       // Still configured, still known to be down: a reload neither resets nor drops it.
       assertThat(state(proxy, a.address()).healthy()).isFalse();
       String live = status(proxy, "?live");

@@ -77,13 +77,13 @@ class ReloadIT {
                   }
                 }));
       }
-      long applied = proxy.dataplane().holder().appliedCount();
+      long applied = proxy.dataplane().intake().appliedCount();
       for (int i = 1; i <= 50; i++) {
         proxy.rewriteUpstreams(config(i % 2 == 0 ? a.address() : b.address(), "v" + i));
         long want = applied + i;
         await()
             .atMost(Duration.ofSeconds(10))
-            .until(() -> proxy.dataplane().holder().appliedCount() >= want);
+            .until(() -> proxy.dataplane().intake().appliedCount() >= want);
       }
       running.set(false);
       CompletableFuture.allOf(clients.toArray(CompletableFuture<?>[]::new)).join();
@@ -99,12 +99,12 @@ class ReloadIT {
   void invalidFileKeepsTheLastGoodConfig() throws Exception {
     try (EchoBackend a = new EchoBackend("a");
         ProxyHarness proxy = ProxyHarness.start(dir, "", config(a.address(), "good"))) {
-      long rejected = proxy.dataplane().holder().rejectedCount();
+      long rejected = proxy.dataplane().intake().rejectedCount();
       proxy.rewriteUpstreams("provider: file\nupstreams:\n  reload.test:\n    paths: [unclosed\n");
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> proxy.dataplane().holder().rejectedCount() > rejected);
-      assertThat(proxy.dataplane().holder().lastError())
+          .until(() -> proxy.dataplane().intake().rejectedCount() > rejected);
+      assertThat(proxy.dataplane().intake().lastError())
           .contains("upstreams.yaml:5")
           .contains("line 4");
       HttpResponse<String> r = get(proxy, "reload.test", "/");
@@ -115,7 +115,7 @@ class ReloadIT {
       proxy.rewriteUpstreams(config("not-an-address", "bad"));
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> proxy.dataplane().holder().rejectedCount() > rejected + 1);
+          .until(() -> proxy.dataplane().intake().rejectedCount() > rejected + 1);
       assertThat(get(proxy, "reload.test", "/").headers().firstValue("X-Config")).hasValue("good");
 
       proxy.rewriteUpstreams(config(a.address(), "fixed"));
@@ -142,12 +142,12 @@ class ReloadIT {
                 }
               });
       await().atMost(Duration.ofSeconds(5)).until(() -> a.count() >= 1);
-      long applied = proxy.dataplane().holder().appliedCount();
+      long applied = proxy.dataplane().intake().appliedCount();
       proxy.rewriteUpstreams(
           "provider: file\nupstreams:\n  other.test:\n    paths:\n      \"/\":\n        servers: [\"127.0.0.1:1\"]\n");
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> proxy.dataplane().holder().appliedCount() > applied);
+          .until(() -> proxy.dataplane().intake().appliedCount() > applied);
       assertThat(get(proxy, "reload.test", "/").statusCode()).isEqualTo(404);
       HttpResponse<String> r = slow.get();
       assertThat(r.statusCode()).isEqualTo(200);

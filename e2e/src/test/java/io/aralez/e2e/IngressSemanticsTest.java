@@ -181,7 +181,7 @@ class IngressSemanticsTest {
                     List.of()));
     ProxyConfig config = SnapshotTranslator.translate(r.routes(), r.endpoints(), r.version());
     ActiveConfig active = ActiveConfig.compile(config, new BackendRegistry(), new byte[16]);
-    String normalHost = io.aralez.dataplane.routing.HostNames.normalizeRequest(host);
+    String normalHost = io.aralez.common.values.HostNames.normalizeRequest(host);
     RouteEntry e =
         active
             .router()

@@ -19,6 +19,7 @@ import io.aralez.controller.server.SnapshotServer;
 import io.aralez.controller.server.TokenAuth;
 import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.runtime.ConfigHolder;
+import io.aralez.dataplane.runtime.ConfigIntake;
 import io.aralez.dataplane.source.controller.ControllerSettings;
 import io.aralez.dataplane.source.controller.ControllerSource;
 import io.grpc.ManagedChannel;
@@ -102,11 +103,13 @@ class StreamIT {
   ControllerSource source(ConfigHolder holder) throws Exception {
     ControllerSource s =
         new ControllerSource(
-            new ControllerSettings(HostPort.parse("127.0.0.1:" + port), token, null, "pod-1"),
-            holder);
-    s.start();
+            new ControllerSettings(HostPort.parse("127.0.0.1:" + port), token, null, "pod-1"));
+    intake = new ConfigIntake(holder);
+    s.start(intake);
     return s;
   }
+
+  private ConfigIntake intake;
 
   @Test
   void ackAppliesAndNackKeepsTheOldVersion() throws Exception {
@@ -127,7 +130,7 @@ class StreamIT {
       snapshots.publish(snapshot("Not A Host!", "r2", "e1", 9001));
       await().until(() -> snapshots.nacks() == 1);
       assertThat(holder.current().config().version()).isEqualTo("r1.e1");
-      assertThat(holder.rejectedCount()).isEqualTo(1);
+      assertThat(intake.rejectedCount()).isEqualTo(1);
       assertThat(snapshots.pods().get(0).appliedVersion()).isEqualTo("r1.e1");
       assertThat(snapshots.pods().get(0).lastNack()).contains("Not A Host!");
 
@@ -231,9 +234,8 @@ class StreamIT {
     try (ControllerSource source =
         new ControllerSource(
             new ControllerSettings(
-                HostPort.parse("127.0.0.1:" + tls.getPort()), token, crt, "pod-tls"),
-            holder)) {
-      source.start();
+                HostPort.parse("127.0.0.1:" + tls.getPort()), token, crt, "pod-tls"))) {
+      source.start(new ConfigIntake(holder));
       // The stream is up (the server knows the pod) but no snapshot exists yet.
       await().atMost(Duration.ofSeconds(10)).until(() -> snapshots.pods().size() == 1);
       assertThat(holder.loaded()).as("not ready before the first snapshot").isFalse();

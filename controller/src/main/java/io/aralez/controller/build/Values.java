@@ -1,8 +1,9 @@
 package io.aralez.controller.build;
 
 import io.aralez.api.v1.Header;
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.aralez.common.values.ConfigPaths;
+import io.aralez.common.values.HeaderRules;
+import io.aralez.common.values.HttpUrls;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,23 +17,9 @@ import java.util.regex.Pattern;
  */
 final class Values {
   private static final Pattern DURATION = Pattern.compile("(\\d{1,9})(ms|s|m|h)");
-  private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9!#$%&'*+.^_`|~-]+");
   private static final Pattern HOST =
       Pattern.compile(
           "(\\*\\.)?[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*");
-  // RFC 3986 path characters; no spaces, quotes, braces, semicolons of a config language.
-  private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._~!$&'()*+,=:@%/-]*");
-  private static final Set<String> HOP_BY_HOP =
-      Set.of(
-          "connection",
-          "keep-alive",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade",
-          "host",
-          "content-length");
   private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
 
   private static final Pattern IPV4 =
@@ -145,16 +132,8 @@ final class Values {
   /** An absolute http(s) URL without spaces or control characters. */
   static String url(String v) {
     String s = v.trim();
-    try {
-      URI u = new URI(s);
-      if (u.isAbsolute()
-          && ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
-          && u.getHost() != null
-          && s.chars().noneMatch(c -> c <= ' ' || c == 0x7f)) {
-        return s;
-      }
-    } catch (URISyntaxException e) {
-      // reported below
+    if (HttpUrls.absolute(s)) {
+      return s;
     }
     throw new IllegalArgumentException("'" + v + "' is not an absolute http:// or https:// URL");
   }
@@ -176,14 +155,10 @@ final class Values {
   }
 
   static Header header(String name, String value) {
-    if (!TOKEN.matcher(name).matches()) {
-      throw new IllegalArgumentException("'" + name + "' is not a valid header name");
-    }
-    if (HOP_BY_HOP.contains(name.toLowerCase(Locale.ROOT))) {
-      throw new IllegalArgumentException("header " + name + " cannot be set by a policy");
-    }
-    if (value.chars().anyMatch(c -> (c < ' ' && c != '\t') || c == 0x7f)) {
-      throw new IllegalArgumentException("the value of header " + name + " has control characters");
+    // The data plane checks snapshots by the same rule; a route may not set Host.
+    String problem = HeaderRules.problem(name, value, false);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
     return Header.newBuilder().setName(name).setValue(value).build();
   }
@@ -198,9 +173,9 @@ final class Values {
   }
 
   static String path(String v) {
-    if (v == null || !PATH.matcher(v).matches()) {
-      throw new IllegalArgumentException(
-          "path '" + v + "' must start with / and hold only URL path characters");
+    String problem = ConfigPaths.problem(v);
+    if (problem != null) {
+      throw new IllegalArgumentException(problem);
     }
     return v;
   }

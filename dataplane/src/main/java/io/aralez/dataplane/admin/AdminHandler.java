@@ -2,15 +2,10 @@ package io.aralez.dataplane.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.MainConfig;
-import io.aralez.dataplane.config.ProxyConfig;
-import io.aralez.dataplane.config.yaml.Problems;
-import io.aralez.dataplane.metrics.ProxyMetrics;
 import io.aralez.dataplane.policy.JwtCheck;
 import io.aralez.dataplane.proxy.LocalResponses;
-import io.aralez.dataplane.runtime.ConfigHolder;
-import io.aralez.dataplane.source.file.UpstreamsParser;
+import io.aralez.dataplane.source.api.ApiPushSource;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -23,12 +18,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.util.HexFormat;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,27 +33,14 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final long MAX_TOKEN_MINUTES = 60L * 24 * 366;
 
+  private final AdminContext context;
   private final MainConfig config;
-  private final ConfigHolder holder;
-  private final ProxyMetrics metrics;
   private final KeyFailures failures;
-  private final boolean controllerMode;
 
-  /**
-   * @param controllerMode the config comes from the controller: a push would be overwritten by its
-   *     next snapshot and diverge from the cluster meanwhile, so it is refused
-   */
-  AdminHandler(
-      MainConfig config,
-      ConfigHolder holder,
-      ProxyMetrics metrics,
-      KeyFailures failures,
-      boolean controllerMode) {
-    this.config = config;
-    this.holder = holder;
-    this.metrics = metrics;
+  AdminHandler(AdminContext context, KeyFailures failures) {
+    this.context = context;
+    this.config = context.config();
     this.failures = failures;
-    this.controllerMode = controllerMode;
   }
 
   @Override
@@ -81,12 +58,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           case "/metrics" -> get ? metrics(ctx) : notAllowed(ctx, "GET, HEAD");
           case "/healthz" ->
               get ? text(ctx, HttpResponseStatus.OK, "ok\n") : notAllowed(ctx, "GET, HEAD");
-          case "/readyz" ->
-              !get
-                  ? notAllowed(ctx, "GET, HEAD")
-                  : holder.loaded()
-                      ? text(ctx, HttpResponseStatus.OK, "ready\n")
-                      : text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "no config loaded yet\n");
+          case "/readyz" -> get ? readyz(ctx) : notAllowed(ctx, "GET, HEAD");
           case "/conf" -> post ? conf(ctx, req, q) : notAllowed(ctx, "POST");
           case "/jwt" -> post ? jwt(ctx, req) : notAllowed(ctx, "POST");
           default -> LocalResponses.status(ctx.alloc(), HttpResponseStatus.NOT_FOUND);
@@ -107,11 +79,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
           HttpResponseStatus.FORBIDDEN,
           "the config API is disabled (config_api_enabled: false)\n");
     }
-    if (controllerMode) {
-      return text(
-          ctx,
-          HttpResponseStatus.CONFLICT,
-          "the config comes from the controller (provider: kubernetes); change the cluster instead\n");
+    if (context.push() == null) {
+      return text(ctx, HttpResponseStatus.CONFLICT, context.pushRefusal() + "\n");
     }
     String key = req.headers().get("X-Aralez-Key");
     if (key == null && q.parameters().containsKey("key")) {
@@ -120,35 +89,37 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (!keyMatches(ctx, key)) {
       return text(ctx, HttpResponseStatus.UNAUTHORIZED, "a valid X-Aralez-Key is required\n");
     }
-    String body = req.content().toString(StandardCharsets.UTF_8);
-    Problems problems = new Problems();
-    ProxyConfig parsed;
-    try {
-      parsed =
-          UpstreamsParser.parse(
-              new UpstreamsParser.Source("POST /conf", body),
-              List.of(),
-              "push-" + hash(body),
-              problems);
-    } catch (ConfigException e) {
-      holder.reject("POST /conf from " + peer(ctx), e.getMessage());
-      return text(ctx, HttpResponseStatus.BAD_REQUEST, e.getMessage() + "\n");
+    boolean save =
+        q.parameters().containsKey("save") && !"false".equals(q.parameters().get("save").get(0));
+    ApiPushSource.Result result =
+        context.push().push(req.content().toString(StandardCharsets.UTF_8), peer(ctx), save);
+    if (result.notSaved()) {
+      return text(ctx, HttpResponseStatus.INTERNAL_SERVER_ERROR, result.outcome().reason() + "\n");
     }
-    if (q.parameters().containsKey("save") && !"false".equals(q.parameters().get("save").get(0))) {
-      try {
-        save(config.upstreamsConf(), body);
-      } catch (IOException e) {
-        LOG.error("POST /conf: cannot save {}: {}", config.upstreamsConf(), e.toString());
-        return text(
-            ctx,
-            HttpResponseStatus.INTERNAL_SERVER_ERROR,
-            "valid, but could not be saved; nothing changed\n");
-      }
+    if (!result.outcome().accepted()) {
+      return text(ctx, HttpResponseStatus.BAD_REQUEST, result.outcome().reason() + "\n");
     }
-    holder.apply(parsed);
     StringBuilder out = new StringBuilder("applied\n");
-    problems.warnings().forEach(w -> out.append("warning: ").append(w).append('\n'));
+    result.warnings().forEach(w -> out.append("warning: ").append(w).append('\n'));
     return text(ctx, HttpResponseStatus.OK, out.toString());
+  }
+
+  /** Ready once a config serves; a failing discovery is reported but keeps the last good one. */
+  private FullHttpResponse readyz(ChannelHandlerContext ctx) {
+    if (!context.intake().holder().loaded()) {
+      return text(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "no config loaded yet\n");
+    }
+    StringBuilder b = new StringBuilder("ready\n");
+    if (context.discovery() != null && !context.discovery().state().ok()) {
+      var s = context.discovery().state();
+      b.append(s.provider())
+          .append(" discovery failing since ")
+          .append(s.since())
+          .append(" (")
+          .append(s.reason())
+          .append("): serving the last good backends\n");
+    }
+    return text(ctx, HttpResponseStatus.OK, b.toString());
   }
 
   private FullHttpResponse jwt(ChannelHandlerContext ctx, FullHttpRequest req) {
@@ -197,27 +168,20 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return ok;
   }
 
-  /** temp file + rename, so a reader never sees half a file. */
-  private static void save(Path target, String body) throws IOException {
-    Path tmp = Files.createTempFile(target.toAbsolutePath().getParent(), ".upstreams", ".tmp");
-    try {
-      Files.writeString(tmp, body, StandardCharsets.UTF_8);
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
-  }
-
   private FullHttpResponse status(ChannelHandlerContext ctx, QueryStringDecoder q) {
     StatusReport.View view =
         q.parameters().containsKey("live")
             ? StatusReport.View.LIVE
             : q.parameters().containsKey("all") ? StatusReport.View.ALL : StatusReport.View.FULL;
-    return json(ctx, HttpResponseStatus.OK, StatusReport.render(holder.current(), view));
+    if (q.parameters().containsKey("sources")) {
+      return json(ctx, HttpResponseStatus.OK, SourcesReport.render(context));
+    }
+    return json(
+        ctx, HttpResponseStatus.OK, StatusReport.render(context.intake().holder().current(), view));
   }
 
   private FullHttpResponse metrics(ChannelHandlerContext ctx) {
-    FullHttpResponse res = text(ctx, HttpResponseStatus.OK, metrics.scrape());
+    FullHttpResponse res = text(ctx, HttpResponseStatus.OK, context.metrics().scrape());
     res.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
     return res;
   }
@@ -245,18 +209,6 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     return ctx.channel().remoteAddress() instanceof InetSocketAddress a
         ? a.getAddress().getHostAddress()
         : "unknown";
-  }
-
-  private static String hash(String s) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)),
-              0,
-              8);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {

@@ -1,6 +1,5 @@
 package io.aralez.dataplane.admin;
 
-import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.server.SmallServer;
 import io.aralez.dataplane.server.Transport;
 import io.netty.channel.Channel;
@@ -30,20 +29,14 @@ public final class AdminServer {
     this.server = server;
   }
 
-  public static AdminServer start(
-      Transport transport,
-      io.aralez.dataplane.config.MainConfig config,
-      ConfigHolder holder,
-      io.aralez.dataplane.metrics.ProxyMetrics metrics,
-      boolean takeOver,
-      boolean controllerMode)
+  public static AdminServer start(Transport transport, AdminContext context, boolean takeOver)
       throws InterruptedException {
     KeyFailures failures = new KeyFailures();
     SmallServer server =
         SmallServer.start(
             transport,
             "aralez-admin",
-            config.configAddress(),
+            context.config().configAddress(),
             takeOver,
             new ChannelInitializer<>() {
               @Override
@@ -53,7 +46,7 @@ public final class AdminServer {
                     .addLast(new HttpServerCodec())
                     .addLast(new HttpServerKeepAliveHandler())
                     .addLast(new HttpObjectAggregator(MAX_BODY))
-                    .addLast(new AdminHandler(config, holder, metrics, failures, controllerMode));
+                    .addLast(new AdminHandler(context, failures));
               }
             });
     LOG.info("admin API on {}", server.address());

@@ -144,6 +144,23 @@ public record ProxyConfig(
           UpstreamTimeouts.DEFAULT);
     }
 
+    /** A prefix route with health checks and nothing else: backends only. */
+    public static Route plain(String host, String path, List<Backend> backends) {
+      return new Route(
+          host,
+          path,
+          backends,
+          true,
+          false,
+          null,
+          null,
+          null,
+          List.of(),
+          List.of(),
+          AuthPolicy.NONE,
+          null);
+    }
+
     /** This route with other backends (the controller's endpoints bound to it). */
     public Route withBackends(List<Backend> backends) {
       return new Route(

@@ -1,7 +1,10 @@
 package io.aralez.dataplane.metrics;
 
 import io.aralez.dataplane.runtime.ActiveConfig;
+import io.aralez.dataplane.runtime.Candidate;
 import io.aralez.dataplane.runtime.ConfigHolder;
+import io.aralez.dataplane.runtime.ConfigIntake;
+import io.aralez.dataplane.source.discovery.DiscoveryHealth;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -81,14 +84,22 @@ public final class ProxyMetrics {
         .register(registry);
   }
 
-  /** Config reload counters and backend health, read from the holder at scrape time. */
-  public void bind(ConfigHolder holder) {
-    FunctionCounter.builder("aralez_config_reloads", holder, ConfigHolder::appliedCount)
-        .tag("result", "applied")
-        .register(registry);
-    FunctionCounter.builder("aralez_config_reloads", holder, ConfigHolder::rejectedCount)
-        .tag("result", "rejected")
-        .register(registry);
+  /**
+   * Config candidates per source and result, and backend health, read at scrape time.
+   *
+   * @param sources the kinds of source this process runs
+   */
+  public void bind(ConfigIntake intake, java.util.Set<Candidate.Kind> sources) {
+    ConfigHolder holder = intake.holder();
+    for (Candidate.Kind kind : sources) {
+      for (ConfigIntake.Result result : ConfigIntake.Result.values()) {
+        FunctionCounter.builder("aralez_config_reloads", intake, i -> i.count(kind, result))
+            .description("Config candidates by source and what became of them")
+            .tag("source", kind.label())
+            .tag("result", result.label())
+            .register(registry);
+      }
+    }
     // Off the swap path: with tens of thousands of backends the rows take long to register, and a
     // config swap (and the controller's ACK) must not wait for metrics. Latest config wins.
     holder.addListener(
@@ -98,6 +109,21 @@ public final class ProxyMetrics {
           }
         });
     backends(holder.current());
+  }
+
+  /** Failed calls of a discovery provider, by reason. */
+  public void discovery(DiscoveryHealth health) {
+    for (String reason :
+        new String[] {
+          "unreachable", "timeout", "forbidden", "server_error", "bad_response", "api_error", "tls"
+        }) {
+      FunctionCounter.builder(
+              "aralez_discovery_errors", health, h -> h.errorCounts().getOrDefault(reason, 0L))
+          .description("Failed calls to the discovery provider")
+          .tag("provider", health.provider())
+          .tag("reason", reason)
+          .register(registry);
+    }
   }
 
   public void accessLogDrops(Supplier<Number> dropped) {

@@ -1,6 +1,6 @@
 package io.aralez.dataplane.proxy;
 
-import io.aralez.dataplane.routing.HostNames;
+import io.aralez.common.values.HostNames;
 import io.aralez.dataplane.routing.Paths;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;

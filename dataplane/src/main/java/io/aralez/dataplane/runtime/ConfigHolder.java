@@ -5,15 +5,14 @@ import io.aralez.dataplane.routing.StickyIds;
 import io.aralez.dataplane.upstream.BackendRegistry;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The single place a config becomes live. Every source (file, API push, controller) calls {@link
- * #apply} or {@link #reject}; a request calls {@link #current()} once and keeps that reference.
+ * Holds the live config and swaps it atomically. Only the {@link ConfigIntake} swaps, after it
+ * validated the candidate; a request calls {@link #current()} once and keeps that reference.
  */
 public final class ConfigHolder {
   private static final Logger LOG = LoggerFactory.getLogger(ConfigHolder.class);
@@ -22,10 +21,7 @@ public final class ConfigHolder {
   private final BackendRegistry backends = new BackendRegistry();
   private final byte[] stickyKey;
   private final List<Consumer<ActiveConfig>> listeners = new CopyOnWriteArrayList<>();
-  private final AtomicLong applied = new AtomicLong();
-  private final AtomicLong rejected = new AtomicLong();
   private volatile boolean loaded;
-  private volatile String lastError;
 
   public ConfigHolder() {
     this(StickyIds.DEFAULT_KEY);
@@ -46,14 +42,12 @@ public final class ConfigHolder {
     return current.get();
   }
 
-  /** Compiles and swaps in a validated config. */
-  public synchronized void apply(ProxyConfig config) {
+  /** Compiles and swaps in a config the intake validated. */
+  synchronized void swap(ProxyConfig config) {
     backends.sync(config);
     ActiveConfig next = ActiveConfig.compile(config, backends, stickyKey);
     current.set(next);
     loaded = true;
-    lastError = null;
-    applied.incrementAndGet();
     LOG.info(
         "config {} from {} applied: {} hosts, {} routes",
         config.version(),
@@ -70,13 +64,6 @@ public final class ConfigHolder {
     }
   }
 
-  /** Records a config that failed validation: nothing changes but the counters and the reason. */
-  public void reject(String source, String reason) {
-    rejected.incrementAndGet();
-    lastError = reason;
-    LOG.error("config from {} rejected, keeping the current one:\n{}", source, reason);
-  }
-
   public void addListener(Consumer<ActiveConfig> listener) {
     listeners.add(listener);
   }
@@ -84,17 +71,5 @@ public final class ConfigHolder {
   /** True once a first valid config was applied (readiness). */
   public boolean loaded() {
     return loaded;
-  }
-
-  public long appliedCount() {
-    return applied.get();
-  }
-
-  public long rejectedCount() {
-    return rejected.get();
-  }
-
-  public String lastError() {
-    return lastError;
   }
 }

@@ -21,19 +21,7 @@ class RouterTest {
     for (String s : servers) {
       backends.add(new Backend(HostPort.parse(s)));
     }
-    return new Route(
-        host,
-        path,
-        backends,
-        true,
-        false,
-        null,
-        null,
-        null,
-        List.of(),
-        List.of(),
-        AuthPolicy.NONE,
-        null);
+    return Route.plain(host, path, backends);
   }
 
   static Router router(VirtualHost... hosts) {

@@ -5,7 +5,9 @@ import io.aralez.controller.build.BuilderSettings;
 import io.aralez.controller.build.ClusterState;
 import io.aralez.controller.build.SnapshotBuilder;
 import io.aralez.dataplane.config.ProxyConfig;
+import io.aralez.dataplane.runtime.Candidate;
 import io.aralez.dataplane.runtime.ConfigHolder;
+import io.aralez.dataplane.runtime.ConfigIntake;
 import io.aralez.dataplane.source.controller.SnapshotTranslator;
 import io.aralez.e2e.Backend;
 import io.aralez.e2e.Fixtures;
@@ -86,23 +88,31 @@ public final class ScaleBenchmark {
     long[] compile = new long[5];
     long[] bind = new long[5];
     long[] apply = new long[5];
-    ConfigHolder holder = new ConfigHolder();
+    ConfigIntake intake = new ConfigIntake(new ConfigHolder());
     // As in the real data plane: the metrics listener runs on every swap.
-    new io.aralez.dataplane.metrics.ProxyMetrics().bind(holder);
+    new io.aralez.dataplane.metrics.ProxyMetrics()
+        .bind(intake, java.util.EnumSet.of(Candidate.Kind.CONTROLLER));
     for (int i = 0; i < compile.length; i++) {
       long t0 = System.nanoTime();
       var compiled = SnapshotTranslator.compile(r.routes(), r.version());
       long t1 = System.nanoTime();
       ProxyConfig config = SnapshotTranslator.bind(compiled, r.endpoints(), r.version());
       long t2 = System.nanoTime();
-      holder.apply(config);
+      intake.offer(Candidate.of(Candidate.Kind.CONTROLLER, "bench", config, List.of()));
       long t3 = System.nanoTime();
+      // The next round must swap again, not find the same routes.
+      intake.offer(
+          Candidate.of(
+              Candidate.Kind.CONTROLLER,
+              "bench",
+              new ProxyConfig("bench", "empty", config.sticky(), List.of()),
+              List.of()));
       compile[i] = t1 - t0;
       bind[i] = t2 - t1;
       apply[i] = t3 - t2;
     }
     System.out.printf(
-        "data plane: routes check+translate median %d ms; endpoints bind %d ms; compile+swap+listeners %d ms%n",
+        "data plane: routes check+translate median %d ms; endpoints bind %d ms; validate+compile+swap+listeners %d ms%n",
         median(compile) / 1_000_000, median(bind) / 1_000_000, median(apply) / 1_000_000);
     if (processes) {
       topology(ingresses, perSlice);

@@ -2,11 +2,14 @@ package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.config.MainConfigParser;
+import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.logging.AccessLog;
 import io.aralez.dataplane.metrics.ProxyMetrics;
 import io.aralez.dataplane.policy.RequestServices;
+import io.aralez.dataplane.runtime.Candidate;
 import io.aralez.dataplane.runtime.ConfigHolder;
+import io.aralez.dataplane.runtime.ConfigIntake;
 import io.aralez.dataplane.server.Pipelines;
 import io.aralez.dataplane.source.file.UpstreamsParser;
 import io.netty.buffer.ByteBuf;
@@ -82,16 +85,18 @@ public class PipelineBenchmark {
             "proxy_address_http: 127.0.0.1:8080\nupstreams_conf: upstreams.yaml\n",
             new Problems());
     ConfigHolder holder = new ConfigHolder();
-    holder.apply(
+    ConfigIntake intake = new ConfigIntake(holder);
+    ProxyConfig routes =
         UpstreamsParser.parse(
             new UpstreamsParser.Source(
                 "upstreams.yaml",
                 "shop.example.com:\n  paths:\n    \"/\":\n      servers: [\"127.0.0.1:18081\"]\n"),
             List.of(),
             "bench",
-            new Problems()));
+            new Problems());
+    intake.offer(Candidate.of(Candidate.Kind.FILE, "bench", routes, List.of()));
     metrics = new ProxyMetrics();
-    metrics.bind(holder);
+    metrics.bind(intake, java.util.EnumSet.of(Candidate.Kind.FILE));
     RequestServices services = RequestServices.from(main, metrics, new AccessLog(main.accessLog()));
     ProxySettings settings = ProxySettings.from(main, false);
     // The dialer hands out one in-memory upstream; after the first exchange it stays pooled and

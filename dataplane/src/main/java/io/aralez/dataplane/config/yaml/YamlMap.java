@@ -221,6 +221,32 @@ public final class YamlMap {
     return out;
   }
 
+  /** A list of mappings (such as {@code services:}); other items are reported. */
+  public Optional<List<YamlMap>> mapList(String key) {
+    Node value = value(key);
+    if (value == null) {
+      return Optional.empty();
+    }
+    if (!(value instanceof SequenceNode seq)) {
+      error(key, "expected a list of mappings, got " + describe(value));
+      return Optional.empty();
+    }
+    List<YamlMap> out = new ArrayList<>();
+    int i = 0;
+    for (Node item : seq.getValue()) {
+      if (item instanceof MappingNode m) {
+        out.add(new YamlMap(file, qualify(key) + "[" + i + "]", m, problems));
+      } else {
+        problems.error(
+            file,
+            lineOf(item),
+            qualify(key) + "[" + i + "]: expected a mapping, got " + describe(item));
+      }
+      i++;
+    }
+    return Optional.of(out);
+  }
+
   /** A list of scalars; a single scalar is accepted as a list of one. */
   public Optional<List<Scalar>> stringList(String key) {
     Node value = value(key);

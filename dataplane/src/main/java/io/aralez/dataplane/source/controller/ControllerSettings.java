@@ -1,15 +1,12 @@
 package io.aralez.dataplane.source.controller;
 
-import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.HostPort;
-import io.aralez.dataplane.config.yaml.Problems;
-import io.aralez.dataplane.config.yaml.YamlDocument;
 import io.aralez.dataplane.config.yaml.YamlMap;
+import io.aralez.dataplane.runtime.Candidate;
+import io.aralez.dataplane.source.ProviderSettings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -22,35 +19,13 @@ import java.util.Set;
  * @param caFile CA bundle to verify the controller's TLS certificate; null for plaintext
  * @param nodeId the name this pod reports (default: env POD_NAME, else the host name)
  */
-public record ControllerSettings(HostPort controller, Path tokenFile, Path caFile, String nodeId) {
-  // "servers" is the original's key for the API server: accepted with a warning.
+public record ControllerSettings(HostPort controller, Path tokenFile, Path caFile, String nodeId)
+    implements ProviderSettings {
   private static final Set<String> KEYS =
       Set.of("controller", "tokenpath", "ca_file", "node_id", "servers");
 
-  /**
-   * The controller settings of an upstreams.yaml, or empty when its provider is not kubernetes.
-   *
-   * @throws ConfigException when the provider is kubernetes and the settings are wrong
-   */
-  public static Optional<ControllerSettings> read(Path upstreams) throws ConfigException {
-    String text;
-    try {
-      text = Files.readString(upstreams, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new ConfigException(upstreams.toString(), "cannot read: " + e.getMessage());
-    }
-    Problems problems = new Problems();
-    YamlMap root = YamlDocument.parse(upstreams.toString(), text, problems);
-    String provider = root.string("provider").orElse("file").trim().toLowerCase(Locale.ROOT);
-    if (!provider.equals("kubernetes")) {
-      return Optional.empty();
-    }
-    Optional<YamlMap> k = root.map("kubernetes");
-    if (k.isEmpty()) {
-      root.error("provider", "provider kubernetes needs a 'kubernetes:' map with 'controller'");
-      problems.throwIfErrors();
-    }
-    YamlMap m = k.get();
+  /** Reads the {@code kubernetes:} block when it names a controller. */
+  public static ControllerSettings read(YamlMap m, Path base) {
     if (m.has("servers")) {
       m.warn("servers", "ignored: the data plane talks to aralez-controller, not the API server");
     }
@@ -66,13 +41,12 @@ public record ControllerSettings(HostPort controller, Path tokenFile, Path caFil
         m.error("controller", e.getMessage());
       }
     }
-    Path base = upstreams.toAbsolutePath().getParent();
-    Path token = m.string("tokenpath").map(base::resolve).orElse(null);
+    Path token = m.string("tokenpath").map(v -> resolve(base, v)).orElse(null);
     if (token != null && !Files.isReadable(token)) {
       // Re-read at every connect (rotation), but it has to be there to begin with.
       m.error("tokenpath", "cannot read " + token);
     }
-    Path ca = m.string("ca_file").map(base::resolve).orElse(null);
+    Path ca = m.string("ca_file").map(v -> resolve(base, v)).orElse(null);
     if (ca != null && !Files.isReadable(ca)) {
       m.error("ca_file", "cannot read " + ca);
     }
@@ -90,7 +64,15 @@ public record ControllerSettings(HostPort controller, Path tokenFile, Path caFil
                     return "aralez-" + ProcessHandle.current().pid();
                   }
                 });
-    problems.throwIfErrors();
-    return Optional.of(new ControllerSettings(controller, token, ca, node));
+    return new ControllerSettings(controller, token, ca, node);
+  }
+
+  private static Path resolve(Path base, String v) {
+    return base == null ? Path.of(v) : base.resolve(v);
+  }
+
+  @Override
+  public Candidate.Kind kind() {
+    return Candidate.Kind.CONTROLLER;
   }
 }

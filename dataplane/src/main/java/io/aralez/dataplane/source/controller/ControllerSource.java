@@ -7,7 +7,9 @@ import io.aralez.api.v1.EndpointSnapshot;
 import io.aralez.api.v1.ErrorDetail;
 import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.ProxyConfig;
-import io.aralez.dataplane.runtime.ConfigHolder;
+import io.aralez.dataplane.runtime.Candidate;
+import io.aralez.dataplane.runtime.ConfigIntake;
+import io.aralez.dataplane.source.ConfigSource;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -19,6 +21,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,16 +31,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The data plane's end of the controller stream. Each response is translated and applied through
- * the one {@link ConfigHolder} path, then answered: ACK with the new versions, or NACK with the
- * versions kept and the reason. When the stream breaks, the last good config keeps serving and a
- * new stream is opened after a jittered, growing delay; it tells the controller what this pod
- * already runs, so nothing is sent twice.
+ * The data plane's end of the controller stream. Each response is translated and handed to the one
+ * {@link ConfigIntake}, then answered: ACK with the new versions, or NACK with the versions kept
+ * and the reason. When the stream breaks, the last good config keeps serving and a new stream is
+ * opened after a jittered, growing delay; it tells the controller what this pod already runs, so
+ * nothing is sent twice.
  *
  * <p>Everything runs on one thread of its own (gRPC callbacks included), so the held parts are
  * never touched concurrently and the event loops never translate or compile.
  */
-public final class ControllerSource implements AutoCloseable {
+public final class ControllerSource implements ConfigSource {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerSource.class);
   static final Duration MIN_BACKOFF = Duration.ofMillis(250);
   static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
@@ -45,7 +48,7 @@ public final class ControllerSource implements AutoCloseable {
       Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
   private final ControllerSettings settings;
-  private final ConfigHolder holder;
+  private ConfigIntake intake;
   private final ScheduledExecutorService thread =
       Executors.newSingleThreadScheduledExecutor(
           r -> {
@@ -64,13 +67,14 @@ public final class ControllerSource implements AutoCloseable {
   private EndpointSnapshot endpoints;
   private String endpointsVersion = "";
 
-  public ControllerSource(ControllerSettings settings, ConfigHolder holder) {
+  public ControllerSource(ControllerSettings settings) {
     this.settings = settings;
-    this.holder = holder;
   }
 
   /** Opens the first stream; returns at once. The proxy answers 404 until a snapshot arrives. */
-  public void start() throws IOException {
+  @Override
+  public void start(ConfigIntake intake) throws IOException {
+    this.intake = intake;
     NettyChannelBuilder b =
         NettyChannelBuilder.forAddress(settings.controller().host(), settings.controller().port())
             .executor(thread)
@@ -137,22 +141,25 @@ public final class ControllerSource implements AutoCloseable {
     if ((r == null && !res.hasRoutes()) || e == null) {
       return "response " + res.getVersion() + " leaves out a part this pod does not have";
     }
-    ProxyConfig config;
+    String origin = "controller " + settings.controller();
+    Candidate candidate;
     try {
       if (r == null) {
         r = SnapshotTranslator.compile(res.getRoutes(), res.getVersion());
       }
-      config = SnapshotTranslator.bind(r, e, res.getVersion());
+      ProxyConfig config = SnapshotTranslator.bind(r, e, res.getVersion());
+      candidate = Candidate.of(Candidate.Kind.CONTROLLER, origin, config, List.of());
     } catch (ConfigException ex) {
-      holder.reject("controller " + settings.controller(), ex.getMessage());
-      return ex.getMessage();
+      candidate = Candidate.failed(Candidate.Kind.CONTROLLER, origin, ex.getMessage());
     } catch (RuntimeException ex) {
       // A translator bug must cost one snapshot, never the stream or the running config.
       LOG.error("snapshot {} could not be translated", res.getVersion(), ex);
-      holder.reject("controller " + settings.controller(), ex.toString());
-      return "internal error: " + ex;
+      candidate = Candidate.failed(Candidate.Kind.CONTROLLER, origin, "internal error: " + ex);
     }
-    holder.apply(config);
+    ConfigIntake.Outcome outcome = intake.offer(candidate);
+    if (!outcome.accepted()) {
+      return outcome.reason();
+    }
     routes = r;
     routesVersion = res.getRoutesVersion();
     endpoints = e;
@@ -172,7 +179,7 @@ public final class ControllerSource implements AutoCloseable {
     LOG.warn(
         "controller stream closed ({}): serving config {} and reconnecting in {} ms",
         status.getCode() + (status.getDescription() == null ? "" : ": " + status.getDescription()),
-        holder.current().config().version(),
+        intake.holder().current().config().version(),
         delay);
     thread.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
   }

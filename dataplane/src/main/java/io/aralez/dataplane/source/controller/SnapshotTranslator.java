@@ -14,7 +14,6 @@ import io.aralez.api.v1.RouteSnapshot;
 import io.aralez.api.v1.WeightedCluster;
 import io.aralez.common.pem.PemFiles;
 import io.aralez.dataplane.config.ConfigException;
-import io.aralez.dataplane.config.HeaderRules;
 import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
@@ -27,19 +26,15 @@ import io.aralez.dataplane.config.ProxyConfig.TlsCertificate;
 import io.aralez.dataplane.config.ProxyConfig.UpstreamTimeouts;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
 import io.aralez.dataplane.config.UpstreamProtocol;
-import io.aralez.dataplane.routing.HostNames;
-import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The controller's snapshot as the data plane's one config model. Pure, and as strict as the file
@@ -47,7 +42,6 @@ import java.util.Set;
  * refused (NACK) and the running config stays.
  */
 public final class SnapshotTranslator {
-  private static final Set<Integer> REDIRECT_CODES = Set.of(301, 302, 303, 307, 308);
   private static final long WEIGHT_SCALE = 1_000_000;
 
   private SnapshotTranslator() {}
@@ -90,27 +84,14 @@ public final class SnapshotTranslator {
       }
     }
     List<CompiledHost> hosts = new ArrayList<>();
-    Set<String> hostNames = new HashSet<>();
     for (io.aralez.api.v1.VirtualHost vh : routes.getVirtualHostsList()) {
+      // Names, duplicates and every policy value are the validator's to judge (the same rules as
+      // for a file); here only what cannot be translated at all is an error.
       String name = vh.getName();
-      if (!name.equals(ProxyConfig.DEFAULT_HOST)) {
-        String normal = HostNames.normalizeConfigured(name);
-        if (normal == null || !normal.equals(name)) {
-          errors.add("virtual host '" + name + "' is not a lower-case host name or *.suffix");
-          continue;
-        }
-      }
-      if (!hostNames.add(name)) {
-        errors.add("virtual host " + name + " is defined twice");
-        continue;
-      }
       List<CompiledRoute> list = new ArrayList<>();
-      Set<String> ids = new HashSet<>();
       for (io.aralez.api.v1.Route r : vh.getRoutesList()) {
         Route route = route(name, r, clusters, errors);
-        if (route != null && !ids.add(route.id())) {
-          errors.add("host " + name + ": two routes match the same requests (" + route.id() + ")");
-        } else if (route != null) {
+        if (route != null) {
           list.add(new CompiledRoute(route, r.getBackendsList()));
         }
       }
@@ -184,19 +165,11 @@ public final class SnapshotTranslator {
     int before = errors.size();
     PathMatch pm = r.getPath();
     String path = pm.getValue();
-    if (!path.startsWith("/")
-        || path.chars().anyMatch(c -> c <= ' ' || c == 0x7f)
-        || pm.getType() == PathMatch.Type.UNRECOGNIZED) {
-      errors.add(where + ": bad path '" + path + "'");
-    }
-    if (pm.getType() == PathMatch.Type.PREFIX && path.length() > 1 && path.endsWith("/")) {
-      errors.add(where + ": a prefix path has no trailing slash");
+    if (pm.getType() == PathMatch.Type.UNRECOGNIZED) {
+      errors.add(where + ": unknown path match type");
     }
     List<Header> headerMatches = new ArrayList<>();
     for (HeaderMatch h : r.getHeadersList()) {
-      if (!HeaderRules.validName(h.getName())) {
-        errors.add(where + ": bad header name '" + h.getName() + "'");
-      }
       headerMatches.add(new Header(h.getName().toLowerCase(Locale.ROOT), h.getValue()));
     }
     List<Header> queryMatches = new ArrayList<>();
@@ -204,36 +177,19 @@ public final class SnapshotTranslator {
       queryMatches.add(new Header(q.getName(), q.getValue()));
     }
     String method = r.getMethod().isEmpty() ? null : r.getMethod();
-    if (method != null && !HeaderRules.validName(method)) {
-      errors.add(where + ": bad method '" + method + "'");
-    }
     Match match =
         new Match(pm.getType() == PathMatch.Type.EXACT, method, headerMatches, queryMatches);
 
     Policy p = r.getPolicy();
     int redirectCode = p.getRedirectCode() == 0 ? 301 : p.getRedirectCode();
-    if (!REDIRECT_CODES.contains(redirectCode)) {
-      errors.add(where + ": redirect code " + redirectCode + " is not 301, 302, 303, 307 or 308");
-    }
     String redirectTo = null;
     if (r.hasRedirect()) {
       redirectTo = r.getRedirect().getUrlPrefix();
-      try {
-        URI u = new URI(redirectTo);
-        if (!u.isAbsolute() || u.getHost() == null) {
-          errors.add(where + ": redirect '" + redirectTo + "' is not an absolute URL");
-        }
-      } catch (java.net.URISyntaxException e) {
-        errors.add(where + ": redirect '" + redirectTo + "' is not a URL");
-      }
       if (redirectTo.endsWith("/")) {
         redirectTo = redirectTo.substring(0, redirectTo.length() - 1);
       }
     }
     Integer directStatus = r.getDirectStatus() == 0 ? null : r.getDirectStatus();
-    if (directStatus != null && (directStatus < 400 || directStatus > 599)) {
-      errors.add(where + ": direct status " + directStatus + " is not an error status");
-    }
 
     UpstreamProtocol protocol = null;
     boolean mixed = false;
@@ -251,8 +207,8 @@ public final class SnapshotTranslator {
       errors.add(where + ": its clusters speak different protocols");
     }
 
-    List<Header> serverHeaders = headers(where, p.getRequestHeadersList(), errors);
-    List<Header> clientHeaders = headers(where, p.getResponseHeadersList(), errors);
+    List<Header> serverHeaders = headers(p.getRequestHeadersList());
+    List<Header> clientHeaders = headers(p.getResponseHeadersList());
     AuthPolicy auth = auth(where, p.getAuth(), errors);
     if (auth.type() != AuthPolicy.Type.NONE
         && auth.type() != AuthPolicy.Type.FORWARD
@@ -266,9 +222,6 @@ public final class SnapshotTranslator {
                 true,
                 p.getSticky().getMaxAgeSeconds() == 0 ? null : p.getSticky().getMaxAgeSeconds())
             : StickySessions.OFF;
-    if (p.getConnectAttempts() > 5) {
-      errors.add(where + ": connect attempts " + p.getConnectAttempts() + " is more than 5");
-    }
     UpstreamTimeouts upstream =
         new UpstreamTimeouts(
             p.getConnectTimeoutMs() == 0 ? null : Duration.ofMillis(p.getConnectTimeoutMs()),
@@ -300,12 +253,6 @@ public final class SnapshotTranslator {
   /** Checks that the chain and key parse and belong together; the TLS layer builds contexts. */
   private static TlsCertificate certificate(Certificate c, List<String> errors) {
     String where = "certificate " + c.getName();
-    for (String n : c.getServerNamesList()) {
-      String normal = HostNames.normalizeConfigured(n);
-      if (normal == null || !normal.equals(n)) {
-        errors.add(where + ": '" + n + "' is not a lower-case host name or *.suffix");
-      }
-    }
     try {
       List<X509Certificate> chain = PemFiles.certificates(where, c.getCertificateChainPem());
       PrivateKey key = PemFiles.privateKey(where, c.getPrivateKeyPem());
@@ -328,16 +275,10 @@ public final class SnapshotTranslator {
     };
   }
 
-  private static List<Header> headers(
-      String where, List<io.aralez.api.v1.Header> list, List<String> errors) {
-    List<Header> out = new ArrayList<>();
+  private static List<Header> headers(List<io.aralez.api.v1.Header> list) {
+    List<Header> out = new ArrayList<>(list.size());
     for (io.aralez.api.v1.Header h : list) {
-      String problem = HeaderRules.problem(h.getName(), h.getValue(), false);
-      if (problem != null) {
-        errors.add(where + ": header " + problem);
-      } else {
-        out.add(new Header(h.getName(), h.getValue()));
-      }
+      out.add(new Header(h.getName(), h.getValue()));
     }
     return out;
   }
@@ -345,28 +286,10 @@ public final class SnapshotTranslator {
   private static AuthPolicy auth(String where, Auth a, List<String> errors) {
     return switch (a.getType()) {
       case NONE -> AuthPolicy.NONE;
-      case BASIC -> {
-        for (String c : a.getCredentialsList()) {
-          if (!c.isEmpty() && c.indexOf(':') <= 0) {
-            errors.add(where + ": a basic credential is not 'user:hash'");
-          }
-        }
-        yield new AuthPolicy(AuthPolicy.Type.BASIC, a.getCredentialsList());
-      }
+      case BASIC -> new AuthPolicy(AuthPolicy.Type.BASIC, a.getCredentialsList());
       case APIKEY -> new AuthPolicy(AuthPolicy.Type.APIKEY, a.getCredentialsList());
-      case JWT -> {
-        if (a.getCredentialsCount() > 1) {
-          errors.add(where + ": a JWT policy has one secret");
-        }
-        yield new AuthPolicy(AuthPolicy.Type.JWT, a.getCredentialsList());
-      }
-      case FORWARD -> {
-        String url = a.getForwardUrl();
-        if (!url.startsWith("http://") && !url.startsWith("https://")) {
-          errors.add(where + ": forward auth URL '" + url + "' is not http(s)");
-        }
-        yield new AuthPolicy(AuthPolicy.Type.FORWARD, List.of(url));
-      }
+      case JWT -> new AuthPolicy(AuthPolicy.Type.JWT, a.getCredentialsList());
+      case FORWARD -> new AuthPolicy(AuthPolicy.Type.FORWARD, List.of(a.getForwardUrl()));
       default -> {
         errors.add(where + ": unknown auth type");
         yield AuthPolicy.NONE;

@@ -1,7 +1,9 @@
 package io.aralez.dataplane.source.file;
 
+import io.aralez.common.values.HeaderRules;
+import io.aralez.common.values.HostNames;
+import io.aralez.common.values.HttpUrls;
 import io.aralez.dataplane.config.ConfigException;
-import io.aralez.dataplane.config.HeaderRules;
 import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
@@ -14,10 +16,9 @@ import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.config.yaml.YamlDocument;
 import io.aralez.dataplane.config.yaml.YamlMap;
-import io.aralez.dataplane.routing.HostNames;
 import io.aralez.dataplane.routing.Paths;
-import java.net.URI;
-import java.net.URISyntaxException;
+import io.aralez.dataplane.source.ProviderSettings;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -75,15 +76,30 @@ public final class UpstreamsParser {
   private UpstreamsParser() {}
 
   /**
-   * Parses the main upstreams file and the split files that follow it (in the given order).
+   * Parses the main upstreams file and the split files that follow it (in the given order); the
+   * hosts it writes out, for callers that need no provider (tests, benchmarks).
    *
    * @throws ConfigException listing every error; warnings go to {@code problems}
    */
   public static ProxyConfig parse(
       Source main, List<Source> splitFiles, String version, Problems problems)
       throws ConfigException {
+    return parseDocument(main, splitFiles, version, Path.of("."), problems).hosts();
+  }
+
+  /**
+   * The whole document: hosts, global policies and the provider block.
+   *
+   * @param baseDir the folder relative paths of the provider block resolve against; null for a
+   *     document that did not come from a file (a config push), which may only use provider: file
+   * @throws ConfigException listing every error; warnings go to {@code problems}
+   */
+  public static UpstreamsDocument parseDocument(
+      Source main, List<Source> splitFiles, String version, Path baseDir, Problems problems)
+      throws ConfigException {
     YamlMap root = YamlDocument.parse(main.name(), main.text(), problems);
-    Globals g = globals(root);
+    ProviderSettings provider = ProviderBlocks.read(root, baseDir);
+    UpstreamsDocument.Globals g = globals(root);
 
     Map<String, YamlMap> hostMaps = new LinkedHashMap<>();
     root.map("upstreams").ifPresent(u -> collectHosts(u, hostMaps, problems, false));
@@ -125,39 +141,19 @@ public final class UpstreamsParser {
       }
       hosts.add(virtualHost(name, hostMap, g));
     }
-    if (hosts.isEmpty() && !problems.hasErrors()) {
+    if (hosts.isEmpty() && provider == ProviderSettings.FILE && !problems.hasErrors()) {
       problems.warn(main.name(), 0, "no hosts are configured: every request will get 404");
     }
     problems.throwIfErrors();
-    return new ProxyConfig(main.name(), version, g.sticky, hosts);
+    return new UpstreamsDocument(
+        new ProxyConfig(main.name(), version, g.sticky(), hosts), g, provider);
   }
 
-  private record Globals(
-      StickySessions sticky,
-      boolean toHttps,
-      Long rateLimit,
-      Long x4xxLimit,
-      List<Header> serverHeaders,
-      List<Header> clientHeaders,
-      AuthPolicy auth) {}
-
-  private static Globals globals(YamlMap y) {
-    String provider = y.string("provider").orElse("file").trim().toLowerCase(Locale.ROOT);
-    switch (provider) {
-      case "file" -> {}
-      case "consul", "kubernetes" ->
-          y.error(
-              "provider",
-              "'"
-                  + provider
-                  + "' is not supported by this version; use 'file' (in Kubernetes, run"
-                  + " aralez-controller instead)");
-      default -> y.error("provider", "'" + provider + "' is not one of file, consul, kubernetes");
-    }
+  private static UpstreamsDocument.Globals globals(YamlMap y) {
     if (y.has("globals")) {
       y.warn("globals", "has no effect, ignored");
     }
-    return new Globals(
+    return new UpstreamsDocument.Globals(
         sticky(y),
         y.bool("to_https").orElse(false),
         limit(y, "rate_limit"),
@@ -205,14 +201,14 @@ public final class UpstreamsParser {
     return normal;
   }
 
-  private static VirtualHost virtualHost(String name, YamlMap h, Globals g) {
+  private static VirtualHost virtualHost(String name, YamlMap h, UpstreamsDocument.Globals g) {
     h.warnUnknown(HOST_KEYS);
-    boolean toHttps = h.bool("to_https").orElse(g.toHttps);
-    Long rate = orElse(limit(h, "rate_limit"), g.rateLimit);
-    Long x4xx = orElse(limit(h, "x4xx_limit"), g.x4xxLimit);
-    List<Header> server = merge(g.serverHeaders, headers(h, "server_headers"));
-    List<Header> client = merge(g.clientHeaders, headers(h, "client_headers"));
-    AuthPolicy auth = auth(h).orElse(g.auth);
+    boolean toHttps = h.bool("to_https").orElse(g.toHttps());
+    Long rate = orElse(limit(h, "rate_limit"), g.rateLimit());
+    Long x4xx = orElse(limit(h, "x4xx_limit"), g.x4xxLimit());
+    List<Header> server = merge(g.serverHeaders(), headers(h, "server_headers"));
+    List<Header> client = merge(g.clientHeaders(), headers(h, "client_headers"));
+    AuthPolicy auth = auth(h).orElse(g.auth());
 
     List<Route> routes = new ArrayList<>();
     Optional<YamlMap> paths = h.map("paths");
@@ -292,20 +288,15 @@ public final class UpstreamsParser {
     };
   }
 
-  private static String redirect(YamlMap p) {
+  /** An absolute http(s) URL prefix without its trailing slash, or null when not set. */
+  public static String redirect(YamlMap p) {
     Optional<String> text = p.string("redirect_to");
     if (text.isEmpty()) {
       return null;
     }
     String v = text.get().trim();
-    try {
-      URI uri = new URI(v);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
-        return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
-      }
-    } catch (URISyntaxException e) {
-      // reported below
+    if (HttpUrls.absolute(v)) {
+      return HttpUrls.withoutTrailingSlash(v);
     }
     p.error("redirect_to", "'" + v + "' is not an absolute http:// or https:// URL");
     return null;
@@ -339,7 +330,8 @@ public final class UpstreamsParser {
     return StickySessions.OFF;
   }
 
-  private static Long limit(YamlMap y, String key) {
+  /** A per-second limit, or null when not set. */
+  public static Long limit(YamlMap y, String key) {
     var v = y.integer(key, 1, 1_000_000_000L);
     return v.isPresent() ? v.getAsLong() : null;
   }
@@ -348,7 +340,8 @@ public final class UpstreamsParser {
     return value != null ? value : fallback;
   }
 
-  private static List<Header> headers(YamlMap y, String key) {
+  /** A list of "Name:Value" headers, each checked by the rule every config meets. */
+  public static List<Header> headers(YamlMap y, String key) {
     List<Header> out = new ArrayList<>();
     for (YamlMap.Scalar s : y.stringList(key).orElse(List.of())) {
       String text = s.value();
@@ -371,7 +364,7 @@ public final class UpstreamsParser {
   }
 
   /** Inherited headers, with any header named again at the more specific level replaced. */
-  static List<Header> merge(List<Header> inherited, List<Header> own) {
+  public static List<Header> merge(List<Header> inherited, List<Header> own) {
     if (own.isEmpty()) {
       return inherited;
     }

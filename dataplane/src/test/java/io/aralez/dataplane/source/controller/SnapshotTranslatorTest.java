@@ -16,6 +16,7 @@ import io.aralez.api.v1.RouteSnapshot;
 import io.aralez.api.v1.VirtualHost;
 import io.aralez.api.v1.WeightedCluster;
 import io.aralez.dataplane.config.ConfigException;
+import io.aralez.dataplane.config.ConfigValidator;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.UpstreamProtocol;
 import org.junit.jupiter.api.Test;
@@ -75,30 +76,38 @@ class SnapshotTranslatorTest {
   }
 
   @Test
-  void refusesWhatTheProxyCouldNotEnforceAndNamesEveryProblem() {
+  void refusesWhatTheProxyCouldNotEnforceAndNamesEveryProblem() throws Exception {
+    // What cannot be translated at all is the translator's error...
+    RouteSnapshot missing =
+        snapshot(
+                route()
+                    .addBackends(WeightedCluster.newBuilder().setCluster("missing").setWeight(1)))
+            .build();
+    assertThatThrownBy(() -> SnapshotTranslator.translate(missing, endpoints(), "v1"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("missing");
+    // ...and every value the proxy could not enforce is the validator's, by the rules a file meets.
     RouteSnapshot bad =
         snapshot(
                 route()
                     .setPath(PathMatch.newBuilder().setValue("no-slash"))
-                    .addBackends(WeightedCluster.newBuilder().setCluster("missing").setWeight(1))
                     .setPolicy(
                         Policy.newBuilder()
                             .setRedirectCode(200)
                             .addRequestHeaders(
-                                Header.newBuilder().setName("Transfer-Encoding").setValue("x"))))
+                                Header.newBuilder().setName("Transfer-Encoding").setValue("x"))
+                            .addRequestHeaders(Header.newBuilder().setName("Host").setValue("x"))))
             .build();
-    assertThatThrownBy(() -> SnapshotTranslator.translate(bad, endpoints(), "v2"))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("no-slash")
-        .hasMessageContaining("missing")
-        .hasMessageContaining("redirect code 200")
-        .hasMessageContaining("Transfer-Encoding");
+    assertThat(refusal(bad))
+        .contains("no-slash")
+        .contains("redirect code 200")
+        .contains("Transfer-Encoding")
+        .contains("'Host' is managed by the proxy");
     RouteSnapshot badHost =
         RouteSnapshot.newBuilder()
             .addVirtualHosts(VirtualHost.newBuilder().setName("Bad Host"))
             .build();
-    assertThatThrownBy(() -> SnapshotTranslator.translate(badHost, endpoints(), "v3"))
-        .hasMessageContaining("Bad Host");
+    assertThat(refusal(badHost)).contains("Bad Host");
     EndpointSnapshot hostname =
         EndpointSnapshot.newBuilder()
             .addClusters(
@@ -109,6 +118,12 @@ class SnapshotTranslatorTest {
     assertThatThrownBy(
             () -> SnapshotTranslator.translate(snapshot(route()).build(), hostname, "v4"))
         .hasMessageContaining("not an IP address");
+  }
+
+  /** What a data plane refuses of a snapshot that translates: the validator's problems. */
+  private static String refusal(RouteSnapshot r) throws ConfigException {
+    ProxyConfig c = SnapshotTranslator.translate(r, endpoints(), "v");
+    return String.join("\n", ConfigValidator.problems(c, false));
   }
 
   @Test

@@ -277,7 +277,7 @@ class UpstreamsParserTest {
   @Test
   void unsupportedProvidersAreClearErrors() {
     assertThatThrownBy(() -> parse("provider: consul\n"))
-        .hasMessageContaining("'consul' is not supported");
+        .hasMessageContaining("provider consul needs a 'consul:' map");
     assertThatThrownBy(() -> parse("provider: zookeeper\n"))
         .hasMessageContaining("is not one of file");
   }

@@ -1,4 +1,4 @@
-package io.aralez.dataplane.routing;
+package io.aralez.common.values;
 
 import java.util.Locale;
 

@@ -1,4 +1,4 @@
-package io.aralez.dataplane.routing;
+package io.aralez.common.values;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

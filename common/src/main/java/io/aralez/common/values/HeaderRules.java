@@ -1,4 +1,4 @@
-package io.aralez.dataplane.config;
+package io.aralez.common.values;
 
 import java.util.Locale;
 import java.util.Set;
