@@ -110,7 +110,7 @@ class KubernetesDiscoveryIT {
     KubernetesMockServer api = mock(0);
     int apiPort = api.getPort();
     try (TcpRelay relay = new TcpRelay(Processes.freePort(), apiPort);
-        Processes processes = new Processes(Path.of("target/e2e-logs/k8s-discovery"));
+        Processes processes = new Processes(Path.of("target/e2e-logs-k8s-discovery"));
         Backend a = new Backend("pod-a");
         Backend b = new Backend("pod-b");
         KubernetesClient k8s = client(apiPort)) {
