@@ -2,15 +2,16 @@ package io.aralez.controller;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import io.aralez.controller.build.BuildResult;
-import io.aralez.controller.build.BuilderSettings;
-import io.aralez.controller.build.ClusterState;
-import io.aralez.controller.build.SnapshotBuilder;
 import io.aralez.controller.server.SnapshotServer;
 import io.aralez.controller.server.TokenAuth;
 import io.aralez.controller.server.TokenSecret;
+import io.aralez.controller.snapshot.BuildResult;
+import io.aralez.controller.snapshot.BuilderSettings;
+import io.aralez.controller.snapshot.ClusterState;
+import io.aralez.controller.snapshot.SnapshotBuilder;
 import io.aralez.controller.status.ReplicaReports;
 import io.aralez.controller.status.StatusWriter;
+import io.aralez.controller.store.SnapshotStore;
 import io.aralez.controller.watch.ClusterWatcher;
 import io.aralez.controller.watch.Debouncer;
 import io.fabric8.kubernetes.client.Config;
@@ -58,7 +59,8 @@ public final class ControllerApp implements AutoCloseable {
       Executors.newSingleThreadScheduledExecutor(daemon("aralez-build"));
   private final ScheduledExecutorService statusThread =
       Executors.newSingleThreadScheduledExecutor(daemon("aralez-status"));
-  private final SnapshotServer snapshots = new SnapshotServer();
+  private final SnapshotStore store = new SnapshotStore();
+  private final SnapshotServer snapshots = new SnapshotServer(store);
   private final AtomicLong generation = new AtomicLong();
   private KubernetesClient client;
   private ClusterWatcher watcher;
@@ -101,13 +103,13 @@ public final class ControllerApp implements AutoCloseable {
     Gauge.builder("aralez.controller.snapshot.generation", generation, AtomicLong::get)
         .description("Increases each time a snapshot with a new version is published")
         .register(registry);
-    Gauge.builder("aralez.controller.connected.dataplanes", snapshots, s -> s.pods().size())
+    Gauge.builder("aralez.controller.connected.dataplanes", store, s -> s.pods().size())
         .register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder(
-            "aralez.controller.acks", snapshots, SnapshotServer::acks)
+            "aralez.controller.acks", store, SnapshotStore::acks)
         .register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder(
-            "aralez.controller.nacks", snapshots, SnapshotServer::nacks)
+            "aralez.controller.nacks", store, SnapshotStore::nacks)
         .register(registry);
     Gauge.builder("aralez.controller.leader", () -> leader ? 1 : 0).register(registry);
     snapshotInfo =
@@ -119,7 +121,7 @@ public final class ControllerApp implements AutoCloseable {
     restatus =
         new Debouncer(
             statusThread, this::writeStatus, Duration.ofMillis(300), Duration.ofSeconds(2));
-    snapshots.onChange(s -> restatus.signal());
+    store.onPodsChange(restatus::signal);
 
     identity = System.getenv().getOrDefault("POD_NAME", "aralez-controller-" + UUID.randomUUID());
     if (options.tokenSecret() != null) {
@@ -260,7 +262,7 @@ public final class ControllerApp implements AutoCloseable {
     }
     try {
       long t0 = System.nanoTime();
-      BuildResult previous = snapshots.current();
+      BuildResult previous = store.current();
       boolean routesChanged = watcher.takeRoutesChanged();
       ClusterState state = null;
       BuildResult r;
@@ -288,7 +290,7 @@ public final class ControllerApp implements AutoCloseable {
             r.routes().getCertificatesCount(),
             (System.nanoTime() - t0) / 1_000_000,
             state == null ? " (endpoints only)" : "");
-        snapshots.publish(r);
+        store.publish(r);
       }
       if (state != null) {
         builtFrom = state;
@@ -304,15 +306,14 @@ public final class ControllerApp implements AutoCloseable {
 
   private void writeStatus() {
     if (reports != null) {
-      reports.publish(snapshots.pods());
+      reports.publish(store.pods());
     }
-    BuildResult r = snapshots.current();
+    BuildResult r = store.current();
     if (!leader || r == null) {
       return;
     }
     try {
-      status.write(
-          r, builtFrom, reports != null ? reports.all(snapshots.pods()) : snapshots.pods());
+      status.write(r, builtFrom, reports != null ? reports.all(store.pods()) : store.pods());
     } catch (RuntimeException e) {
       LOG.warn("status write failed: {}", e.toString());
     }

@@ -2,13 +2,13 @@ package io.aralez.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aralez.controller.build.BuildResult;
-import io.aralez.controller.build.BuilderSettings;
-import io.aralez.controller.build.ClusterState;
-import io.aralez.controller.build.ObjectRef;
-import io.aralez.controller.build.ObjectStatus;
-import io.aralez.controller.build.SnapshotBuilder;
 import io.aralez.controller.crd.AralezRoute;
+import io.aralez.controller.snapshot.BuildResult;
+import io.aralez.controller.snapshot.BuilderSettings;
+import io.aralez.controller.snapshot.ClusterState;
+import io.aralez.controller.snapshot.ObjectRef;
+import io.aralez.controller.snapshot.ObjectStatus;
+import io.aralez.controller.snapshot.SnapshotBuilder;
 import io.aralez.dataplane.source.controller.SnapshotTranslator;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;

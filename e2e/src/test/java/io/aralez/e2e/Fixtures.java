@@ -68,7 +68,7 @@ public final class Fixtures {
         .withName("aralez")
         .endMetadata()
         .withNewSpec()
-        .withController(io.aralez.controller.build.BuilderSettings.CONTROLLER_NAME)
+        .withController(io.aralez.controller.snapshot.BuilderSettings.CONTROLLER_NAME)
         .endSpec()
         .build();
   }

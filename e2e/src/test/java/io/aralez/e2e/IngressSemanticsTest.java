@@ -2,10 +2,10 @@ package io.aralez.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aralez.controller.build.BuildResult;
-import io.aralez.controller.build.BuilderSettings;
-import io.aralez.controller.build.ClusterState;
-import io.aralez.controller.build.SnapshotBuilder;
+import io.aralez.controller.snapshot.BuildResult;
+import io.aralez.controller.snapshot.BuilderSettings;
+import io.aralez.controller.snapshot.ClusterState;
+import io.aralez.controller.snapshot.SnapshotBuilder;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.routing.Paths;
 import io.aralez.dataplane.routing.RouteEntry;

@@ -14,9 +14,10 @@ import io.aralez.api.v1.Route;
 import io.aralez.api.v1.RouteSnapshot;
 import io.aralez.api.v1.VirtualHost;
 import io.aralez.api.v1.WeightedCluster;
-import io.aralez.controller.build.BuildResult;
 import io.aralez.controller.server.SnapshotServer;
 import io.aralez.controller.server.TokenAuth;
+import io.aralez.controller.snapshot.BuildResult;
+import io.aralez.controller.store.SnapshotStore;
 import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.runtime.ConfigIntake;
@@ -47,7 +48,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StreamIT {
   @TempDir Path dir;
   Path token;
-  SnapshotServer snapshots;
+  SnapshotStore snapshots;
   Server server;
   int port;
 
@@ -55,14 +56,15 @@ class StreamIT {
   void start() throws Exception {
     token = dir.resolve("token");
     Files.writeString(token, "s3cret-token-value\n");
-    snapshots = new SnapshotServer();
+    snapshots = new SnapshotStore();
     server = startServer(0);
     port = server.getPort();
   }
 
   Server startServer(int p) throws Exception {
     return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", p))
-        .addService(ServerInterceptors.intercept(snapshots, new TokenAuth(token)))
+        .addService(
+            ServerInterceptors.intercept(new SnapshotServer(snapshots), new TokenAuth(token)))
         .build()
         .start();
   }
@@ -227,7 +229,8 @@ class StreamIT {
     Server tls =
         NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
             .useTransportSecurity(crt.toFile(), key.toFile())
-            .addService(ServerInterceptors.intercept(snapshots, new TokenAuth(token)))
+            .addService(
+                ServerInterceptors.intercept(new SnapshotServer(snapshots), new TokenAuth(token)))
             .build()
             .start();
     ConfigHolder holder = new ConfigHolder();

@@ -3,68 +3,32 @@ package io.aralez.controller.server;
 import io.aralez.api.v1.ConfigDiscoveryGrpc;
 import io.aralez.api.v1.DiscoveryRequest;
 import io.aralez.api.v1.DiscoveryResponse;
-import io.aralez.controller.build.BuildResult;
+import io.aralez.controller.snapshot.BuildResult;
+import io.aralez.controller.store.SnapshotStore;
 import io.grpc.stub.StreamObserver;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Serves the newest snapshot to every connected data plane. Per stream at most one response is
- * unanswered; snapshots published meanwhile replace each other, so a pod that is slow to ACK gets
- * the newest one next, never a backlog. An answer with an unknown nonce is ignored; a NACKed
- * version is not sent again to that pod (a newer one will be).
+ * Streams the {@link SnapshotStore}'s newest snapshot to every connected data plane, and reports
+ * what each one runs back to the store. Per stream at most one response is unanswered; snapshots
+ * published meanwhile replace each other, so a pod that is slow to ACK gets the newest one next,
+ * never a backlog. An answer with an unknown nonce is ignored; a NACKed version is not sent again
+ * to that pod (a newer one will be).
  */
 public final class SnapshotServer extends ConfigDiscoveryGrpc.ConfigDiscoveryImplBase {
   private static final Logger LOG = LoggerFactory.getLogger(SnapshotServer.class);
 
-  /** What is known about one connected data plane. */
-  public record PodView(String nodeId, String appliedVersion, String lastNack) {}
-
+  private final SnapshotStore store;
   private final Set<Stream> streams = ConcurrentHashMap.newKeySet();
   private final AtomicLong nonces = new AtomicLong();
-  private final AtomicLong acks = new AtomicLong();
-  private final AtomicLong nacks = new AtomicLong();
-  private volatile BuildResult current;
-  private volatile Consumer<SnapshotServer> onChange = s -> {};
 
-  /** Called (on a gRPC thread) when a pod connects, disconnects, ACKs or NACKs. */
-  public void onChange(Consumer<SnapshotServer> listener) {
-    this.onChange = listener;
-  }
-
-  /** Makes {@code result} the newest snapshot and offers it to every stream. */
-  public void publish(BuildResult result) {
-    current = result;
-    for (Stream s : streams) {
-      s.offer();
-    }
-  }
-
-  public BuildResult current() {
-    return current;
-  }
-
-  public List<PodView> pods() {
-    List<PodView> out = new ArrayList<>();
-    for (Stream s : streams) {
-      out.add(s.view());
-    }
-    out.sort(java.util.Comparator.comparing(PodView::nodeId));
-    return out;
-  }
-
-  public long acks() {
-    return acks.get();
-  }
-
-  public long nacks() {
-    return nacks.get();
+  public SnapshotServer(SnapshotStore store) {
+    this.store = store;
+    store.onSnapshot(r -> streams.forEach(Stream::offer));
   }
 
   @Override
@@ -87,12 +51,13 @@ public final class SnapshotServer extends ConfigDiscoveryGrpc.ConfigDiscoveryImp
       this.out = out;
     }
 
-    synchronized PodView view() {
-      return new PodView(nodeId, routesVersion + "." + endpointsVersion, lastNack);
+    synchronized SnapshotStore.PodView view() {
+      return new SnapshotStore.PodView(nodeId, routesVersion + "." + endpointsVersion, lastNack);
     }
 
     @Override
     public void onNext(DiscoveryRequest req) {
+      Boolean ack = null;
       synchronized (this) {
         if (!started) {
           started = true;
@@ -109,23 +74,23 @@ public final class SnapshotServer extends ConfigDiscoveryGrpc.ConfigDiscoveryImp
           routesVersion = req.getRoutesVersion();
           endpointsVersion = req.getEndpointsVersion();
           if (req.hasErrorDetail()) {
-            nacks.incrementAndGet();
+            ack = false;
             lastNack = req.getErrorDetail().getMessage();
             LOG.warn("data plane {} refused {}: {}", nodeId, sentVersion, lastNack);
           } else {
-            acks.incrementAndGet();
+            ack = true;
             lastNack = null;
             LOG.debug("data plane {} applied {}", nodeId, sentVersion);
           }
         }
       }
+      store.pod(this, view(), ack);
       offer();
-      onChange.accept(SnapshotServer.this);
     }
 
     /** Sends the newest snapshot if nothing is unanswered and the pod lacks it. */
     synchronized void offer() {
-      BuildResult r = current;
+      BuildResult r = store.current();
       if (done || !started || pendingNonce != null || r == null) {
         return;
       }
@@ -177,7 +142,7 @@ public final class SnapshotServer extends ConfigDiscoveryGrpc.ConfigDiscoveryImp
       }
       if (streams.remove(this)) {
         LOG.info("data plane {} disconnected: {}", nodeId, why);
-        onChange.accept(SnapshotServer.this);
+        store.podGone(this);
       }
     }
   }

@@ -1,6 +1,6 @@
 package io.aralez.controller.status;
 
-import io.aralez.controller.server.SnapshotServer.PodView;
+import io.aralez.controller.store.SnapshotStore.PodView;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

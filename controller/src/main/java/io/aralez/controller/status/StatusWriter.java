@@ -1,12 +1,12 @@
 package io.aralez.controller.status;
 
-import io.aralez.controller.build.BuildResult;
-import io.aralez.controller.build.ClusterState;
-import io.aralez.controller.build.ObjectRef;
-import io.aralez.controller.build.ObjectStatus;
 import io.aralez.controller.crd.AralezRoute;
 import io.aralez.controller.crd.AralezRouteStatus;
-import io.aralez.controller.server.SnapshotServer;
+import io.aralez.controller.snapshot.BuildResult;
+import io.aralez.controller.snapshot.ClusterState;
+import io.aralez.controller.snapshot.ObjectRef;
+import io.aralez.controller.snapshot.ObjectStatus;
+import io.aralez.controller.store.SnapshotStore;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.EventBuilder;
@@ -61,7 +61,7 @@ public final class StatusWriter {
    * so an unchanged object costs no request at all; only differences are written.
    */
   public synchronized void write(
-      BuildResult result, ClusterState state, List<SnapshotServer.PodView> pods) {
+      BuildResult result, ClusterState state, List<SnapshotStore.PodView> pods) {
     List<LoadBalancerIngress> lb = addresses();
     Map<ObjectRef, Ingress> ingresses = new HashMap<>();
     for (Ingress i : state.ingresses()) {
@@ -126,11 +126,11 @@ public final class StatusWriter {
       ObjectStatus st,
       List<LoadBalancerIngress> lb,
       String version,
-      List<SnapshotServer.PodView> pods) {
+      List<SnapshotStore.PodView> pods) {
     var res = client.resources(AralezRoute.class).inNamespace(ref.namespace()).withName(ref.name());
     int applied = 0;
     String nack = null;
-    for (SnapshotServer.PodView p : pods) {
+    for (SnapshotStore.PodView p : pods) {
       if (p.appliedVersion().equals(version)) {
         applied++;
       }

@@ -1,10 +1,10 @@
 package io.aralez.controller.watch;
 
-import io.aralez.controller.build.BuilderSettings;
-import io.aralez.controller.build.ClusterState;
-import io.aralez.controller.build.SecretRefs;
-import io.aralez.controller.build.SnapshotBuilder;
 import io.aralez.controller.crd.AralezRoute;
+import io.aralez.controller.snapshot.BuilderSettings;
+import io.aralez.controller.snapshot.ClassFilter;
+import io.aralez.controller.snapshot.ClusterState;
+import io.aralez.controller.snapshot.SecretRefs;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
@@ -161,7 +161,7 @@ public final class ClusterWatcher implements AutoCloseable {
    */
   public synchronized ClusterState state() {
     List<IngressClass> cls = classes.getStore().list();
-    SnapshotBuilder.OurClasses ours = SnapshotBuilder.OurClasses.of(settings, cls);
+    ClassFilter ours = ClassFilter.of(settings, cls);
     List<Ingress> ing = new ArrayList<>();
     for (Ingress i : all(ingresses)) {
       if (ours.serve(i)) {

@@ -2,7 +2,7 @@ package io.aralez.controller.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aralez.controller.server.SnapshotServer.PodView;
+import io.aralez.controller.store.SnapshotStore.PodView;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;

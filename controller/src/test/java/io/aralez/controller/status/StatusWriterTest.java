@@ -1,18 +1,18 @@
 package io.aralez.controller.status;
 
-import static io.aralez.controller.build.Objects.ourClass;
-import static io.aralez.controller.build.Objects.p;
-import static io.aralez.controller.build.Objects.service;
+import static io.aralez.controller.snapshot.Objects.ourClass;
+import static io.aralez.controller.snapshot.Objects.p;
+import static io.aralez.controller.snapshot.Objects.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aralez.controller.build.BuildResult;
-import io.aralez.controller.build.BuilderSettings;
-import io.aralez.controller.build.ClusterState;
-import io.aralez.controller.build.Objects;
-import io.aralez.controller.build.SnapshotBuilder;
 import io.aralez.controller.crd.AralezRoute;
 import io.aralez.controller.crd.AralezRouteSpec;
-import io.aralez.controller.server.SnapshotServer.PodView;
+import io.aralez.controller.snapshot.BuildResult;
+import io.aralez.controller.snapshot.BuilderSettings;
+import io.aralez.controller.snapshot.ClusterState;
+import io.aralez.controller.snapshot.Objects;
+import io.aralez.controller.snapshot.SnapshotBuilder;
+import io.aralez.controller.store.SnapshotStore.PodView;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.Service;

@@ -1,16 +1,16 @@
 package io.aralez.controller.watch;
 
-import static io.aralez.controller.build.Objects.ourClass;
-import static io.aralez.controller.build.Objects.p;
-import static io.aralez.controller.build.Objects.secret;
-import static io.aralez.controller.build.Objects.service;
-import static io.aralez.controller.build.Objects.slice;
+import static io.aralez.controller.snapshot.Objects.ourClass;
+import static io.aralez.controller.snapshot.Objects.p;
+import static io.aralez.controller.snapshot.Objects.secret;
+import static io.aralez.controller.snapshot.Objects.service;
+import static io.aralez.controller.snapshot.Objects.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.aralez.controller.build.BuilderSettings;
-import io.aralez.controller.build.ClusterState;
-import io.aralez.controller.build.Objects;
+import io.aralez.controller.snapshot.BuilderSettings;
+import io.aralez.controller.snapshot.ClusterState;
+import io.aralez.controller.snapshot.Objects;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.io.File;

@@ -1,9 +1,9 @@
 package io.aralez.e2e.bench;
 
-import io.aralez.controller.build.BuildResult;
-import io.aralez.controller.build.BuilderSettings;
-import io.aralez.controller.build.ClusterState;
-import io.aralez.controller.build.SnapshotBuilder;
+import io.aralez.controller.snapshot.BuildResult;
+import io.aralez.controller.snapshot.BuilderSettings;
+import io.aralez.controller.snapshot.ClusterState;
+import io.aralez.controller.snapshot.SnapshotBuilder;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.runtime.Candidate;
 import io.aralez.dataplane.runtime.ConfigHolder;

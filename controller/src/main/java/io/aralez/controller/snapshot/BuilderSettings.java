@@ -1,4 +1,4 @@
-package io.aralez.controller.build;
+package io.aralez.controller.snapshot;
 
 /**
  * How the controller decides which objects are its own.

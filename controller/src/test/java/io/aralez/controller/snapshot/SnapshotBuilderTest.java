@@ -1,11 +1,11 @@
-package io.aralez.controller.build;
+package io.aralez.controller.snapshot;
 
-import static io.aralez.controller.build.Objects.foreignClass;
-import static io.aralez.controller.build.Objects.ourClass;
-import static io.aralez.controller.build.Objects.p;
-import static io.aralez.controller.build.Objects.secret;
-import static io.aralez.controller.build.Objects.service;
-import static io.aralez.controller.build.Objects.slice;
+import static io.aralez.controller.snapshot.Objects.foreignClass;
+import static io.aralez.controller.snapshot.Objects.ourClass;
+import static io.aralez.controller.snapshot.Objects.p;
+import static io.aralez.controller.snapshot.Objects.secret;
+import static io.aralez.controller.snapshot.Objects.service;
+import static io.aralez.controller.snapshot.Objects.slice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aralez.api.v1.Auth;
@@ -13,9 +13,9 @@ import io.aralez.api.v1.Endpoint;
 import io.aralez.api.v1.PathMatch;
 import io.aralez.api.v1.Route;
 import io.aralez.api.v1.VirtualHost;
-import io.aralez.controller.build.Objects.Ing;
 import io.aralez.controller.crd.AralezRoute;
 import io.aralez.controller.crd.AralezRouteSpec;
+import io.aralez.controller.snapshot.Objects.Ing;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;

@@ -1,4 +1,4 @@
-package io.aralez.controller.build;
+package io.aralez.controller.snapshot;
 
 import io.aralez.api.v1.Header;
 import io.aralez.common.values.ConfigPaths;
@@ -178,6 +178,13 @@ final class Values {
       throw new IllegalArgumentException(problem);
     }
     return v;
+  }
+
+  /** A prefix path as routes keep it: no trailing slash but for the root. */
+  static String prefix(String path) {
+    return path.length() > 1 && path.endsWith("/")
+        ? prefix(path.substring(0, path.length() - 1))
+        : path;
   }
 
   static String protocol(String v) {

@@ -1,4 +1,4 @@
-package io.aralez.controller.build;
+package io.aralez.controller.snapshot;
 
 import io.aralez.api.v1.Header;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.aralez.controller.build;
+package io.aralez.controller.snapshot;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 

@@ -1,4 +1,4 @@
-package io.aralez.controller.build;
+package io.aralez.controller.snapshot;
 
 import io.aralez.controller.crd.AralezRoute;
 import io.aralez.controller.crd.AralezRouteSpec;
@@ -34,7 +34,7 @@ public final class Objects {
         .withNewMetadata()
         .withName(name)
         .withAnnotations(
-            isDefault ? Map.of(SnapshotBuilder.DEFAULT_CLASS_ANNOTATION, "true") : Map.of())
+            isDefault ? Map.of(ClassFilter.DEFAULT_CLASS_ANNOTATION, "true") : Map.of())
         .endMetadata()
         .withNewSpec()
         .withController(BuilderSettings.CONTROLLER_NAME)
@@ -172,7 +172,7 @@ public final class Objects {
             .withNewMetadata()
             .withNamespace(ns)
             .withName(name)
-            .withLabels(Map.of(SnapshotBuilder.SERVICE_NAME_LABEL, service))
+            .withLabels(Map.of(Lookups.SERVICE_NAME_LABEL, service))
             .endMetadata()
             .withAddressType("IPv4")
             .addNewPort()

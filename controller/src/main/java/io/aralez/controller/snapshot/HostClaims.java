@@ -1,0 +1,98 @@
+package io.aralez.controller.snapshot;
+
+import io.aralez.api.v1.HeaderMatch;
+import io.aralez.api.v1.PathMatch;
+import io.aralez.api.v1.QueryParamMatch;
+import io.aralez.api.v1.Route;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Processor: host claims. Objects are offered oldest first; the first to claim a host + match keeps
+ * it and a later one gets a warning. The oldest default backend answers what no path of a matched
+ * host takes.
+ */
+final class HostClaims {
+  static final String DEFAULT_HOST = "DEFAULT";
+
+  record Claimed(ObjectRef owner, Route route) {}
+
+  // host → route key → route; insertion is oldest object first, so the first claim wins.
+  private final Map<String, Map<String, Claimed>> hosts = new TreeMap<>();
+  private Claimed defaultBackend;
+
+  /** Makes a host known even when none of its rules routes anything (so it answers 404). */
+  void host(String host) {
+    hosts.computeIfAbsent(host, h -> new LinkedHashMap<>());
+  }
+
+  void claim(ObjectReport report, String host, Route.Builder r) {
+    String key = routeKey(r);
+    Map<String, Claimed> table = hosts.computeIfAbsent(host, h -> new LinkedHashMap<>());
+    Claimed prior = table.get(key);
+    if (prior == null) {
+      table.put(key, new Claimed(report.ref, r.build()));
+    } else if (!prior.owner().equals(report.ref)) {
+      report.warnings.add(
+          "host "
+              + host
+              + " path "
+              + r.getPath().getValue()
+              + " is already served by "
+              + prior.owner()
+              + " (older)");
+    }
+  }
+
+  void claimDefault(ObjectReport report, Route route) {
+    if (defaultBackend == null) {
+      defaultBackend = new Claimed(report.ref, route);
+    } else {
+      report.warnings.add(
+          "defaultBackend ignored: " + defaultBackend.owner() + " is older and has one");
+    }
+  }
+
+  /**
+   * Per host (sorted), its routes sorted by match; the default backend added as "/" to every host
+   * that has no root of its own, and as the DEFAULT host.
+   */
+  Map<String, List<Route>> resolve() {
+    if (defaultBackend != null) {
+      hosts.computeIfAbsent(DEFAULT_HOST, h -> new LinkedHashMap<>());
+    }
+    String rootKey = routeKey(Route.newBuilder().setPath(PathMatch.newBuilder().setValue("/")));
+    Map<String, List<Route>> out = new TreeMap<>();
+    for (Map.Entry<String, Map<String, Claimed>> h : hosts.entrySet()) {
+      Map<String, Claimed> table = new TreeMap<>(h.getValue());
+      if (defaultBackend != null && !table.containsKey(rootKey)) {
+        table.put(rootKey, defaultBackend);
+      }
+      if (!table.isEmpty()) {
+        List<Route> routes = new ArrayList<>();
+        table.values().forEach(c -> routes.add(c.route()));
+        out.put(h.getKey(), routes);
+      }
+    }
+    return out;
+  }
+
+  static String routeKey(Route.Builder r) {
+    StringBuilder k = new StringBuilder();
+    k.append(r.getPath().getType())
+        .append(' ')
+        .append(r.getPath().getValue())
+        .append(' ')
+        .append(r.getMethod());
+    for (HeaderMatch h : r.getHeadersList()) {
+      k.append(" h:").append(h.getName()).append('=').append(h.getValue());
+    }
+    for (QueryParamMatch q : r.getQueryParamsList()) {
+      k.append(" q:").append(q.getName()).append('=').append(q.getValue());
+    }
+    return k.toString();
+  }
+}

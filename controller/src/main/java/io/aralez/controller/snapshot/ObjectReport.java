@@ -1,0 +1,47 @@
+package io.aralez.controller.snapshot;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** What one build found about one served object; becomes its {@link ObjectStatus}. */
+final class ObjectReport {
+  final ObjectRef ref;
+  final long generation;
+  final List<String> errors = new ArrayList<>();
+  final List<String> warnings = new ArrayList<>();
+  boolean accepted = true;
+  boolean resolvedRefs = true;
+
+  ObjectReport(HasMetadata o) {
+    ref = ObjectRef.of(o);
+    Long g = o.getMetadata().getGeneration();
+    generation = g == null ? 0 : g;
+  }
+
+  /** {@code f}'s value, or null with its message as an error (the object is refused). */
+  <T> T checked(Supplier<T> f) {
+    try {
+      return f.get();
+    } catch (IllegalArgumentException e) {
+      errors.add(e.getMessage());
+      return null;
+    }
+  }
+
+  /** {@code f}'s value, or null with its message as a warning (the object still serves). */
+  <T> T checkedWarning(Supplier<T> f) {
+    try {
+      return f.get();
+    } catch (IllegalArgumentException e) {
+      warnings.add(e.getMessage());
+      return null;
+    }
+  }
+
+  ObjectStatus status() {
+    return new ObjectStatus(
+        generation, accepted && errors.isEmpty(), resolvedRefs, errors, warnings);
+  }
+}

@@ -1,0 +1,113 @@
+package io.aralez.controller.snapshot;
+
+import io.aralez.api.v1.Auth;
+import io.aralez.api.v1.Policy;
+import io.aralez.api.v1.StickyCookie;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Processor: Secret and auth resolution. A {@link PolicySpec} (from annotations or an AralezRoute)
+ * becomes the policy proto, credentials read from the referenced Secret. A Secret that cannot be
+ * read fails closed: the route refuses everyone rather than admitting everyone.
+ */
+final class Policies {
+  private final Lookups lookups;
+
+  Policies(Lookups lookups) {
+    this.lookups = lookups;
+  }
+
+  Policy policy(ObjectReport report, String ns, PolicySpec p) {
+    Policy.Builder b = Policy.newBuilder();
+    if (p.rateLimit() != null) {
+      b.setRateLimitRps(p.rateLimit());
+    }
+    if (p.errorRateLimit() != null) {
+      b.setErrorRateLimitRps(p.errorRateLimit());
+    }
+    if (p.requestHeaders() != null) {
+      b.addAllRequestHeaders(p.requestHeaders());
+    }
+    if (p.responseHeaders() != null) {
+      b.addAllResponseHeaders(p.responseHeaders());
+    }
+    if (p.stickyMaxAge() != null) {
+      b.setSticky(StickyCookie.newBuilder().setEnabled(true).setMaxAgeSeconds(p.stickyMaxAge()));
+    }
+    b.setHealthCheck(Boolean.TRUE.equals(p.healthCheck()));
+    if (p.connectTimeoutMs() != null) {
+      b.setConnectTimeoutMs(p.connectTimeoutMs().intValue());
+    }
+    if (p.readTimeoutMs() != null) {
+      b.setReadTimeoutMs(p.readTimeoutMs().intValue());
+    }
+    if (p.connectAttempts() != null) {
+      b.setConnectAttempts(p.connectAttempts());
+    }
+    Integer code = p.redirectUrl() != null ? p.redirectCode() : p.sslRedirectCode();
+    if (code != null) {
+      b.setRedirectCode(code);
+    }
+    if (p.authType() != null && !p.authType().equals("NONE")) {
+      b.setAuth(auth(report, ns, p));
+    }
+    return b.build();
+  }
+
+  private Auth auth(ObjectReport report, String ns, PolicySpec p) {
+    Auth.Builder a = Auth.newBuilder().setType(Auth.Type.valueOf(p.authType()));
+    if (p.authType().equals("FORWARD")) {
+      return a.setForwardUrl(p.authUrl()).build();
+    }
+    String key =
+        switch (p.authType()) {
+          case "BASIC" -> "auth";
+          case "APIKEY" -> "api-keys";
+          default -> "jwt-secret";
+        };
+    List<String> creds = secretLines(report, ns, p.authSecret(), key, !p.authType().equals("JWT"));
+    if (creds.isEmpty()) {
+      // Fail closed: a route whose credentials are unreadable serves nobody, never everybody.
+      a.addCredentials("");
+      report.resolvedRefs = false;
+    } else {
+      a.addAllCredentials(creds);
+    }
+    return a.build();
+  }
+
+  private List<String> secretLines(
+      ObjectReport report, String ns, String name, String key, boolean lines) {
+    Secret s = lookups.secret(ns + "/" + name);
+    String text = s == null ? null : SecretValues.value(s, key);
+    if (text == null) {
+      report.warnings.add(
+          "Secret "
+              + ns
+              + "/"
+              + name
+              + (s == null ? " not found" : " has no key " + key)
+              + ": the route refuses every request until it does");
+      return List.of();
+    }
+    if (!lines) {
+      return text.isBlank() ? List.of() : List.of(text.strip());
+    }
+    List<String> out = new ArrayList<>();
+    for (String line : text.split("\n")) {
+      String l = line.strip();
+      if (l.isEmpty()) {
+        continue;
+      }
+      if (key.equals("auth") && !l.matches("[^:\\s]+:\\S+")) {
+        // A malformed line would make every data plane refuse the snapshot: it is left out.
+        report.warnings.add("a line of Secret " + ns + "/" + name + " is not user:hash; ignored");
+        continue;
+      }
+      out.add(l);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,97 @@
+package io.aralez.controller.snapshot;
+
+import io.aralez.api.v1.EndpointSnapshot;
+import io.aralez.controller.crd.AralezRoute;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/**
+ * Cluster state in, route snapshot and per-object statuses out: the facade over the processors.
+ * Pure: no client calls, no clock, no randomness (the build checks it: {@code SnapshotPurityTest});
+ * every output list is sorted, so equal input gives equal bytes and the versions are hashes of
+ * those bytes.
+ *
+ * <p>{@link ClassFilter} picks the objects we serve; they are offered oldest first (then
+ * namespace/name) to {@link IngressTranslator} or {@link AralezRouteTranslator}, which resolve
+ * Services into {@link Clusters}, Secrets into {@link Policies} and {@link Certificates}, and claim
+ * host + match in {@link HostClaims}; {@link Assembly} sorts and hashes the result.
+ *
+ * <p>Ingress semantics (see README "Kubernetes"): host first, then path; precise host, then a
+ * one-label wildcard, then rules without host; the longest path wins and Exact beats Prefix on a
+ * tie; ImplementationSpecific is Prefix; an identical host + path in two objects goes to the oldest
+ * (then namespace/name); the default backend answers what no path of a matched host takes; objects
+ * being deleted and objects of other classes are ignored.
+ */
+public final class SnapshotBuilder {
+  private static final Comparator<HasMetadata> AGE =
+      Comparator.comparing(
+              (HasMetadata o) ->
+                  Objects.requireNonNullElse(o.getMetadata().getCreationTimestamp(), ""))
+          .thenComparing(o -> Objects.requireNonNullElse(o.getMetadata().getNamespace(), ""))
+          .thenComparing(o -> o.getMetadata().getName())
+          .thenComparing(HasMetadata::getKind);
+
+  private final BuilderSettings settings;
+
+  public SnapshotBuilder(BuilderSettings settings) {
+    this.settings = settings;
+  }
+
+  public BuildResult build(ClusterState state) {
+    Lookups lookups = Lookups.of(state);
+    Clusters clusters = new Clusters(lookups);
+    Policies policies = new Policies(lookups);
+    Certificates certificates = new Certificates(lookups);
+    HostClaims claims = new HostClaims();
+    IngressTranslator ingresses = new IngressTranslator(clusters, policies, certificates, claims);
+    AralezRouteTranslator routes =
+        new AralezRouteTranslator(clusters, policies, certificates, claims);
+
+    ClassFilter ours = ClassFilter.of(settings, state.ingressClasses());
+    List<HasMetadata> served = new ArrayList<>(ours.ingresses(state.ingresses()));
+    served.addAll(ours.routes(state.routes()));
+    served.sort(AGE);
+    SortedMap<ObjectRef, ObjectReport> reports = new TreeMap<>();
+    for (HasMetadata o : served) {
+      ObjectReport report = new ObjectReport(o);
+      reports.put(report.ref, report);
+      if (o instanceof Ingress ing) {
+        ingresses.add(ing, report);
+      } else {
+        routes.add((AralezRoute) o, report);
+      }
+    }
+    return Assembly.assemble(claims, clusters, certificates, reports);
+  }
+
+  /**
+   * {@code previous} with its endpoints worked out again from {@code slices}: when only
+   * EndpointSlices changed, the routes part (and the statuses) cannot have, so they are kept and
+   * only the endpoints part is rebuilt. Gives the same bytes as a full build of the same state.
+   */
+  public BuildResult withEndpoints(BuildResult previous, List<EndpointSlice> slices) {
+    Lookups lookups = new Lookups(List.of(), slices, List.of());
+    EndpointSnapshot.Builder eps = EndpointSnapshot.newBuilder();
+    for (var e : previous.endpointSources().entrySet()) {
+      eps.addClusters(
+          Assembly.endpoints(
+              e.getKey(),
+              Clusters.readyEndpoints(lookups, e.getValue().service(), e.getValue().portName())));
+    }
+    EndpointSnapshot endpoints = eps.build();
+    return new BuildResult(
+        previous.routes(),
+        previous.routesVersion(),
+        endpoints,
+        Assembly.hash(endpoints.toByteArray()),
+        previous.statuses(),
+        previous.endpointSources());
+  }
+}
