@@ -2,6 +2,9 @@ package io.aralez.controller;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.aralez.controller.operator.ClusterEvents;
+import io.aralez.controller.operator.Debouncer;
+import io.aralez.controller.operator.Operators;
 import io.aralez.controller.server.SnapshotServer;
 import io.aralez.controller.server.TokenAuth;
 import io.aralez.controller.server.TokenSecret;
@@ -12,17 +15,13 @@ import io.aralez.controller.snapshot.SnapshotBuilder;
 import io.aralez.controller.status.ReplicaReports;
 import io.aralez.controller.status.StatusWriter;
 import io.aralez.controller.store.SnapshotStore;
-import io.aralez.controller.watch.ClusterWatcher;
-import io.aralez.controller.watch.Debouncer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
-import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
-import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.javaoperatorsdk.operator.Operator;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -35,7 +34,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -44,31 +42,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running controller: informers → debounced pure build → snapshot server (every replica), and
- * status written by the leader only.
+ * The running controller: JOSDK event sources → debounced pure build → {@link SnapshotStore} → gRPC
+ * stream (every replica), and statuses written by JOSDK's reconciler on the leader only.
  */
 public final class ControllerApp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ControllerApp.class);
   static final Duration HOLDOFF = Duration.ofMillis(100);
   static final Duration MAX_HOLDOFF = Duration.ofMillis(500);
+  static final Duration REPORT_INTERVAL = Duration.ofSeconds(10);
 
   private final ControllerOptions options;
   private final PrometheusMeterRegistry registry =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ScheduledExecutorService buildThread =
       Executors.newSingleThreadScheduledExecutor(daemon("aralez-build"));
-  private final ScheduledExecutorService statusThread =
-      Executors.newSingleThreadScheduledExecutor(daemon("aralez-status"));
+  private final ScheduledExecutorService reportThread =
+      Executors.newSingleThreadScheduledExecutor(daemon("aralez-report"));
   private final SnapshotStore store = new SnapshotStore();
-  private final SnapshotServer snapshots = new SnapshotServer(store);
   private final AtomicLong generation = new AtomicLong();
   private KubernetesClient client;
-  private ClusterWatcher watcher;
+  private ClusterEvents events;
+  private Operator operator;
   private SnapshotBuilder builder;
   private StatusWriter status;
   private Server grpc;
   private HttpServer http;
-  private CompletableFuture<?> election;
   private volatile boolean leader;
   private volatile boolean built;
   // The caches the current snapshot was built from; status compares against them.
@@ -76,7 +74,6 @@ public final class ControllerApp implements AutoCloseable {
   private Timer buildTimer;
   private Counter builds;
   private Debouncer rebuild;
-  private Debouncer restatus;
   private io.micrometer.core.instrument.MultiGauge snapshotInfo;
   private ReplicaReports reports;
   private TokenSecret tokenSecret;
@@ -95,6 +92,45 @@ public final class ControllerApp implements AutoCloseable {
     status =
         new StatusWriter(
             client, new StatusWriter.Publish(options.publishService(), options.publishAddresses()));
+    metrics();
+    rebuild = new Debouncer(buildThread, this::rebuildNow, HOLDOFF, MAX_HOLDOFF);
+    events = new ClusterEvents(settings, options.namespaces(), rebuild::signal);
+    store.onPodsChange(events::reconcileSoon);
+
+    identity = System.getenv().getOrDefault("POD_NAME", "aralez-controller-" + UUID.randomUUID());
+    if (options.tokenSecret() != null) {
+      tokenSecret = new TokenSecret(client, options.leaseNamespace(), options.tokenSecret());
+      tokenSecret.start();
+    }
+    startGrpc();
+    startHttp();
+    if (options.leaderElection()) {
+      reports = new ReplicaReports(client, options.leaseNamespace(), identity);
+      // Each replica reports the data planes it serves; the leader sums them up in status.
+      reportThread.scheduleWithFixedDelay(
+          () -> reports.publish(store.pods()), 0, REPORT_INTERVAL.toSeconds(), TimeUnit.SECONDS);
+    } else {
+      leader = true;
+    }
+    operator =
+        Operators.start(
+            client,
+            options,
+            identity,
+            events,
+            this::writeStatus,
+            registry,
+            isLeader -> {
+              leader = isLeader;
+              if (isLeader) {
+                events.reconcileSoon();
+              }
+            });
+    rebuild.signal();
+    LOG.info("aralez-controller started (pid {})", ProcessHandle.current().pid());
+  }
+
+  private void metrics() {
     buildTimer =
         Timer.builder("aralez.controller.build.duration")
             .description("Time to build one snapshot from the caches")
@@ -116,69 +152,6 @@ public final class ControllerApp implements AutoCloseable {
         io.micrometer.core.instrument.MultiGauge.builder("aralez.controller.snapshot.info")
             .description("1, labelled with the version of the newest snapshot")
             .register(registry);
-
-    rebuild = new Debouncer(buildThread, this::rebuildNow, HOLDOFF, MAX_HOLDOFF);
-    restatus =
-        new Debouncer(
-            statusThread, this::writeStatus, Duration.ofMillis(300), Duration.ofSeconds(2));
-    store.onPodsChange(restatus::signal);
-
-    identity = System.getenv().getOrDefault("POD_NAME", "aralez-controller-" + UUID.randomUUID());
-    if (options.tokenSecret() != null) {
-      tokenSecret = new TokenSecret(client, options.leaseNamespace(), options.tokenSecret());
-      tokenSecret.start();
-    }
-    startGrpc();
-    startHttp();
-    watcher = new ClusterWatcher(client, options.namespaces(), settings, rebuild::signal);
-    try {
-      watcher.start();
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      if (e.getCode() == 404) {
-        throw new IllegalStateException(
-            "a watched resource is not served by the API server (is the AralezRoute CRD"
-                + " installed? kubectl apply -f crds/): "
-                + e.getMessage(),
-            e);
-      }
-      throw e;
-    }
-    rebuild.signal();
-    if (options.leaderElection()) {
-      reports = new ReplicaReports(client, options.leaseNamespace(), identity);
-      // Heartbeat of this replica's report, and a periodic status refresh on the leader.
-      statusThread.scheduleWithFixedDelay(restatus::signal, 10, 10, TimeUnit.SECONDS);
-      election =
-          client
-              .leaderElector()
-              .withConfig(
-                  new LeaderElectionConfigBuilder()
-                      .withName(options.leaseName())
-                      .withLeaseDuration(Duration.ofSeconds(15))
-                      .withRenewDeadline(Duration.ofSeconds(10))
-                      .withRetryPeriod(Duration.ofSeconds(2))
-                      .withReleaseOnCancel(true)
-                      .withLock(
-                          new LeaseLock(options.leaseNamespace(), options.leaseName(), identity))
-                      .withLeaderCallbacks(
-                          new LeaderCallbacks(
-                              () -> {
-                                LOG.info("leading: this replica writes status");
-                                leader = true;
-                                restatus.signal();
-                              },
-                              () -> {
-                                LOG.info("no longer leading");
-                                leader = false;
-                              },
-                              id -> LOG.info("leader is {}", id)))
-                      .build())
-              .build()
-              .start();
-    } else {
-      leader = true;
-    }
-    LOG.info("aralez-controller started (pid {})", ProcessHandle.current().pid());
   }
 
   private Config kubeConfig() throws IOException {
@@ -189,6 +162,7 @@ public final class ControllerApp implements AutoCloseable {
   }
 
   private void startGrpc() throws IOException {
+    SnapshotServer snapshots = new SnapshotServer(store);
     NettyServerBuilder b =
         NettyServerBuilder.forAddress(
                 new InetSocketAddress(
@@ -229,13 +203,16 @@ public final class ControllerApp implements AutoCloseable {
     http.createContext(
         "/healthz",
         ex -> {
-          boolean ok = watcher == null || watcher.healthy();
+          boolean ok =
+              operator == null
+                  || (operator.getRuntimeInfo().allEventSourcesAreHealthy()
+                      && events.secretsHealthy());
           reply(ex, ok ? 200 : 503, "text/plain", ok ? "ok\n" : "informers not healthy\n");
         });
     http.createContext(
         "/readyz",
         ex -> {
-          boolean ok = built && watcher != null && watcher.healthy();
+          boolean ok = built && operator != null && operator.getRuntimeInfo().isStarted();
           reply(ex, ok ? 200 : 503, "text/plain", ok ? "ready\n" : "no snapshot yet\n");
         });
     http.setExecutor(Executors.newSingleThreadExecutor(daemon("aralez-http")));
@@ -257,21 +234,21 @@ public final class ControllerApp implements AutoCloseable {
   }
 
   private void rebuildNow() {
-    if (!watcher.started()) {
+    if (operator == null || !events.ready()) {
       return;
     }
     try {
       long t0 = System.nanoTime();
       BuildResult previous = store.current();
-      boolean routesChanged = watcher.takeRoutesChanged();
+      boolean routesChanged = events.takeRoutesChanged();
       ClusterState state = null;
       BuildResult r;
       if (routesChanged || previous == null) {
-        state = watcher.state();
+        state = events.state();
         r = builder.build(state);
       } else {
         // Only EndpointSlices changed: the routes part and statuses stay, endpoints are redone.
-        r = builder.withEndpoints(previous, watcher.endpointSlices());
+        r = builder.withEndpoints(previous, events.endpointSlices());
       }
       buildTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       builds.increment();
@@ -294,35 +271,32 @@ public final class ControllerApp implements AutoCloseable {
       }
       if (state != null) {
         builtFrom = state;
+        // After the build, not while reading the caches: which Secrets to watch.
+        events.followSecrets(state);
       }
       built = true;
-      restatus.signal();
+      events.reconcileSoon();
     } catch (RuntimeException e) {
       // A bug here must not stop the controller: the previous snapshot keeps being served.
       LOG.error("snapshot build failed; the previous one stays", e);
-      watcher.markRoutesChanged();
+      events.markRoutesChanged();
     }
   }
 
+  /** The reconciler's job (JOSDK runs it on the leader only, one at a time, with retries). */
   private void writeStatus() {
-    if (reports != null) {
-      reports.publish(store.pods());
-    }
     BuildResult r = store.current();
-    if (!leader || r == null) {
+    ClusterState from = builtFrom;
+    if (r == null || from == null) {
       return;
     }
-    try {
-      status.write(r, builtFrom, reports != null ? reports.all(store.pods()) : store.pods());
-    } catch (RuntimeException e) {
-      LOG.warn("status write failed: {}", e.toString());
-    }
+    status.write(r, from, reports != null ? reports.all(store.pods()) : store.pods());
   }
 
   @Override
   public void close() {
-    if (election != null) {
-      election.cancel(true);
+    if (operator != null) {
+      operator.stop();
     }
     if (reports != null) {
       reports.withdraw();
@@ -336,11 +310,8 @@ public final class ControllerApp implements AutoCloseable {
     if (http != null) {
       http.stop(0);
     }
-    if (watcher != null) {
-      watcher.close();
-    }
     buildThread.shutdownNow();
-    statusThread.shutdownNow();
+    reportThread.shutdownNow();
     if (client != null) {
       client.close();
     }

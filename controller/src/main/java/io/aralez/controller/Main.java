@@ -46,7 +46,12 @@ public final class Main {
     try {
       app.start();
     } catch (Exception e) {
-      LOG.error("cannot start: {}", e.toString());
+      // The whole chain: a framework's "error starting" says nothing without its causes.
+      StringBuilder why = new StringBuilder(e.toString());
+      for (Throwable t = e.getCause(); t != null && t != t.getCause(); t = t.getCause()) {
+        why.append("\n  caused by: ").append(t);
+      }
+      LOG.error("cannot start: {}", why);
       System.exit(1);
     }
   }

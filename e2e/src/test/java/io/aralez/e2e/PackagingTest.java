@@ -38,8 +38,8 @@ class PackagingTest {
   KubernetesClient client;
 
   /**
-   * Everything the controller does with the API, as "group/resource:verb" (see ClusterWatcher,
-   * StatusWriter, ReplicaReports, TokenSecret and the leader elector).
+   * Everything the controller does with the API, as "group/resource:verb" (see ClusterEvents and
+   * ReferencedSecrets, StatusWriter, ReplicaReports, TokenSecret, and JOSDK's leader election).
    */
   static final Set<String> CLUSTER_ACCESS =
       Set.of(
@@ -68,7 +68,8 @@ class PackagingTest {
           "aralez.io/aralezroutes/status:patch",
           "aralez.io/aralezroutes/status:update",
           "/events:create",
-          "/events:patch");
+          "/events:patch",
+          "authorization.k8s.io/selfsubjectrulesreviews:create");
 
   static final Set<String> NAMESPACE_ACCESS =
       Set.of(

@@ -1,18 +1,22 @@
 package io.aralez.e2e;
 
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
+import java.util.Map;
+import java.util.Queue;
 
 /**
  * The API server the end-to-end tests talk to. By default the fabric8 mock API server in CRUD mode
@@ -44,14 +48,37 @@ public interface TestCluster extends AutoCloseable {
     private final Path kubeconfig;
 
     Mock(Path dir) throws IOException {
+      // CRUD, plus the answers registered below (the mixed dispatcher).
+      Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
       server =
           new KubernetesMockServer(
               new Context(),
               new MockWebServer(),
-              new HashMap<>(),
-              new KubernetesCrudDispatcher(List.of()),
+              responses,
+              new KubernetesMixedDispatcher(responses),
               false);
       server.init(InetAddress.getByName("127.0.0.1"), 0);
+      // JOSDK's leader election first asks whether it may use Leases (a SelfSubjectRulesReview),
+      // which the mock cannot answer; this is what a real API server says to the controller's RBAC.
+      server
+          .expect()
+          .post()
+          .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+          .andReturn(
+              201,
+              new SelfSubjectRulesReviewBuilder()
+                  .withNewMetadata()
+                  .endMetadata()
+                  .withNewStatus()
+                  .withIncomplete(false)
+                  .addNewResourceRule()
+                  .withApiGroups("coordination.k8s.io")
+                  .withResources("leases")
+                  .withVerbs("get", "create", "update", "patch", "watch", "list")
+                  .endResourceRule()
+                  .endStatus()
+                  .build())
+          .always();
       String url = "http://127.0.0.1:" + server.getPort();
       client =
           new KubernetesClientBuilder()

@@ -223,6 +223,14 @@ class TopologyIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /** aralez_controller_leader of replica i: 1 while it holds the Lease. */
+  static int leader(int i) throws Exception {
+    var m =
+        java.util.regex.Pattern.compile("(?m)^aralez_controller_leader (\\S+)$")
+            .matcher(get(controllerHttp[i], "/metrics", "x").body());
+    return m.find() ? (int) Double.parseDouble(m.group(1)) : -1;
+  }
+
   static Set<String> served(int port, String host, String path, int requests) throws Exception {
     Set<String> pods = new HashSet<>();
     for (int i = 0; i < requests; i++) {
@@ -506,8 +514,14 @@ class TopologyIT {
   @Test
   @Order(7)
   void dataPlanesKeepServingWithoutTheControllerAndConvergeWhenItIsBack() throws Exception {
-    // Replica 0 goes away: data plane 0 keeps its last snapshot, replica 1 takes over status.
+    // One leader (JOSDK's Lease): replica 0, which started first; replica 1 follows and only
+    // serves snapshots.
+    assertThat(leader(0)).isEqualTo(1);
+    assertThat(leader(1)).isEqualTo(0);
+    // Replica 0 goes away: data plane 0 keeps its last snapshot, replica 1 takes over status
+    // within the lease duration (15 s).
     Processes.kill(controllers[0]);
+    await().atMost(Duration.ofSeconds(30)).until(() -> leader(1) == 1);
     assertThat(served(proxyPorts[0], "app.example.com", "/", 12))
         .isEqualTo(Set.of("pod-1", "pod-2", "pod-3"));
     assertThat(get(adminPorts[0], "/readyz", "x").statusCode()).isEqualTo(200);

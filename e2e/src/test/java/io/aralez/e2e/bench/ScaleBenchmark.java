@@ -199,9 +199,38 @@ public final class ScaleBenchmark {
       System.out.printf(
           "endpoint change -> routed by the data plane: median %d ms, max %d ms (%d changes)%n",
           median(lat) / 1_000_000, Arrays.stream(lat).max().getAsLong() / 1_000_000, lat.length);
+      // Status writes (the controller's own kind of update) must not rebuild anything.
+      double before = builds(http, ctlHttp);
+      for (int i = 0; i < 20; i++) {
+        var ing = k8s.network().v1().ingresses().inNamespace(NS).withName("ing-" + i).get();
+        ing.setStatus(
+            new io.fabric8.kubernetes.api.model.networking.v1.IngressStatusBuilder()
+                .withNewLoadBalancer()
+                .addNewIngress()
+                .withIp("198.51.100." + (i + 1))
+                .endIngress()
+                .endLoadBalancer()
+                .build());
+        k8s.resource(ing).updateStatus();
+      }
+      Thread.sleep(3000);
+      System.out.printf(
+          "20 Ingress status writes -> snapshot builds: %.0f%n", builds(http, ctlHttp) - before);
       System.out.printf(
           "RSS: controller %s, data plane %s%n", rss(controller.pid()), rss(dataplane.pid()));
     }
+  }
+
+  static double builds(HttpClient http, int port) throws Exception {
+    String body =
+        http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
+            .body();
+    var m =
+        java.util.regex.Pattern.compile("(?m)^aralez_controller_snapshots_total (\\S+)$")
+            .matcher(body);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
   }
 
   static int status(HttpClient http, int port, String host) {

@@ -1,4 +1,4 @@
-package io.aralez.controller.watch;
+package io.aralez.controller.operator;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.aralez.controller.watch;
+package io.aralez.controller.operator;
 
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
