@@ -83,7 +83,9 @@ public final class Operators {
             c.withName("aralez-status")
                 .withGenericFilter((IngressClass ic) -> events.ours(ic))
                 .withRetry(GenericRetry.defaultLimitedExponentialRetry())
-                .withRateLimiter(new LinearRateLimiter(Duration.ofSeconds(1), 5)));
+                // One status pass a second at most: a pass compares every served object, and
+                // ACKs arrive per data plane; events meanwhile are coalesced into the next pass.
+                .withRateLimiter(new LinearRateLimiter(Duration.ofSeconds(1), 1)));
     try {
       operator.start();
     } catch (RuntimeException e) {

@@ -26,12 +26,11 @@ final class AralezRouteTranslator {
   private final Certificates certificates;
   private final HostClaims claims;
 
-  AralezRouteTranslator(
-      Clusters clusters, Policies policies, Certificates certificates, HostClaims claims) {
-    this.clusters = clusters;
-    this.policies = policies;
-    this.certificates = certificates;
-    this.claims = claims;
+  AralezRouteTranslator(Resolvers r) {
+    this.clusters = r.clusters();
+    this.policies = r.policies();
+    this.certificates = r.certificates();
+    this.claims = r.claims();
   }
 
   void add(AralezRoute ar, ObjectReport report) {

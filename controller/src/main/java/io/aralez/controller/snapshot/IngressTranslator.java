@@ -25,12 +25,11 @@ final class IngressTranslator {
   private final Certificates certificates;
   private final HostClaims claims;
 
-  IngressTranslator(
-      Clusters clusters, Policies policies, Certificates certificates, HostClaims claims) {
-    this.clusters = clusters;
-    this.policies = policies;
-    this.certificates = certificates;
-    this.claims = claims;
+  IngressTranslator(Resolvers r) {
+    this.clusters = r.clusters();
+    this.policies = r.policies();
+    this.certificates = r.certificates();
+    this.claims = r.claims();
   }
 
   void add(Ingress ing, ObjectReport report) {

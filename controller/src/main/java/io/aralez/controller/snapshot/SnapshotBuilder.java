@@ -45,14 +45,9 @@ public final class SnapshotBuilder {
   }
 
   public BuildResult build(ClusterState state) {
-    Lookups lookups = Lookups.of(state);
-    Clusters clusters = new Clusters(lookups);
-    Policies policies = new Policies(lookups);
-    Certificates certificates = new Certificates(lookups);
-    HostClaims claims = new HostClaims();
-    IngressTranslator ingresses = new IngressTranslator(clusters, policies, certificates, claims);
-    AralezRouteTranslator routes =
-        new AralezRouteTranslator(clusters, policies, certificates, claims);
+    Resolvers resolvers = Resolvers.of(Lookups.of(state));
+    IngressTranslator ingresses = new IngressTranslator(resolvers);
+    AralezRouteTranslator routes = new AralezRouteTranslator(resolvers);
 
     ClassFilter ours = ClassFilter.of(settings, state.ingressClasses());
     List<HasMetadata> served = new ArrayList<>(ours.ingresses(state.ingresses()));
@@ -68,7 +63,8 @@ public final class SnapshotBuilder {
         routes.add((AralezRoute) o, report);
       }
     }
-    return Assembly.assemble(claims, clusters, certificates, reports);
+    return Assembly.assemble(
+        resolvers.claims(), resolvers.clusters(), resolvers.certificates(), reports);
   }
 
   /**

@@ -82,8 +82,20 @@ class OperatorTest {
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> "203.0.113.7".equals(lbIp(ingress("shop"))));
-      // Only the referenced Secret is watched: its informer is a watch on that one name.
-      assertThat(server.getRequestCount()).isPositive();
+      // Only the referenced Secret is read, by name: no list of Secrets, nothing of "unrelated".
+      java.util.List<String> paths = new java.util.ArrayList<>();
+      for (int n = server.getRequestCount(); n > 0; n--) {
+        var req = server.takeRequest(5, java.util.concurrent.TimeUnit.SECONDS);
+        // The controller's reads; the test's own POSTs created the Secrets.
+        if (req != null && "GET".equals(req.getMethod())) {
+          paths.add(
+              java.net.URLDecoder.decode(req.getPath(), java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }
+      assertThat(paths.stream().filter(x -> x.contains("/secrets")))
+          .isNotEmpty()
+          .allMatch(x -> x.contains("fieldSelector=metadata.name=users"))
+          .noneMatch(x -> x.contains("unrelated"));
       String metrics = c.get("/metrics").body();
       assertThat(metrics)
           .contains("aralez_controller_snapshots_total")

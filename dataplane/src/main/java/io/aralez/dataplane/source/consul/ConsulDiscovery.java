@@ -3,6 +3,7 @@ package io.aralez.dataplane.source.consul;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.aralez.dataplane.config.HostPort;
+import io.aralez.dataplane.source.SourceThreads;
 import io.aralez.dataplane.source.discovery.Discovery;
 import io.aralez.dataplane.source.discovery.DiscoveryHealth;
 import io.aralez.dataplane.source.discovery.Found;
@@ -18,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -36,13 +36,7 @@ public final class ConsulDiscovery implements Discovery {
 
   private final ConsulSettings settings;
   private final DiscoveryHealth health;
-  private final ScheduledExecutorService thread =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "aralez-consul");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService thread = SourceThreads.single("aralez-consul");
   private ConsulClient client;
   private Consumer<Found> onChange;
   // Touched on `thread` only.

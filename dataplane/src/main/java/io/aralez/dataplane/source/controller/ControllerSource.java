@@ -10,6 +10,7 @@ import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.runtime.Candidate;
 import io.aralez.dataplane.runtime.ConfigIntake;
 import io.aralez.dataplane.source.ConfigSource;
+import io.aralez.dataplane.source.SourceThreads;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -23,7 +24,6 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -49,13 +49,7 @@ public final class ControllerSource implements ConfigSource {
 
   private final ControllerSettings settings;
   private ConfigIntake intake;
-  private final ScheduledExecutorService thread =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "aralez-controller-stream");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService thread = SourceThreads.single("aralez-controller-stream");
   private ManagedChannel channel;
   private StreamObserver<DiscoveryRequest> requests;
   private long attempt;

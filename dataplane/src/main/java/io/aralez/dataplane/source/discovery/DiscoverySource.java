@@ -5,6 +5,7 @@ import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.runtime.Candidate;
 import io.aralez.dataplane.runtime.ConfigIntake;
 import io.aralez.dataplane.source.ConfigSource;
+import io.aralez.dataplane.source.SourceThreads;
 import io.aralez.dataplane.source.file.UpstreamsDocument;
 import io.aralez.dataplane.source.file.UpstreamsFileSource;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -38,13 +38,7 @@ public final class DiscoverySource implements ConfigSource {
   private final UpstreamsFileSource file;
   private final Function<DiscoverySettings, Discovery> discoveries;
   private final CountDownLatch firstAnswer = new CountDownLatch(1);
-  private final ScheduledExecutorService thread =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "aralez-discovery");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService thread = SourceThreads.single("aralez-discovery");
   private ConfigIntake intake;
   // Guarded by this.
   private UpstreamsDocument doc;

@@ -1,6 +1,7 @@
 package io.aralez.dataplane.source.kubernetes;
 
 import io.aralez.dataplane.config.HostPort;
+import io.aralez.dataplane.source.SourceThreads;
 import io.aralez.dataplane.source.discovery.Discovery;
 import io.aralez.dataplane.source.discovery.DiscoveryHealth;
 import io.aralez.dataplane.source.discovery.Found;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -43,13 +43,7 @@ public final class KubernetesDiscovery implements Discovery {
   private final KubernetesDiscoverySettings settings;
   private final DiscoveryHealth health;
   private final Set<String> services = new HashSet<>();
-  private final ScheduledExecutorService thread =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "aralez-kubernetes");
-            t.setDaemon(true);
-            return t;
-          });
+  private final ScheduledExecutorService thread = SourceThreads.single("aralez-kubernetes");
   private KubernetesClient client;
   private SharedIndexInformer<EndpointSlice> informer;
   private Consumer<Found> onChange;
