@@ -96,6 +96,12 @@ class AdminApiIT {
     assertThat(bad.body()).contains("POST /conf:4:").contains("'nope' is not host:port");
     assertThat(proxied("/").headers().firstValue("X-Version")).hasValue("v2");
 
+    // A push without hosts would turn every host into 404: refused, nothing changes.
+    HttpResponse<String> empty = post("/conf", "provider: file\n", "X-Aralez-Key", KEY);
+    assertThat(empty.statusCode()).isEqualTo(400);
+    assertThat(empty.body()).contains("no hosts are configured");
+    assertThat(proxied("/").headers().firstValue("X-Version")).hasValue("v2");
+
     assertThat(post("/conf", config("v3"), "X-Aralez-Key", "wrong").statusCode()).isEqualTo(401);
     assertThat(post("/conf", config("v3")).statusCode()).isEqualTo(401);
     assertThat(proxied("/").headers().firstValue("X-Version")).hasValue("v2");

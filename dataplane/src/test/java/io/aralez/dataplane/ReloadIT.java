@@ -111,11 +111,20 @@ class ReloadIT {
       assertThat(r.statusCode()).isEqualTo(200);
       assertThat(r.headers().firstValue("X-Config")).hasValue("good");
 
+      // An emptied file (": > upstreams.yaml") is refused too: it would turn every host into 404.
+      long beforeEmpty = proxy.dataplane().intake().rejectedCount();
+      proxy.rewriteUpstreams("");
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> proxy.dataplane().intake().rejectedCount() > beforeEmpty);
+      assertThat(proxy.dataplane().intake().lastError()).contains("no hosts are configured");
+      assertThat(get(proxy, "reload.test", "/").headers().firstValue("X-Config")).hasValue("good");
+
       // A semantically invalid file (bad server address) is refused just the same.
       proxy.rewriteUpstreams(config("not-an-address", "bad"));
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> proxy.dataplane().intake().rejectedCount() > rejected + 1);
+          .until(() -> proxy.dataplane().intake().rejectedCount() > beforeEmpty + 1);
       assertThat(get(proxy, "reload.test", "/").headers().firstValue("X-Config")).hasValue("good");
 
       proxy.rewriteUpstreams(config(a.address(), "fixed"));

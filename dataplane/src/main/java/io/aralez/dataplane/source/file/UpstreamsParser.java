@@ -142,7 +142,12 @@ public final class UpstreamsParser {
       hosts.add(virtualHost(name, hostMap, g));
     }
     if (hosts.isEmpty() && provider == ProviderSettings.FILE && !problems.hasErrors()) {
-      problems.warn(main.name(), 0, "no hosts are configured: every request will get 404");
+      // An empty or truncated file (": > upstreams.yaml", an editor mid-save, a bad push) would
+      // turn every host into 404: it is refused, and the running config stays.
+      problems.error(
+          main.name(),
+          0,
+          "no hosts are configured (an empty file is refused; the running config stays)");
     }
     problems.throwIfErrors();
     return new UpstreamsDocument(

@@ -275,6 +275,16 @@ class UpstreamsParserTest {
   }
 
   @Test
+  void aFileWithoutHostsIsRefused() {
+    for (String text :
+        new String[] {"", "\n", "provider: file\n", "rate_limit: 5\nupstreams: {}\n"}) {
+      assertThatThrownBy(() -> parse(text))
+          .as("'%s'", text)
+          .hasMessageContaining("no hosts are configured");
+    }
+  }
+
+  @Test
   void unsupportedProvidersAreClearErrors() {
     assertThatThrownBy(() -> parse("provider: consul\n"))
         .hasMessageContaining("provider consul needs a 'consul:' map");
