@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,6 +46,20 @@ public final class ConfigIntake {
       String lastError,
       Instant lastErrorAt) {
     static final SourceState NONE = new SourceState(0, 0, 0, null, null, null, null);
+
+    SourceState applied(String version, Instant at) {
+      return new SourceState(applied + 1, unchanged, rejected, version, at, null, lastErrorAt);
+    }
+
+    SourceState unchanged(String version) {
+      return new SourceState(
+          applied, unchanged + 1, rejected, version, lastAppliedAt, lastError, lastErrorAt);
+    }
+
+    SourceState rejected(String reason, Instant at) {
+      return new SourceState(
+          applied, unchanged, rejected + 1, lastVersion, lastAppliedAt, reason, at);
+    }
   }
 
   private final ConfigHolder holder;
@@ -85,24 +98,8 @@ public final class ConfigIntake {
     if (!problems.isEmpty()) {
       return reject(c, String.join("\n", problems));
     }
-    ProxyConfig running = holder.current().config();
-    SourceState s = state(c.kind());
-    if (holder.loaded() && sameRoutes(running, c.config())) {
-      // Discovery often answers with what is already live (a blocking query that timed out, a
-      // flapping instance back in place): nothing to compile, nothing to swap.
-      states.put(
-          c.kind(),
-          new SourceState(
-              s.applied,
-              s.unchanged + 1,
-              s.rejected,
-              c.config().version(),
-              s.lastAppliedAt,
-              s.lastError,
-              s.lastErrorAt));
-      LOG.debug("config {} from {} is what already runs", c.config().version(), c.origin());
-      return new Outcome(Result.UNCHANGED, null);
-    }
+    // Before the sameness check: a push saved with ?save must reach the file even when its
+    // routes are what already runs.
     if (precommit != null) {
       try {
         precommit.run();
@@ -110,32 +107,21 @@ public final class ConfigIntake {
         return reject(c, "valid, but " + e.getMessage() + "; nothing changed");
       }
     }
+    SourceState s = state(c.kind());
+    if (holder.loaded() && sameRoutes(holder.current().config(), c.config())) {
+      // Discovery often answers with what is already live (a blocking query that timed out, a
+      // flapping instance back in place): nothing to compile, nothing to swap.
+      states.put(c.kind(), s.unchanged(c.config().version()));
+      LOG.debug("config {} from {} is what already runs", c.config().version(), c.origin());
+      return new Outcome(Result.UNCHANGED, null);
+    }
     holder.swap(c.config());
-    states.put(
-        c.kind(),
-        new SourceState(
-            s.applied + 1,
-            s.unchanged,
-            s.rejected,
-            c.config().version(),
-            Instant.now(),
-            null,
-            s.lastErrorAt));
+    states.put(c.kind(), s.applied(c.config().version(), Instant.now()));
     return new Outcome(Result.APPLIED, null);
   }
 
   private Outcome reject(Candidate c, String reason) {
-    SourceState s = state(c.kind());
-    states.put(
-        c.kind(),
-        new SourceState(
-            s.applied,
-            s.unchanged,
-            s.rejected + 1,
-            s.lastVersion,
-            s.lastAppliedAt,
-            reason,
-            Instant.now()));
+    states.put(c.kind(), state(c.kind()).rejected(reason, Instant.now()));
     LOG.error(
         "config from {} rejected, keeping config {}:\n{}",
         c.origin(),
@@ -185,7 +171,6 @@ public final class ConfigIntake {
         .filter(s -> s.lastError != null)
         .max((x, y) -> x.lastErrorAt.compareTo(y.lastErrorAt))
         .map(SourceState::lastError)
-        .filter(Objects::nonNull)
         .orElse(null);
   }
 }

@@ -65,6 +65,18 @@ class ConfigIntakeTest {
   }
 
   @Test
+  void thePrecommitRunsEvenWhenTheRoutesAreWhatRuns() {
+    intake.offer(Candidate.of(Kind.FILE, "f", config("v1", "a.test", 1), List.of()));
+    boolean[] saved = {false};
+    ConfigIntake.Outcome o =
+        intake.offer(
+            Candidate.of(Kind.API, "push", config("v1-pushed", "a.test", 1), List.of()),
+            () -> saved[0] = true);
+    assertThat(o.result()).isEqualTo(ConfigIntake.Result.UNCHANGED);
+    assertThat(saved[0]).as("a push with ?save is written even when nothing else changes").isTrue();
+  }
+
+  @Test
   void aFailingPrecommitAppliesNothing() {
     intake.offer(Candidate.of(Kind.FILE, "f", config("v1", "a.test", 1), List.of()));
     ConfigIntake.Outcome o =

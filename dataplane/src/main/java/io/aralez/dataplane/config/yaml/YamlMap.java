@@ -221,6 +221,18 @@ public final class YamlMap {
     return out;
   }
 
+  /**
+   * A file named by {@code key}, relative to {@code baseDir} (the config's folder; null: the
+   * working directory); reported when it cannot be read. Empty when the key is not set.
+   */
+  public Optional<java.nio.file.Path> readableFile(String key, java.nio.file.Path baseDir) {
+    Optional<java.nio.file.Path> path =
+        string(key).map(v -> baseDir == null ? java.nio.file.Path.of(v) : baseDir.resolve(v));
+    path.filter(p -> !java.nio.file.Files.isReadable(p))
+        .ifPresent(p -> error(key, "cannot read " + p));
+    return path;
+  }
+
   /** A list of mappings (such as {@code services:}); other items are reported. */
   public Optional<List<YamlMap>> mapList(String key) {
     Node value = value(key);

@@ -7,7 +7,6 @@ import io.aralez.dataplane.source.discovery.ServiceSpec;
 import io.aralez.dataplane.source.discovery.ServiceSpecs;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -148,9 +147,9 @@ public record ConsulSettings(
 
   private static Tls tls(YamlMap t, Path baseDir) {
     t.warnUnknown(Set.of("ca_file", "cert_file", "key_file", "verify"));
-    Path ca = file(t, "ca_file", baseDir);
-    Path cert = file(t, "cert_file", baseDir);
-    Path key = file(t, "key_file", baseDir);
+    Path ca = t.readableFile("ca_file", baseDir).orElse(null);
+    Path cert = t.readableFile("cert_file", baseDir).orElse(null);
+    Path key = t.readableFile("key_file", baseDir).orElse(null);
     if (t.has("cert_file") != t.has("key_file")) {
       t.error(t.has("cert_file") ? "key_file" : "cert_file", "cert_file and key_file go together");
     }
@@ -159,20 +158,6 @@ public record ConsulSettings(
       t.warn("verify", "is false: the Consul servers' certificates are not checked");
     }
     return new Tls(ca, cert, key, verify);
-  }
-
-  private static Path file(YamlMap t, String key, Path baseDir) {
-    return t.string(key)
-        .map(v -> baseDir == null ? Path.of(v) : baseDir.resolve(v))
-        .filter(
-            p -> {
-              if (!Files.isReadable(p)) {
-                t.error(key, "cannot read " + p);
-                return false;
-              }
-              return true;
-            })
-        .orElse(null);
   }
 
   /** An http(s) URL with a host and nothing after the port but an optional '/', or null. */

@@ -5,7 +5,6 @@ import io.aralez.dataplane.config.yaml.YamlMap;
 import io.aralez.dataplane.runtime.Candidate;
 import io.aralez.dataplane.source.ProviderSettings;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.Set;
@@ -41,15 +40,9 @@ public record ControllerSettings(HostPort controller, Path tokenFile, Path caFil
         m.error("controller", e.getMessage());
       }
     }
-    Path token = m.string("tokenpath").map(v -> resolve(base, v)).orElse(null);
-    if (token != null && !Files.isReadable(token)) {
-      // Re-read at every connect (rotation), but it has to be there to begin with.
-      m.error("tokenpath", "cannot read " + token);
-    }
-    Path ca = m.string("ca_file").map(v -> resolve(base, v)).orElse(null);
-    if (ca != null && !Files.isReadable(ca)) {
-      m.error("ca_file", "cannot read " + ca);
-    }
+    // Re-read at every connect (rotation), but it has to be there to begin with.
+    Path token = m.readableFile("tokenpath", base).orElse(null);
+    Path ca = m.readableFile("ca_file", base).orElse(null);
     String node =
         m.string("node_id")
             .orElseGet(
@@ -65,10 +58,6 @@ public record ControllerSettings(HostPort controller, Path tokenFile, Path caFil
                   }
                 });
     return new ControllerSettings(controller, token, ca, node);
-  }
-
-  private static Path resolve(Path base, String v) {
-    return base == null ? Path.of(v) : base.resolve(v);
   }
 
   @Override

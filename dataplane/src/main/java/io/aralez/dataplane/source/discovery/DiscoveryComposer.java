@@ -5,8 +5,8 @@ import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
+import io.aralez.dataplane.source.file.PolicyFields;
 import io.aralez.dataplane.source.file.UpstreamsDocument;
-import io.aralez.dataplane.source.file.UpstreamsParser;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -75,8 +75,8 @@ public final class DiscoveryComposer {
                   s.redirectTo(),
                   s.rateLimit() != null ? s.rateLimit() : g.rateLimit(),
                   s.x4xxLimit() != null ? s.x4xxLimit() : g.x4xxLimit(),
-                  UpstreamsParser.merge(g.serverHeaders(), s.serverHeaders()),
-                  UpstreamsParser.merge(g.clientHeaders(), s.clientHeaders()),
+                  PolicyFields.merge(g.serverHeaders(), s.serverHeaders()),
+                  PolicyFields.merge(g.clientHeaders(), s.clientHeaders()),
                   g.auth(),
                   null));
     }

@@ -4,7 +4,7 @@ import io.aralez.common.values.HostNames;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.yaml.YamlMap;
 import io.aralez.dataplane.routing.Paths;
-import io.aralez.dataplane.source.file.UpstreamsParser;
+import io.aralez.dataplane.source.file.PolicyFields;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -62,12 +62,12 @@ public final class ServiceSpecs {
               host,
               path,
               service,
-              UpstreamsParser.headers(m, "server_headers"),
-              UpstreamsParser.headers(m, "client_headers"),
-              UpstreamsParser.limit(m, "rate_limit"),
-              UpstreamsParser.limit(m, "x4xx_limit"),
+              PolicyFields.headers(m, "server_headers"),
+              PolicyFields.headers(m, "client_headers"),
+              PolicyFields.limit(m, "rate_limit"),
+              PolicyFields.limit(m, "x4xx_limit"),
               m.bool("to_https").orElse(null),
-              UpstreamsParser.redirect(m),
+              PolicyFields.redirect(m),
               m.file() + ":" + m.line() + " " + m.path());
       if (host != null && path != null && service != null && !keys.add(spec.key())) {
         m.error("path", "another service already routes " + host + path);

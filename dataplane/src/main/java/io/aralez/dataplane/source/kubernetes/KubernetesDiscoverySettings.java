@@ -69,20 +69,16 @@ public record KubernetesDiscoverySettings(
         m.error("servers", "is required outside a pod (KUBERNETES_SERVICE_HOST is not set)");
       }
     }
-    Path token =
-        m.string("tokenpath").map(v -> resolve(baseDir, v)).orElse(serviceAccount.resolve("token"));
-    if (!Files.isReadable(token)) {
-      if (m.has("tokenpath")) {
-        m.error("tokenpath", "cannot read " + token);
+    Path token = m.readableFile("tokenpath", baseDir).orElse(null);
+    if (token == null) {
+      Path projected = serviceAccount.resolve("token");
+      if (Files.isReadable(projected)) {
+        token = projected;
       } else {
-        m.warn("tokenpath", "no service-account token at " + token + ": requests carry none");
+        m.warn("tokenpath", "no service-account token at " + projected + ": requests carry none");
       }
-      token = m.has("tokenpath") ? token : null;
     }
-    Path ca = m.string("ca_file").map(v -> resolve(baseDir, v)).orElse(null);
-    if (ca != null && !Files.isReadable(ca)) {
-      m.error("ca_file", "cannot read " + ca);
-    }
+    Path ca = m.readableFile("ca_file", baseDir).orElse(null);
     if (ca == null && Files.isReadable(serviceAccount.resolve("ca.crt"))) {
       ca = serviceAccount.resolve("ca.crt");
     }
@@ -111,10 +107,6 @@ public record KubernetesDiscoverySettings(
     }
     String ns = env.get("POD_NAMESPACE");
     return ns != null && !ns.isBlank() ? ns.strip() : "default";
-  }
-
-  private static Path resolve(Path baseDir, String v) {
-    return baseDir == null ? Path.of(v) : baseDir.resolve(v);
   }
 
   private static String bracket(String host) {
