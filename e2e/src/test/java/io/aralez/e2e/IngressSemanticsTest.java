@@ -7,7 +7,8 @@ import io.aralez.controller.snapshot.BuilderSettings;
 import io.aralez.controller.snapshot.ClusterState;
 import io.aralez.controller.snapshot.SnapshotBuilder;
 import io.aralez.dataplane.config.ProxyConfig;
-import io.aralez.dataplane.routing.Paths;
+import io.aralez.dataplane.proxy.NettyRequestHead;
+import io.aralez.dataplane.request.Paths;
 import io.aralez.dataplane.routing.RouteEntry;
 import io.aralez.dataplane.runtime.ActiveConfig;
 import io.aralez.dataplane.source.controller.SnapshotTranslator;
@@ -188,7 +189,8 @@ class IngressSemanticsTest {
             .route(
                 normalHost,
                 Paths.canonical(path),
-                new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path));
+                new NettyRequestHead(
+                    new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, path)));
     String served = e == null ? "404" : "" + (char) ('a' + e.backend(0).address().port() - 8000);
     assertThat(served).isEqualTo(expected);
   }

@@ -6,12 +6,13 @@ import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
 import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
+import io.aralez.dataplane.proxy.NettyRequestHead;
+import io.aralez.dataplane.request.RequestHead;
 import io.aralez.dataplane.routing.RouteEntry;
 import io.aralez.dataplane.runtime.ActiveConfig;
 import io.aralez.dataplane.upstream.BackendRegistry;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ public class RouterBenchmark {
   int hosts;
 
   ActiveConfig active;
-  HttpRequest request;
+  RequestHead request;
   String lastHost;
   int next;
   String[] names;
@@ -78,7 +79,9 @@ public class RouterBenchmark {
     BackendRegistry registry = new BackendRegistry();
     registry.sync(config);
     active = ActiveConfig.compile(config, registry, new byte[16]);
-    request = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/v1/items/42");
+    request =
+        new NettyRequestHead(
+            new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/api/v1/items/42"));
   }
 
   @Benchmark

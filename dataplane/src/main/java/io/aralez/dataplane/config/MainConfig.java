@@ -45,7 +45,7 @@ public record MainConfig(
     Http2Limits http2,
     String defaultCertificate,
     Duration websocketIdleTimeout,
-    java.util.List<io.aralez.dataplane.policy.ClientIdentity.Cidr> trustedProxies,
+    java.util.List<io.aralez.dataplane.config.Cidr> trustedProxies,
     int rateLimitMaxKeys) {
 
   public enum TlsGrade {

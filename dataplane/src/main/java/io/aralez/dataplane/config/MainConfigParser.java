@@ -244,11 +244,10 @@ public final class MainConfigParser {
     String defaultCertificate = y.string("proxy_default_certificate").orElse(null);
     Duration websocketIdle = dur(y, "websocket_idle_timeout", Duration.ofMinutes(10));
 
-    java.util.List<io.aralez.dataplane.policy.ClientIdentity.Cidr> trusted =
-        new java.util.ArrayList<>();
+    java.util.List<io.aralez.dataplane.config.Cidr> trusted = new java.util.ArrayList<>();
     for (YamlMap.Scalar s : y.stringList("trusted_proxies").orElse(java.util.List.of())) {
       try {
-        trusted.add(io.aralez.dataplane.policy.ClientIdentity.Cidr.parse(s.value()));
+        trusted.add(io.aralez.dataplane.config.Cidr.parse(s.value()));
       } catch (IllegalArgumentException e) {
         problems.error(y.file(), s.line(), "trusted_proxies: " + e.getMessage());
       }

@@ -1,7 +1,7 @@
 package io.aralez.dataplane.fileserver;
 
+import io.aralez.dataplane.net.Transport;
 import io.aralez.dataplane.server.SmallServer;
-import io.aralez.dataplane.server.Transport;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpServerCodec;

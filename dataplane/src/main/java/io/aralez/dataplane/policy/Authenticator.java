@@ -1,12 +1,12 @@
 package io.aralez.dataplane.policy;
 
 import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.UnaryOperator;
 
 /**
  * Decides whether a request may use a route. Pure apart from the bcrypt pool: headers and target
@@ -17,19 +17,23 @@ public final class Authenticator {
   /** The query parameter the original accepts a JWT in. */
   public static final String TOKEN_PARAM = "araleztoken";
 
+  /** The WWW-Authenticate value that makes browsers ask for Basic credentials. */
+  public static final String BASIC_CHALLENGE = "Basic realm=\"aralez\"";
+
   private Authenticator() {}
 
   /**
+   * @param header the request's first value of a header name (lower case), or null
    * @param uri the request target (origin form)
    * @param masterKey the JWT secret when the policy names none
    */
   public static AuthDecision check(
-      AuthPolicy policy, HttpHeaders headers, String uri, String masterKey) {
+      AuthPolicy policy, UnaryOperator<String> header, String uri, String masterKey) {
     return switch (policy.type()) {
       case NONE -> AuthDecision.ALLOW;
-      case BASIC -> basic(policy, headers.get("authorization"));
-      case APIKEY -> apiKey(policy, headers.get("x-api-key"));
-      case JWT -> jwt(policy, headers.get("authorization"), uri, masterKey);
+      case BASIC -> basic(policy, header.apply("authorization"));
+      case APIKEY -> apiKey(policy, header.apply("x-api-key"));
+      case JWT -> jwt(policy, header.apply("authorization"), uri, masterKey);
       case FORWARD -> new AuthDecision.Forward(policy.data().get(0));
     };
   }

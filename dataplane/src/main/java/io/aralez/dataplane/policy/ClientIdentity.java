@@ -1,6 +1,6 @@
 package io.aralez.dataplane.policy;
 
-import java.net.InetAddress;
+import io.aralez.dataplane.config.Cidr;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,42 +10,6 @@ import java.util.List;
  * limits, logs and forward auth all use this one identity.
  */
 public final class ClientIdentity {
-  /** One CIDR block. */
-  public record Cidr(byte[] network, int bits) {
-    public static Cidr parse(String text) {
-      String t = text.trim();
-      int slash = t.indexOf('/');
-      String addr = slash < 0 ? t : t.substring(0, slash);
-      byte[] bytes = literal(addr);
-      if (bytes == null) {
-        throw new IllegalArgumentException("'" + text + "' is not an IP address or CIDR block");
-      }
-      int bits = slash < 0 ? bytes.length * 8 : Integer.parseInt(t.substring(slash + 1));
-      if (bits < 0 || bits > bytes.length * 8) {
-        throw new IllegalArgumentException("'" + text + "' has a bad prefix length");
-      }
-      return new Cidr(bytes, bits);
-    }
-
-    boolean contains(byte[] ip) {
-      if (ip.length != network.length) {
-        return false;
-      }
-      int full = bits / 8;
-      for (int i = 0; i < full; i++) {
-        if (ip[i] != network[i]) {
-          return false;
-        }
-      }
-      int rest = bits % 8;
-      if (rest == 0) {
-        return true;
-      }
-      int mask = 0xff << (8 - rest);
-      return (ip[full] & mask) == (network[full] & mask);
-    }
-  }
-
   private final List<Cidr> trusted;
 
   public ClientIdentity(List<Cidr> trusted) {
@@ -56,7 +20,7 @@ public final class ClientIdentity {
     if (trusted.isEmpty()) {
       return false; // the common case, asked on every request: no parsing
     }
-    byte[] b = literal(ip);
+    byte[] b = Cidr.address(ip);
     if (b == null) {
       return false;
     }
@@ -104,7 +68,7 @@ public final class ClientIdentity {
     }
     for (int i = chain.size() - 1; i >= 0; i--) {
       String candidate = chain.get(i);
-      if (literal(candidate) == null) {
+      if (Cidr.address(candidate) == null) {
         return peer;
       }
       if (!isTrusted(candidate)) {
@@ -115,17 +79,4 @@ public final class ClientIdentity {
   }
 
   /** The bytes of an IP literal, never a DNS lookup; null for anything else. */
-  static byte[] literal(String s) {
-    if (s == null || s.isEmpty() || !s.matches("[0-9a-fA-F:.]+") || s.length() > 45) {
-      return null;
-    }
-    if (s.indexOf(':') < 0 && !s.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-      return null;
-    }
-    try {
-      return InetAddress.getByName(s).getAddress();
-    } catch (java.net.UnknownHostException e) {
-      return null;
-    }
-  }
 }

@@ -2,6 +2,9 @@ package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.UpstreamProtocol;
+import io.aralez.dataplane.request.RequestTarget;
+import io.aralez.dataplane.upstream.UpstreamListener;
+import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.EventLoop;
@@ -113,7 +116,7 @@ final class ForwardAuthCall implements UpstreamListener {
                 return;
               }
               call.lease = f.getNow();
-              call.lease.channel().pipeline().get(UpstreamHandler.class).bind(call);
+              call.lease.bind(call);
               call.lease.channel().writeAndFlush(req);
               call.lease.channel().read();
             });

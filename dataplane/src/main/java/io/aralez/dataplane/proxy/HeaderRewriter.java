@@ -36,22 +36,21 @@ final class HeaderRewriter {
    *     request, for callers that read everything they need from the client's head beforehand
    * @param uri origin-form target (the client's own, unchanged unless it sent absolute-form)
    * @param hostHeader the Host to send (the client's, or the authority of an absolute-form target)
-   * @param chunked whether the client's body is chunked (regenerated as chunked upstream)
-   * @param contentLength the client's validated Content-Length, or -1
    */
   static HttpRequest upstreamRequest(
       HttpRequest client,
       boolean inPlace,
       String uri,
       String hostHeader,
-      boolean chunked,
-      long contentLength,
       String clientIp,
       boolean trustedPeer,
       boolean secure,
       List<Header> serverHeaders) {
     HttpHeaders in = client.headers();
-    // Read before anything is stripped: in place, `in` is the head being rewritten.
+    // Read before anything is stripped: in place, `in` is the head being rewritten. The body's
+    // framing was validated before (HeadChecks): chunked is regenerated as chunked upstream.
+    boolean chunked = HttpUtil.isTransferEncodingChunked(client);
+    long contentLength = chunked ? -1 : HttpUtil.getContentLength(client, -1L);
     boolean trailers = acceptsTrailers(in);
     boolean webSocket = isWebSocketUpgrade(client);
     String xff = in.get(X_FORWARDED_FOR);
@@ -197,6 +196,29 @@ final class HeaderRewriter {
     h.remove(HttpHeaderNames.UPGRADE);
     h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
     h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
+  }
+
+  /**
+   * Forward auth said yes: its {@code X-*} and {@code Remote-*} headers go to the upstream, and any
+   * copies the client sent of those names, and every client {@code Remote-*} header, are dropped
+   * first so a client can never pose as someone else.
+   */
+  static void allowedBy(HttpHeaders upstream, HttpHeaders auth) {
+    removeNames(upstream, name -> AsciiString.regionMatches(name, true, 0, "remote-", 0, 7));
+    for (var e : auth) {
+      if (fromAuthServer(e.getKey())) {
+        upstream.remove(e.getKey());
+      }
+    }
+    for (var e : auth) {
+      if (fromAuthServer(e.getKey())) {
+        upstream.add(e.getKey(), e.getValue());
+      }
+    }
+  }
+
+  private static boolean fromAuthServer(String name) {
+    return name.regionMatches(true, 0, "x-", 0, 2) || name.regionMatches(true, 0, "remote-", 0, 7);
   }
 
   /**

@@ -1,12 +1,16 @@
 package io.aralez.dataplane.proxy;
 
+import io.aralez.dataplane.admission.Verdict;
+import io.aralez.dataplane.policy.Authenticator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
 
@@ -65,6 +69,53 @@ public final class LocalResponses {
       }
     }
     return res;
+  }
+
+  /** A request body up to this size is read and dropped after a local answer; larger: close. */
+  static final long MAX_DISCARD_BYTES = 64 * 1024;
+
+  /**
+   * Whether the connection can stay open after answering {@code req} locally, with the Connection
+   * header {@code res} needs to say so. A small body still to come is read and dropped; a large or
+   * unknown one (or one the client waits for a 100 to send) means closing after the answer.
+   */
+  static boolean keepAlive(HttpRequest req, FullHttpResponse res, boolean draining) {
+    boolean keepAlive = HttpUtil.isKeepAlive(req) && !draining;
+    boolean chunked = HttpUtil.isTransferEncodingChunked(req);
+    long length = HttpUtil.getContentLength(req, 0L);
+    if ((chunked || length > 0)
+        && (HttpUtil.is100ContinueExpected(req) || chunked || length > MAX_DISCARD_BYTES)) {
+      keepAlive = false;
+    }
+    if (!keepAlive) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    } else if (!req.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+    }
+    return keepAlive;
+  }
+
+  /** A local verdict of admission: its status, with its headers. */
+  public static FullHttpResponse of(ByteBufAllocator alloc, Verdict.Local local) {
+    FullHttpResponse res = status(alloc, HttpResponseStatus.valueOf(local.status()));
+    local.headers().forEach((name, value) -> res.headers().set(name, value));
+    return res;
+  }
+
+  /** 401; {@code challenge} asks browsers for Basic credentials. */
+  static FullHttpResponse unauthorized(ByteBufAllocator alloc, boolean challenge) {
+    FullHttpResponse res = status(alloc, HttpResponseStatus.UNAUTHORIZED);
+    if (challenge) {
+      res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, Authenticator.BASIC_CHALLENGE);
+    }
+    return res;
+  }
+
+  /** The answer for an exchange that failed before its response started (502, 503, 504, 408). */
+  static FullHttpResponse failure(ByteBufAllocator alloc, HttpResponseStatus status) {
+    return status == HttpResponseStatus.SERVICE_UNAVAILABLE
+        ? unavailable(alloc)
+        : status(alloc, status);
   }
 
   /** 503 for a route that has nowhere to send the request; clients may retry shortly. */

@@ -3,62 +3,25 @@ package io.aralez.dataplane.routing;
 import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.upstream.BackendState;
-import java.util.concurrent.atomic.AtomicInteger;
+import io.aralez.dataplane.upstream.Balancer;
 
 /**
  * A compiled route: the immutable policy, the live state of each backend, their sticky ids, and the
- * round-robin cursor. Picks skip unhealthy backends unless the route opted out of health checks.
+ * route's {@link Balancer}.
  */
 public final class RouteEntry {
   private final Route route;
   private final Backend[] backends;
   private final BackendState[] states;
   private final String[] stickyIds;
-  private final AtomicInteger cursor = new AtomicInteger();
-  // Null when every backend has the same weight: plain round robin.
-  private final long[] cumulative;
-  private final long stride;
+  private final Balancer balancer;
 
   RouteEntry(Route route, BackendState[] states, String[] stickyIds) {
     this.route = route;
     this.backends = route.backends().toArray(Backend[]::new);
     this.states = states;
     this.stickyIds = stickyIds;
-    boolean uniform = true;
-    for (Backend b : backends) {
-      uniform &= b.weight() == backends[0].weight() && b.weight() > 0;
-    }
-    if (uniform) {
-      cumulative = null;
-      stride = 1;
-    } else {
-      cumulative = new long[backends.length];
-      long total = 0;
-      for (int i = 0; i < backends.length; i++) {
-        total += backends[i].weight();
-        cumulative[i] = total;
-      }
-      stride = coprimeStride(total);
-    }
-  }
-
-  /**
-   * A step near 0.618 of {@code total} that shares no factor with it: stepping through the weight
-   * line by it visits every position once per cycle, well spread rather than in blocks.
-   */
-  private static long coprimeStride(long total) {
-    if (total <= 2) {
-      return 1;
-    }
-    long s = Math.max(1, (long) (total * 0.6180339887));
-    while (gcd(s, total) != 1) {
-      s++;
-    }
-    return s;
-  }
-
-  private static long gcd(long a, long b) {
-    return b == 0 ? a : gcd(b, a % b);
+    this.balancer = new Balancer(backends, states, route.healthcheck());
   }
 
   public Route route() {
@@ -82,49 +45,17 @@ public final class RouteEntry {
   }
 
   public boolean usable(int i) {
-    return backends[i].weight() > 0 && (!route.healthcheck() || states[i].healthy());
+    return balancer.usable(i);
   }
 
-  /** The next usable backend in round-robin order, or -1 when none is. */
+  /** The next usable backend in balancing order, or -1 when none is. */
   public int pick() {
-    return pickExcept(-1);
+    return balancer.pickExcept(-1);
   }
 
   /** The next usable backend other than {@code excluded}, or -1. */
   public int pickExcept(int excluded) {
-    int n = backends.length;
-    if (n == 0) {
-      return -1;
-    }
-    int start =
-        n == 1 ? 0 : cumulative == null ? Math.floorMod(cursor.getAndIncrement(), n) : weighted();
-    for (int k = 0; k < n; k++) {
-      int i = (start + k) % n;
-      if (i != excluded && usable(i)) {
-        return i;
-      }
-    }
-    return -1;
-  }
-
-  /** The backend owning the next position on the weight line. */
-  private int weighted() {
-    long total = cumulative[cumulative.length - 1];
-    if (total == 0) {
-      return 0;
-    }
-    long position = Math.floorMod(cursor.getAndIncrement() * stride, total);
-    int lo = 0;
-    int hi = cumulative.length - 1;
-    while (lo < hi) {
-      int mid = (lo + hi) >>> 1;
-      if (cumulative[mid] > position) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return lo;
+    return balancer.pickExcept(excluded);
   }
 
   /** The usable backend a sticky cookie names, or -1. */

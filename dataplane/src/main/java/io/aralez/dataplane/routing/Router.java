@@ -4,8 +4,8 @@ import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
+import io.aralez.dataplane.request.RequestHead;
 import io.aralez.dataplane.upstream.BackendState;
-import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -89,7 +89,7 @@ public final class Router {
     return list.toArray(NONE);
   }
 
-  /** {@link #route(String, String, HttpRequest)} for a request that meets no extra condition. */
+  /** {@link #route(String, String, RequestHead)} for a request that meets no extra condition. */
   public RouteEntry route(String host, String path) {
     return route(host, path, null);
   }
@@ -101,7 +101,7 @@ public final class Router {
    *     routes without conditions match)
    * @return the route, or null when nothing matches (answer 404)
    */
-  public RouteEntry route(String host, String path, HttpRequest request) {
+  public RouteEntry route(String host, String path, RequestHead request) {
     Table table = host == null ? null : exact.get(host);
     if (table == null && host != null) {
       int dot = host.indexOf('.');
@@ -156,10 +156,10 @@ public final class Router {
 
   /** The request's side of route conditions; the query is decoded only if some route asks. */
   private static final class Conditions {
-    private final HttpRequest request;
+    private final RequestHead request;
     private Map<String, List<String>> query;
 
-    Conditions(HttpRequest request) {
+    Conditions(RequestHead request) {
       this.request = request;
     }
 
@@ -170,11 +170,11 @@ public final class Router {
       if (request == null) {
         return false;
       }
-      if (m.method() != null && !m.method().equals(request.method().name())) {
+      if (m.method() != null && !m.method().equals(request.method())) {
         return false;
       }
       for (ProxyConfig.Header h : m.headers()) {
-        if (!request.headers().getAll(h.name()).contains(h.value())) {
+        if (!request.headers(h.name()).contains(h.value())) {
           return false;
         }
       }

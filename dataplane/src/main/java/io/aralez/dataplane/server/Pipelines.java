@@ -1,12 +1,13 @@
 package io.aralez.dataplane.server;
 
+import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.MainConfig;
+import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.http.ServerCodec;
-import io.aralez.dataplane.policy.RequestServices;
+import io.aralez.dataplane.proxy.HeadTimeoutHandler;
 import io.aralez.dataplane.proxy.ProxyHandler;
-import io.aralez.dataplane.proxy.ProxySettings;
-import io.aralez.dataplane.proxy.UpstreamPool;
 import io.aralez.dataplane.runtime.ConfigHolder;
+import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;

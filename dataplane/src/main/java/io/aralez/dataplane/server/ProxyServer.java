@@ -1,13 +1,14 @@
 package io.aralez.dataplane.server;
 
+import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.MainConfig;
-import io.aralez.dataplane.policy.RequestServices;
+import io.aralez.dataplane.config.ProxySettings;
+import io.aralez.dataplane.net.Transport;
 import io.aralez.dataplane.proxy.ProxyHandler;
-import io.aralez.dataplane.proxy.ProxySettings;
-import io.aralez.dataplane.proxy.UpstreamPool;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.tls.CertificateSource;
 import io.aralez.dataplane.upstream.UpstreamConnector;
+import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;

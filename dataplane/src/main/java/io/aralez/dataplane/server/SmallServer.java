@@ -1,5 +1,6 @@
 package io.aralez.dataplane.server;
 
+import io.aralez.dataplane.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;

@@ -2,7 +2,7 @@ package io.aralez.dataplane.upstream;
 
 import io.aralez.dataplane.config.MainConfig.HealthCheckMethod;
 import io.aralez.dataplane.config.UpstreamProtocol;
-import io.aralez.dataplane.server.Transport;
+import io.aralez.dataplane.net.Transport;
 import io.aralez.dataplane.upstream.BackendRegistry.ProbeTarget;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;

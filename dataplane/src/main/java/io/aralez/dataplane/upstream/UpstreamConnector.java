@@ -1,7 +1,7 @@
 package io.aralez.dataplane.upstream;
 
 import io.aralez.dataplane.config.HostPort;
-import io.aralez.dataplane.server.Transport;
+import io.aralez.dataplane.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -2,7 +2,7 @@ package io.aralez.dataplane.fileserver;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.aralez.dataplane.server.Transport;
+import io.aralez.dataplane.net.Transport;
 import io.aralez.dataplane.testing.Curl;
 import io.aralez.dataplane.testing.RawHttp;
 import java.net.InetSocketAddress;

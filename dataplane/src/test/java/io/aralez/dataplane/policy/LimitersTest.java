@@ -62,16 +62,18 @@ class LimitersTest {
     assertThat(none.resolve("10.0.0.1", List.of("1.2.3.4"), List.of())).isEqualTo("10.0.0.1");
     ClientIdentity id =
         new ClientIdentity(
-            List.of(ClientIdentity.Cidr.parse("10.0.0.0/8"), ClientIdentity.Cidr.parse("::1")));
+            List.of(
+                io.aralez.dataplane.config.Cidr.parse("10.0.0.0/8"),
+                io.aralez.dataplane.config.Cidr.parse("::1")));
     assertThat(id.resolve("10.0.0.1", List.of("6.6.6.6, 1.2.3.4, 10.9.9.9"), List.of()))
         .isEqualTo("1.2.3.4");
     assertThat(id.resolve("192.168.1.1", List.of("1.2.3.4"), List.of())).isEqualTo("192.168.1.1");
     assertThat(id.resolve("::1", List.of(), List.of("for=\"[2001:db8::7]:4711\";proto=https")))
         .isEqualTo("2001:db8::7");
     assertThat(id.resolve("10.0.0.1", List.of("not-an-ip"), List.of())).isEqualTo("10.0.0.1");
-    assertThatThrownBy(() -> ClientIdentity.Cidr.parse("10.0.0.0/33"))
+    assertThatThrownBy(() -> io.aralez.dataplane.config.Cidr.parse("10.0.0.0/33"))
         .hasMessageContaining("prefix");
-    assertThatThrownBy(() -> ClientIdentity.Cidr.parse("example.com"))
+    assertThatThrownBy(() -> io.aralez.dataplane.config.Cidr.parse("example.com"))
         .hasMessageContaining("not an IP");
   }
 }

@@ -10,6 +10,8 @@ import io.aralez.dataplane.config.ProxyConfig.Header;
 import io.aralez.dataplane.config.ProxyConfig.Match;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
+import io.aralez.dataplane.proxy.NettyRequestHead;
+import io.aralez.dataplane.request.RequestHead;
 import io.aralez.dataplane.upstream.BackendRegistry;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -59,12 +61,12 @@ class RouteMatchTest {
     return Router.compile(c, registry::get, StickyIds.DEFAULT_KEY);
   }
 
-  static HttpRequest req(HttpMethod m, String uri, String... headers) {
+  static RequestHead req(HttpMethod m, String uri, String... headers) {
     HttpRequest r = new DefaultHttpRequest(HttpVersion.HTTP_1_1, m, uri);
     for (int i = 0; i < headers.length; i += 2) {
       r.headers().add(headers[i], headers[i + 1]);
     }
-    return r;
+    return new NettyRequestHead(r);
   }
 
   static String tag(RouteEntry e) {

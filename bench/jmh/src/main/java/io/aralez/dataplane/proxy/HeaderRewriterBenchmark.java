@@ -1,6 +1,7 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.ProxyConfig.Header;
+import io.aralez.dataplane.request.RequestTarget;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -60,8 +61,6 @@ public class HeaderRewriterBenchmark {
         false,
         "/api/v1/items/42?x=1",
         "shop.example.com",
-        false,
-        -1,
         "203.0.113.9",
         false,
         true,
@@ -70,6 +69,6 @@ public class HeaderRewriterBenchmark {
 
   @Benchmark
   public RequestTarget parseTarget() {
-    return RequestTarget.parse(browser);
+    return RequestTarget.parse(new NettyRequestHead(browser));
   }
 }

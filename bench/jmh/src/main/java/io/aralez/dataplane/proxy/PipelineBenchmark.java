@@ -1,17 +1,19 @@
 package io.aralez.dataplane.proxy;
 
+import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.config.MainConfigParser;
 import io.aralez.dataplane.config.ProxyConfig;
+import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.logging.AccessLog;
 import io.aralez.dataplane.metrics.ProxyMetrics;
-import io.aralez.dataplane.policy.RequestServices;
 import io.aralez.dataplane.runtime.Candidate;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.runtime.ConfigIntake;
 import io.aralez.dataplane.server.Pipelines;
 import io.aralez.dataplane.source.file.UpstreamsParser;
+import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

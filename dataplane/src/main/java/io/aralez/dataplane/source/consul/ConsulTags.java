@@ -3,7 +3,7 @@ package io.aralez.dataplane.source.consul;
 import io.aralez.common.values.HeaderRules;
 import io.aralez.common.values.HttpUrls;
 import io.aralez.dataplane.config.ProxyConfig.Header;
-import io.aralez.dataplane.routing.Paths;
+import io.aralez.dataplane.request.Paths;
 import io.aralez.dataplane.source.discovery.ServiceSpec;
 import io.aralez.dataplane.source.discovery.ServiceSpecs;
 import java.util.ArrayList;

@@ -3,7 +3,7 @@ package io.aralez.dataplane.source.discovery;
 import io.aralez.common.values.HostNames;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.yaml.YamlMap;
-import io.aralez.dataplane.routing.Paths;
+import io.aralez.dataplane.request.Paths;
 import io.aralez.dataplane.source.file.PolicyFields;
 import java.util.ArrayList;
 import java.util.HashSet;

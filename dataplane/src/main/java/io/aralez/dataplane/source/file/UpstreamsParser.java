@@ -13,7 +13,7 @@ import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.config.yaml.YamlDocument;
 import io.aralez.dataplane.config.yaml.YamlMap;
-import io.aralez.dataplane.routing.Paths;
+import io.aralez.dataplane.request.Paths;
 import io.aralez.dataplane.source.ProviderSettings;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,0 +1,25 @@
+package io.aralez.dataplane.admission;
+
+/**
+ * Load balancing: the backend a valid sticky cookie names, else the balancer's next usable one.
+ * With none usable the answer is 503: a request never falls through to another route.
+ */
+final class BackendStep implements AdmissionStep {
+  @Override
+  public Verdict.Local check(Admitting r) {
+    var sticky = r.config.config().stickyFor(r.route());
+    int index = -1;
+    if (sticky.enabled()) {
+      r.stickyId = StickyCookie.parse(r.head.headers("cookie"));
+      index = r.entry.bySticky(r.stickyId);
+    }
+    if (index < 0) {
+      index = r.entry.pick();
+    }
+    if (index < 0) {
+      return Verdict.Local.of(503, "retry-after", "1");
+    }
+    r.index = index;
+    return null;
+  }
+}

@@ -1,0 +1,28 @@
+package io.aralez.dataplane.admission;
+
+/** {@code to_https}: on the plain listener, a redirect to the same target on the TLS port. */
+final class HttpsRedirectStep implements AdmissionStep {
+  private final boolean secure;
+  private final int httpsPort;
+
+  HttpsRedirectStep(boolean secure, int httpsPort) {
+    this.secure = secure;
+    this.httpsPort = httpsPort;
+  }
+
+  @Override
+  public Verdict.Local check(Admitting r) {
+    if (!r.route().toHttps() || secure) {
+      return null;
+    }
+    String host = r.target.host();
+    if (host == null) {
+      // HTTP/1.0 without Host: there is no name to redirect to.
+      return Verdict.Local.of(400);
+    }
+    String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
+    String location =
+        "https://" + authority + (httpsPort == 443 ? "" : ":" + httpsPort) + r.target.uri();
+    return Verdict.Local.of(r.route().redirectCode(), "location", location);
+  }
+}

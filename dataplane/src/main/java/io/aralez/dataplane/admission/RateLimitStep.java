@@ -1,0 +1,28 @@
+package io.aralez.dataplane.admission;
+
+import io.aralez.dataplane.policy.RateLimiter;
+
+/** {@code rate_limit}: requests per second per client and route, over the limit 429. */
+final class RateLimitStep implements AdmissionStep {
+  private final RateLimiter rate;
+  private final Rejections rejections;
+
+  RateLimitStep(RateLimiter rate, Rejections rejections) {
+    this.rate = rate;
+    this.rejections = rejections;
+  }
+
+  @Override
+  public Verdict.Local check(Admitting r) {
+    Long limit = r.route().rateLimit();
+    if (limit == null) {
+      return null;
+    }
+    long wait = rate.acquire(r.facts.limitKey() + "|" + limit, limit);
+    if (wait <= 0) {
+      return null;
+    }
+    rejections.rejected("rate_limit");
+    return RetryAfter.tooManyRequests(wait);
+  }
+}

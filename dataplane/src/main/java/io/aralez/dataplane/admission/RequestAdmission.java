@@ -1,0 +1,77 @@
+package io.aralez.dataplane.admission;
+
+import io.aralez.dataplane.config.ProxySettings;
+import io.aralez.dataplane.policy.ClientIdentity;
+import io.aralez.dataplane.request.RequestHead;
+import io.aralez.dataplane.request.RequestTarget;
+import io.aralez.dataplane.routing.RouteEntry;
+import io.aralez.dataplane.runtime.ActiveConfig;
+import java.util.List;
+
+/**
+ * Decides what happens to a request before any upstream is involved: route it, then pass it through
+ * the route's policies in order. Free of I/O and of any codec, so every policy is a plain unit test
+ * and the same decisions serve HTTP/1.1 and HTTP/2.
+ */
+public final class RequestAdmission {
+  private final ClientIdentity identity;
+  private final List<AdmissionStep> steps;
+
+  public RequestAdmission(RequestServices services, ProxySettings settings) {
+    this.identity = services.identity();
+    Rejections rejections = services.metrics()::rejected;
+    // The order is the contract: limits before anything costly, redirects before auth (the
+    // original answers them to anyone), auth before a backend is chosen.
+    this.steps =
+        List.of(
+            new ErrorLimitStep(services.errors(), rejections),
+            new RateLimitStep(services.rate(), rejections),
+            new RedirectStep(),
+            new HttpsRedirectStep(settings.secure(), settings.httpsPort()),
+            new DirectStatusStep(),
+            new AuthStep(settings.masterKey(), rejections),
+            new BackendStep());
+  }
+
+  /**
+   * @param config the config this request reads, once, for its whole life
+   * @param peer the address of the connection's peer
+   */
+  public Admission admit(ActiveConfig config, RequestHead head, RequestTarget target, String peer) {
+    RouteEntry entry = config.router().route(target.host(), target.canonicalPath(), head);
+    if (entry == null) {
+      return new Admission(RequestFacts.unrouted(peer), Verdict.Local.of(404));
+    }
+    Admitting request = new Admitting(config, head, target, entry, facts(entry, head, peer));
+    for (AdmissionStep step : steps) {
+      Verdict.Local answer = step.check(request);
+      if (answer != null) {
+        return new Admission(request.facts, answer);
+      }
+    }
+    Verdict.Forward forward =
+        new Verdict.Forward(
+            entry,
+            request.index,
+            config.config().stickyFor(entry.route()),
+            request.stickyId,
+            request.uri);
+    return new Admission(
+        request.facts,
+        request.callout == null ? forward : new Verdict.Callout(forward, request.callout));
+  }
+
+  private RequestFacts facts(RouteEntry entry, RequestHead head, String peer) {
+    var route = entry.route();
+    boolean trusted = identity.isTrusted(peer);
+    String client =
+        trusted
+            ? identity.resolve(peer, head.headers("x-forwarded-for"), head.headers("forwarded"))
+            : peer;
+    // Only routes with limits pay for the key.
+    String limitKey =
+        route.rateLimit() != null || route.x4xxLimit() != null ? client + "|" + route.host() : null;
+    return new RequestFacts(
+        route.host(), route.path(), client, trusted, limitKey, route.x4xxLimit());
+  }
+}

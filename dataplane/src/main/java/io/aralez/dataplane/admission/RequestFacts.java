@@ -1,0 +1,28 @@
+package io.aralez.dataplane.admission;
+
+/**
+ * What the rest of a request's life needs to know of its admission: the labels for metrics and the
+ * access log, and the key its 4xx answers count against.
+ *
+ * @param host the matched route's host, or "none"
+ * @param route the matched route's path, or "none"
+ * @param client the client address, resolved through trusted proxies
+ * @param trustedPeer whether the connection's peer is a trusted proxy (its forwarding headers are
+ *     kept)
+ * @param limitKey the limiter key of this client on this route, or null when the route has no
+ *     limits
+ * @param x4xxLimit the route's 4xx limit, or null
+ */
+public record RequestFacts(
+    String host,
+    String route,
+    String client,
+    boolean trustedPeer,
+    String limitKey,
+    Long x4xxLimit) {
+
+  /** A request that matched no route. */
+  public static RequestFacts unrouted(String peer) {
+    return new RequestFacts("none", "none", peer, false, null, null);
+  }
+}

@@ -1,0 +1,27 @@
+package io.aralez.dataplane.admission;
+
+import io.aralez.dataplane.policy.ClientIdentity;
+import io.aralez.dataplane.policy.ErrorLimiter;
+import io.aralez.dataplane.policy.RateLimiter;
+
+/** What every request shares across the process: client identity, limiters, metrics. */
+public record RequestServices(
+    ClientIdentity identity,
+    RateLimiter rate,
+    ErrorLimiter errors,
+    io.aralez.dataplane.metrics.ProxyMetrics metrics,
+    io.aralez.dataplane.logging.AccessLog accessLog) {
+
+  /** The services main.yaml describes: trusted proxies and limiter sizes. */
+  public static RequestServices from(
+      io.aralez.dataplane.config.MainConfig config,
+      io.aralez.dataplane.metrics.ProxyMetrics metrics,
+      io.aralez.dataplane.logging.AccessLog accessLog) {
+    return new RequestServices(
+        new ClientIdentity(config.trustedProxies()),
+        new RateLimiter(config.rateLimitMaxKeys(), System::nanoTime),
+        new ErrorLimiter(config.rateLimitMaxKeys(), System::nanoTime),
+        metrics,
+        accessLog);
+  }
+}

@@ -1,0 +1,43 @@
+package io.aralez.dataplane.proxy;
+
+import io.aralez.dataplane.config.HostPort;
+import io.aralez.dataplane.upstream.UpstreamPool;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/**
+ * What an {@link Exchange} may do to the client connection it answers. The exchange never reaches
+ * into the client's pipeline or state: it writes, asks for reads, and reports how it ended.
+ */
+interface ClientSide {
+  /** Where the response goes. */
+  ClientChannel channel();
+
+  /** The connection is closing gracefully: the response ends it. */
+  boolean draining();
+
+  /** The request head went upstream; {@code complete}: its body too. */
+  void requestForwarded(boolean complete);
+
+  /** The upstream can take more of the body: read the client if it may. */
+  void readMore();
+
+  /** Call the exchange's stall check within this many nanoseconds. */
+  void checkWithin(long nanos);
+
+  /** The response status is known: counts it. */
+  void responseStatus(int code);
+
+  void logAccess(int status, long bytes, HostPort upstream);
+
+  /** The response went out completely. */
+  void exchangeDone(Exchange ex, boolean closeClient);
+
+  /** The exchange failed before any response byte went out: answer {@code status} instead. */
+  void exchangeFailed(Exchange ex, HttpResponseStatus status, boolean requestComplete);
+
+  /** The response broke after it started: close. */
+  void exchangeAborted(Exchange ex);
+
+  /** After a 101: the client connection and {@code upstream} become a byte tunnel. */
+  void becomeTunnel(UpstreamPool.Lease upstream);
+}

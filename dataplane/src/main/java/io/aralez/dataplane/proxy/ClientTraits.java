@@ -1,0 +1,33 @@
+package io.aralez.dataplane.proxy;
+
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+
+/**
+ * What an exchange needs of the client's request head, read before the head is rewritten (possibly
+ * in place) into the upstream head.
+ *
+ * @param upgrade a WebSocket upgrade over HTTP/1.1
+ */
+record ClientTraits(
+    boolean http11,
+    boolean keepAlive,
+    boolean head,
+    boolean expectContinue,
+    boolean grpc,
+    boolean upgrade) {
+
+  static ClientTraits of(HttpRequest req, boolean http2) {
+    String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    return new ClientTraits(
+        req.protocolVersion().equals(HttpVersion.HTTP_1_1),
+        HttpUtil.isKeepAlive(req),
+        req.method().equals(HttpMethod.HEAD),
+        HttpUtil.is100ContinueExpected(req),
+        contentType != null && contentType.startsWith("application/grpc"),
+        !http2 && HeaderRewriter.isWebSocketUpgrade(req));
+  }
+}

@@ -1,0 +1,111 @@
+package io.aralez.dataplane.proxy;
+
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import java.util.ArrayDeque;
+
+/**
+ * The request half of an exchange: the body as it arrives from the client, held while no upstream
+ * connection is attached (the client is not read meanwhile, so this is at most what one read
+ * brought), then written straight through. Trailers never go upstream.
+ */
+final class RequestRelay {
+  private final ArrayDeque<HttpContent> held = new ArrayDeque<>(2);
+  private Channel upstream;
+  private boolean complete;
+  private boolean bodySent;
+
+  /** Writes the head and whatever body was held; from now on content goes straight through. */
+  void attach(Channel ch, Object head) {
+    upstream = ch;
+    // A retry: the body (empty, or there would be no retry) went to the previous connection, and
+    // this one still needs the message's end (the last chunk, or END_STREAM on HTTP/2).
+    boolean resendEnd = complete && held.isEmpty();
+    ch.write(head, ch.voidPromise());
+    if (resendEnd) {
+      ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
+    }
+    HttpContent c;
+    while ((c = held.poll()) != null) {
+      write(c);
+    }
+    ch.flush();
+  }
+
+  /** Another connection will be attached (a retry): nothing of the body went out on this one. */
+  void detach() {
+    upstream = null;
+  }
+
+  /**
+   * @return true when this content completed the request on an attached connection
+   */
+  boolean content(HttpContent content) {
+    if (complete) {
+      content.release();
+      return false;
+    }
+    if (upstream == null) {
+      held.add(content);
+      complete = content instanceof LastHttpContent;
+      return false;
+    }
+    write(content);
+    if (complete) {
+      upstream.flush();
+    }
+    return complete;
+  }
+
+  private void write(HttpContent content) {
+    if (content.content().isReadable()) {
+      bodySent = true;
+    }
+    if (content instanceof LastHttpContent last) {
+      complete = true;
+      if (!last.trailingHeaders().isEmpty()) {
+        // Never let a client smuggle framing or auth headers through trailers.
+        HttpContent plain = new DefaultLastHttpContent(last.content().retain());
+        last.release();
+        content = plain;
+      }
+    }
+    // Void promise: nobody waits on the write, and a failure reaches exceptionCaught.
+    upstream.write(content, upstream.voidPromise());
+  }
+
+  /** The whole request, body included, was received from the client. */
+  boolean complete() {
+    return complete;
+  }
+
+  /** Some body byte went upstream: the request cannot be retried on another connection. */
+  boolean bodySent() {
+    return bodySent;
+  }
+
+  /** The upstream is attached and can take more body now. */
+  boolean upstreamWritable() {
+    return upstream != null && upstream.isWritable();
+  }
+
+  /** Waiting on the client's body while the upstream could take it (the body-stall case). */
+  boolean waitingOnClient() {
+    return !complete && upstreamWritable();
+  }
+
+  void flush() {
+    if (upstream != null) {
+      upstream.flush();
+    }
+  }
+
+  void release() {
+    HttpContent c;
+    while ((c = held.poll()) != null) {
+      c.release();
+    }
+  }
+}

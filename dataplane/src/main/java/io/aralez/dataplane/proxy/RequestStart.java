@@ -1,0 +1,126 @@
+package io.aralez.dataplane.proxy;
+
+import io.aralez.dataplane.admission.Admission;
+import io.aralez.dataplane.admission.RequestAdmission;
+import io.aralez.dataplane.admission.RequestFacts;
+import io.aralez.dataplane.admission.Verdict;
+import io.aralez.dataplane.config.ProxySettings;
+import io.aralez.dataplane.request.RequestTarget;
+import io.aralez.dataplane.runtime.ConfigHolder;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * From a decoded request head to what the client side does with it: refuse it (and close), answer
+ * it here, or forward it through a new {@link Exchange}. Reads the config once per request; holds
+ * no per-connection state.
+ */
+final class RequestStart {
+  private static final Logger LOG = LoggerFactory.getLogger(RequestStart.class);
+
+  /** What to do with a request. */
+  sealed interface Plan {
+    RequestFacts facts();
+
+    /** The head cannot be trusted: answer and close the connection. */
+    record Refuse(RequestFacts facts, FullHttpResponse response) implements Plan {}
+
+    /** Answer here; the connection may go on. */
+    record Answer(RequestFacts facts, FullHttpResponse response) implements Plan {}
+
+    /**
+     * Forward; with a callout, only once it allows.
+     *
+     * @param callout null when the exchange may start at once
+     */
+    record Forward(RequestFacts facts, Exchange exchange, AuthCallout callout) implements Plan {}
+  }
+
+  private final ConfigHolder holder;
+  private final ProxySettings settings;
+  private final RequestAdmission admission;
+  private final Exchange.Services exchanges;
+
+  RequestStart(
+      ConfigHolder holder,
+      ProxySettings settings,
+      RequestAdmission admission,
+      Exchange.Services exchanges) {
+    this.holder = holder;
+    this.settings = settings;
+    this.admission = admission;
+    this.exchanges = exchanges;
+  }
+
+  Exchange.Services exchanges() {
+    return exchanges;
+  }
+
+  Plan plan(HttpRequest req, ClientSide client, String clientIp, ByteBufAllocator alloc) {
+    HttpResponseStatus refusal = HeadChecks.refusal(req);
+    if (refusal != null) {
+      if (req.decoderResult().isFailure()) {
+        LOG.debug("bad request from {}: {}", clientIp, req.decoderResult().cause().toString());
+      }
+      return new Plan.Refuse(
+          RequestFacts.unrouted(clientIp), LocalResponses.status(alloc, refusal));
+    }
+    NettyRequestHead head = new NettyRequestHead(req);
+    RequestTarget target = RequestTarget.parse(head);
+    if (target == null) {
+      return new Plan.Refuse(
+          RequestFacts.unrouted(clientIp),
+          LocalResponses.status(alloc, HttpResponseStatus.BAD_REQUEST));
+    }
+    // The one read of the config for this request: everything below uses this snapshot.
+    Admission admitted = admission.admit(holder.current(), head, target, clientIp);
+    RequestFacts facts = admitted.facts();
+    Verdict verdict = admitted.verdict();
+    if (verdict instanceof Verdict.Local local) {
+      return new Plan.Answer(facts, LocalResponses.of(alloc, local));
+    }
+    Verdict.Callout callout = verdict instanceof Verdict.Callout c ? c : null;
+    Verdict.Forward forward = callout != null ? callout.forward() : (Verdict.Forward) verdict;
+    Exchange ex = exchange(req, target, forward, callout != null, facts, client, clientIp);
+    return new Plan.Forward(
+        facts,
+        ex,
+        callout == null
+            ? null
+            : new AuthCallout(
+                callout, ex, req, target, facts.client(), exchanges, client.channel().eventLoop()));
+  }
+
+  private Exchange exchange(
+      HttpRequest req,
+      RequestTarget target,
+      Verdict.Forward forward,
+      boolean callout,
+      RequestFacts facts,
+      ClientSide client,
+      String peer) {
+    String sni = target.host() != null && target.host().indexOf(':') < 0 ? target.host() : null;
+    Exchange ex =
+        new Exchange(
+            client, exchanges, forward, ClientTraits.of(req, client.channel().http2()), sni);
+    // Callouts still read the client's head and may answer in its place; an HTTP/2 whole request
+    // carries its body: both get a copy. Everything else is rewritten in place.
+    boolean inPlace = !(req instanceof FullHttpRequest) && !callout;
+    ex.sendAs(
+        HeaderRewriter.upstreamRequest(
+            req,
+            inPlace,
+            forward.uri(),
+            target.hostHeader().isEmpty() ? target.host() : target.hostHeader(),
+            peer,
+            facts.trustedPeer(),
+            settings.secure(),
+            forward.entry().route().serverHeaders()));
+    return ex;
+  }
+}

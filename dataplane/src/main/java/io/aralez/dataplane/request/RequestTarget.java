@@ -1,0 +1,77 @@
+package io.aralez.dataplane.request;
+
+import io.aralez.common.values.HostNames;
+import java.util.List;
+
+/**
+ * Where a request is going, read from its request line and Host header, validated (RFC 9112 §3.2).
+ *
+ * @param host normalised host for routing (no port, lower case), or null for an HTTP/1.0 request
+ *     without Host
+ * @param hostHeader the Host value to send upstream
+ * @param uri origin-form target to send upstream (the client's own bytes unless it used
+ *     absolute-form)
+ * @param rawPath the path part of {@code uri}
+ * @param query the query part including '?', or ""
+ * @param canonicalPath the path routing and policies decide on
+ */
+public record RequestTarget(
+    String host,
+    String hostHeader,
+    String uri,
+    String rawPath,
+    String query,
+    String canonicalPath) {
+
+  /** Parses the target; returns null when the request must be refused with 400. */
+  public static RequestTarget parse(RequestHead req) {
+    String uri = req.uri();
+    List<String> hosts = req.headers("host");
+    if (hosts.size() > 1 || uri.indexOf('#') >= 0) {
+      return null;
+    }
+    String hostHeader = hosts.isEmpty() ? null : hosts.get(0).trim();
+    String origin;
+    if (uri.startsWith("/")) {
+      origin = uri;
+    } else if (uri.equals("*") && req.method().equals("OPTIONS")) {
+      origin = "*";
+    } else if (uri.regionMatches(true, 0, "http://", 0, 7)
+        || uri.regionMatches(true, 0, "https://", 0, 8)) {
+      // Absolute form: its authority replaces Host, so routing and the upstream agree.
+      int start = uri.indexOf("://") + 3;
+      int end = start;
+      while (end < uri.length() && "/?".indexOf(uri.charAt(end)) < 0) {
+        end++;
+      }
+      hostHeader = uri.substring(start, end);
+      if (hostHeader.indexOf('@') >= 0) {
+        return null;
+      }
+      origin = end == uri.length() ? "/" : uri.substring(end);
+      if (!origin.startsWith("/")) {
+        origin = "/" + origin;
+      }
+    } else {
+      return null;
+    }
+    String host = null;
+    if (hostHeader != null) {
+      host = HostNames.normalizeRequest(hostHeader);
+      if (host == null) {
+        return null;
+      }
+    } else if (req.http11()) {
+      return null;
+    }
+    int q = origin.indexOf('?');
+    String rawPath = q < 0 ? origin : origin.substring(0, q);
+    String query = q < 0 ? "" : origin.substring(q);
+    String canonical = rawPath.equals("*") ? "/" : Paths.canonical(rawPath);
+    if (canonical == null) {
+      return null;
+    }
+    return new RequestTarget(
+        host, hostHeader == null ? "" : hostHeader, origin, rawPath, query, canonical);
+  }
+}

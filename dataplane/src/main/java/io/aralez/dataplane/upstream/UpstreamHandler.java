@@ -1,0 +1,81 @@
+package io.aralez.dataplane.upstream;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The last handler of an upstream connection. While the connection serves an exchange it forwards
+ * everything to that exchange; while it sits in the pool any data or close discards it, because an
+ * idle HTTP/1.1 connection that speaks is broken.
+ */
+public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
+  private UpstreamListener listener;
+  private long idleSince;
+
+  public void bind(UpstreamListener l) {
+    listener = l;
+  }
+
+  void unbind() {
+    listener = null;
+    idleSince = System.nanoTime();
+  }
+
+  long idleSince() {
+    return idleSince;
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (listener != null) {
+      listener.onUpstreamMessage(msg);
+    } else {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (listener != null) {
+      listener.onUpstreamReadComplete();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (listener != null && ctx.channel().isWritable()) {
+      listener.onUpstreamWritable();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    UpstreamListener l = listener;
+    listener = null;
+    if (l != null) {
+      l.onUpstreamClosed(null);
+    }
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof IdleStateEvent && listener == null) {
+      ctx.close();
+    } else {
+      ReferenceCountUtil.release(evt);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    UpstreamListener l = listener;
+    listener = null;
+    ctx.close();
+    if (l != null) {
+      l.onUpstreamClosed(cause);
+    }
+  }
+}

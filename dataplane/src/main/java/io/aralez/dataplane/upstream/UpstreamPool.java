@@ -1,0 +1,354 @@
+package io.aralez.dataplane.upstream;
+
+import io.aralez.dataplane.config.HostPort;
+import io.aralez.dataplane.config.ProxyConfig;
+import io.aralez.dataplane.config.ProxySettings;
+import io.aralez.dataplane.config.UpstreamProtocol;
+import io.aralez.dataplane.http.ClientCodec;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Upstream connections, kept per event loop: a connection is only used by the loop that owns the
+ * client connection, so no lock and no thread hop is needed.
+ *
+ * <p>HTTP/1.1 (plain or TLS): idle connections are pooled per backend, protocol and SNI name,
+ * capped at {@code upstream_keepalive_pool_size} per loop, and closed after the idle timeout; a
+ * connection that failed or ended mid-exchange is never returned. HTTP/2 (h2 or h2c): one
+ * connection per backend and loop carries every request as its own stream; each stream is converted
+ * to HTTP/1 objects, so the exchange code is the same for both.
+ */
+public final class UpstreamPool {
+  private static final int MAX_RESPONSE_LINE = 16 * 1024;
+  private static final int MAX_RESPONSE_HEADERS = 64 * 1024;
+  private static final String IDLE = "idle";
+  private static final String CODEC = "codec";
+  private static final String HANDLER = "upstream";
+
+  /** Where an exchange goes: a backend, how to speak to it, and the TLS server name. */
+  public record Key(HostPort address, UpstreamProtocol protocol, String sni, boolean verified) {
+    public Key(HostPort address, UpstreamProtocol protocol, String sni) {
+      this(address, protocol, sni, false);
+    }
+
+    /**
+     * How to reach a backend of {@code route}: the route's explicit protocol, else what detection
+     * found (health-checked routes), else plain HTTP/1.1 as the original does.
+     *
+     * @param grpc the request is gRPC: a plain backend that also speaks h2c gets it by prior
+     *     knowledge
+     * @param upgrade the request asks for a WebSocket upgrade, which needs HTTP/1.1
+     * @param sni the request's host, sent as the TLS server name to TLS backends
+     */
+    public static Key choose(
+        ProxyConfig.Route route,
+        BackendState state,
+        HostPort address,
+        boolean grpc,
+        boolean upgrade,
+        String sni) {
+      UpstreamProtocol p = route.protocol();
+      if (p == null) {
+        p =
+            route.healthcheck() && state.detected() != null
+                ? state.detected()
+                : UpstreamProtocol.HTTP;
+        if (p == UpstreamProtocol.HTTP && grpc && !upgrade) {
+          p = UpstreamProtocol.H2C;
+        }
+      }
+      if (upgrade && p.http2()) {
+        p = p.tls() ? UpstreamProtocol.HTTPS : UpstreamProtocol.HTTP;
+      }
+      return new Key(address, p, p.tls() ? sni : null);
+    }
+  }
+
+  /** A channel for one exchange, and how to give it back. */
+  public final class Lease {
+    private final Key key;
+    private final Channel channel;
+    private final boolean reused;
+
+    Lease(Key key, Channel channel, boolean reused) {
+      this.key = key;
+      this.channel = channel;
+      this.reused = reused;
+    }
+
+    public Channel channel() {
+      return channel;
+    }
+
+    /** Whether the connection served requests before (it may have been closed by the server). */
+    public boolean reused() {
+      return reused;
+    }
+
+    /** Everything the connection receives goes to {@code listener} until the lease ends. */
+    public void bind(UpstreamListener listener) {
+      channel.pipeline().get(UpstreamHandler.class).bind(listener);
+    }
+
+    /**
+     * Takes the connection out of HTTP for good (an upgraded WebSocket connection becomes a byte
+     * tunnel): {@code install} adds the new handlers, then the pool's handlers leave, the codec
+     * last so the bytes it already holds go on to the new ones. The connection never returns to a
+     * pool.
+     */
+    public Channel detach(java.util.function.Consumer<io.netty.channel.ChannelPipeline> install) {
+      var p = channel.pipeline();
+      p.get(UpstreamHandler.class).bind(null);
+      p.remove(IDLE);
+      install.accept(p);
+      p.remove(HANDLER);
+      p.remove(CODEC);
+      return channel;
+    }
+
+    /**
+     * Ends the lease: a reusable HTTP/1.1 connection goes back to the pool, anything else closes.
+     */
+    public void release(boolean reusable) {
+      UpstreamHandler h = channel.pipeline().get(UpstreamHandler.class);
+      if (h != null) {
+        h.bind(null);
+      }
+      if (reusable && !key.protocol().http2()) {
+        pool(channel, key);
+      } else {
+        channel.close();
+      }
+    }
+  }
+
+  /**
+   * Opens a connection to a backend: {@link UpstreamConnector#connect} in the proxy; an in-memory
+   * channel in the pipeline benchmark.
+   */
+  @FunctionalInterface
+  public interface Dialer {
+    Future<Channel> connect(
+        EventLoop loop,
+        HostPort address,
+        UpstreamTls.Alpn alpn,
+        String sni,
+        java.time.Duration timeout);
+  }
+
+  private final Dialer dialer;
+  private final ProxySettings settings;
+  private final FastThreadLocal<Map<Key, ArrayDeque<Channel>>> idle =
+      new FastThreadLocal<>() {
+        @Override
+        protected Map<Key, ArrayDeque<Channel>> initialValue() {
+          return new HashMap<>();
+        }
+      };
+  private final FastThreadLocal<Map<Key, Future<Channel>>> h2 =
+      new FastThreadLocal<>() {
+        @Override
+        protected Map<Key, Future<Channel>> initialValue() {
+          return new HashMap<>();
+        }
+      };
+
+  public UpstreamPool(UpstreamConnector connector, ProxySettings settings) {
+    this(connector::connect, settings);
+  }
+
+  public UpstreamPool(Dialer dialer, ProxySettings settings) {
+    this.dialer = dialer;
+    this.settings = settings;
+  }
+
+  /**
+   * A channel to send one exchange on. Loop thread only.
+   *
+   * @param connectTimeout for a new connection (the route's, else upstream_connect_timeout)
+   */
+  public Future<Lease> acquire(EventLoop loop, Key key, java.time.Duration connectTimeout) {
+    return key.protocol().http2()
+        ? acquireStream(loop, key, connectTimeout)
+        : acquireHttp1(loop, key, connectTimeout);
+  }
+
+  private Future<Lease> acquireHttp1(EventLoop loop, Key key, java.time.Duration connectTimeout) {
+    Channel pooled = pollIdle(key);
+    if (pooled != null) {
+      return loop.newSucceededFuture(new Lease(key, pooled, true));
+    }
+    Promise<Lease> promise = loop.newPromise();
+    UpstreamTls.Alpn alpn =
+        !key.protocol().tls()
+            ? null
+            : key.verified() ? UpstreamTls.Alpn.HTTP1_VERIFIED : UpstreamTls.Alpn.HTTP1;
+    dialer
+        .connect(loop, key.address(), alpn, key.sni(), connectTimeout)
+        .addListener(
+            (Future<Channel> f) -> {
+              if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+              }
+              Channel ch = f.getNow();
+              installHttp1(ch, key);
+              if (!promise.trySuccess(new Lease(key, ch, false))) {
+                ch.close();
+              }
+            });
+    return promise;
+  }
+
+  private void installHttp1(Channel ch, Key key) {
+    HttpDecoderConfig decoder =
+        new HttpDecoderConfig()
+            .setMaxInitialLineLength(MAX_RESPONSE_LINE)
+            .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
+            .setMaxChunkSize(64 * 1024);
+    ch.pipeline()
+        // Reader idle, not all idle: a pooled connection neither reads nor writes, so it is the
+        // same timeout, and tracking writes would cost a promise and a listener per write.
+        .addLast(
+            IDLE,
+            new IdleStateHandler(
+                settings.upstreamIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
+        .addLast(CODEC, new ClientCodec(decoder))
+        .addLast(HANDLER, new UpstreamHandler());
+  }
+
+  private Channel pollIdle(Key key) {
+    ArrayDeque<Channel> q = idle.get().get(key);
+    if (q == null) {
+      return null;
+    }
+    long maxIdle = settings.upstreamIdleTimeout().toNanos();
+    Channel ch;
+    while ((ch = q.pollLast()) != null) {
+      UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
+      if (ch.isActive() && h != null && System.nanoTime() - h.idleSince() < maxIdle) {
+        return ch;
+      }
+      ch.close();
+    }
+    return null;
+  }
+
+  private void pool(Channel ch, Key key) {
+    UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
+    if (h == null || !ch.isActive() || settings.keepalivePoolSize() == 0) {
+      ch.close();
+      return;
+    }
+    h.unbind();
+    ArrayDeque<Channel> q = idle.get().computeIfAbsent(key, k -> new ArrayDeque<>());
+    if (q.size() >= settings.keepalivePoolSize()) {
+      ch.close();
+      return;
+    }
+    q.addLast(ch);
+    // Keep one read pending so a close (or stray bytes) from the server is noticed while idle.
+    ch.read();
+  }
+
+  // ---- HTTP/2 ----
+
+  private Future<Lease> acquireStream(EventLoop loop, Key key, java.time.Duration connectTimeout) {
+    Promise<Lease> promise = loop.newPromise();
+    parent(loop, key, connectTimeout)
+        .addListener(
+            (Future<Channel> f) -> {
+              if (!f.isSuccess()) {
+                promise.tryFailure(f.cause());
+                return;
+              }
+              new Http2StreamChannelBootstrap(f.getNow())
+                  .option(ChannelOption.AUTO_READ, false)
+                  .handler(
+                      new io.netty.channel.ChannelInitializer<Http2StreamChannel>() {
+                        @Override
+                        protected void initChannel(Http2StreamChannel ch) {
+                          ch.pipeline()
+                              .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(false))
+                              .addLast(HANDLER, new UpstreamHandler());
+                        }
+                      })
+                  .open()
+                  .addListener(
+                      (Future<Http2StreamChannel> s) -> {
+                        if (s.isSuccess()) {
+                          if (!promise.trySuccess(new Lease(key, s.getNow(), true))) {
+                            s.getNow().close();
+                          }
+                        } else {
+                          promise.tryFailure(s.cause());
+                        }
+                      });
+            });
+    return promise;
+  }
+
+  /** The shared HTTP/2 connection to a backend on this loop, opened on first use. */
+  private Future<Channel> parent(EventLoop loop, Key key, java.time.Duration connectTimeout) {
+    Map<Key, Future<Channel>> conns = h2.get();
+    Future<Channel> existing = conns.get(key);
+    if (existing != null
+        && (!existing.isDone() || existing.isSuccess() && existing.getNow().isActive())) {
+      return existing;
+    }
+    UpstreamTls.Alpn alpn = key.protocol().tls() ? UpstreamTls.Alpn.H2 : null;
+    Promise<Channel> promise = loop.newPromise();
+    conns.put(key, promise);
+    dialer
+        .connect(loop, key.address(), alpn, key.sni(), connectTimeout)
+        .addListener(
+            (Future<Channel> f) -> {
+              if (!f.isSuccess()) {
+                conns.remove(key, promise);
+                promise.tryFailure(f.cause());
+                return;
+              }
+              Channel ch = f.getNow();
+              installHttp2(ch);
+              ch.closeFuture().addListener(c -> conns.remove(key, promise));
+              promise.trySuccess(ch);
+            });
+    return promise;
+  }
+
+  private static void installHttp2(Channel ch) {
+    ch.pipeline()
+        .addLast("h2", Http2FrameCodecBuilder.forClient().autoAckSettingsFrame(true).build())
+        .addLast("h2-mux", new Http2MultiplexHandler(new RefusePushes()));
+    // Stream channels apply their own backpressure; the connection itself always reads.
+    ch.config().setAutoRead(true);
+    ch.read();
+  }
+
+  /** Servers may not open streams towards us (no push): drop them. */
+  private static final class RefusePushes extends ChannelInboundHandlerAdapter {
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      ReferenceCountUtil.release(msg);
+      ctx.close();
+    }
+  }
+}

@@ -1,0 +1,222 @@
+package io.aralez.dataplane.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aralez.dataplane.policy.AuthDecision;
+import io.aralez.dataplane.request.RequestHead;
+import io.aralez.dataplane.request.RequestTarget;
+import io.aralez.dataplane.testing.ProxyFixture;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Every admission step, decided without a channel: request view in, verdict out. */
+class RequestAdmissionTest {
+  static final String ROUTES =
+      """
+      open.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80", "10.0.0.2:80"]
+      limited.test:
+        rate_limit: 2
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      errors.test:
+        x4xx_limit: 1
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      moved.test:
+        paths:
+          "/":
+            redirect_to: "https://new.example"
+            servers: ["10.0.0.1:80"]
+      secure.test:
+        to_https: true
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      key.test:
+        authorization: {type: apikey, data: ["s3cret-key"]}
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      basic.test:
+        authorization: {type: basic, data: ["ann:$2a$04$QvLBh8e3uC6aVv0Cj1OjBOmQ1xq6e0p0iJmQdN0b0mQ5rZ0x4mYbC"]}
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      plainbasic.test:
+        authorization: {type: basic, data: ["ann:secret"]}
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      fwd.test:
+        authorization: {type: forward, data: ["http://auth.internal/check"]}
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      """;
+
+  /** A request view with no codec behind it. */
+  record Head(String method, String uri, Map<String, List<String>> all) implements RequestHead {
+    static Head get(String host, String uri, String... headers) {
+      Map<String, List<String>> h = new LinkedHashMap<>();
+      h.computeIfAbsent("host", k -> new ArrayList<>()).add(host);
+      for (int i = 0; i < headers.length; i += 2) {
+        h.computeIfAbsent(headers[i].toLowerCase(Locale.ROOT), k -> new ArrayList<>())
+            .add(headers[i + 1]);
+      }
+      return new Head("GET", uri, h);
+    }
+
+    @Override
+    public boolean http11() {
+      return true;
+    }
+
+    @Override
+    public String header(String name) {
+      List<String> v = headers(name);
+      return v.isEmpty() ? null : v.get(0);
+    }
+
+    @Override
+    public List<String> headers(String name) {
+      return all.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
+    }
+  }
+
+  final ProxyFixture fixture = ProxyFixture.of(ROUTES);
+  final List<String> rejected = new ArrayList<>();
+
+  Admission admit(boolean secure, Head head) {
+    var admission = new RequestAdmission(fixture.services, fixture.settings(secure));
+    RequestTarget target = RequestTarget.parse(head);
+    assertThat(target).as("valid target").isNotNull();
+    return admission.admit(fixture.config(), head, target, "192.0.2.10");
+  }
+
+  Admission admit(Head head) {
+    return admit(false, head);
+  }
+
+  static Verdict.Local local(Admission a) {
+    assertThat(a.verdict()).isInstanceOf(Verdict.Local.class);
+    return (Verdict.Local) a.verdict();
+  }
+
+  @Test
+  void anUnknownHostIs404WithoutRouteLabels() {
+    Admission a = admit(Head.get("nobody.test", "/"));
+    assertThat(local(a).status()).isEqualTo(404);
+    assertThat(a.facts().host()).isEqualTo("none");
+    assertThat(a.facts().client()).isEqualTo("192.0.2.10");
+  }
+
+  @Test
+  void anOpenRouteForwardsRoundRobinWithTheClientsTarget() {
+    Admission first = admit(Head.get("open.test", "/a?b=1"));
+    Admission second = admit(Head.get("open.test", "/a?b=1"));
+    var f1 = (Verdict.Forward) first.verdict();
+    var f2 = (Verdict.Forward) second.verdict();
+    assertThat(f1.uri()).isEqualTo("/a?b=1");
+    assertThat(List.of(f1.index(), f2.index())).containsExactlyInAnyOrder(0, 1);
+    assertThat(first.facts().host()).isEqualTo("open.test");
+    assertThat(first.facts().limitKey()).as("no limits, no key").isNull();
+  }
+
+  @Test
+  void theRateLimitAnswers429WithRetryAfterInWholeSeconds() {
+    List<Integer> statuses = new ArrayList<>();
+    Verdict.Local refused = null;
+    for (int i = 0; i < 5; i++) {
+      Admission a = admit(Head.get("limited.test", "/"));
+      if (a.verdict() instanceof Verdict.Local l) {
+        refused = l;
+        statuses.add(l.status());
+      } else {
+        statuses.add(200);
+      }
+    }
+    assertThat(statuses).contains(429);
+    assertThat(Long.parseLong(refused.headers().get("retry-after"))).isBetween(1L, 2L);
+    assertThat(fixture.metrics.scrape()).contains("reason=\"rate_limit\"");
+  }
+
+  @Test
+  void theErrorLimitBlocksAClientThatEarnedTooMany4xx() {
+    Admission a = admit(Head.get("errors.test", "/"));
+    assertThat(a.verdict()).isInstanceOf(Verdict.Forward.class);
+    for (int i = 0; i < 3; i++) {
+      fixture.services.errors().record(a.facts().limitKey(), a.facts().x4xxLimit());
+    }
+    Verdict.Local blocked = local(admit(Head.get("errors.test", "/")));
+    assertThat(blocked.status()).isEqualTo(429);
+    assertThat(blocked.headers()).containsKey("retry-after");
+  }
+
+  @Test
+  void redirectToKeepsThePathAndQuery() {
+    Verdict.Local l = local(admit(Head.get("moved.test", "/x/y?z=1")));
+    assertThat(l.status()).isEqualTo(301);
+    assertThat(l.headers()).containsEntry("location", "https://new.example/x/y?z=1");
+  }
+
+  @Test
+  void toHttpsRedirectsOnlyOnThePlainListener() {
+    Verdict.Local l = local(admit(false, Head.get("secure.test:8080", "/p?q")));
+    assertThat(l.headers()).containsEntry("location", "https://secure.test/p?q");
+    assertThat(admit(true, Head.get("secure.test", "/p")).verdict())
+        .isInstanceOf(Verdict.Forward.class);
+  }
+
+  @Test
+  void anApiKeyIsCheckedHere() {
+    assertThat(local(admit(Head.get("key.test", "/"))).status()).isEqualTo(401);
+    assertThat(admit(Head.get("key.test", "/", "x-api-key", "s3cret-key")).verdict())
+        .isInstanceOf(Verdict.Forward.class);
+    assertThat(fixture.metrics.scrape()).contains("reason=\"auth_apikey\"");
+  }
+
+  @Test
+  void basicAuthWithoutCredentialsAsksForThem() {
+    Verdict.Local l = local(admit(Head.get("plainbasic.test", "/")));
+    assertThat(l.status()).isEqualTo(401);
+    assertThat(l.headers()).containsKey("www-authenticate");
+    String ok = "Basic " + Base64.getEncoder().encodeToString("ann:secret".getBytes());
+    assertThat(admit(Head.get("plainbasic.test", "/", "authorization", ok)).verdict())
+        .isInstanceOf(Verdict.Forward.class);
+  }
+
+  @Test
+  void aBcryptCheckBecomesACalloutOffTheRequestPath() {
+    String creds = "Basic " + Base64.getEncoder().encodeToString("ann:pw".getBytes());
+    Admission a = admit(Head.get("basic.test", "/", "authorization", creds));
+    assertThat(a.verdict()).isInstanceOf(Verdict.Callout.class);
+    var callout = (Verdict.Callout) a.verdict();
+    assertThat(callout.decision()).isInstanceOf(AuthDecision.Pending.class);
+    assertThat(callout.forward().entry().route().host()).isEqualTo("basic.test");
+  }
+
+  @Test
+  void forwardAuthIsACalloutToTheAuthServer() {
+    var callout = (Verdict.Callout) admit(Head.get("fwd.test", "/")).verdict();
+    assertThat(((AuthDecision.Forward) callout.decision()).url())
+        .isEqualTo("http://auth.internal/check");
+  }
+
+  @Test
+  void forwardingHeadersCountOnlyFromTrustedPeers() {
+    Admission a = admit(Head.get("limited.test", "/", "x-forwarded-for", "203.0.113.5"));
+    assertThat(a.facts().client()).isEqualTo("192.0.2.10");
+    assertThat(a.facts().trustedPeer()).isFalse();
+    assertThat(a.facts().limitKey()).isEqualTo("192.0.2.10|limited.test");
+  }
+}

@@ -1,0 +1,146 @@
+package io.aralez.dataplane.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aralez.dataplane.testing.EmbeddedProxy;
+import io.aralez.dataplane.testing.ProxyFixture;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The exchange between a client connection and an upstream connection, byte for byte, on in-memory
+ * channels: what goes upstream, what comes back, what happens on failure and on stalls.
+ */
+class ExchangeTest {
+  static final String ROUTES =
+      """
+      app.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:81", "10.0.0.2:82"]
+      one.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:81"]
+      """;
+
+  static final String OK = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+
+  final EmbeddedProxy proxy = new EmbeddedProxy(ProxyFixture.of(ROUTES));
+
+  @AfterEach
+  void close() {
+    proxy.close();
+  }
+
+  @Test
+  void aRequestIsRewrittenForTheUpstreamAndTheResponseRelayed() {
+    proxy.send(
+        "GET /a?b=1 HTTP/1.1\r\nHost: one.test\r\nConnection: keep-alive, x-secret\r\n"
+            + "X-Secret: drop-me\r\nX-Forwarded-For: 6.6.6.6\r\nX_Forwarded_For: 7.7.7.7\r\n\r\n");
+    String up = proxy.sentUpstream(0);
+    assertThat(up).startsWith("GET /a?b=1 HTTP/1.1\r\n");
+    assertThat(up.toLowerCase())
+        .contains("host: one.test")
+        .contains("x-forwarded-for: 198.51.100.7\r\n")
+        .contains("x-forwarded-proto: http")
+        .doesNotContain("x-secret")
+        .doesNotContain("x_forwarded_for")
+        .doesNotContain("6.6.6.6");
+    proxy.reply(0, OK);
+    String res = proxy.received();
+    assertThat(res).startsWith("HTTP/1.1 200 OK\r\n").endsWith("\r\n\r\nhello");
+    assertThat(proxy.client.isOpen()).isTrue();
+  }
+
+  @Test
+  void pipelinedRequestsAreAnsweredInOrderOnOneUpstreamConnection() {
+    proxy.send(
+        "GET /1 HTTP/1.1\r\nHost: one.test\r\n\r\nGET /2 HTTP/1.1\r\nHost: one.test\r\n\r\n");
+    assertThat(proxy.sentUpstream(0)).startsWith("GET /1 ").doesNotContain("GET /2");
+    proxy.reply(0, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\none");
+    assertThat(proxy.received()).endsWith("one");
+    // The second request goes out only now, on the pooled connection.
+    assertThat(proxy.sentUpstream(0)).startsWith("GET /2 ");
+    proxy.reply(0, "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\ntwo");
+    assertThat(proxy.received()).endsWith("two");
+    assertThat(proxy.upstreams).hasSize(1);
+  }
+
+  @Test
+  void aChunkedBodyStreamsUpstreamAndItsTrailersAreDropped() {
+    proxy.send(
+        "POST /up HTTP/1.1\r\nHost: one.test\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5\r\nhello\r\n");
+    proxy.send("0\r\nX-Injected: 1\r\n\r\n");
+    String up = proxy.sentUpstream(0);
+    assertThat(up.toLowerCase()).contains("transfer-encoding: chunked");
+    assertThat(up).contains("5\r\nhello\r\n").endsWith("0\r\n\r\n").doesNotContain("X-Injected");
+    proxy.reply(0, OK);
+    assertThat(proxy.received()).startsWith("HTTP/1.1 200 OK");
+  }
+
+  @Test
+  void aRefusedBackendIsRetriedOnTheOther() {
+    proxy.refused.add(81);
+    proxy.send("GET / HTTP/1.1\r\nHost: app.test\r\n\r\n");
+    assertThat(proxy.upstreams).as("only the second backend was reached").hasSize(1);
+    assertThat(proxy.sentUpstream(0)).startsWith("GET / HTTP/1.1");
+    proxy.reply(0, OK);
+    assertThat(proxy.received()).startsWith("HTTP/1.1 200 OK");
+    assertThat(proxy.fixture.metrics.scrape()).contains("aralez_upstream_retries_total 1.0");
+  }
+
+  @Test
+  void noReachableBackendIs502() {
+    proxy.refused.add(81);
+    proxy.refused.add(82);
+    proxy.send("GET / HTTP/1.1\r\nHost: app.test\r\n\r\n");
+    assertThat(proxy.received()).startsWith("HTTP/1.1 502 Bad Gateway");
+    assertThat(proxy.client.isOpen()).as("the request was complete: keep-alive").isTrue();
+  }
+
+  @Test
+  void aSilentUpstreamIs504AfterTheReadTimeout() {
+    proxy.send("GET / HTTP/1.1\r\nHost: one.test\r\n\r\n");
+    proxy.advance(Duration.ofSeconds(59));
+    assertThat(proxy.received()).isEmpty();
+    proxy.advance(Duration.ofSeconds(2));
+    assertThat(proxy.received()).startsWith("HTTP/1.1 504 Gateway Timeout");
+  }
+
+  @Test
+  void aClientThatStopsSendingItsBodyGets408() {
+    proxy.send("POST / HTTP/1.1\r\nHost: one.test\r\nContent-Length: 10\r\n\r\nabc");
+    assertThat(proxy.sentUpstream(0)).endsWith("abc");
+    proxy.advance(Duration.ofSeconds(61));
+    assertThat(proxy.received()).startsWith("HTTP/1.1 408 Request Timeout");
+    assertThat(proxy.client.isOpen()).as("the rest of the body cannot be skipped").isFalse();
+  }
+
+  @Test
+  void aResponseCutShortClosesTheClientSoItNeverLooksComplete() {
+    proxy.send("GET / HTTP/1.1\r\nHost: one.test\r\n\r\n");
+    proxy.reply(0, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial");
+    proxy.closeUpstream(0);
+    assertThat(proxy.received()).startsWith("HTTP/1.1 200 OK").endsWith("partial");
+    assertThat(proxy.client.isOpen()).isFalse();
+  }
+
+  @Test
+  void anInvalidResponseIs502AndTheConnectionIsNotReused() {
+    proxy.send("GET / HTTP/1.1\r\nHost: one.test\r\n\r\n");
+    proxy.reply(0, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab");
+    assertThat(proxy.received()).startsWith("HTTP/1.1 502 Bad Gateway");
+    assertThat(proxy.upstreams.get(0).isOpen()).isFalse();
+  }
+
+  @Test
+  void aLocalAnswerNeedsNoUpstream() {
+    proxy.send("GET / HTTP/1.1\r\nHost: nowhere.test\r\n\r\n");
+    assertThat(proxy.received()).startsWith("HTTP/1.1 404 Not Found");
+    assertThat(proxy.upstreams).isEmpty();
+    assertThat(proxy.client.isOpen()).isTrue();
+  }
+}
