@@ -56,6 +56,9 @@ public final class Dataplane {
   private FileServer fileServer;
   private AdminServer admin;
   private CertificateSource certificates;
+  private final io.aralez.dataplane.acme.ChallengeBook challenges =
+      new io.aralez.dataplane.acme.ChallengeBook();
+  private io.aralez.dataplane.acme.AcmeManager acme;
   private io.aralez.dataplane.logging.AccessLog accessLog;
   private PidFile pidFile;
 
@@ -101,6 +104,13 @@ public final class Dataplane {
                 config.hcFall()));
     holder.addListener(c -> health.kick());
     health.start();
+    if (config.proxyCertificates() != null && mode != Candidate.Kind.CONTROLLER) {
+      // Out of the cluster this process orders its own certificates (in a cluster the
+      // controller does, and its tokens come with the snapshots).
+      acme =
+          new io.aralez.dataplane.acme.AcmeManager(
+              config.acme(), config.proxyCertificates(), challenges, metrics);
+    }
     if (config.configAddress() != null) {
       boolean pushable = mode == Candidate.Kind.FILE;
       if (pushable) {
@@ -117,7 +127,9 @@ public final class Dataplane {
                   mode,
                   push,
                   pushable ? null : pushRefusal(mode),
-                  discoveryHealth),
+                  discoveryHealth,
+                  acme,
+                  challenges),
               takeOver);
     }
     if (config.proxyAddressTls() != null) {
@@ -125,12 +137,14 @@ public final class Dataplane {
           new CertificateSource(
               new CertificateLoader(
                   config.proxyCertificates(), config.proxyTlsGrade(), config.defaultCertificate()));
-      if (certificates.reload() == 0 && mode != Candidate.Kind.CONTROLLER) {
+      if (certificates.reload() == 0
+          && mode != Candidate.Kind.CONTROLLER
+          && (acme == null || acme.names().isEmpty())) {
         throw new ConfigException(
             config.file().toString(),
             "proxy_address_tls is set but "
                 + config.proxyCertificates()
-                + " holds no valid NAME.crt + NAME.key pair");
+                + " holds no valid NAME.crt + NAME.key pair (or list acme_domains to order them)");
       }
       certificates.watch(POLL_INTERVAL);
       if (mode == Candidate.Kind.CONTROLLER) {
@@ -140,14 +154,23 @@ public final class Dataplane {
         holder.addListener(c -> certs.deliver(c.config().certificates()));
       }
     }
+    if (certificates != null) {
+      CertificateSource certs = certificates;
+      metrics.certificates(() -> certs.current().loaded());
+    }
     metrics.bind(intake, EnumSet.of(mode, Candidate.Kind.API, Candidate.Kind.FILE));
     if (discoveryHealth != null) {
       metrics.discovery(discoveryHealth);
     }
     accessLog = new io.aralez.dataplane.logging.AccessLog(config.accessLog());
     metrics.accessLogDrops(accessLog::dropped);
-    proxy = new ProxyServer(config, holder, transport, connector, metrics, accessLog, takeOver);
+    proxy =
+        new ProxyServer(
+            config, holder, transport, connector, metrics, accessLog, challenges, takeOver);
     proxy.start(certificates);
+    if (acme != null) {
+      acme.start();
+    }
     if (mode == Candidate.Kind.CONTROLLER) {
       // In a cluster the proxy listens at once (404 and not ready) until the first snapshot.
       source.start(intake);
@@ -213,6 +236,9 @@ public final class Dataplane {
     }
     if (fileServer != null) {
       fileServer.stop();
+    }
+    if (acme != null) {
+      acme.close();
     }
     if (admin != null) {
       admin.stop();

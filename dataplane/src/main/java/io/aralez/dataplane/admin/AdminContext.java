@@ -14,6 +14,9 @@ import io.aralez.dataplane.source.discovery.DiscoveryHealth;
  * @param push the config push, or null when this mode refuses it
  * @param pushRefusal why a push is refused (409), when {@code push} is null
  * @param discovery the discovery provider's health, or null without one
+ * @param acme certificate ordering, or null when this process orders none (no certificate folder,
+ *     or in a cluster)
+ * @param challenges the HTTP-01 answers of this process's orders
  */
 public record AdminContext(
     MainConfig config,
@@ -22,4 +25,6 @@ public record AdminContext(
     Candidate.Kind mode,
     ApiPushSource push,
     String pushRefusal,
-    DiscoveryHealth discovery) {}
+    DiscoveryHealth discovery,
+    io.aralez.dataplane.acme.AcmeManager acme,
+    io.aralez.dataplane.admission.ChallengeAnswers challenges) {}

@@ -36,11 +36,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   private final AdminContext context;
   private final MainConfig config;
   private final KeyFailures failures;
+  private final AcmeEndpoints acme;
 
   AdminHandler(AdminContext context, KeyFailures failures) {
     this.context = context;
     this.config = context.config();
     this.failures = failures;
+    this.acme = new AcmeEndpoints(context);
   }
 
   @Override
@@ -50,6 +52,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
       return;
     }
     QueryStringDecoder q = new QueryStringDecoder(req.uri());
+    if (AcmeEndpoints.handles(q.path())) {
+      acme(ctx, req, q);
+      return;
+    }
     boolean get = req.method().equals(HttpMethod.GET) || req.method().equals(HttpMethod.HEAD);
     boolean post = req.method().equals(HttpMethod.POST);
     FullHttpResponse res =
@@ -71,6 +77,32 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     send(ctx, req, res);
   }
 
+  private void acme(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q) {
+    if (q.path().startsWith(AcmeEndpoints.CHALLENGE)) {
+      send(ctx, req, acme.challenge(ctx.alloc(), q.path()));
+      return;
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(req);
+    boolean head = req.method().equals(HttpMethod.HEAD);
+    long delay = failures.delayMillis(peer(ctx));
+    if (!keyMatches(ctx, key(req, q))) {
+      FullHttpResponse res =
+          text(ctx, HttpResponseStatus.UNAUTHORIZED, "a valid X-Aralez-Key is required\n");
+      ctx.executor().schedule(() -> send(ctx, keepAlive, head, res), delay, TimeUnit.MILLISECONDS);
+      return;
+    }
+    acme.act(ctx.alloc(), q.path())
+        .whenComplete((res, e) -> ctx.executor().execute(() -> send(ctx, keepAlive, head, res)));
+  }
+
+  private static String key(FullHttpRequest req, QueryStringDecoder q) {
+    String key = req.headers().get("X-Aralez-Key");
+    if (key == null && q.parameters().containsKey("key")) {
+      key = q.parameters().get("key").get(0);
+    }
+    return key;
+  }
+
   private FullHttpResponse conf(
       ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder q) {
     if (!config.configApiEnabled()) {
@@ -82,11 +114,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     if (context.push() == null) {
       return text(ctx, HttpResponseStatus.CONFLICT, context.pushRefusal() + "\n");
     }
-    String key = req.headers().get("X-Aralez-Key");
-    if (key == null && q.parameters().containsKey("key")) {
-      key = q.parameters().get("key").get(0);
-    }
-    if (!keyMatches(ctx, key)) {
+    if (!keyMatches(ctx, key(req, q))) {
       return text(ctx, HttpResponseStatus.UNAUTHORIZED, "a valid X-Aralez-Key is required\n");
     }
     boolean save =
@@ -212,8 +240,13 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
   }
 
   private static void send(ChannelHandlerContext ctx, FullHttpRequest req, FullHttpResponse res) {
-    HttpUtil.setKeepAlive(res, HttpUtil.isKeepAlive(req));
-    if (req.method().equals(HttpMethod.HEAD)) {
+    send(ctx, HttpUtil.isKeepAlive(req), req.method().equals(HttpMethod.HEAD), res);
+  }
+
+  private static void send(
+      ChannelHandlerContext ctx, boolean keepAlive, boolean head, FullHttpResponse res) {
+    HttpUtil.setKeepAlive(res, keepAlive);
+    if (head) {
       res.content().clear();
     }
     ctx.writeAndFlush(res);

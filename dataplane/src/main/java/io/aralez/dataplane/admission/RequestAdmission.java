@@ -15,10 +15,12 @@ import java.util.List;
  */
 public final class RequestAdmission {
   private final ClientIdentity identity;
+  private final AcmeChallengeStep acme;
   private final List<AdmissionStep> steps;
 
   public RequestAdmission(RequestServices services, ProxySettings settings) {
     this.identity = services.identity();
+    this.acme = new AcmeChallengeStep(settings.secure(), services.challenges());
     Rejections rejections = services.metrics()::rejected;
     // The order is the contract: limits before anything costly, redirects before auth (the
     // original answers them to anyone), auth before a backend is chosen.
@@ -38,6 +40,10 @@ public final class RequestAdmission {
    * @param peer the address of the connection's peer
    */
   public Admission admit(ActiveConfig config, RequestHead head, RequestTarget target, String peer) {
+    Verdict.Local challenge = acme.check(config, head, target);
+    if (challenge != null) {
+      return new Admission(RequestFacts.unrouted(peer), challenge);
+    }
     RouteEntry entry = config.router().route(target.host(), target.canonicalPath(), head);
     if (entry == null) {
       return new Admission(RequestFacts.unrouted(peer), Verdict.Local.of(404));

@@ -4,13 +4,21 @@ import io.aralez.dataplane.policy.ClientIdentity;
 import io.aralez.dataplane.policy.ErrorLimiter;
 import io.aralez.dataplane.policy.RateLimiter;
 
-/** What every request shares across the process: client identity, limiters, metrics. */
+/**
+ * What every request shares across the process: client identity, limiters, metrics, the access log,
+ * and the ACME challenges this process answers.
+ */
 public record RequestServices(
     ClientIdentity identity,
     RateLimiter rate,
     ErrorLimiter errors,
     io.aralez.dataplane.metrics.ProxyMetrics metrics,
-    io.aralez.dataplane.logging.AccessLog accessLog) {
+    io.aralez.dataplane.logging.AccessLog accessLog,
+    ChallengeAnswers challenges) {
+
+  public RequestServices withChallenges(ChallengeAnswers c) {
+    return new RequestServices(identity, rate, errors, metrics, accessLog, c);
+  }
 
   /** The services main.yaml describes: trusted proxies and limiter sizes. */
   public static RequestServices from(
@@ -22,6 +30,7 @@ public record RequestServices(
         new RateLimiter(config.rateLimitMaxKeys(), System::nanoTime),
         new ErrorLimiter(config.rateLimitMaxKeys(), System::nanoTime),
         metrics,
-        accessLog);
+        accessLog,
+        ChallengeAnswers.NONE);
   }
 }

@@ -10,20 +10,20 @@ public sealed interface Verdict {
   /**
    * Answer without an upstream.
    *
-   * @param headers added to the answer (Location, Retry-After, WWW-Authenticate); the body is
-   *     always the status line's text
+   * @param headers added to the answer (Location, Retry-After, WWW-Authenticate)
+   * @param body the body, or null for the status line's text
    */
-  record Local(int status, Map<String, String> headers) implements Verdict {
+  record Local(int status, Map<String, String> headers, String body) implements Verdict {
     public Local {
       headers = Map.copyOf(headers);
     }
 
     public static Local of(int status) {
-      return new Local(status, Map.of());
+      return new Local(status, Map.of(), null);
     }
 
     public static Local of(int status, String header, String value) {
-      return new Local(status, Map.of(header, value));
+      return new Local(status, Map.of(header, value), null);
     }
   }
 

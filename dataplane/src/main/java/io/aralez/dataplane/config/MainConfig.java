@@ -46,7 +46,27 @@ public record MainConfig(
     String defaultCertificate,
     Duration websocketIdleTimeout,
     java.util.List<io.aralez.dataplane.config.Cidr> trustedProxies,
-    int rateLimitMaxKeys) {
+    int rateLimitMaxKeys,
+    Acme acme) {
+
+  /**
+   * Automatic certificates (ACME HTTP-01).
+   *
+   * @param directory the CA's directory ({@code acme://} or {@code https://})
+   * @param email the account's contact, or null
+   * @param caFile trust for the ACME server's own TLS, or null for the JDK's
+   * @param domains names to keep certified (more may be added through {@code /acme_order})
+   * @param state where the account and the ordered names persist ({@code
+   *     {proxy_configs}/autoconfigs})
+   */
+  public record Acme(
+      java.net.URI directory,
+      String email,
+      Path caFile,
+      java.util.List<String> domains,
+      Duration renewBefore,
+      Duration checkInterval,
+      Path state) {}
 
   public enum TlsGrade {
     HIGH,

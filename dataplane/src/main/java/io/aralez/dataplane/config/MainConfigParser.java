@@ -53,6 +53,12 @@ public final class MainConfigParser {
           "hc_fall",
           "upstream_tls_verify",
           "master_key",
+          "acme_directory",
+          "acme_email",
+          "acme_ca_file",
+          "acme_domains",
+          "acme_renew_before",
+          "acme_check_interval",
           "file_server_folder",
           "file_server_address",
           "ca_file",
@@ -254,6 +260,7 @@ public final class MainConfigParser {
     }
     int rateKeys = (int) y.integer("rate_limit_max_keys", 1000, 100_000_000).orElse(100_000);
 
+    MainConfig.Acme acme = acme(y, base, proxyConfigs, upstreams, certificates);
     checkPort(y, http, tls, configAddress, fsAddress);
     problems.throwIfErrors();
     return new MainConfig(
@@ -294,7 +301,67 @@ public final class MainConfigParser {
         defaultCertificate,
         websocketIdle,
         trusted,
-        rateKeys);
+        rateKeys,
+        acme);
+  }
+
+  /**
+   * The ACME keys. Certificates go to the certificate folder, state to {@code
+   * {proxy_configs}/autoconfigs} (next to upstreams.yaml without proxy_configs).
+   */
+  private static MainConfig.Acme acme(
+      YamlMap y, Path base, Path proxyConfigs, Path upstreams, Path certificates) {
+    java.net.URI directory = io.aralez.acme.AcmeDirectory.LETS_ENCRYPT;
+    Optional<String> dirText = y.string("acme_directory");
+    if (dirText.isPresent()) {
+      try {
+        directory = io.aralez.acme.AcmeDirectory.parse(dirText.get());
+      } catch (IllegalArgumentException e) {
+        y.error("acme_directory", e.getMessage());
+      }
+    }
+    String email = y.string("acme_email").map(String::trim).filter(t -> !t.isEmpty()).orElse(null);
+    if (email != null && !email.matches("[^@\\s]+@[^@\\s]+")) {
+      y.error("acme_email", "'" + email + "' is not an e-mail address");
+    }
+    Path caFile = path(y, "acme_ca_file", base);
+    java.util.List<String> domains = new java.util.ArrayList<>();
+    y.stringList("acme_domains")
+        .ifPresent(
+            list ->
+                list.forEach(
+                    d -> {
+                      String n = io.aralez.common.values.HostNames.normalizeConfigured(d.value());
+                      if (n == null || n.startsWith("*.")) {
+                        y.error(
+                            "acme_domains",
+                            "'" + d.value() + "' is not a host name HTTP-01 can certify");
+                      } else if (!domains.contains(n)) {
+                        domains.add(n);
+                      }
+                    }));
+    if (!domains.isEmpty() && certificates == null) {
+      y.error(
+          "acme_domains", "needs a certificate folder: set proxy_certificates or proxy_configs");
+    }
+    Duration renewBefore =
+        y.duration("acme_renew_before", Duration.ofMinutes(1), Duration.ofDays(3650))
+            .orElse(Duration.ofDays(30));
+    Duration interval =
+        y.duration("acme_check_interval", Duration.ofSeconds(1), Duration.ofDays(30))
+            .orElse(Duration.ofHours(12));
+    Path stateBase =
+        proxyConfigs != null
+            ? proxyConfigs
+            : upstreams != null && upstreams.getParent() != null ? upstreams.getParent() : base;
+    return new MainConfig.Acme(
+        directory,
+        email,
+        caFile,
+        java.util.List.copyOf(domains),
+        renewBefore,
+        interval,
+        stateBase.resolve("autoconfigs"));
   }
 
   private static void checkPort(YamlMap y, InetSocketAddress... addresses) {

@@ -10,13 +10,16 @@ import java.util.Objects;
  *
  * @param source where this config came from, for logs and status
  * @param version an opaque version string (a content hash for files)
+ * @param acmeChallenges HTTP-01 answers the source asks every proxy to serve (token → key
+ *     authorization; the controller's orders)
  */
 public record ProxyConfig(
     String source,
     String version,
     StickySessions sticky,
     List<VirtualHost> hosts,
-    List<TlsCertificate> certificates) {
+    List<TlsCertificate> certificates,
+    java.util.Map<String, String> acmeChallenges) {
 
   /** The host name that catches every request no other host matches. */
   public static final String DEFAULT_HOST = "DEFAULT";
@@ -25,6 +28,16 @@ public record ProxyConfig(
     Objects.requireNonNull(sticky);
     hosts = List.copyOf(hosts);
     certificates = List.copyOf(certificates);
+    acmeChallenges = java.util.Map.copyOf(acmeChallenges);
+  }
+
+  public ProxyConfig(
+      String source,
+      String version,
+      StickySessions sticky,
+      List<VirtualHost> hosts,
+      List<TlsCertificate> certificates) {
+    this(source, version, sticky, hosts, certificates, java.util.Map.of());
   }
 
   /** The cookie affinity that applies to {@code route}: its own, else the config-wide one. */

@@ -52,6 +52,9 @@ public final class ProxyMetrics {
   private final Counter tlsOk;
   private final Counter tlsFailed;
   private final MultiGauge backends;
+  private final MultiGauge expiry;
+  private final ConcurrentHashMap<String, Counter> acmeOrders = new ConcurrentHashMap<>();
+  private volatile Supplier<List<io.aralez.dataplane.tls.Certificates.Loaded>> served;
   private final java.util.concurrent.atomic.AtomicReference<ActiveConfig> pendingBackends =
       new java.util.concurrent.atomic.AtomicReference<>();
   private final java.util.concurrent.ExecutorService metricsThread =
@@ -73,6 +76,10 @@ public final class ProxyMetrics {
     retries = Counter.builder("aralez_upstream_retries").register(registry);
     tlsOk = Counter.builder("aralez_tls_handshakes").tag("result", "ok").register(registry);
     tlsFailed = Counter.builder("aralez_tls_handshakes").tag("result", "failed").register(registry);
+    expiry =
+        MultiGauge.builder("aralez_certificate_expiry_seconds")
+            .description("Seconds until a served certificate expires (negative: expired)")
+            .register(registry);
     backends =
         MultiGauge.builder("aralez_backend_up")
             .description("1 when the backend is in rotation")
@@ -129,6 +136,38 @@ public final class ProxyMetrics {
   public void accessLogDrops(Supplier<Number> dropped) {
     FunctionCounter.builder("aralez_access_log_dropped", dropped, s -> s.get().doubleValue())
         .register(registry);
+  }
+
+  /** An ACME order ended: {@code issued} or {@code failed}. */
+  public void acmeOrder(String result) {
+    acmeOrders
+        .computeIfAbsent(
+            result, r -> Counter.builder("aralez_acme_orders").tag("result", r).register(registry))
+        .increment();
+  }
+
+  /**
+   * {@code aralez_certificate_expiry_seconds{name}} for every certificate served, whatever its
+   * source: operators alert on it. Read at each scrape, so reloads need no bookkeeping.
+   */
+  public void certificates(Supplier<List<io.aralez.dataplane.tls.Certificates.Loaded>> served) {
+    this.served = served;
+  }
+
+  private void refreshCertificates() {
+    var s = served;
+    if (s == null) {
+      return;
+    }
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    for (var loaded : s.get()) {
+      java.time.Instant end = loaded.notAfter();
+      rows.add(
+          MultiGauge.Row.of(
+              Tags.of("name", loaded.name()),
+              () -> java.time.Duration.between(java.time.Instant.now(), end).toSeconds()));
+    }
+    expiry.register(rows, true);
   }
 
   public void connections(Supplier<Number> open) {
@@ -259,6 +298,7 @@ public final class ProxyMetrics {
   }
 
   public String scrape() {
+    refreshCertificates();
     return registry.scrape();
   }
 }

@@ -97,7 +97,9 @@ public final class LocalResponses {
 
   /** A local verdict of admission: its status, with its headers. */
   public static FullHttpResponse of(ByteBufAllocator alloc, Verdict.Local local) {
-    FullHttpResponse res = status(alloc, HttpResponseStatus.valueOf(local.status()));
+    HttpResponseStatus status = HttpResponseStatus.valueOf(local.status());
+    FullHttpResponse res =
+        local.body() == null ? status(alloc, status) : text(alloc, status, local.body());
     local.headers().forEach((name, value) -> res.headers().set(name, value));
     return res;
   }

@@ -65,9 +65,10 @@ public final class ProxyServer {
       UpstreamConnector connector,
       io.aralez.dataplane.metrics.ProxyMetrics metrics,
       io.aralez.dataplane.logging.AccessLog accessLog,
+      io.aralez.dataplane.admission.ChallengeAnswers challenges,
       boolean takeOver) {
     this.connector = connector;
-    this.services = RequestServices.from(config, metrics, accessLog);
+    this.services = RequestServices.from(config, metrics, accessLog).withChallenges(challenges);
     metrics.connections(connections::size);
     this.takeOver = takeOver;
     this.config = config;

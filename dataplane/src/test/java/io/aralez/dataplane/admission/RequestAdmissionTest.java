@@ -97,7 +97,9 @@ class RequestAdmissionTest {
   final List<String> rejected = new ArrayList<>();
 
   Admission admit(boolean secure, Head head) {
-    var admission = new RequestAdmission(fixture.services, fixture.settings(secure));
+    var services =
+        fixture.services.withChallenges(t -> t.equals("tok-1_A") ? "tok-1_A.thumb" : null);
+    var admission = new RequestAdmission(services, fixture.settings(secure));
     RequestTarget target = RequestTarget.parse(head);
     assertThat(target).as("valid target").isNotNull();
     return admission.admit(fixture.config(), head, target, "192.0.2.10");
@@ -210,6 +212,23 @@ class RequestAdmissionTest {
     var callout = (Verdict.Callout) admit(Head.get("fwd.test", "/")).verdict();
     assertThat(((AuthDecision.Forward) callout.decision()).url())
         .isEqualTo("http://auth.internal/check");
+  }
+
+  @Test
+  void anAcmeChallengeIsAnsweredForAnyHostBeforeRoutingAndRedirects() {
+    for (String host : List.of("secure.test", "nobody.test", "moved.test")) {
+      Verdict.Local l = local(admit(Head.get(host, "/.well-known/acme-challenge/tok-1_A")));
+      assertThat(l.status()).as(host).isEqualTo(200);
+      assertThat(l.body()).isEqualTo("tok-1_A.thumb");
+    }
+    // An unknown token, a token that is not base64url, or the TLS listener: routing as usual.
+    assertThat(local(admit(Head.get("secure.test", "/.well-known/acme-challenge/other"))).status())
+        .isEqualTo(301);
+    assertThat(local(admit(Head.get("nobody.test", "/.well-known/acme-challenge/a.b"))).status())
+        .isEqualTo(404);
+    assertThat(
+            admit(true, Head.get("secure.test", "/.well-known/acme-challenge/tok-1_A")).verdict())
+        .isInstanceOf(Verdict.Forward.class);
   }
 
   @Test

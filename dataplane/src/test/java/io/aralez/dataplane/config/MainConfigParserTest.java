@@ -181,4 +181,40 @@ class MainConfigParserTest {
     assertThatThrownBy(() -> parse(bomb.toString(), new Problems()))
         .isInstanceOf(ConfigException.class);
   }
+
+  @Test
+  void acmeKeysHaveDefaultsAndAreChecked() throws Exception {
+    String base =
+        "proxy_address_http: 0.0.0.0:80\nupstreams_conf: etc/upstreams.yaml\nproxy_configs: etc/\n";
+    MainConfig d = parse(base, new Problems());
+    assertThat(d.acme().directory().toString()).isEqualTo("acme://letsencrypt.org");
+    assertThat(d.acme().renewBefore()).isEqualTo(java.time.Duration.ofDays(30));
+    assertThat(d.acme().checkInterval()).isEqualTo(java.time.Duration.ofHours(12));
+    assertThat(d.acme().state()).isEqualTo(Path.of("/etc/aralez/etc/autoconfigs"));
+    assertThat(d.acme().domains()).isEmpty();
+
+    MainConfig c =
+        parse(
+            base
+                + "acme_directory: acme://letsencrypt.org/staging\n"
+                + "acme_email: ops@example.com\nacme_ca_file: ca.pem\n"
+                + "acme_domains: [Example.COM, www.example.com, example.com]\n"
+                + "acme_renew_before: 20d\nacme_check_interval: 6h\n",
+            new Problems());
+    assertThat(c.acme().directory().toString()).isEqualTo("acme://letsencrypt.org/staging");
+    assertThat(c.acme().domains()).containsExactly("example.com", "www.example.com");
+    assertThat(c.acme().caFile()).isEqualTo(Path.of("/etc/aralez/ca.pem"));
+    assertThat(c.acme().renewBefore()).isEqualTo(java.time.Duration.ofDays(20));
+
+    assertThatThrownBy(
+            () ->
+                parse(
+                    base
+                        + "acme_directory: http://plain.example/dir\n"
+                        + "acme_email: nobody\nacme_domains: [\"*.example.com\"]\n",
+                    new Problems()))
+        .hasMessageContaining("acme_directory")
+        .hasMessageContaining("acme_email")
+        .hasMessageContaining("acme_domains");
+  }
 }

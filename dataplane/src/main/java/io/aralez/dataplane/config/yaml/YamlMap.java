@@ -25,7 +25,7 @@ import org.yaml.snakeyaml.nodes.Tag;
  */
 public final class YamlMap {
   private static final Pattern DURATION =
-      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h|d)?", Pattern.CASE_INSENSITIVE);
 
   private final String file;
   private final String path;
@@ -186,6 +186,7 @@ public final class YamlMap {
               case "ms" -> amount;
               case "m" -> amount * 60_000;
               case "h" -> amount * 3_600_000;
+              case "d" -> amount * 86_400_000;
               default -> amount * 1000;
             };
         Duration d = Duration.ofMillis(Math.round(millis));
@@ -196,7 +197,9 @@ public final class YamlMap {
         return Optional.of(d);
       }
     }
-    error(key, "expected a duration such as 5, 2.5, 500ms, 30s or 1m, got " + describe(value));
+    error(
+        key,
+        "expected a duration such as 5, 2.5, 500ms, 30s, 1m, 12h or 30d, got " + describe(value));
     return Optional.empty();
   }
 
