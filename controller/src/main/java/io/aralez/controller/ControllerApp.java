@@ -76,6 +76,8 @@ public final class ControllerApp implements AutoCloseable {
   private Debouncer rebuild;
   private io.micrometer.core.instrument.MultiGauge snapshotInfo;
   private ReplicaReports reports;
+  private io.aralez.controller.acme.ChallengeBoard challenges;
+  private io.aralez.controller.acme.CertificateKeeper certificates;
   private TokenSecret tokenSecret;
   private String identity;
 
@@ -112,6 +114,9 @@ public final class ControllerApp implements AutoCloseable {
     } else {
       leader = true;
     }
+    if (options.acme() != null) {
+      startAcme();
+    }
     operator =
         Operators.start(
             client,
@@ -128,6 +133,48 @@ public final class ControllerApp implements AutoCloseable {
             });
     rebuild.signal();
     LOG.info("aralez-controller started (pid {})", ProcessHandle.current().pid());
+  }
+
+  /**
+   * ACME on the leader: the board puts challenge tokens into every snapshot (and, with several
+   * replicas, shares the leader's with the others), the keeper orders into TLS Secrets.
+   */
+  private void startAcme() {
+    challenges =
+        new io.aralez.controller.acme.ChallengeBoard(
+            store,
+            () -> reports != null ? reports.all(store.pods()) : store.pods(),
+            () -> {
+              events.markRoutesChanged();
+              rebuild.signal();
+            },
+            java.time.Duration.ofSeconds(60));
+    if (options.leaderElection()) {
+      io.aralez.controller.acme.CertificateKeeper.share(
+          client, options.leaseNamespace(), challenges);
+    }
+    var a = options.acme();
+    certificates =
+        new io.aralez.controller.acme.CertificateKeeper(
+            client,
+            new io.aralez.controller.acme.CertificateKeeper.Settings(
+                a.directory(),
+                a.email(),
+                a.caFile(),
+                a.renewBefore(),
+                a.checkInterval(),
+                options.leaseNamespace()),
+            challenges,
+            new io.aralez.controller.status.EventSink(client),
+            () -> leader,
+            () -> {
+              BuildResult r = store.current();
+              return r == null ? java.util.List.of() : r.acmeTargets();
+            },
+            registry);
+    status.certificates(certificates::report);
+    certificates.start();
+    LOG.info("ACME on: {}", a.directory());
   }
 
   private void metrics() {
@@ -250,6 +297,9 @@ public final class ControllerApp implements AutoCloseable {
         // Only EndpointSlices changed: the routes part and statuses stay, endpoints are redone.
         r = builder.withEndpoints(previous, events.endpointSlices());
       }
+      if (challenges != null) {
+        r = r.withChallenges(challenges.current());
+      }
       buildTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
       builds.increment();
       if (previous == null || !previous.version().equals(r.version())) {
@@ -276,6 +326,9 @@ public final class ControllerApp implements AutoCloseable {
       }
       built = true;
       events.reconcileSoon();
+      if (certificates != null) {
+        certificates.kick();
+      }
     } catch (RuntimeException e) {
       // A bug here must not stop the controller: the previous snapshot keeps being served.
       LOG.error("snapshot build failed; the previous one stays", e);
@@ -295,6 +348,9 @@ public final class ControllerApp implements AutoCloseable {
 
   @Override
   public void close() {
+    if (certificates != null) {
+      certificates.close();
+    }
     if (operator != null) {
       operator.stop();
     }

@@ -28,7 +28,20 @@ public record ControllerOptions(
     String tokenSecret,
     Path tlsCert,
     Path tlsKey,
-    boolean watchWithoutClass) {
+    boolean watchWithoutClass,
+    Acme acme) {
+
+  /**
+   * ACME, on when {@code --acme-directory} is given.
+   *
+   * @param caFile trust for the ACME server's own TLS, or null for the JDK's
+   */
+  public record Acme(
+      java.net.URI directory,
+      String email,
+      Path caFile,
+      java.time.Duration renewBefore,
+      java.time.Duration checkInterval) {}
 
   static final String USAGE =
       """
@@ -49,6 +62,12 @@ public record ControllerOptions(
                                    created with a random token when missing
         --tls-cert FILE --tls-key FILE   serve gRPC over TLS with this certificate
         --watch-ingress-without-class BOOL  also serve Ingresses naming no class (default false)
+        --acme-directory URI       turn ACME on: acme://letsencrypt.org, acme://letsencrypt.org/staging
+                                   or a CA's https://.../directory URL
+        --acme-email ADDRESS       contact of the ACME account
+        --acme-ca-file FILE        PEM CAs trusted for the ACME server's own TLS
+        --acme-renew-before DUR    renew certificates with less than this left (default 30d)
+        --acme-check-interval DUR  check every certificate this often (default 12h)
         -h, --help                 this text
       Every flag can be set in the environment as ARALEZ_<FLAG>, e.g. ARALEZ_TOKEN_FILE.
       """;
@@ -70,7 +89,12 @@ public record ControllerOptions(
           "token-secret",
           "tls-cert",
           "tls-key",
-          "watch-ingress-without-class");
+          "watch-ingress-without-class",
+          "acme-directory",
+          "acme-email",
+          "acme-ca-file",
+          "acme-renew-before",
+          "acme-check-interval");
 
   /** Thrown for bad usage: the message is for the user. */
   static final class UsageException extends Exception {
@@ -138,8 +162,52 @@ public record ControllerOptions(
         v.get("token-secret"),
         path(tlsCert),
         path(tlsKey),
-        bool(
-            v.getOrDefault("watch-ingress-without-class", "false"), "watch-ingress-without-class"));
+        bool(v.getOrDefault("watch-ingress-without-class", "false"), "watch-ingress-without-class"),
+        acme(v));
+  }
+
+  private static Acme acme(Map<String, String> v) throws UsageException {
+    String dir = v.get("acme-directory");
+    if (dir == null) {
+      for (String f :
+          List.of("acme-email", "acme-ca-file", "acme-renew-before", "acme-check-interval")) {
+        if (v.containsKey(f)) {
+          throw new UsageException("--" + f + " needs --acme-directory");
+        }
+      }
+      return null;
+    }
+    java.net.URI uri;
+    try {
+      uri = io.aralez.acme.AcmeDirectory.parse(dir);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--acme-directory: " + e.getMessage());
+    }
+    String email = v.get("acme-email");
+    if (email != null && !email.matches("[^@\\s]+@[^@\\s]+")) {
+      throw new UsageException("--acme-email '" + email + "' is not an e-mail address");
+    }
+    return new Acme(
+        uri,
+        email,
+        path(v.get("acme-ca-file")),
+        duration(v.getOrDefault("acme-renew-before", "30d"), "acme-renew-before"),
+        duration(v.getOrDefault("acme-check-interval", "12h"), "acme-check-interval"));
+  }
+
+  /** A positive duration: a number with s, m, h or d. */
+  static java.time.Duration duration(String s, String flag) throws UsageException {
+    var m = java.util.regex.Pattern.compile("(\\d{1,9})([smhd])").matcher(s.trim());
+    if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+      throw new UsageException("--" + flag + " is a duration such as 90s, 30m, 12h or 30d");
+    }
+    long n = Long.parseLong(m.group(1));
+    return switch (m.group(2)) {
+      case "s" -> java.time.Duration.ofSeconds(n);
+      case "m" -> java.time.Duration.ofMinutes(n);
+      case "h" -> java.time.Duration.ofHours(n);
+      default -> java.time.Duration.ofDays(n);
+    };
   }
 
   private static Path path(String s) {

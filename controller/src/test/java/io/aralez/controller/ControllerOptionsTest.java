@@ -53,4 +53,42 @@ class ControllerOptionsTest {
     assertThatThrownBy(() -> ControllerOptions.parse(new String[] {"--kubeconfig"}, Map.of()))
         .hasMessageContaining("needs a value");
   }
+
+  @Test
+  void acmeIsOffUnlessADirectoryIsGiven() throws Exception {
+    assertThat(ControllerOptions.parse(new String[0], Map.of()).acme()).isNull();
+    ControllerOptions o =
+        ControllerOptions.parse(
+            new String[] {
+              "--acme-directory",
+              "acme://letsencrypt.org/staging",
+              "--acme-email=ops@example.com",
+              "--acme-renew-before",
+              "20d",
+              "--acme-check-interval",
+              "6h",
+              "--acme-ca-file",
+              "/etc/ca.pem"
+            },
+            Map.of());
+    assertThat(o.acme().directory().toString()).isEqualTo("acme://letsencrypt.org/staging");
+    assertThat(o.acme().email()).isEqualTo("ops@example.com");
+    assertThat(o.acme().renewBefore()).isEqualTo(java.time.Duration.ofDays(20));
+    assertThat(o.acme().checkInterval()).isEqualTo(java.time.Duration.ofHours(6));
+    assertThat(o.acme().caFile()).isEqualTo(java.nio.file.Path.of("/etc/ca.pem"));
+    assertThatThrownBy(
+            () -> ControllerOptions.parse(new String[] {"--acme-email", "a@b.c"}, Map.of()))
+        .hasMessageContaining("needs --acme-directory");
+    assertThatThrownBy(
+            () ->
+                ControllerOptions.parse(
+                    new String[] {"--acme-directory", "http://ca/dir"}, Map.of()))
+        .hasMessageContaining("https://");
+    assertThatThrownBy(
+            () ->
+                ControllerOptions.parse(
+                    new String[] {"--acme-directory", "acme://x", "--acme-renew-before", "soon"},
+                    Map.of()))
+        .hasMessageContaining("duration");
+  }
 }

@@ -6,19 +6,16 @@ import static org.awaitility.Awaitility.await;
 import io.aralez.acme.testing.Pebble;
 import io.aralez.dataplane.testing.FreePort;
 import io.aralez.dataplane.testing.Launcher;
-import java.io.ByteArrayInputStream;
 import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +24,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,7 +91,7 @@ class AcmeIT {
   List<X509Certificate> served(String name) {
     try {
       SSLContext ctx = SSLContext.getInstance("TLS");
-      ctx.init(null, new TrustManager[] {new TrustAll()}, new SecureRandom());
+      ctx.init(null, new TrustManager[] {new TlsIT.TrustAll()}, new SecureRandom());
       try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket()) {
         s.connect(new InetSocketAddress("127.0.0.1", tls), 5000);
         var p = s.getSSLParameters();
@@ -119,12 +115,7 @@ class AcmeIT {
     }
     if (root == null) {
       // pebble makes a new root at each start; read once, it must outlive pebble in one test.
-      root =
-          (X509Certificate)
-              CertificateFactory.getInstance("X.509")
-                  .generateCertificate(
-                      new ByteArrayInputStream(
-                          pebble.issuingRoot().getBytes(StandardCharsets.US_ASCII)));
+      root = pebble.issuingRootCertificate();
     }
     try {
       chain.get(chain.size() - 1).verify(root.getPublicKey());
@@ -218,18 +209,5 @@ class AcmeIT {
         .as("the last certificate is still served")
         .isTrue();
     assertThat(proxy.output()).contains("ACME: ordering app.example.test failed");
-  }
-
-  static final class TrustAll implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
   }
 }

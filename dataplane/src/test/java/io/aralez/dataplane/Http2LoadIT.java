@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.aralez.dataplane.testing.FastBackend;
+import io.aralez.dataplane.testing.H2Client;
 import io.aralez.dataplane.testing.ProxyHarness;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.util.ReferenceCountUtil;
@@ -84,21 +81,7 @@ class Http2LoadIT {
     EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
     try {
       Channel conn =
-          new Bootstrap()
-              .group(group)
-              .channel(NioSocketChannel.class)
-              .handler(
-                  new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                      ch.pipeline()
-                          .addLast(Http2FrameCodecBuilder.forClient().build())
-                          .addLast(new Http2MultiplexHandler(new ChannelInboundHandlerAdapter()));
-                    }
-                  })
-              .connect("127.0.0.1", proxy.port())
-              .sync()
-              .channel();
+          H2Client.connect(group, proxy.port(), Http2FrameCodecBuilder.forClient().build());
       int sent = 0;
       long start = System.nanoTime();
       // Open a stream and reset it at once, again and again (CVE-2023-44487).

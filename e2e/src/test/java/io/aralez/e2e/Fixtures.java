@@ -98,4 +98,27 @@ public final class Fixtures {
     p.getInputStream().readAllBytes();
     assertThat(p.waitFor()).as("openssl req").isZero();
   }
+
+  /** One ready endpoint on 127.0.0.1 for {@code service}'s port "http", as a pod would be. */
+  public static io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice localSlice(
+      String ns, String service, String name, int port) {
+    return new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder()
+        .withNewMetadata()
+        .withNamespace(ns)
+        .withName(name)
+        .withLabels(Map.of("kubernetes.io/service-name", service))
+        .endMetadata()
+        .withAddressType("IPv4")
+        .addNewPort()
+        .withName("http")
+        .withPort(port)
+        .endPort()
+        .addNewEndpoint()
+        .withAddresses("127.0.0.1")
+        .withNewConditions()
+        .withReady(true)
+        .endConditions()
+        .endEndpoint()
+        .build();
+  }
 }

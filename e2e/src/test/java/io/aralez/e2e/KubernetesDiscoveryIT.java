@@ -3,8 +3,6 @@ package io.aralez.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -64,26 +62,7 @@ class KubernetesDiscoveryIT {
   }
 
   private static void slice(KubernetesClient k8s, String service, String name, int port) {
-    EndpointSlice s =
-        new EndpointSliceBuilder()
-            .withNewMetadata()
-            .withNamespace(NS)
-            .withName(name)
-            .withLabels(Map.of("kubernetes.io/service-name", service))
-            .endMetadata()
-            .withAddressType("IPv4")
-            .addNewPort()
-            .withName("http")
-            .withPort(port)
-            .endPort()
-            .addNewEndpoint()
-            .withAddresses("127.0.0.1")
-            .withNewConditions()
-            .withReady(true)
-            .endConditions()
-            .endEndpoint()
-            .build();
-    k8s.resource(s).createOr(c -> c.update());
+    k8s.resource(Fixtures.localSlice(NS, service, name, port)).createOr(c -> c.update());
   }
 
   private static HttpResponse<String> get(int port, String host, String path) throws Exception {

@@ -71,6 +71,9 @@ class PackagingTest {
           "/events:patch",
           "authorization.k8s.io/selfsubjectrulesreviews:create");
 
+  /** With ACME on: the certificate Secrets (CertificateSecrets) in the Ingresses' namespaces. */
+  static final Set<String> ACME_ACCESS = Set.of("/secrets:create", "/secrets:update");
+
   static final Set<String> NAMESPACE_ACCESS =
       Set.of(
           "coordination.k8s.io/leases:get", "coordination.k8s.io/leases:list",
@@ -157,7 +160,8 @@ class PackagingTest {
             "PodDisruptionBudget");
     for (HasMetadata o : objects) {
       if (o instanceof ClusterRole cr) {
-        assertThat(access(cr.getRules())).isEqualTo(CLUSTER_ACCESS);
+        assertThat(access(cr.getRules()))
+            .isEqualTo(cr.getMetadata().getName().endsWith("-acme") ? ACME_ACCESS : CLUSTER_ACCESS);
       } else if (o instanceof Role r) {
         assertThat(access(r.getRules())).isEqualTo(NAMESPACE_ACCESS);
         assertThat(r.getMetadata().getNamespace()).isEqualTo(namespace);
@@ -275,6 +279,8 @@ class PackagingTest {
             .set("controller.extraArgs[0]", "--watch-ingress-without-class=true")
             .set("metrics.serviceMonitor.enabled", "true")
             .set("networkPolicy.enabled", "false")
+            .set("acme.enabled", "true")
+            .set("acme.email", "ops@example.com")
             .call();
     List<HasMetadata> objects = load(rendered);
     List<String> kinds = objects.stream().map(HasMetadata::getKind).toList();
@@ -286,7 +292,15 @@ class PackagingTest {
         Container c = d.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(c.getImage()).isEqualTo("ghcr.io/aralez/aralez:9.9.9");
         assertThat(c.getArgs())
-            .contains("--ingress-class=edge", "--watch-ingress-without-class=true");
+            .contains(
+                "--ingress-class=edge",
+                "--watch-ingress-without-class=true",
+                "--acme-directory=acme://letsencrypt.org/staging",
+                "--acme-email=ops@example.com");
+      } else if (o instanceof ClusterRole cr) {
+        Set<String> want = new TreeSet<>(CLUSTER_ACCESS);
+        want.addAll(ACME_ACCESS);
+        assertThat(access(cr.getRules())).as("ACME adds Secret writes").isEqualTo(want);
       } else if (o instanceof DaemonSet ds) {
         assertThat(ds.getSpec().getTemplate().getSpec().getNodeSelector())
             .containsEntry("role", "edge");

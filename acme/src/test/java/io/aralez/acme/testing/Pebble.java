@@ -100,6 +100,20 @@ public final class Pebble implements AutoCloseable {
     return get("https://127.0.0.1:" + managementPort + "/roots/0");
   }
 
+  /** {@link #issuingRoot()} parsed: issued chains verify against its key. */
+  public java.security.cert.X509Certificate issuingRootCertificate()
+      throws IOException, InterruptedException {
+    try {
+      return (java.security.cert.X509Certificate)
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(
+                  new java.io.ByteArrayInputStream(
+                      issuingRoot().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+    } catch (java.security.cert.CertificateException e) {
+      throw new IOException("pebble's root does not parse", e);
+    }
+  }
+
   /** pebble's log so far, for failure messages. */
   public String log() throws IOException {
     return Files.readString(dir.resolve("pebble.log"));

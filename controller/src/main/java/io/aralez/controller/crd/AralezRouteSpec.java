@@ -32,6 +32,12 @@ public class AralezRouteSpec {
   public static class Tls {
     public String secretName;
     public HttpsRedirect httpsRedirect;
+
+    /**
+     * Keep {@code secretName} certified for the hostnames with ACME HTTP-01 (the controller must
+     * run with --acme-directory); a Secret it did not create is never overwritten.
+     */
+    public Boolean acme;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

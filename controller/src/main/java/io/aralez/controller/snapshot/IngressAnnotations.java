@@ -41,6 +41,8 @@ final class IngressAnnotations {
     KEYS.put("connect-timeout", (d, v) -> d.connectTimeoutMs = Values.timeoutMillis(v));
     KEYS.put("read-timeout", (d, v) -> d.readTimeoutMs = Values.timeoutMillis(v));
     KEYS.put("connect-attempts", (d, v) -> d.connectAttempts = Values.connectAttempts(v));
+    // Read by AcmeTargets; parsed here so a bad value is an error like any other annotation's.
+    KEYS.put("acme", (d, v) -> Values.bool(v));
   }
 
   private IngressAnnotations() {}

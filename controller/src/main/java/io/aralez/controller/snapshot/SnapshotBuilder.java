@@ -63,8 +63,17 @@ public final class SnapshotBuilder {
         routes.add((AralezRoute) o, report);
       }
     }
-    return Assembly.assemble(
-        resolvers.claims(), resolvers.clusters(), resolvers.certificates(), reports);
+    BuildResult r =
+        Assembly.assemble(
+            resolvers.claims(), resolvers.clusters(), resolvers.certificates(), reports);
+    return new BuildResult(
+        r.routes(),
+        r.routesVersion(),
+        r.endpoints(),
+        r.endpointsVersion(),
+        r.statuses(),
+        r.endpointSources(),
+        AcmeTargets.of(served));
   }
 
   /**
@@ -88,6 +97,7 @@ public final class SnapshotBuilder {
         endpoints,
         Assembly.hash(endpoints.toByteArray()),
         previous.statuses(),
-        previous.endpointSources());
+        previous.endpointSources(),
+        previous.acmeTargets());
   }
 }

@@ -9,7 +9,6 @@ import io.aralez.controller.snapshot.ObjectStatus;
 import io.aralez.controller.store.SnapshotStore;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -49,11 +48,27 @@ public final class StatusWriter {
   private final KubernetesClient client;
   private final Publish publish;
   private final Set<String> eventsSent = new HashSet<>();
+  private final EventSink events;
 
   public StatusWriter(KubernetesClient client, Publish publish) {
     this.client = client;
     this.publish = publish;
+    this.events = new EventSink(client);
   }
+
+  /**
+   * Where AralezRoutes' {@code CertificateReady} comes from: the ACME keeper's view of each route
+   * that asks for a certificate (null for the others, which get no such condition).
+   */
+  public void certificates(java.util.function.Function<ObjectRef, CertificateReport> source) {
+    this.certificates = source;
+  }
+
+  /** The state of an ACME certificate, as a condition shows it. */
+  public record CertificateReport(boolean ready, String reason, String message) {}
+
+  private volatile java.util.function.Function<ObjectRef, CertificateReport> certificates =
+      r -> null;
 
   /**
    * Brings every served object's status in line with {@code result} and the pods' state. The
@@ -183,6 +198,17 @@ public final class StatusWriter {
                 + version
                 + (nack != null ? "; last refusal: " + nack : ""),
             st.generation()));
+    CertificateReport cert = certificates.apply(ref);
+    if (cert != null) {
+      want.conditions.add(
+          condition(
+              have,
+              "CertificateReady",
+              cert.ready(),
+              cert.reason(),
+              cert.message(),
+              st.generation()));
+    }
     if (sameStatus(have, want)) {
       return;
     }
@@ -244,32 +270,7 @@ public final class StatusWriter {
       }
       boolean error = st.errors().contains(message);
       LOG.warn("{}: {}", ref, message);
-      client
-          .v1()
-          .events()
-          .inNamespace(ref.namespace())
-          .resource(
-              new EventBuilder()
-                  .withNewMetadata()
-                  .withGenerateName(ref.name() + ".")
-                  .withNamespace(ref.namespace())
-                  .endMetadata()
-                  .withNewInvolvedObject()
-                  .withKind(ref.kind())
-                  .withNamespace(ref.namespace())
-                  .withName(ref.name())
-                  .withApiVersion(
-                      ref.kind().equals("Ingress") ? "networking.k8s.io/v1" : "aralez.io/v1alpha1")
-                  .endInvolvedObject()
-                  .withType("Warning")
-                  .withReason(error ? "Invalid" : "Degraded")
-                  .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
-                  .withNewSource("aralez-controller", null)
-                  .withFirstTimestamp(Instant.now().toString())
-                  .withLastTimestamp(Instant.now().toString())
-                  .withCount(1)
-                  .build())
-          .create();
+      events.emit(ref, true, error ? "Invalid" : "Degraded", message);
     }
   }
 

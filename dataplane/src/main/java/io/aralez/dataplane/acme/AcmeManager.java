@@ -1,8 +1,9 @@
 package io.aralez.dataplane.acme;
 
-import io.aralez.acme.AcmeSessions;
 import io.aralez.acme.Backoff;
+import io.aralez.acme.FailureLog;
 import io.aralez.acme.Issued;
+import io.aralez.acme.LazyOrderer;
 import io.aralez.acme.Orderer;
 import io.aralez.acme.RenewalPolicy;
 import io.aralez.dataplane.config.MainConfig;
@@ -21,7 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.shredzone.acme4j.exception.AcmeRateLimitedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,15 +41,13 @@ public final class AcmeManager implements AutoCloseable {
   private final CertificateFiles files;
   private final DomainList domains;
   private final RenewalPolicy policy;
-  private final Backoff backoff = new Backoff(Duration.ofMinutes(1), Duration.ofHours(12));
+  private final FailureLog failures =
+      new FailureLog(new Backoff(Duration.ofMinutes(1), Duration.ofHours(12)));
   private final Clock clock = Clock.systemUTC();
   private final Map<String, CompletableFuture<String>> inFlight = new ConcurrentHashMap<>();
-  private final Map<String, Failures> failing = new ConcurrentHashMap<>();
   private final ScheduledExecutorService timer;
   private final ExecutorService workers;
-  private volatile Orderer orderer;
-
-  private record Failures(int count, Instant retryAt, String reason) {}
+  private final LazyOrderer orderer;
 
   public AcmeManager(
       MainConfig.Acme settings,
@@ -62,8 +60,16 @@ public final class AcmeManager implements AutoCloseable {
     this.files = new CertificateFiles(certificateFolder);
     this.domains = new DomainList(settings.state(), settings.domains());
     this.policy = new RenewalPolicy(settings.renewBefore());
-    this.timer = Executors.newSingleThreadScheduledExecutor(daemon("aralez-acme-timer"));
-    this.workers = Executors.newFixedThreadPool(WORKERS, daemon("aralez-acme"));
+    this.orderer =
+        new LazyOrderer(
+            settings.directory(),
+            settings.caFile(),
+            new FileAccountStore(settings.state()),
+            settings.email(),
+            book);
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(LazyOrderer.threads("aralez-acme-timer"));
+    this.workers = Executors.newFixedThreadPool(WORKERS, LazyOrderer.threads("aralez-acme"));
   }
 
   /** Every name kept certified: main.yaml's and those ordered through the admin API. */
@@ -80,7 +86,7 @@ public final class AcmeManager implements AutoCloseable {
     return CompletableFuture.supplyAsync(
         () -> {
           try {
-            return orderer().login().getAccountLocation().toString();
+            return orderer.get().login().getAccountLocation().toString();
           } catch (Exception e) {
             throw new java.util.concurrent.CompletionException(e);
           }
@@ -131,13 +137,12 @@ public final class AcmeManager implements AutoCloseable {
 
   private String renew(String name, boolean asked) {
     Instant now = clock.instant();
-    Failures f = failing.get(name);
-    if (f != null && !asked && now.isBefore(f.retryAt())) {
-      return "backing off until " + f.retryAt();
+    if (!asked && failures.waiting(name, now)) {
+      return "backing off after failures";
     }
     Optional<X509Certificate> current = files.current(name);
     try {
-      Orderer o = orderer();
+      Orderer o = orderer.get();
       Instant notAfter = current.map(c -> c.getNotAfter().toInstant()).orElse(null);
       Optional<Instant> suggested = current.flatMap(o::suggestedRenewal);
       if (!policy.due(notAfter, suggested, now)) {
@@ -148,7 +153,7 @@ public final class AcmeManager implements AutoCloseable {
       LOG.info("ACME: ordering a certificate for {}", name);
       Issued issued = o.order(List.of(name), current.orElse(null));
       files.write(name, issued);
-      failing.remove(name);
+      failures.succeeded(name);
       metrics.acmeOrder("issued");
       LOG.info(
           "ACME: {} certified until {} (serial {})",
@@ -160,47 +165,25 @@ public final class AcmeManager implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new java.util.concurrent.CompletionException(e);
     } catch (Exception e) {
-      int count = f == null ? 1 : f.count() + 1;
-      Optional<Instant> retryAfter =
-          e instanceof AcmeRateLimitedException r ? r.getRetryAfter() : Optional.empty();
-      Instant retryAt = backoff.next(count, retryAfter, now);
-      failing.put(name, new Failures(count, retryAt, e.getMessage()));
+      FailureLog.Entry f = failures.failed(name, e, now);
       metrics.acmeOrder("failed");
       LOG.warn(
           "ACME: ordering {} failed ({} in a row), next try after {}{}: {}",
           name,
-          count,
-          retryAt,
+          f.count(),
+          f.retryAt(),
           current.isPresent() ? ", still serving the current certificate" : "",
           e.toString());
       throw new java.util.concurrent.CompletionException(e);
     }
   }
 
-  private Orderer orderer() throws Exception {
-    Orderer o = orderer;
-    if (o == null) {
-      synchronized (this) {
-        if (orderer == null) {
-          orderer =
-              new Orderer(
-                  AcmeSessions.open(
-                      settings.directory(), settings.caFile(), Duration.ofSeconds(30)),
-                  new FileAccountStore(settings.state()),
-                  settings.email(),
-                  book,
-                  Duration.ofMinutes(2));
-        }
-        o = orderer;
-      }
-    }
-    return o;
-  }
-
   /** Names backing off after failures, with why: for status. */
   public Map<String, String> failures() {
     Map<String, String> out = new java.util.TreeMap<>();
-    failing.forEach((n, f) -> out.put(n, f.reason() + " (next try after " + f.retryAt() + ")"));
+    failures
+        .entries()
+        .forEach((n, f) -> out.put(n, f.reason() + " (next try after " + f.retryAt() + ")"));
     return out;
   }
 
@@ -208,13 +191,5 @@ public final class AcmeManager implements AutoCloseable {
   public void close() {
     timer.shutdownNow();
     workers.shutdownNow();
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return r -> {
-      Thread t = new Thread(r, name);
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -133,7 +133,8 @@ public final class ConfigIntake {
   private static boolean sameRoutes(ProxyConfig a, ProxyConfig b) {
     return a.sticky().equals(b.sticky())
         && a.hosts().equals(b.hosts())
-        && a.certificates().equals(b.certificates());
+        && a.certificates().equals(b.certificates())
+        && a.acmeChallenges().equals(b.acmeChallenges());
   }
 
   private SourceState state(Kind kind) {

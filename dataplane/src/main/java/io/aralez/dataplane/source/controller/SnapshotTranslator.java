@@ -51,7 +51,10 @@ public final class SnapshotTranslator {
    * addresses, which {@link #bind} fills in for each endpoints version.
    */
   public record CompiledRoutes(
-      Map<String, Cluster> clusters, List<CompiledHost> hosts, List<TlsCertificate> certificates) {}
+      Map<String, Cluster> clusters,
+      List<CompiledHost> hosts,
+      List<TlsCertificate> certificates,
+      Map<String, String> acmeChallenges) {}
 
   /** A virtual host of {@link CompiledRoutes}. */
   public record CompiledHost(String name, List<CompiledRoute> routes) {}
@@ -101,10 +104,24 @@ public final class SnapshotTranslator {
     for (Certificate c : routes.getCertificatesList()) {
       certificates.add(certificate(c, errors));
     }
+    // HTTP-01 answers the controller's orders need from every proxy; a token that is not
+    // base64url could never be requested, so it is refused rather than stored.
+    Map<String, String> challenges = new HashMap<>();
+    for (var c : routes.getAcmeChallengesList()) {
+      if (!c.getToken().matches("[A-Za-z0-9_-]{1,256}") || c.getKeyAuthorization().isEmpty()) {
+        errors.add("ACME challenge with an invalid token or no key authorization");
+      } else {
+        challenges.put(c.getToken(), c.getKeyAuthorization());
+      }
+    }
     if (!errors.isEmpty()) {
       throw new ConfigException("controller snapshot " + version, String.join("\n", errors));
     }
-    return new CompiledRoutes(Map.copyOf(clusters), List.copyOf(hosts), List.copyOf(certificates));
+    return new CompiledRoutes(
+        Map.copyOf(clusters),
+        List.copyOf(hosts),
+        List.copyOf(certificates),
+        Map.copyOf(challenges));
   }
 
   /**
@@ -156,7 +173,13 @@ public final class SnapshotTranslator {
     if (!errors.isEmpty()) {
       throw new ConfigException("controller snapshot " + version, String.join("\n", errors));
     }
-    return new ProxyConfig("controller", version, StickySessions.OFF, hosts, routes.certificates());
+    return new ProxyConfig(
+        "controller",
+        version,
+        StickySessions.OFF,
+        hosts,
+        routes.certificates(),
+        routes.acmeChallenges());
   }
 
   private static Route route(

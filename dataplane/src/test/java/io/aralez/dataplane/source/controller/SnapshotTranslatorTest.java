@@ -141,4 +141,31 @@ class SnapshotTranslatorTest {
             "v5");
     assertThat(c.hosts().get(0).routes().get(0).directStatus()).isEqualTo(503);
   }
+
+  @Test
+  void acmeChallengesReachTheConfigAndBadTokensAreRefused() throws Exception {
+    ProxyConfig c =
+        SnapshotTranslator.translate(
+            snapshot(route())
+                .addAcmeChallenges(
+                    io.aralez.api.v1.AcmeChallenge.newBuilder()
+                        .setToken("tok_-1")
+                        .setKeyAuthorization("tok_-1.thumb"))
+                .build(),
+            endpoints(),
+            "v");
+    assertThat(c.acmeChallenges()).containsExactly(java.util.Map.entry("tok_-1", "tok_-1.thumb"));
+    assertThatThrownBy(
+            () ->
+                SnapshotTranslator.translate(
+                    snapshot(route())
+                        .addAcmeChallenges(
+                            io.aralez.api.v1.AcmeChallenge.newBuilder()
+                                .setToken("../../etc")
+                                .setKeyAuthorization("x"))
+                        .build(),
+                    endpoints(),
+                    "v"))
+        .hasMessageContaining("ACME challenge");
+  }
 }
