@@ -42,5 +42,8 @@ fi
 
 # ARALEZ_BENCH_JAVA_OPTS, when set, replaces the launcher's JVM defaults (to compare flags).
 if [ -n "${ARALEZ_BENCH_JAVA_OPTS:-}" ]; then export ARALEZ_JAVA_OPTS="$ARALEZ_BENCH_JAVA_OPTS"; fi
-export JAVA_OPTS="$PROFILE_OPTS" ARALEZ_NO_PRIVDROP=1
+# ARALEZ_BENCH_TRANSPORT=io_uring|epoll|nio picks the I/O transport (default: the proxy's own).
+TRANSPORT_OPTS=""
+if [ -n "${ARALEZ_BENCH_TRANSPORT:-}" ]; then TRANSPORT_OPTS="-Daralez.transport=$ARALEZ_BENCH_TRANSPORT"; fi
+export JAVA_OPTS="$PROFILE_OPTS $TRANSPORT_OPTS" ARALEZ_NO_PRIVDROP=1
 exec "$APP_HOME/bin/aralez" -c "$W/main.yaml"

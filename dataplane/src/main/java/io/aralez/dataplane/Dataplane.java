@@ -268,6 +268,10 @@ public final class Dataplane {
     return holder;
   }
 
+  public io.aralez.dataplane.metrics.ProxyMetrics metrics() {
+    return metrics;
+  }
+
   public ConfigIntake intake() {
     return intake;
   }

@@ -177,6 +177,9 @@ class AuthIT {
     int before = backend.count();
     assertThat(code(proxy.base() + "/fwd/private")).isEqualTo("302");
     assertThat(backend.count()).isEqualTo(before);
+    // Counted like the refusals decided on the request path.
+    assertThat(proxy.dataplane().metrics().scrape())
+        .containsPattern("aralez_rejections_total\\{reason=\"auth_forward\"\\} [1-9]");
   }
 
   @Test

@@ -242,13 +242,18 @@ class CliIT {
       int port = writeConfig(backend.address(), "access_log: all\nlog_file: aralez.log\n");
       try (Launcher aralez = Launcher.start(dir, Map.of(), "-c", "main.yaml")) {
         aralez.awaitPort(port);
+        List<Integer> sizes = new java.util.ArrayList<>();
         for (String path :
             List.of("/one?araleztoken=SECRET1&x=1", "/status/404", "/two?key=SECRET2")) {
-          CLIENT.send(
-              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                  .header("Host", "cli.test")
-                  .build(),
-              HttpResponse.BodyHandlers.ofString());
+          sizes.add(
+              CLIENT
+                  .send(
+                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                          .header("Host", "cli.test")
+                          .build(),
+                      HttpResponse.BodyHandlers.ofByteArray())
+                  .body()
+                  .length);
         }
         CLIENT.send(
             HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
@@ -263,10 +268,12 @@ class CliIT {
                     Files.readString(log).lines().filter(l -> l.contains("client=")).count() == 4);
         String text = Files.readString(log);
         assertThat(text)
-            .contains("host=cli.test \"GET /one?x=1\" 200")
+            // Every body byte, the last part included; the host asked for and the route key.
+            .contains(
+                "host=cli.test route=cli.test \"GET /one?x=1\" 200 bytes=" + sizes.get(0) + " ")
             .contains("\"GET /status/404\" 404")
-            .contains("\"GET /two\" 200")
-            .contains("host=none \"GET /\" 404 bytes=14")
+            .contains("\"GET /two\" 200 bytes=" + sizes.get(2) + " ")
+            .contains("host=unknown.test route=none \"GET /\" 404 bytes=14")
             .contains("upstream=" + backend.address())
             .doesNotContain("SECRET1")
             .doesNotContain("SECRET2");

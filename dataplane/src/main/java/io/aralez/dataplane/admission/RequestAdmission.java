@@ -42,13 +42,14 @@ public final class RequestAdmission {
   public Admission admit(ActiveConfig config, RequestHead head, RequestTarget target, String peer) {
     Verdict.Local challenge = acme.check(config, head, target);
     if (challenge != null) {
-      return new Admission(RequestFacts.unrouted(peer), challenge);
+      return new Admission(RequestFacts.unrouted(hostOf(target), peer), challenge);
     }
     RouteEntry entry = config.router().route(target.host(), target.canonicalPath(), head);
     if (entry == null) {
-      return new Admission(RequestFacts.unrouted(peer), Verdict.Local.of(404));
+      return new Admission(RequestFacts.unrouted(hostOf(target), peer), Verdict.Local.of(404));
     }
-    Admitting request = new Admitting(config, head, target, entry, facts(entry, head, peer));
+    Admitting request =
+        new Admitting(config, head, target, entry, facts(entry, head, hostOf(target), peer));
     for (AdmissionStep step : steps) {
       Verdict.Local answer = step.check(request);
       if (answer != null) {
@@ -67,7 +68,11 @@ public final class RequestAdmission {
         request.callout == null ? forward : new Verdict.Callout(forward, request.callout));
   }
 
-  private RequestFacts facts(RouteEntry entry, RequestHead head, String peer) {
+  private static String hostOf(RequestTarget target) {
+    return target.host() == null ? "-" : target.host();
+  }
+
+  private RequestFacts facts(RouteEntry entry, RequestHead head, String requestHost, String peer) {
     var route = entry.route();
     boolean trusted = identity.isTrusted(peer);
     String client =
@@ -78,6 +83,6 @@ public final class RequestAdmission {
     String limitKey =
         route.rateLimit() != null || route.x4xxLimit() != null ? client + "|" + route.host() : null;
     return new RequestFacts(
-        route.host(), route.path(), client, trusted, limitKey, route.x4xxLimit());
+        requestHost, route.host(), route.path(), client, trusted, limitKey, route.x4xxLimit());
   }
 }

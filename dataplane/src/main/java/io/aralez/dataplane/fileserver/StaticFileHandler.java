@@ -27,8 +27,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -110,9 +108,9 @@ final class StaticFileHandler extends SimpleChannelInboundHandler<HttpObject> {
             + "-"
             + Long.toHexString(attrs.lastModifiedTime().toMillis())
             + "\"";
+    // IMF-fixdate (RFC 9110 §5.6.7): a two-digit day, which RFC_1123_DATE_TIME does not give.
     String lastModified =
-        DateTimeFormatter.RFC_1123_DATE_TIME.format(
-            ZonedDateTime.ofInstant(Instant.ofEpochSecond(mtimeSeconds), ZoneOffset.UTC));
+        io.netty.handler.codec.DateFormatter.format(new java.util.Date(mtimeSeconds * 1000));
 
     HttpHeaders rh = req.headers();
     if (notModified(rh, etag, mtimeSeconds)) {

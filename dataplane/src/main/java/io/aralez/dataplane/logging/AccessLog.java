@@ -41,9 +41,14 @@ public final class AccessLog implements AutoCloseable {
     return dropped.get();
   }
 
+  /**
+   * @param host the host the request named
+   * @param route the route key it matched ({@code DEFAULT}, {@code *.suffix}, or "none")
+   */
   public void log(
       String client,
       String host,
+      String route,
       String method,
       String uri,
       int status,
@@ -62,6 +67,8 @@ public final class AccessLog implements AutoCloseable {
             + client
             + " host="
             + host
+            + " route="
+            + route
             + " \""
             + method
             + ' '

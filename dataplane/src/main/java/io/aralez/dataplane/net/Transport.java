@@ -1,54 +1,109 @@
 package io.aralez.dataplane.net;
 
+import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.DatagramChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.UnixChannelOption;
+import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
+import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The I/O transport: native epoll where it loads (fewer copies, SO_REUSEPORT, TCP options), NIO
- * otherwise. Set {@code -Daralez.transport=nio} to force NIO.
+ * otherwise; io_uring when asked for with {@code -Daralez.transport=io_uring} and the kernel allows
+ * it (bench/README.md has the measurement that keeps epoll the default). {@code nio} forces NIO.
  */
 public record Transport(
     String name,
     IoHandlerFactory ioHandlerFactory,
     Class<? extends ServerChannel> serverChannel,
-    Class<? extends Channel> channel) {
+    Class<? extends Channel> channel,
+    Class<? extends DatagramChannel> datagramChannel) {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
   public static Transport detect() {
-    boolean forceNio = "nio".equalsIgnoreCase(System.getProperty("aralez.transport"));
-    if (!forceNio && Epoll.isAvailable()) {
+    String wanted = System.getProperty("aralez.transport", "auto");
+    if (wanted.equalsIgnoreCase("io_uring")) {
+      if (IoUring.isAvailable()) {
+        return new Transport(
+            "io_uring",
+            IoUringIoHandler.newFactory(),
+            IoUringServerSocketChannel.class,
+            IoUringSocketChannel.class,
+            IoUringDatagramChannel.class);
+      }
+      LOG.warn(
+          "io_uring is not available here ({}): using epoll or NIO",
+          String.valueOf(IoUring.unavailabilityCause()));
+    }
+    if (!wanted.equalsIgnoreCase("nio") && Epoll.isAvailable()) {
       return new Transport(
           "epoll",
           EpollIoHandler.newFactory(),
           EpollServerSocketChannel.class,
-          EpollSocketChannel.class);
+          EpollSocketChannel.class,
+          EpollDatagramChannel.class);
     }
     return new Transport(
-        "nio", NioIoHandler.newFactory(), NioServerSocketChannel.class, NioSocketChannel.class);
-  }
-
-  public Class<? extends io.netty.channel.socket.DatagramChannel> datagramChannel() {
-    return isEpoll()
-        ? io.netty.channel.epoll.EpollDatagramChannel.class
-        : io.netty.channel.socket.nio.NioDatagramChannel.class;
+        "nio",
+        NioIoHandler.newFactory(),
+        NioServerSocketChannel.class,
+        NioSocketChannel.class,
+        NioDatagramChannel.class);
   }
 
   public Class<? extends io.netty.channel.socket.SocketChannel> socketChannel() {
     return channel.asSubclass(io.netty.channel.socket.SocketChannel.class);
   }
 
-  public boolean isEpoll() {
-    return name.equals("epoll");
+  /** Native transports can give every event loop its own listening socket (SO_REUSEPORT). */
+  public boolean reusePort() {
+    return !name.equals("nio");
+  }
+
+  /** Sets SO_REUSEPORT on a native listener. */
+  public void reusePort(ServerBootstrap b) {
+    if (reusePort()) {
+      b.option(UnixChannelOption.SO_REUSEPORT, true);
+    }
+  }
+
+  /** Kernel TCP keepalive on accepted connections; native transports also set its timings. */
+  public void keepalive(ServerBootstrap b, int idleSeconds, int intervalSeconds, int count) {
+    b.childOption(ChannelOption.SO_KEEPALIVE, true);
+    switch (name) {
+      case "epoll" ->
+          b.childOption(EpollChannelOption.TCP_KEEPIDLE, idleSeconds)
+              .childOption(EpollChannelOption.TCP_KEEPINTVL, intervalSeconds)
+              .childOption(EpollChannelOption.TCP_KEEPCNT, count);
+      case "io_uring" ->
+          b.childOption(IoUringChannelOption.TCP_KEEPIDLE, idleSeconds)
+              .childOption(IoUringChannelOption.TCP_KEEPINTVL, intervalSeconds)
+              .childOption(IoUringChannelOption.TCP_KEEPCNT, count);
+      default -> {}
+    }
   }
 
   public EventLoopGroup newGroup(int threads, String threadName) {

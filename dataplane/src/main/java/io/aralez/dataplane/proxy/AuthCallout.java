@@ -50,7 +50,17 @@ final class AuthCallout {
     this.loop = loop;
   }
 
-  void run(ByteBufAllocator alloc, Done done) {
+  void run(ByteBufAllocator alloc, Done then) {
+    // Refusals decided here count like those admission decides on the request path.
+    String reason =
+        callout.decision() instanceof AuthDecision.Pending ? "auth_BASIC" : "auth_FORWARD";
+    Done done =
+        (ex, refusal) -> {
+          if (refusal != null) {
+            services.metrics().rejected(reason);
+          }
+          then.calloutDone(ex, refusal);
+        };
     if (callout.decision() instanceof AuthDecision.Pending pending) {
       pending
           .result()

@@ -1,5 +1,7 @@
 package io.aralez.dataplane.proxy;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http2.Http2StreamChannel;
@@ -39,6 +41,23 @@ final class ClientChannel {
   /** Writes without flushing (the void promise: a failure closes the channel). */
   void write(Object msg) {
     ctx.write(msg, ctx.voidPromise());
+  }
+
+  /**
+   * Writes {@code last} and closes once it is out. On an HTTP/2 stream the last frame ends the
+   * stream only: the connection's other streams go on.
+   */
+  void writeAndClose(Object last) {
+    if (http2) {
+      ctx.writeAndFlush(last);
+    } else {
+      ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  /** Closes once what was written is out. */
+  void flushAndClose() {
+    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
   }
 
   /**

@@ -84,6 +84,11 @@ final class Exchange implements UpstreamListener {
     return upstreamHead;
   }
 
+  /** Some of the response went to the client already. */
+  boolean responseStarted() {
+    return response.started();
+  }
+
   boolean clientKeepAlive() {
     return traits.keepAlive();
   }

@@ -30,7 +30,10 @@ public final class LocalResponses {
         .set(HttpHeaderNames.SERVER, HeaderRewriter.SERVER_NAME)
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
         .set(HttpHeaderNames.CONTENT_LENGTH, content.readableBytes())
-        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+        .set(HttpHeaderNames.CACHE_CONTROL, "no-store")
+        .set(
+            HttpHeaderNames.DATE,
+            io.netty.handler.codec.DateFormatter.format(new java.util.Date()));
     return res;
   }
 

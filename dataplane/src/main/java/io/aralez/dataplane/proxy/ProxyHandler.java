@@ -1,14 +1,11 @@
 package io.aralez.dataplane.proxy;
 
-import io.aralez.dataplane.admission.RequestAdmission;
 import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.upstream.UpstreamPool;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -39,22 +36,13 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   /** Sent through the pipeline to start a graceful drain of this connection. */
   public static final Object DRAIN = new Object();
 
-  enum State {
-    IDLE,
-    CONNECTING,
-    STREAMING,
-    AWAIT_RESPONSE,
-    DISCARDING,
-    CLOSED
-  }
-
   private final ProxySettings settings;
   private final RequestServices services;
   private final RequestStart start;
   private final Pipelined pending = new Pipelined();
   private ChannelHandlerContext ctx;
   private HeadTimeoutHandler headTimer;
-  private State state = State.IDLE;
+  private ClientState state = ClientState.IDLE;
   private Exchange exchange;
   private boolean draining;
   private boolean closeAfterDiscard;
@@ -70,12 +58,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
       ConfigHolder holder, ProxySettings settings, UpstreamPool pool, RequestServices services) {
     this.settings = settings;
     this.services = services;
-    this.start =
-        new RequestStart(
-            holder,
-            settings,
-            new RequestAdmission(services, settings),
-            new Exchange.Services(pool, settings, services.metrics()));
+    this.start = RequestStart.of(holder, settings, pool, services);
   }
 
   @Override
@@ -86,7 +69,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
         new LazyTimer(
             ctx.executor(),
             () -> {
-              if (exchange != null && state != State.CLOSED) {
+              if (exchange != null && state != ClientState.CLOSED) {
                 exchange.checkStall();
               }
             });
@@ -103,11 +86,11 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (state == State.CLOSED || !(msg instanceof HttpObject obj)) {
+    if (state == ClientState.CLOSED || !(msg instanceof HttpObject obj)) {
       ReferenceCountUtil.release(msg);
       return;
     }
-    if (!pending.isEmpty() || (obj instanceof HttpRequest && state != State.IDLE)) {
+    if (!pending.isEmpty() || (obj instanceof HttpRequest && state != ClientState.IDLE)) {
       // Pipelined: answered in order once the current exchange is done.
       pending.add(obj);
       return;
@@ -135,7 +118,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     stallTimer.cancel();
-    state = State.CLOSED;
+    state = ClientState.CLOSED;
     if (exchange != null) {
       exchange.abort();
       exchange = null;
@@ -148,7 +131,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt == DRAIN) {
       draining = true;
-      if (state == State.IDLE && pending.isEmpty()) {
+      if (state == ClientState.IDLE && pending.isEmpty()) {
         ctx.close();
       }
       return;
@@ -183,6 +166,10 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   }
 
   private void onRequestContent(HttpContent content) {
+    if (content.decoderResult().isFailure()) {
+      malformedBody(content);
+      return;
+    }
     switch (state) {
       case CONNECTING, STREAMING -> exchange.onRequestContent(content);
       case DISCARDING -> {
@@ -193,6 +180,28 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
       }
       default -> content.release();
     }
+  }
+
+  /**
+   * The decoder could not read the body (a bad chunk size, a chunk not followed by CRLF...): it
+   * ends the body with a failed last part, which must never reach the upstream as a clean end. The
+   * upstream request is abandoned unfinished; the client gets 400 if nothing was answered yet, and
+   * the connection closes because the rest of its bytes cannot be framed.
+   */
+  private void malformedBody(HttpContent content) {
+    LOG.debug("malformed request body from {}: {}", clientIp, content.decoderResult().cause());
+    content.release();
+    boolean answered = state == ClientState.DISCARDING;
+    if (exchange != null) {
+      answered |= exchange.responseStarted();
+      exchange.abort();
+      exchange = null;
+    }
+    if (answered) {
+      closeNow();
+      return;
+    }
+    respondAndClose(LocalResponses.status(ctx.alloc(), HttpResponseStatus.BAD_REQUEST));
   }
 
   private void onRequestHead(HttpRequest req) {
@@ -215,7 +224,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
     Exchange ex = plan.exchange();
     exchange = ex;
     // Until the exchange starts, request content is buffered by it (and no more is read).
-    state = State.CONNECTING;
+    state = ClientState.CONNECTING;
     if (plan.callout() == null) {
       ex.start();
       return;
@@ -225,7 +234,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
 
   /** A callout decided: start the exchange, or answer in its place. Loop thread. */
   private void afterCallout(Exchange ex, HttpRequest req, FullHttpResponse refusal) {
-    if (exchange != ex || state == State.CLOSED) {
+    if (exchange != ex || state == ClientState.CLOSED) {
       ReferenceCountUtil.release(refusal);
       return;
     }
@@ -251,53 +260,47 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
     ctx.write(res);
     if (http2) {
       ctx.flush();
-      state = State.DISCARDING;
+      state = ClientState.DISCARDING;
       closeAfterDiscard = true;
       return;
     }
     if (!keepAlive) {
-      state = State.CLOSED;
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      state = ClientState.CLOSED;
+      out.flushAndClose();
       return;
     }
     ctx.flush();
-    state = State.DISCARDING;
+    state = ClientState.DISCARDING;
     closeAfterDiscard = false;
   }
 
   private void respondAndClose(FullHttpResponse res) {
     logAccess(res.status().code(), res.content().readableBytes(), null);
     res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    state = State.CLOSED;
+    state = ClientState.CLOSED;
     pending.release();
-    if (http2) {
-      // Ends this stream only; the connection's other streams go on.
-      ctx.writeAndFlush(res);
-      return;
-    }
-    ctx.writeAndFlush(res).addListener(ChannelFutureListener.CLOSE);
+    out.writeAndClose(res);
   }
 
   private void afterLocalResponse() {
     if (http2) {
-      state = State.CLOSED;
+      state = ClientState.CLOSED;
       return;
     }
     if (closeAfterDiscard || draining) {
-      state = State.CLOSED;
-      ctx.close();
+      closeNow();
       return;
     }
     readyForNextRequest();
   }
 
   private void readyForNextRequest() {
-    state = State.IDLE;
+    state = ClientState.IDLE;
     headTimer.awaitHead();
     HttpObject next;
-    while ((next = pending.nextFor(state == State.IDLE)) != null) {
+    while ((next = pending.nextFor(state == ClientState.IDLE)) != null) {
       dispatch(next);
-      if (state == State.CLOSED) {
+      if (state == ClientState.CLOSED) {
         pending.release();
         return;
       }
@@ -319,8 +322,8 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
 
   @Override
   public void requestForwarded(boolean complete) {
-    if (state != State.CLOSED) {
-      state = complete ? State.AWAIT_RESPONSE : State.STREAMING;
+    if (state != ClientState.CLOSED) {
+      state = complete ? ClientState.AWAIT_RESPONSE : ClientState.STREAMING;
     }
   }
 
@@ -376,14 +379,14 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
     }
     exchange = null;
     if (http2) {
-      state = State.CLOSED;
+      state = ClientState.CLOSED;
       out.flush();
       return;
     }
     if (closeClient || draining) {
-      state = State.CLOSED;
+      state = ClientState.CLOSED;
       pending.release();
-      ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      out.flushAndClose();
       return;
     }
     ctx.flush();
@@ -395,7 +398,11 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
     if (exchange == ex) {
       exchange = null;
     }
-    state = State.CLOSED;
+    closeNow();
+  }
+
+  private void closeNow() {
+    state = ClientState.CLOSED;
     pending.release();
     ctx.close();
   }
@@ -403,7 +410,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   @Override
   public void becomeTunnel(UpstreamPool.Lease upstream) {
     exchange = null;
-    state = State.CLOSED;
+    state = ClientState.CLOSED;
     pending.release();
     Tunnels.join(ctx.pipeline(), this, upstream, settings.websocketIdle());
   }

@@ -36,6 +36,7 @@ record RequestRecord(long started, String method, String uri, RequestFacts facts
     if (log.enabled()) {
       log.log(
           facts.client(),
+          facts.requestHost(),
           facts.host(),
           method,
           uri,

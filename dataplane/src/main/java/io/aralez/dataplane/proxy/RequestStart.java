@@ -57,6 +57,18 @@ final class RequestStart {
     this.exchanges = exchanges;
   }
 
+  static RequestStart of(
+      ConfigHolder holder,
+      ProxySettings settings,
+      io.aralez.dataplane.upstream.UpstreamPool pool,
+      io.aralez.dataplane.admission.RequestServices services) {
+    return new RequestStart(
+        holder,
+        settings,
+        new RequestAdmission(services, settings),
+        new Exchange.Services(pool, settings, services.metrics()));
+  }
+
   Exchange.Services exchanges() {
     return exchanges;
   }

@@ -101,6 +101,7 @@ final class ResponseRelay {
       }
       return false;
     }
+    bytes += content.content().readableBytes();
     if (content instanceof LastHttpContent last) {
       if (!last.trailingHeaders().isEmpty() && !client.channel().http2()) {
         // HTTP/1.1 clients get no trailers; HTTP/2 clients (gRPC: grpc-status) get them all.
@@ -111,7 +112,6 @@ final class ResponseRelay {
       }
       return true;
     }
-    bytes += content.content().readableBytes();
     client.channel().write(content);
     return false;
   }

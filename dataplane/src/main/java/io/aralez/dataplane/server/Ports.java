@@ -3,7 +3,6 @@ package io.aralez.dataplane.server;
 import io.aralez.dataplane.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
-import io.netty.channel.epoll.EpollChannelOption;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.BindException;
@@ -24,9 +23,7 @@ public final class Ports {
     if (!takeOver) {
       checkFree(address);
     }
-    if (transport.isEpoll()) {
-      b.option(EpollChannelOption.SO_REUSEPORT, true);
-    }
+    transport.reusePort(b);
     return b.bind(address).sync().channel();
   }
 

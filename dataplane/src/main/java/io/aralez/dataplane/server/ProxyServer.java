@@ -14,7 +14,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -103,12 +102,12 @@ public final class ProxyServer {
 
   private void bind(InetSocketAddress address, io.netty.channel.ChannelHandler initializer)
       throws InterruptedException {
-    // epoll: one listener per loop, each loop its own parent and child group, so accepting and
-    // serving a connection never crosses threads (measured: the acceptor thread was a quarter of
-    // the CPU with a new connection per request, plus a wake-up per connection). NIO has no
-    // SO_REUSEPORT: one listener on one of the loops.
+    // Native transports: one listener per loop, each loop its own parent and child group, so
+    // accepting and serving a connection never crosses threads (measured: the acceptor thread was
+    // a quarter of the CPU with a new connection per request, plus a wake-up per connection). NIO
+    // has no SO_REUSEPORT: one listener on one of the loops.
     List<EventLoopGroup> acceptors = new ArrayList<>();
-    if (transport.isEpoll()) {
+    if (transport.reusePort()) {
       for (io.netty.util.concurrent.EventExecutor loop : workerGroup) {
         acceptors.add((io.netty.channel.EventLoop) loop);
       }
@@ -145,16 +144,9 @@ public final class ProxyServer {
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childHandler(initializer);
-    if (transport.isEpoll()) {
-      MainConfig.TcpKeepalive ka = config.tcpKeepalive();
-      if (ka != null) {
-        b.childOption(ChannelOption.SO_KEEPALIVE, true)
-            .childOption(EpollChannelOption.TCP_KEEPIDLE, ka.idleSeconds())
-            .childOption(EpollChannelOption.TCP_KEEPINTVL, ka.intervalSeconds())
-            .childOption(EpollChannelOption.TCP_KEEPCNT, ka.count());
-      }
-    } else if (config.tcpKeepalive() != null) {
-      b.childOption(ChannelOption.SO_KEEPALIVE, true);
+    MainConfig.TcpKeepalive ka = config.tcpKeepalive();
+    if (ka != null) {
+      transport.keepalive(b, ka.idleSeconds(), ka.intervalSeconds(), ka.count());
     }
     return b;
   }
@@ -163,6 +155,11 @@ public final class ProxyServer {
    * Graceful stop: close the listeners, let every connection finish its current exchange (idle ones
    * close at once), and wait up to {@code timeout} before closing what is left.
    */
+  /** The I/O transport serving the listeners: epoll, io_uring or nio. */
+  public String transport() {
+    return transport.name();
+  }
+
   public void shutdown(Duration timeout) {
     for (Channel l : listeners) {
       l.close().awaitUninterruptibly();

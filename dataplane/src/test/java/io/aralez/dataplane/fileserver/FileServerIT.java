@@ -29,6 +29,10 @@ class FileServerIT {
     Files.writeString(root.resolve("docs/index.html"), "<p>docs</p>");
     Files.createDirectories(root.resolve("empty"));
     Files.writeString(root.resolve("digits.txt"), "0123456789");
+    // A one-digit day: IMF-fixdate pads it ("03"), RFC_1123_DATE_TIME would not.
+    Files.setLastModifiedTime(
+        root.resolve("digits.txt"),
+        java.nio.file.attribute.FileTime.from(java.time.Instant.parse("2026-12-03T08:09:10Z")));
     Files.writeString(root.resolve(".env"), "SECRET=1");
     Files.writeString(tmp.resolve("outside.txt"), "outside secret");
     Files.createSymbolicLink(root.resolve("escape"), tmp);
@@ -86,6 +90,7 @@ class FileServerIT {
     String etag = header(full.out(), "etag");
     String lastModified = header(full.out(), "last-modified");
     assertThat(etag).startsWith("\"");
+    assertThat(lastModified).isEqualTo("Thu, 03 Dec 2026 08:09:10 GMT");
     assertThat(full.out()).contains("accept-ranges: bytes");
     assertThat(Curl.run("-i", "-H", "If-None-Match: " + etag, base + "/digits.txt").out())
         .startsWith("HTTP/1.1 304");

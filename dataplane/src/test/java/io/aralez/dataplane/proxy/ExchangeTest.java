@@ -139,8 +139,41 @@ class ExchangeTest {
   @Test
   void aLocalAnswerNeedsNoUpstream() {
     proxy.send("GET / HTTP/1.1\r\nHost: nowhere.test\r\n\r\n");
-    assertThat(proxy.received()).startsWith("HTTP/1.1 404 Not Found");
+    String answer = proxy.received();
+    assertThat(answer).startsWith("HTTP/1.1 404 Not Found");
+    assertThat(answer.toLowerCase()).containsPattern("\r\ndate: [a-z]{3}, \\d{2} [a-z]{3} \\d{4} ");
     assertThat(proxy.upstreams).isEmpty();
     assertThat(proxy.client.isOpen()).isTrue();
+  }
+
+  /** Chunked bodies the decoder cannot read (the reliability catalogue's smuggling cases). */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "5\r\nhello\r\nzz\r\n",
+        "5\r\nhello\r\nfffffffffffffffff1\r\nx\r\n",
+        "5\r\nhello\r\n0x1\r\nx\r\n0\r\n\r\n",
+        "5\r\nhelloXX\r\n0\r\n\r\n",
+      })
+  void aMalformedChunkedBodyIsNeverForwardedAsComplete(String body) {
+    proxy.send("POST /x HTTP/1.1\r\nHost: one.test\r\nTransfer-Encoding: chunked\r\n\r\n" + body);
+    String up = proxy.sentUpstream(0);
+    assertThat(up).startsWith("POST /x HTTP/1.1");
+    assertThat(up).as("the upstream never sees a clean end").doesNotContain("0\r\n\r\n");
+    assertThat(proxy.upstreams.get(0).isOpen()).as("the upstream request is abandoned").isFalse();
+    assertThat(proxy.received()).startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(proxy.client.isOpen()).isFalse();
+  }
+
+  @Test
+  void aMalformedChunkAfterTheResponseStartedClosesTheClient() {
+    proxy.send(
+        "POST /x HTTP/1.1\r\nHost: one.test\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5\r\nhello\r\n");
+    proxy.reply(0, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nearly");
+    proxy.send("zz\r\n");
+    assertThat(proxy.received()).startsWith("HTTP/1.1 200 OK").endsWith("early");
+    assertThat(proxy.client.isOpen()).isFalse();
+    assertThat(proxy.upstreams.get(0).isOpen()).isFalse();
   }
 }
