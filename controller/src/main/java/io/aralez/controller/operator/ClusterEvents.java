@@ -137,9 +137,22 @@ public final class ClusterEvents {
     trigger.run();
   }
 
-  /** Asks JOSDK to reconcile the primary (a snapshot was published, a data plane answered). */
+  /**
+   * Asks JOSDK to reconcile the primary (a snapshot was published, a data plane answered). Before
+   * the operator has started its caches there is nothing to reconcile yet: the first reconciliation
+   * after the start picks everything up.
+   */
   public void reconcileSoon() {
-    primaries.get().forEach(signals::propagateEvent);
+    if (!ready()) {
+      return;
+    }
+    try {
+      primaries.get().forEach(signals::propagateEvent);
+    } catch (RuntimeException e) {
+      // The primary cache starts a moment after the others; its first reconciliation comes.
+      org.slf4j.LoggerFactory.getLogger(ClusterEvents.class)
+          .debug("reconcile request before the operator started: {}", e.toString());
+    }
   }
 
   /**

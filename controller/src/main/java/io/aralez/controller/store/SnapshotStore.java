@@ -16,6 +16,9 @@ import java.util.function.Consumer;
  * here and reports ACKs and NACKs here; status reads here. Nothing is read back out of the stream.
  */
 public final class SnapshotStore {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SnapshotStore.class);
+
   /** What is known about one connected data plane. */
   public record PodView(String nodeId, String appliedVersion, String lastNack) {}
 
@@ -58,12 +61,26 @@ public final class SnapshotStore {
     } else if (Boolean.FALSE.equals(ack)) {
       nacks.incrementAndGet();
     }
-    podListeners.forEach(Runnable::run);
+    tellPodListeners();
   }
 
   public void podGone(Object stream) {
     if (pods.remove(stream) != null) {
-      podListeners.forEach(Runnable::run);
+      tellPodListeners();
+    }
+  }
+
+  /**
+   * Listeners only take note (status, ACME); one that fails must not break the data plane's stream
+   * that reported, or the pod would stay listed after its stream died.
+   */
+  private void tellPodListeners() {
+    for (Runnable l : podListeners) {
+      try {
+        l.run();
+      } catch (RuntimeException e) {
+        LOG.warn("a data-plane listener failed: {}", e.toString());
+      }
     }
   }
 

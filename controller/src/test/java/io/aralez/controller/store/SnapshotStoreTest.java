@@ -49,4 +49,18 @@ class SnapshotStoreTest {
     assertThat(store.pods()).hasSize(1);
     assertThat(podChanges[0]).isEqualTo(4);
   }
+
+  @Test
+  void aFailingListenerDoesNotBreakTheStreamThatReported() {
+    SnapshotStore store = new SnapshotStore();
+    store.onPodsChange(
+        () -> {
+          throw new IllegalStateException("caches not started");
+        });
+    Object stream = new Object();
+    // It used to throw into the gRPC call, which broke the stream and left the pod listed twice.
+    store.pod(stream, new SnapshotStore.PodView("dp", ".", null), null);
+    store.podGone(stream);
+    assertThat(store.pods()).isEmpty();
+  }
 }

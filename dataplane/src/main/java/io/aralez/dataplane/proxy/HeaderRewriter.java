@@ -21,7 +21,26 @@ final class HeaderRewriter {
   static final AsciiString X_FORWARDED_FOR = AsciiString.cached("x-forwarded-for");
   static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("x-forwarded-proto");
   static final AsciiString X_FORWARDED_HOST = AsciiString.cached("x-forwarded-host");
+  static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
   static final AsciiString SERVER_NAME = AsciiString.cached("aralez");
+
+  /**
+   * Headers through which a client could claim another address, port, scheme or path to the backend
+   * (the path ones are how IIS and Symfony apps get routed around front-end rules). They pass only
+   * from trusted proxies.
+   */
+  private static final AsciiString[] SPOOFABLE = {
+    AsciiString.cached("forwarded"),
+    AsciiString.cached("x-forwarded-port"),
+    AsciiString.cached("x-forwarded-server"),
+    AsciiString.cached("x-forwarded-prefix"),
+    AsciiString.cached("x-original-url"),
+    AsciiString.cached("x-original-uri"),
+    AsciiString.cached("x-rewrite-url"),
+    AsciiString.cached("x-client-ip"),
+    AsciiString.cached("true-client-ip")
+  };
+
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
   private static final AsciiString HTTP = AsciiString.cached("http");
   private static final AsciiString HTTPS = AsciiString.cached("https");
@@ -36,6 +55,8 @@ final class HeaderRewriter {
    *     request, for callers that read everything they need from the client's head beforehand
    * @param uri origin-form target (the client's own, unchanged unless it sent absolute-form)
    * @param hostHeader the Host to send (the client's, or the authority of an absolute-form target)
+   * @param clientIp the connection's peer, appended to X-Forwarded-For
+   * @param realClient the client address resolved through trusted proxies, sent as X-Real-IP
    */
   static HttpRequest upstreamRequest(
       HttpRequest client,
@@ -43,6 +64,7 @@ final class HeaderRewriter {
       String uri,
       String hostHeader,
       String clientIp,
+      String realClient,
       boolean trustedPeer,
       boolean secure,
       List<Header> serverHeaders) {
@@ -84,6 +106,11 @@ final class HeaderRewriter {
         !trustedPeer || xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
     h.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
     h.set(X_FORWARDED_HOST, hostHeader);
+    // The client as the limits and logs see it (through trusted proxies), as nginx sets it.
+    h.set(X_REAL_IP, realClient);
+    if (!trustedPeer) {
+      removeNames(h, HeaderRewriter::spoofable);
+    }
     for (Header sh : serverHeaders) {
       h.set(sh.name(), sh.value());
     }
@@ -196,6 +223,16 @@ final class HeaderRewriter {
     h.remove(HttpHeaderNames.UPGRADE);
     h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
     h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
+  }
+
+  private static boolean spoofable(CharSequence name) {
+    for (AsciiString s : SPOOFABLE) {
+      // Compares lengths first: most names are rejected without looking at a character.
+      if (AsciiString.contentEqualsIgnoreCase(name, s)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -130,6 +130,7 @@ final class RequestStart {
             forward.uri(),
             target.hostHeader().isEmpty() ? target.host() : target.hostHeader(),
             peer,
+            facts.client(),
             facts.trustedPeer(),
             settings.secure(),
             forward.entry().route().serverHeaders()));

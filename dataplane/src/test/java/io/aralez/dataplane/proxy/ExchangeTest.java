@@ -38,13 +38,20 @@ class ExchangeTest {
   void aRequestIsRewrittenForTheUpstreamAndTheResponseRelayed() {
     proxy.send(
         "GET /a?b=1 HTTP/1.1\r\nHost: one.test\r\nConnection: keep-alive, x-secret\r\n"
-            + "X-Secret: drop-me\r\nX-Forwarded-For: 6.6.6.6\r\nX_Forwarded_For: 7.7.7.7\r\n\r\n");
+            + "X-Secret: drop-me\r\nX-Forwarded-For: 6.6.6.6\r\nX_Forwarded_For: 7.7.7.7\r\n"
+            + "X-Real-IP: 6.6.6.6\r\nForwarded: for=6.6.6.6\r\nX-Forwarded-Port: 1\r\n"
+            + "X-Original-URL: /admin\r\nTrue-Client-IP: 6.6.6.6\r\n\r\n");
     String up = proxy.sentUpstream(0);
     assertThat(up).startsWith("GET /a?b=1 HTTP/1.1\r\n");
     assertThat(up.toLowerCase())
         .contains("host: one.test")
         .contains("x-forwarded-for: 198.51.100.7\r\n")
         .contains("x-forwarded-proto: http")
+        .contains("x-real-ip: 198.51.100.7\r\n")
+        .doesNotContain("forwarded: for=")
+        .doesNotContain("x-forwarded-port")
+        .doesNotContain("x-original-url")
+        .doesNotContain("true-client-ip")
         .doesNotContain("x-secret")
         .doesNotContain("x_forwarded_for")
         .doesNotContain("6.6.6.6");
@@ -175,5 +182,25 @@ class ExchangeTest {
     assertThat(proxy.received()).startsWith("HTTP/1.1 200 OK").endsWith("early");
     assertThat(proxy.client.isOpen()).isFalse();
     assertThat(proxy.upstreams.get(0).isOpen()).isFalse();
+  }
+
+  @Test
+  void aTrustedProxysForwardingHeadersPassAndNameTheRealClient() {
+    try (EmbeddedProxy trusted =
+        new EmbeddedProxy(
+            new ProxyFixture(
+                "proxy_address_http: 127.0.0.1:8080\nupstreams_conf: upstreams.yaml\n"
+                    + "trusted_proxies: [198.51.100.0/24]\n",
+                ROUTES))) {
+      trusted.send(
+          "GET / HTTP/1.1\r\nHost: one.test\r\nX-Forwarded-For: 203.0.113.5\r\n"
+              + "Forwarded: for=203.0.113.5\r\nX-Forwarded-Port: 443\r\n\r\n");
+      String up = trusted.sentUpstream(0).toLowerCase();
+      assertThat(up)
+          .contains("x-forwarded-for: 203.0.113.5, 198.51.100.7\r\n")
+          .contains("x-real-ip: 203.0.113.5\r\n")
+          .contains("forwarded: for=203.0.113.5")
+          .contains("x-forwarded-port: 443");
+    }
   }
 }

@@ -62,6 +62,7 @@ public class HeaderRewriterBenchmark {
         "/api/v1/items/42?x=1",
         "shop.example.com",
         "203.0.113.9",
+        "203.0.113.9",
         false,
         true,
         serverHeaders);
