@@ -187,24 +187,7 @@ class TopologyIT {
   /** One slice per backend: they share 127.0.0.1 and differ by port. */
   static EndpointSlice slice(String service, int backend) {
     return k8s.resource(
-            new EndpointSliceBuilder()
-                .withNewMetadata()
-                .withNamespace(NS)
-                .withName(service + "-" + backend)
-                .withLabels(Map.of("kubernetes.io/service-name", service))
-                .endMetadata()
-                .withAddressType("IPv4")
-                .addNewPort()
-                .withName("http")
-                .withPort(backends.get(backend).port())
-                .endPort()
-                .addNewEndpoint()
-                .withAddresses("127.0.0.1")
-                .withNewConditions()
-                .withReady(true)
-                .endConditions()
-                .endEndpoint()
-                .build())
+            Fixtures.localSlice(NS, service, service + "-" + backend, backends.get(backend).port()))
         .createOr(c -> c.update());
   }
 
