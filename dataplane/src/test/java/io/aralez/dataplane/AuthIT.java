@@ -100,6 +100,12 @@ class AuthIT {
                 + "\"]}\n"
                 + "    \"/down\": {authorization: {type: forward, data: \"http://127.0.0.1:1/auth\"}, servers: [\""
                 + backend.address()
+                + "\"]}\n"
+                + "    \"/admin\": {authorization: {type: apikey, data: [\"admin-key-1\"]}, servers: [\""
+                + backend.address()
+                + "\"]}\n"
+                + "    \"/\": {servers: [\""
+                + backend.address()
                 + "\"]}\n");
   }
 
@@ -120,6 +126,32 @@ class AuthIT {
     all[5] = "Host: app.test";
     System.arraycopy(args, 0, all, 6, args.length);
     return Curl.run(all).out();
+  }
+
+  @Test
+  void encodedAndParameterisedPathsCannotSkipPathScopedAuth() throws Exception {
+    assertThat(code("--path-as-is", proxy.base() + "/admin/x")).isEqualTo("401");
+    assertThat(code("-H", "x-api-key: admin-key-1", proxy.base() + "/admin/x")).isEqualTo("200");
+    assertThat(code(proxy.base() + "/public/page")).isEqualTo("200");
+    // A backend that decodes and then normalises (Python, Tomcat) reads each of these as /admin.
+    for (String path :
+        new String[] {
+          "/public/..%2fadmin",
+          "/admin%2Fx",
+          "/public%5c..%5cadmin",
+          "/public/..;/admin",
+          "/admin;jsessionid=x",
+          "/%c0%ae%c0%ae/admin",
+          "/admin%00.css",
+          "/public/%2e%2e/admin"
+        }) {
+      assertThat(code("--path-as-is", proxy.base() + path)).as(path).isIn("400", "401");
+    }
+    // Encoded slashes that do not change the route are still forwarded as sent (GitLab's API).
+    assertThat(code("--path-as-is", proxy.base() + "/projects/group%2Fname")).isEqualTo("200");
+    assertThat(backend.last().uri()).isEqualTo("/projects/group%2Fname");
+    assertThat(proxy.dataplane().metrics().scrape())
+        .containsPattern("aralez_rejections_total\\{reason=\"ambiguous_path\"\\} [1-9]");
   }
 
   @Test

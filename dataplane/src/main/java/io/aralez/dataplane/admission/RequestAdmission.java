@@ -17,11 +17,12 @@ public final class RequestAdmission {
   private final ClientIdentity identity;
   private final AcmeChallengeStep acme;
   private final List<AdmissionStep> steps;
+  private final Rejections rejections;
 
   public RequestAdmission(RequestServices services, ProxySettings settings) {
     this.identity = services.identity();
     this.acme = new AcmeChallengeStep(settings.secure(), services.challenges());
-    Rejections rejections = services.metrics()::rejected;
+    this.rejections = services.metrics()::rejected;
     // The order is the contract: limits before anything costly, redirects before auth (the
     // original answers them to anyone), auth before a backend is chosen.
     this.steps =
@@ -47,6 +48,13 @@ public final class RequestAdmission {
     RouteEntry entry = config.router().route(target.host(), target.canonicalPath(), head);
     if (entry == null) {
       return new Admission(RequestFacts.unrouted(hostOf(target), peer), Verdict.Local.of(404));
+    }
+    if (!target.backendPath().equals(target.canonicalPath())
+        && config.router().route(target.host(), target.backendPath(), head) != entry) {
+      // "/public/..%2fadmin" or "/admin;x": the raw line goes upstream, and a backend that
+      // decodes it would serve a route whose policies were not applied. Refuse rather than guess.
+      rejections.rejected("ambiguous_path");
+      return new Admission(RequestFacts.unrouted(hostOf(target), peer), Verdict.Local.of(400));
     }
     Admitting request =
         new Admitting(config, head, target, entry, facts(entry, head, hostOf(target), peer));

@@ -1,8 +1,14 @@
 package io.aralez.dataplane.request;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+
 /**
  * Path canonicalisation. Routing decides on the canonical form (so an encoded or dotted path cannot
- * reach a route it does not name), while the request line goes upstream unchanged.
+ * reach a route it does not name), while the request line goes upstream unchanged. Because the
+ * backend reads the raw line, {@link #backendReading} gives the other way a backend may read it;
+ * admission refuses a path whose two readings reach different routes.
  */
 public final class Paths {
   private Paths() {}
@@ -46,12 +52,27 @@ public final class Paths {
         if (i + 2 >= rawPath.length()) {
           return null;
         }
-        int hi = Character.digit(rawPath.charAt(i + 1), 16);
-        int lo = Character.digit(rawPath.charAt(i + 2), 16);
+        int hi = hex(rawPath.charAt(i + 1));
+        int lo = hex(rawPath.charAt(i + 2));
         if (hi < 0 || lo < 0) {
           return null;
         }
         char d = (char) (hi * 16 + lo);
+        if (d < 0x20 || d == 0x7f) {
+          // An encoded NUL or control character: "/admin%00.css" is "/admin" to a C backend.
+          return null;
+        }
+        if (d >= 0x80) {
+          int end = utf8Run(rawPath, i);
+          if (end < 0) {
+            // Overlong or broken UTF-8 ("%c0%ae" is '.' to lenient decoders).
+            return null;
+          }
+          decoded.append(rawPath, i, end);
+          upperEscapes(decoded, decoded.length() - (end - i));
+          i = end - 1;
+          continue;
+        }
         if (isUnreserved(d)) {
           decoded.append(d);
         } else {
@@ -66,6 +87,96 @@ public final class Paths {
       }
     }
     return removeDotSegments(decoded.toString());
+  }
+
+  /**
+   * The path as a backend that decodes {@code %2F} and {@code %5C} to slashes and drops {@code
+   * ;parameters} from each segment (Tomcat, many frameworks) would read it, canonicalised. Returns
+   * {@code canonical} itself when the raw path holds none of these, and null when that reading
+   * climbs above the root or is otherwise refused.
+   */
+  public static String backendReading(String rawPath, String canonical) {
+    if (rawPath.indexOf(';') < 0 && !hasEncodedSlash(rawPath)) {
+      return canonical;
+    }
+    StringBuilder b = new StringBuilder(rawPath.length());
+    boolean inParams = false;
+    for (int i = 0; i < rawPath.length(); i++) {
+      char c = rawPath.charAt(i);
+      boolean slash =
+          c == '/'
+              || c == '%'
+                  && i + 2 < rawPath.length()
+                  && (rawPath.charAt(i + 1) == '2' && (rawPath.charAt(i + 2) | 0x20) == 'f'
+                      || rawPath.charAt(i + 1) == '5' && (rawPath.charAt(i + 2) | 0x20) == 'c');
+      if (slash) {
+        b.append('/');
+        inParams = false;
+        if (c == '%') {
+          i += 2;
+        }
+      } else if (c == ';') {
+        inParams = true;
+      } else if (!inParams) {
+        b.append(c);
+      }
+    }
+    return canonicalByParsing(b.toString());
+  }
+
+  private static boolean hasEncodedSlash(String rawPath) {
+    for (int i = rawPath.indexOf('%'); i >= 0 && i + 2 < rawPath.length(); ) {
+      char a = rawPath.charAt(i + 1);
+      char z = (char) (rawPath.charAt(i + 2) | 0x20);
+      if (a == '2' && z == 'f' || a == '5' && z == 'c') {
+        return true;
+      }
+      i = rawPath.indexOf('%', i + 1);
+    }
+    return false;
+  }
+
+  /**
+   * The end of the run of escapes starting at {@code start} whose bytes are all non-ASCII, or -1
+   * when those bytes are not well-formed UTF-8 (the JDK decoder refuses overlong forms and
+   * surrogates).
+   */
+  private static int utf8Run(String raw, int start) {
+    int end = start;
+    byte[] bytes = new byte[(raw.length() - start) / 3];
+    int n = 0;
+    while (end + 2 < raw.length() && raw.charAt(end) == '%') {
+      int hi = hex(raw.charAt(end + 1));
+      int lo = hex(raw.charAt(end + 2));
+      if (hi < 8 || lo < 0) {
+        break;
+      }
+      bytes[n++] = (byte) (hi * 16 + lo);
+      end += 3;
+    }
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes, 0, n));
+      return end;
+    } catch (CharacterCodingException e) {
+      return -1;
+    }
+  }
+
+  /**
+   * An ASCII hex digit's value, or -1 ({@link Character#digit} also takes other scripts' digits).
+   */
+  private static int hex(char c) {
+    if (c >= '0' && c <= '9') {
+      return c - '0';
+    }
+    char l = (char) (c | 0x20);
+    return l >= 'a' && l <= 'f' ? l - 'a' + 10 : -1;
+  }
+
+  private static void upperEscapes(StringBuilder b, int from) {
+    for (int i = from; i < b.length(); i++) {
+      b.setCharAt(i, Character.toUpperCase(b.charAt(i)));
+    }
   }
 
   /**

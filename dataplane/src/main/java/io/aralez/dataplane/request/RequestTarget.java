@@ -14,6 +14,9 @@ import java.util.List;
  * @param rawPath the path part of {@code uri}
  * @param query the query part including '?', or ""
  * @param canonicalPath the path routing and policies decide on
+ * @param backendPath how a backend that decodes encoded slashes and drops {@code ;parameters} reads
+ *     the path ({@link Paths#backendReading}); the same string as {@code canonicalPath} when the
+ *     path holds none of them
  */
 public record RequestTarget(
     String host,
@@ -21,7 +24,8 @@ public record RequestTarget(
     String uri,
     String rawPath,
     String query,
-    String canonicalPath) {
+    String canonicalPath,
+    String backendPath) {
 
   /** Parses the target; returns null when the request must be refused with 400. */
   public static RequestTarget parse(RequestHead req) {
@@ -71,7 +75,11 @@ public record RequestTarget(
     if (canonical == null) {
       return null;
     }
+    String backend = rawPath.equals("*") ? canonical : Paths.backendReading(rawPath, canonical);
+    if (backend == null) {
+      return null;
+    }
     return new RequestTarget(
-        host, hostHeader == null ? "" : hostHeader, origin, rawPath, query, canonical);
+        host, hostHeader == null ? "" : hostHeader, origin, rawPath, query, canonical, backend);
   }
 }

@@ -57,6 +57,13 @@ class RequestAdmissionTest {
         paths:
           "/":
             servers: ["10.0.0.1:80"]
+      scoped.test:
+        paths:
+          "/admin":
+            authorization: {type: apikey, data: ["admin-key"]}
+            servers: ["10.0.0.1:80"]
+          "/":
+            servers: ["10.0.0.2:80"]
       fwd.test:
         authorization: {type: forward, data: ["http://auth.internal/check"]}
         paths:
@@ -112,6 +119,26 @@ class RequestAdmissionTest {
   static Verdict.Local local(Admission a) {
     assertThat(a.verdict()).isInstanceOf(Verdict.Local.class);
     return (Verdict.Local) a.verdict();
+  }
+
+  @Test
+  void aPathABackendCouldReadAsAnotherRouteIsRefused() {
+    for (String path :
+        List.of("/public/..%2fadmin", "/admin%2Fx", "/public%5c..%5cadmin", "/public/..;/admin")) {
+      Admission a = admit(Head.get("scoped.test", path));
+      assertThat(local(a).status()).as(path).isEqualTo(400);
+    }
+    assertThat(fixture.metrics.scrape()).contains("reason=\"ambiguous_path\"");
+    // Parameters or encoded slashes that stay within one route are forwarded as sent.
+    var f =
+        (Verdict.Forward)
+            admit(Head.get("scoped.test", "/admin/x;v=1", "x-api-key", "admin-key")).verdict();
+    assertThat(f.uri()).isEqualTo("/admin/x;v=1");
+    assertThat(local(admit(Head.get("scoped.test", "/admin;v=1/x", "x-api-key", "k"))).status())
+        .as("a parameter on the route's own segment")
+        .isEqualTo(400);
+    var g = (Verdict.Forward) admit(Head.get("scoped.test", "/projects/g%2Fp")).verdict();
+    assertThat(g.uri()).isEqualTo("/projects/g%2Fp");
   }
 
   @Test

@@ -24,6 +24,36 @@ class PathsTest {
   }
 
   @Test
+  void encodedControlsAndBrokenUtf8AreRefused() {
+    assertThat(Paths.canonical("/admin%00.css")).isNull();
+    assertThat(Paths.canonical("/a%0d%0ab")).isNull();
+    assertThat(Paths.canonical("/a%7f")).isNull();
+    assertThat(Paths.canonical("/%c0%ae%c0%ae/admin")).as("overlong '.'").isNull();
+    assertThat(Paths.canonical("/%e0%80%ae")).as("overlong, three bytes").isNull();
+    assertThat(Paths.canonical("/%ed%a0%80")).as("a surrogate").isNull();
+    assertThat(Paths.canonical("/%c3")).as("truncated").isNull();
+    assertThat(Paths.canonical("/%c3%a9t%c3%a9")).isEqualTo("/%C3%A9t%C3%A9");
+    assertThat(Paths.canonical("/%\u0663\u0663")).as("only ASCII hex digits").isNull();
+  }
+
+  @Test
+  void theBackendReadingDecodesSlashesAndDropsParameters() {
+    assertThat(reading("/public/..%2fadmin")).isEqualTo("/admin");
+    assertThat(reading("/admin%2Fx")).isEqualTo("/admin/x");
+    assertThat(reading("/public%5c..%5cadmin")).isEqualTo("/admin");
+    assertThat(reading("/public/..;/admin")).isEqualTo("/admin");
+    assertThat(reading("/admin;jsessionid=x")).isEqualTo("/admin");
+    assertThat(reading("/a;v=1/b;c")).isEqualTo("/a/b");
+    assertThat(reading("/a%2F..%2F..%2Fetc")).as("climbs above the root").isNull();
+    String plain = Paths.canonical("/a/b");
+    assertThat(Paths.backendReading("/a/b", plain)).isSameAs(plain);
+  }
+
+  private static String reading(String raw) {
+    return Paths.backendReading(raw, Paths.canonical(raw));
+  }
+
+  @Test
   void shortcutAgreesWithTheFullParse() {
     // canonical() returns clean paths as they are; that must be exactly what parsing gives.
     java.util.Random random = new java.util.Random(7);
