@@ -104,6 +104,51 @@ class CliIT {
   }
 
   @Test
+  void sighupReappliesAnUnchangedFileOverAConfigPush() throws Exception {
+    try (EchoBackend fromFile = new EchoBackend("file");
+        EchoBackend pushed = new EchoBackend("pushed")) {
+      int admin = FreePort.get();
+      int port =
+          writeConfig(
+              fromFile.address(),
+              "config_address: 127.0.0.1:"
+                  + admin
+                  + "\nconfig_api_enabled: true\nmaster_key: sighup-master-key-1\n");
+      try (Launcher aralez = Launcher.start(dir, Map.of(), "-c", "main.yaml")) {
+        aralez.awaitPort(port);
+        aralez.awaitPort(admin);
+        assertThat(cliGet(port).body()).contains("backend=file");
+        HttpResponse<String> push =
+            CLIENT.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + admin + "/conf"))
+                    .header("X-Aralez-Key", "sighup-master-key-1")
+                    .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                            "provider: file\ncli.test:\n  paths:\n    \"/\":\n      servers: [\""
+                                + pushed.address()
+                                + "\"]\n"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(push.statusCode()).as(push.body()).isEqualTo(200);
+        assertThat(cliGet(port).body()).contains("backend=pushed");
+        // The file did not change; SIGHUP still puts it back.
+        aralez.signal("HUP");
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .untilAsserted(() -> assertThat(cliGet(port).body()).contains("backend=file"));
+      }
+    }
+  }
+
+  private static HttpResponse<String> cliGet(int port) throws Exception {
+    return CLIENT.send(
+        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
+            .header("Host", "cli.test")
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
   void sigtermFinishesInFlightRequestsRemovesPidFileAndExitsZero() throws Exception {
     try (EchoBackend backend = new EchoBackend("b")) {
       int port =

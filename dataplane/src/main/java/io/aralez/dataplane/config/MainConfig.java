@@ -28,6 +28,7 @@ public record MainConfig(
     Path upstreamsConf,
     LogLevel logLevel,
     Path logFile,
+    LogRotation logRotation,
     AccessLog accessLog,
     HealthCheckMethod hcMethod,
     Duration hcInterval,
@@ -67,6 +68,15 @@ public record MainConfig(
       Duration renewBefore,
       Duration checkInterval,
       Path state) {}
+
+  /**
+   * Size-based rolling of {@code log_file}, the original's {@code "path, size_mb, keep, compress"}.
+   *
+   * @param maxBytes the size at which the file rolls
+   * @param keep how many rolled files are kept ({@code path.1} … {@code path.keep})
+   * @param compress whether rolled files are gzipped
+   */
+  public record LogRotation(long maxBytes, int keep, boolean compress) {}
 
   public enum TlsGrade {
     HIGH,

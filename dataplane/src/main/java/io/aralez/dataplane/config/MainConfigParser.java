@@ -179,7 +179,7 @@ public final class MainConfigParser {
       y.error("upstreams_conf", "is required (the path of upstreams.yaml)");
     }
     LogLevel logLevel = enumValue(y, "log_level", LogLevel.class).orElse(LogLevel.INFO);
-    Path logFile = path(y, "log_file", base);
+    LogFileSpec logSpec = LogFileSpec.parse(y, base);
     AccessLog accessLog = accessLog(y);
     HealthCheckMethod hcMethod =
         enumValue(y, "hc_method", HealthCheckMethod.class).orElse(HealthCheckMethod.HEAD);
@@ -282,7 +282,8 @@ public final class MainConfigParser {
         grade,
         upstreams,
         logLevel,
-        logFile,
+        logSpec.path(),
+        logSpec.rotation(),
         accessLog,
         hcMethod,
         hcInterval,

@@ -15,6 +15,33 @@ class MainConfigParserTest {
     return MainConfigParser.parse(FILE, text, problems);
   }
 
+  static final String BASE = "proxy_address_http: 127.0.0.1:6193\nupstreams_conf: u.yaml\n";
+
+  @Test
+  void logFileTakesTheOriginalsRollingSpec() throws Exception {
+    MainConfig c = parse(BASE + "log_file: \"logs/a.log, 10, 3, compress\"\n", new Problems());
+    assertThat(c.logFile()).isEqualTo(Path.of("/etc/aralez/logs/a.log"));
+    assertThat(c.logRotation()).isEqualTo(new MainConfig.LogRotation(10L << 20, 3, true));
+    MainConfig defaults = parse(BASE + "log_file: \"logs/a.log, , \"\n", new Problems());
+    assertThat(defaults.logRotation()).isEqualTo(new MainConfig.LogRotation(100L << 20, 5, false));
+    MainConfig plain = parse(BASE + "log_file: logs/a.log\n", new Problems());
+    assertThat(plain.logRotation()).isNull();
+    for (String bad :
+        new String[] {
+          "\"a.log, big\"",
+          "\"a.log, 0\"",
+          "\"a.log, 10, 99\"",
+          "\"a.log, 1, 2, zip\"",
+          "\", 1, 2\"",
+          "\"a.log, 1, 2, compress, x\""
+        }) {
+      assertThatThrownBy(() -> parse(BASE + "log_file: " + bad + "\n", new Problems()))
+          .as(bad)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("log_file");
+    }
+  }
+
   @Test
   void everyKeyOfTheSeedReadmesParses() throws Exception {
     String text =
