@@ -157,6 +157,7 @@ public final class Dataplane {
     if (certificates != null) {
       CertificateSource certs = certificates;
       metrics.certificates(() -> certs.current().loaded());
+      metrics.certificateFailures(certs::failures);
     }
     metrics.bind(intake, EnumSet.of(mode, Candidate.Kind.API, Candidate.Kind.FILE));
     if (discoveryHealth != null) {

@@ -165,6 +165,37 @@ class TlsIT {
                   return !serial(s).equals(first);
                 }
               });
+      BigInteger second;
+      try (SSLSocket s = connect("rot.test")) {
+        second = serial(s);
+      }
+      // A garbage certificate, then a half-written key: the last good pair keeps serving.
+      String goodKey = Files.readString(certs.resolve("rot.key"));
+      double failures = loadFailures();
+      Files.writeString(certs.resolve("rot.crt"), "garbage");
+      await().atMost(Duration.ofSeconds(10)).until(() -> loadFailures() > failures);
+      try (SSLSocket s = connect("rot.test")) {
+        assertThat(serial(s)).isEqualTo(second);
+      }
+      OpenSsl.selfSigned(certs, "rot", "ec", "rot.test");
+      BigInteger third;
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                try (SSLSocket s = connect("rot.test")) {
+                  return !serial(s).equals(second);
+                }
+              });
+      try (SSLSocket s = connect("rot.test")) {
+        third = serial(s);
+      }
+      double failures2 = loadFailures();
+      Files.writeString(certs.resolve("rot.key"), goodKey.substring(0, goodKey.length() / 2));
+      await().atMost(Duration.ofSeconds(10)).until(() -> loadFailures() > failures2);
+      try (SSLSocket s = connect("rot.test")) {
+        assertThat(serial(s)).as("a truncated key keeps the pair that loaded").isEqualTo(third);
+      }
       // The connection opened before all this still works.
       OutputStream out = open.getOutputStream();
       out.write(
@@ -180,6 +211,14 @@ class TlsIT {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(() -> served("rot.test", "--http1.1").startsWith("CN=b.test"));
+  }
+
+  static double loadFailures() {
+    var m =
+        java.util.regex.Pattern.compile("aralez_certificate_load_failures_total ([0-9.E]+)")
+            .matcher(proxy.dataplane().metrics().scrape());
+    assertThat(m.find()).as("the failure counter is exported").isTrue();
+    return Double.parseDouble(m.group(1));
   }
 
   static SSLSocket connect(String sni) throws Exception {

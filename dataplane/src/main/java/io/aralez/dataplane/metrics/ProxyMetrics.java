@@ -46,6 +46,9 @@ public final class ProxyMetrics {
       requests = new ConcurrentHashMap<>();
 
   private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
+  // FunctionCounter holds its state object weakly: a method reference passed in would be
+  // collected and the counter would read NaN. These keep them alive as long as the registry.
+  private final List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
   private final Timer duration;
   private final Counter retries;
@@ -133,7 +136,17 @@ public final class ProxyMetrics {
     }
   }
 
+  /** Certificate pairs that failed to load (a kept previous pair still counts as a failure). */
+  public void certificateFailures(Supplier<Number> failures) {
+    held.add(failures);
+    FunctionCounter.builder(
+            "aralez_certificate_load_failures", failures, s -> s.get().doubleValue())
+        .description("Certificate pairs that failed to load")
+        .register(registry);
+  }
+
   public void accessLogDrops(Supplier<Number> dropped) {
+    held.add(dropped);
     FunctionCounter.builder("aralez_access_log_dropped", dropped, s -> s.get().doubleValue())
         .register(registry);
   }

@@ -44,6 +44,12 @@ public final class CertificateLoader {
   private final String defaultName;
   private final Map<String, SslContext> cache = new HashMap<>();
   private final Map<String, SslContext> deliveredCache = new HashMap<>();
+  private final Map<String, Good> lastGood = new HashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong failures =
+      new java.util.concurrent.atomic.AtomicLong();
+
+  /** A pair that loaded, kept per name so a broken replacement can fall back to it. */
+  private record Good(SslContext ctx, Certificates.Loaded loaded) {}
 
   /**
    * @param defaultName the pair served without SNI or for unknown names; null: first by name
@@ -56,6 +62,11 @@ public final class CertificateLoader {
 
   public Path folder() {
     return folder;
+  }
+
+  /** How many pairs (from the folder or a config source) failed to load so far. */
+  public long failures() {
+    return failures.get();
   }
 
   /** A fingerprint of the folder's pairs, cheap enough to poll. */
@@ -82,6 +93,7 @@ public final class CertificateLoader {
     List<Certificates.Loaded> loaded = new ArrayList<>();
     Map<String, SslContext> byName = new LinkedHashMap<>();
     Map<String, SslContext> nextCache = new HashMap<>();
+    Map<String, Good> nextGood = new HashMap<>();
     for (Path crt : files()) {
       String file = crt.getFileName().toString();
       if (!file.endsWith(".crt")) {
@@ -89,11 +101,11 @@ public final class CertificateLoader {
       }
       String name = file.substring(0, file.length() - 4);
       Path key = crt.resolveSibling(name + ".key");
-      if (!Files.isRegularFile(key)) {
-        LOG.warn("certificate {} has no {}.key; skipped", crt, name);
-        continue;
-      }
+      Good good;
       try {
+        if (!Files.isRegularFile(key)) {
+          throw new IOException("no " + name + ".key beside it");
+        }
         List<X509Certificate> chain = PemFiles.certificates(crt);
         String hash = hash(crt, key);
         SslContext ctx = cache.get(hash);
@@ -103,18 +115,36 @@ public final class CertificateLoader {
         }
         nextCache.put(hash, ctx);
         List<String> names = names(chain.get(0));
-        register(names, ctx, exact, wildcard);
-        byName.put(name, ctx);
-        loaded.add(
-            new Certificates.Loaded(
-                name,
-                names,
-                chain.get(0).getSerialNumber().toString(16),
-                chain.get(0).getNotAfter().toInstant()));
+        good =
+            new Good(
+                ctx,
+                new Certificates.Loaded(
+                    name,
+                    names,
+                    chain.get(0).getSerialNumber().toString(16),
+                    chain.get(0).getNotAfter().toInstant()));
       } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
-        LOG.error("certificate pair {} is invalid and skipped: {}", name, e.getMessage());
+        failures.incrementAndGet();
+        // A half-written or garbage replacement must not take a working name off the air: the
+        // pair that last loaded under this name keeps serving until a valid one replaces it.
+        good = lastGood.get(name);
+        if (good == null) {
+          LOG.error("certificate pair {} is invalid and skipped: {}", name, e.getMessage());
+          continue;
+        }
+        LOG.error(
+            "certificate pair {} is invalid ({}); the previous one (serial {}) keeps serving",
+            name,
+            e.getMessage(),
+            good.loaded().serial());
       }
+      nextGood.put(name, good);
+      register(good.loaded().names(), good.ctx(), exact, wildcard);
+      byName.put(name, good.ctx());
+      loaded.add(good.loaded());
     }
+    lastGood.clear();
+    lastGood.putAll(nextGood);
     cache.clear();
     cache.putAll(nextCache);
     SslContext fallback = defaultName != null ? byName.get(defaultName) : null;
@@ -163,6 +193,7 @@ public final class CertificateLoader {
                 chain.get(0).getSerialNumber().toString(16),
                 chain.get(0).getNotAfter().toInstant()));
       } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+        failures.incrementAndGet();
         LOG.error("certificate {} is invalid and skipped: {}", c.name(), e.getMessage());
       }
     }

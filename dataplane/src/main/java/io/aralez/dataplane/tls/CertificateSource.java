@@ -63,6 +63,11 @@ public final class CertificateSource implements Mapping<String, SslContext>, Aut
     watcher.start();
   }
 
+  /** Pairs that failed to load so far. */
+  public long failures() {
+    return loader.failures();
+  }
+
   public Certificates current() {
     return current.get();
   }
