@@ -3,6 +3,7 @@ package io.aralez.dataplane.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
+import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -27,20 +29,55 @@ public final class ServerCodec
     init(new Decoder(config), new Encoder());
   }
 
-  /** Request decoder that fails ambiguous framing and records each request's method. */
+  /**
+   * Request decoder that fails ambiguous framing, checks each request line strictly ({@link
+   * RequestLine}) and records each request's method.
+   */
   final class Decoder extends HttpRequestDecoder {
+    private final int maxInitialLine;
+    // True between requests: the next bytes begin a request line.
+    private boolean atLine = true;
+    private boolean refused;
+
     Decoder(HttpDecoderConfig config) {
       super(config);
+      this.maxInitialLine = config.getMaxInitialLineLength();
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out)
         throws Exception {
+      if (refused) {
+        buffer.skipBytes(buffer.readableBytes());
+        return;
+      }
+      if (atLine && buffer.isReadable()) {
+        int line = RequestLine.check(buffer, maxInitialLine);
+        if (line == RequestLine.INCOMPLETE) {
+          return;
+        }
+        if (line == RequestLine.INVALID) {
+          // Answered 400 and closed like any decoder failure; nothing after it is read.
+          refused = true;
+          buffer.skipBytes(buffer.readableBytes());
+          HttpRequest bad = (HttpRequest) createInvalidMessage();
+          bad.setDecoderResult(
+              DecoderResult.failure(new IllegalArgumentException("invalid request line")));
+          methods.add(bad.method());
+          out.add(bad);
+          return;
+        }
+      }
       int before = out.size();
       super.decode(ctx, buffer, out);
       for (int i = before; i < out.size(); i++) {
-        if (out.get(i) instanceof HttpRequest req) {
+        Object o = out.get(i);
+        if (o instanceof HttpRequest req) {
           methods.add(req.method());
+          atLine = false;
+        }
+        if (o instanceof LastHttpContent) {
+          atLine = true;
         }
       }
     }

@@ -81,9 +81,15 @@ public final class Pipelines {
             Http2FrameCodecBuilder.forServer()
                 .initialSettings(initial)
                 .validateHeaders(true)
+                // A stream without :method, :scheme or :path is reset, never left hanging.
+                .validateRequiredPseudoHeaders(true)
                 // Rapid reset (CVE-2023-44487): a client that resets streams faster than this
-                // loses its connection.
+                // loses its connection. The same bound on resets we send (MadeYouReset,
+                // CVE-2025-55163): frames that make us reset a stream cost the client its
+                // connection too.
                 .decoderEnforceMaxRstFramesPerWindow(
+                    h2.maxResetsPerWindow(), h2.resetWindowSeconds())
+                .encoderEnforceMaxRstFramesPerWindow(
                     h2.maxResetsPerWindow(), h2.resetWindowSeconds())
                 .build())
         .addLast(

@@ -172,6 +172,43 @@ class ExchangeTest {
     assertThat(proxy.client.isOpen()).isFalse();
   }
 
+  /** Request lines another parser could split differently (the catalogue's lenient forms). */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "GET / http/1.1",
+        "GET / HTTP/2.0",
+        "GET / HTTP/1.2",
+        "GET  / HTTP/1.1",
+        "GET /  HTTP/1.1",
+        "GET\t/ HTTP/1.1",
+        "GET /\tHTTP/1.1",
+        "GET / HTTP/1.1 ",
+        "GET /",
+        "G(T / HTTP/1.1",
+        "GET /a\u007fb HTTP/1.1",
+      })
+  void aLenientRequestLineIs400AndCloses(String line) {
+    proxy.send(line + "\r\nHost: one.test\r\n\r\n");
+    assertThat(proxy.received()).startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(proxy.upstreams).isEmpty();
+    assertThat(proxy.client.isOpen()).isFalse();
+  }
+
+  @Test
+  void aRequestLineMayArriveInPiecesAndAfterEmptyLines() {
+    proxy.send("\r\nGE");
+    proxy.send("T /split HT");
+    proxy.send("TP/1.1\r\nHost: one.test\r\n\r\n");
+    assertThat(proxy.sentUpstream(0)).startsWith("GET /split HTTP/1.1\r\n");
+    proxy.reply(0, OK);
+    assertThat(proxy.received()).startsWith("HTTP/1.1 200 OK");
+    // A bare LF ends no request line, also on a kept-alive connection.
+    proxy.send("GET /next HTTP/1.1\nHost: one.test\r\n\r\n");
+    assertThat(proxy.received()).startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(proxy.client.isOpen()).isFalse();
+  }
+
   @Test
   void aMalformedChunkAfterTheResponseStartedClosesTheClient() {
     proxy.send(
