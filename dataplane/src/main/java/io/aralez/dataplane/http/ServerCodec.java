@@ -67,6 +67,8 @@ public final class ServerCodec
           out.add(bad);
           return;
         }
+        // Checked once: Netty may take the line now and the headers only in a later read.
+        atLine = false;
       }
       int before = out.size();
       super.decode(ctx, buffer, out);
@@ -74,7 +76,6 @@ public final class ServerCodec
         Object o = out.get(i);
         if (o instanceof HttpRequest req) {
           methods.add(req.method());
-          atLine = false;
         }
         if (o instanceof LastHttpContent) {
           atLine = true;
