@@ -15,6 +15,9 @@ final class RequestLine {
   /** The line breaks the grammar. */
   static final int INVALID = -2;
 
+  /** No line end within the limit: left to Netty's decoder, which answers 414. */
+  static final int TOO_LONG = -3;
+
   private RequestLine() {}
 
   /**
@@ -22,7 +25,7 @@ final class RequestLine {
    * a server ignore.
    *
    * @return the number of bytes the line takes (with its CRLF and the empty lines before it), or
-   *     {@link #INCOMPLETE} / {@link #INVALID}
+   *     {@link #INCOMPLETE} / {@link #INVALID} / {@link #TOO_LONG}
    */
   static int check(ByteBuf buf, int maxLength) {
     int start = buf.readerIndex();
@@ -34,7 +37,7 @@ final class RequestLine {
     }
     int lf = buf.indexOf(i, Math.min(end, i + maxLength + 2), (byte) '\n');
     if (lf < 0) {
-      return end - i > maxLength + 1 ? INVALID : INCOMPLETE;
+      return end - i > maxLength + 1 ? TOO_LONG : INCOMPLETE;
     }
     if (lf == i || buf.getByte(lf - 1) != '\r') {
       return INVALID;

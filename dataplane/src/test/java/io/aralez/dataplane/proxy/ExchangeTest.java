@@ -196,6 +196,13 @@ class ExchangeTest {
   }
 
   @Test
+  void anOverlongRequestLineIsStill414() {
+    proxy.send("GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: one.test\r\n\r\n");
+    assertThat(proxy.received()).startsWith("HTTP/1.1 414");
+    assertThat(proxy.upstreams).isEmpty();
+  }
+
+  @Test
   void aRequestLineMayArriveInPiecesAndAfterEmptyLines() {
     proxy.send("\r\nGE");
     proxy.send("T /split HT");
