@@ -1,11 +1,16 @@
 package io.aralez.dataplane.admission;
 
+import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.policy.AuthDecision;
 import io.aralez.dataplane.request.RequestHead;
 import io.aralez.dataplane.request.RequestTarget;
 import io.aralez.dataplane.routing.RouteEntry;
 import io.aralez.dataplane.runtime.ActiveConfig;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One request on its way through the admission steps: what they read, and the few things they
@@ -29,6 +34,55 @@ final class Admitting {
 
   /** The backend id the client's sticky cookie named, or null. */
   String stickyId;
+
+  /** Headers steps add to the response (CORS, HSTS), also to a local answer; null until one. */
+  List<ProxyConfig.Header> responseHeaders;
+
+  /** Headers steps set on the upstream request; null until one. */
+  List<ProxyConfig.Header> requestHeaders;
+
+  void addResponseHeader(String name, String value) {
+    if (responseHeaders == null) {
+      responseHeaders = new ArrayList<>(4);
+    }
+    responseHeaders.add(new ProxyConfig.Header(name, value));
+  }
+
+  void addRequestHeader(String name, String value) {
+    if (requestHeaders == null) {
+      requestHeaders = new ArrayList<>(2);
+    }
+    requestHeaders.add(new ProxyConfig.Header(name, value));
+  }
+
+  /** What the steps changed, for the exchange. */
+  Verdict.Edits edits() {
+    var rules = route().rules();
+    if (responseHeaders == null
+        && requestHeaders == null
+        && rules.upstreamHost() == null
+        && rules.maxBodyBytes() < 0) {
+      return Verdict.Edits.NONE;
+    }
+    return new Verdict.Edits(
+        rules.upstreamHost(),
+        requestHeaders == null ? List.of() : requestHeaders,
+        responseHeaders == null ? List.of() : responseHeaders,
+        rules.maxBodyBytes());
+  }
+
+  /** {@code answer} with the headers steps asked every response to carry (CORS on a 401). */
+  Verdict.Local withResponseHeaders(Verdict.Local answer) {
+    if (responseHeaders == null) {
+      return answer;
+    }
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (ProxyConfig.Header h : responseHeaders) {
+      headers.put(h.name(), h.value());
+    }
+    headers.putAll(answer.headers());
+    return new Verdict.Local(answer.status(), headers, answer.body());
+  }
 
   Admitting(
       ActiveConfig config,

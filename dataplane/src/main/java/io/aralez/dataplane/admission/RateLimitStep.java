@@ -2,7 +2,10 @@ package io.aralez.dataplane.admission;
 
 import io.aralez.dataplane.policy.RateLimiter;
 
-/** {@code rate_limit}: requests per second per client and route, over the limit 429. */
+/**
+ * {@code rate_limit}: requests per second per client and route, over the limit 429 (or the route's
+ * configured status).
+ */
 final class RateLimitStep implements AdmissionStep {
   private final RateLimiter rate;
   private final Rejections rejections;
@@ -23,6 +26,8 @@ final class RateLimitStep implements AdmissionStep {
       return null;
     }
     rejections.rejected("rate_limit");
-    return RetryAfter.tooManyRequests(wait);
+    int status = r.route().rules().rateLimitStatus();
+    // ingress-nginx answers 503 without Retry-After; migrating clusters alert on exactly that.
+    return status == 429 ? RetryAfter.tooManyRequests(wait) : Verdict.Local.of(status);
   }
 }

@@ -23,16 +23,25 @@ public final class RequestAdmission {
     this.identity = services.identity();
     this.acme = new AcmeChallengeStep(settings.secure(), services.challenges());
     this.rejections = services.metrics()::rejected;
-    // The order is the contract: limits before anything costly, redirects before auth (the
-    // original answers them to anyone), auth before a backend is chosen.
+    // The order is the contract: limits before anything costly, redirects before access checks
+    // and auth (the original and nginx answer them to anyone), CORS before the answers that should
+    // carry its headers (a 401), auth before the path is rewritten and a backend chosen. Each step
+    // returns at once when its route does not use it.
     this.steps =
         List.of(
             new ErrorLimitStep(services.errors(), rejections),
             new RateLimitStep(services.rate(), rejections),
+            new HstsStep(settings.secure()),
             new RedirectStep(),
+            new FixedRedirectStep(),
             new HttpsRedirectStep(settings.secure(), settings.httpsPort()),
+            new AppRootStep(settings.secure()),
+            new SourceAccessStep(rejections),
+            new BodyLimitStep(rejections),
+            new CorsStep(),
             new DirectStatusStep(),
             new AuthStep(settings.masterKey(), rejections),
+            new RewriteStep(),
             new BackendStep());
   }
 
@@ -61,7 +70,7 @@ public final class RequestAdmission {
     for (AdmissionStep step : steps) {
       Verdict.Local answer = step.check(request);
       if (answer != null) {
-        return new Admission(request.facts, answer);
+        return new Admission(request.facts, request.withResponseHeaders(answer));
       }
     }
     Verdict.Forward forward =
@@ -70,7 +79,8 @@ public final class RequestAdmission {
             request.index,
             config.config().stickyFor(entry.route()),
             request.stickyId,
-            request.uri);
+            request.uri,
+            request.edits());
     return new Admission(
         request.facts,
         request.callout == null ? forward : new Verdict.Callout(forward, request.callout));

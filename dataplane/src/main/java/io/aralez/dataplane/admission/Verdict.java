@@ -1,8 +1,10 @@
 package io.aralez.dataplane.admission;
 
+import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.StickySessions;
 import io.aralez.dataplane.policy.AuthDecision;
 import io.aralez.dataplane.routing.RouteEntry;
+import java.util.List;
 import java.util.Map;
 
 /** What admission decided for one request: answer here, forward, or ask first and then forward. */
@@ -30,11 +32,40 @@ public sealed interface Verdict {
   /**
    * Send the request to backend {@code index} of {@code entry}.
    *
-   * @param uri the origin-form target to send (a consumed token removed)
+   * @param uri the origin-form target to send (a consumed token removed, or rewritten)
    * @param stickyId the backend id the client's sticky cookie named, or null
+   * @param edits what the route's rules change on the way, {@link Edits#NONE} mostly
    */
-  record Forward(RouteEntry entry, int index, StickySessions sticky, String stickyId, String uri)
-      implements Verdict {}
+  record Forward(
+      RouteEntry entry, int index, StickySessions sticky, String stickyId, String uri, Edits edits)
+      implements Verdict {
+    public Forward(
+        RouteEntry entry, int index, StickySessions sticky, String stickyId, String uri) {
+      this(entry, index, sticky, stickyId, uri, Edits.NONE);
+    }
+  }
+
+  /**
+   * Per-request changes decided by admission steps (the route's static headers are applied
+   * elsewhere).
+   *
+   * @param host the Host header to send upstream instead of the client's, or null
+   * @param requestHeaders set on the upstream request
+   * @param responseHeaders set on the response to the client, replacing the upstream's
+   * @param maxBodyBytes the request body's limit (413 when exceeded while streaming), or -1
+   */
+  record Edits(
+      String host,
+      List<ProxyConfig.Header> requestHeaders,
+      List<ProxyConfig.Header> responseHeaders,
+      long maxBodyBytes) {
+    public static final Edits NONE = new Edits(null, List.of(), List.of(), -1);
+
+    public Edits {
+      requestHeaders = List.copyOf(requestHeaders);
+      responseHeaders = List.copyOf(responseHeaders);
+    }
+  }
 
   /**
    * Forward once a decision taken off the request path allows it.

@@ -69,10 +69,13 @@ public final class ConfigValidator {
   }
 
   private static void route(String where, Route r, boolean hostAllowed, List<String> out) {
-    String pathProblem = ConfigPaths.problem(r.path());
+    String pathProblem = r.match().regex() != null ? null : ConfigPaths.problem(r.path());
     if (pathProblem != null) {
       out.add(where + ": " + pathProblem);
-    } else if (!r.match().exact() && r.path().length() > 1 && r.path().endsWith("/")) {
+    } else if (!r.match().exact()
+        && r.match().regex() == null
+        && r.path().length() > 1
+        && r.path().endsWith("/")) {
       out.add(where + ": a prefix has no trailing slash");
     }
     for (Header h : r.match().headers()) {
@@ -107,6 +110,7 @@ public final class ConfigValidator {
       }
     }
     auth(where, r.auth(), out);
+    RouteRulesCheck.check(where, r, out);
   }
 
   private static void headers(

@@ -95,6 +95,7 @@ public record ProxyConfig(
    * @param redirectCode the status of {@code redirectTo} and {@code toHttps} redirects
    * @param sticky cookie affinity of this route, or null for the config-wide setting
    * @param upstream connect and read timeouts and connect attempts of this route
+   * @param rules request rules beyond routing ({@link RouteRules#NONE} for none)
    */
   public record Route(
       String host,
@@ -113,14 +114,56 @@ public record ProxyConfig(
       Integer directStatus,
       int redirectCode,
       StickySessions sticky,
-      UpstreamTimeouts upstream) {
+      UpstreamTimeouts upstream,
+      RouteRules rules) {
     public Route {
       Objects.requireNonNull(upstream);
+      Objects.requireNonNull(rules);
       backends = List.copyOf(backends);
       serverHeaders = List.copyOf(serverHeaders);
       clientHeaders = List.copyOf(clientHeaders);
       Objects.requireNonNull(auth);
       Objects.requireNonNull(match);
+    }
+
+    /** A route without request rules. */
+    public Route(
+        String host,
+        String path,
+        List<Backend> backends,
+        boolean healthcheck,
+        boolean toHttps,
+        String redirectTo,
+        Long rateLimit,
+        Long x4xxLimit,
+        List<Header> serverHeaders,
+        List<Header> clientHeaders,
+        AuthPolicy auth,
+        UpstreamProtocol protocol,
+        Match match,
+        Integer directStatus,
+        int redirectCode,
+        StickySessions sticky,
+        UpstreamTimeouts upstream) {
+      this(
+          host,
+          path,
+          backends,
+          healthcheck,
+          toHttps,
+          redirectTo,
+          rateLimit,
+          x4xxLimit,
+          serverHeaders,
+          clientHeaders,
+          auth,
+          protocol,
+          match,
+          directStatus,
+          redirectCode,
+          sticky,
+          upstream,
+          RouteRules.NONE);
     }
 
     /** A prefix route with no other conditions, as upstreams.yaml writes them. */
@@ -193,7 +236,31 @@ public record ProxyConfig(
           directStatus,
           redirectCode,
           sticky,
-          upstream);
+          upstream,
+          rules);
+    }
+
+    /** This route with request rules. */
+    public Route withRules(RouteRules rules) {
+      return new Route(
+          host,
+          path,
+          backends,
+          healthcheck,
+          toHttps,
+          redirectTo,
+          rateLimit,
+          x4xxLimit,
+          serverHeaders,
+          clientHeaders,
+          auth,
+          protocol,
+          match,
+          directStatus,
+          redirectCode,
+          sticky,
+          upstream,
+          rules);
     }
 
     /** Stable identity for state that must survive a config swap (counters, health, buckets). */
@@ -230,8 +297,11 @@ public record ProxyConfig(
    * @param method the request method, or null for any
    * @param headers headers (lower-case names) that must each be present with exactly this value
    * @param query query parameters that must each be present with exactly this value
+   * @param regex a Java regex the path must match case-insensitively from its start (the route's
+   *     path is then this regex), or null
    */
-  public record Match(boolean exact, String method, List<Header> headers, List<Header> query) {
+  public record Match(
+      boolean exact, String method, List<Header> headers, List<Header> query, String regex) {
     public static final Match PREFIX = new Match(false, null, List.of(), List.of());
     public static final Match EXACT = new Match(true, null, List.of(), List.of());
 
@@ -240,8 +310,12 @@ public record ProxyConfig(
       query = List.copyOf(query);
     }
 
+    public Match(boolean exact, String method, List<Header> headers, List<Header> query) {
+      this(exact, method, headers, query, null);
+    }
+
     public boolean isPlainPrefix() {
-      return !exact && !hasConditions();
+      return !exact && regex == null && !hasConditions();
     }
 
     public boolean hasConditions() {
@@ -254,7 +328,7 @@ public record ProxyConfig(
     }
 
     String describe(String path) {
-      StringBuilder s = new StringBuilder(exact ? "=" : "").append(path);
+      StringBuilder s = new StringBuilder(exact ? "=" : regex != null ? "~" : "").append(path);
       if (method != null) {
         s.append(" ").append(method);
       }

@@ -44,6 +44,8 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   private HeadTimeoutHandler headTimer;
   private ClientState state = ClientState.IDLE;
   private Exchange exchange;
+  // Body bytes of the current request so far, against its route's limit.
+  private long bodyBytes;
   private boolean draining;
   private boolean closeAfterDiscard;
   private String clientIp;
@@ -167,8 +169,18 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
 
   private void onRequestContent(HttpContent content) {
     if (content.decoderResult().isFailure()) {
-      malformedBody(content);
+      LOG.debug("malformed request body from {}: {}", clientIp, content.decoderResult().cause());
+      refuseBody(content, HttpResponseStatus.BAD_REQUEST);
       return;
+    }
+    if (exchange != null && exchange.bodyLimit() >= 0) {
+      bodyBytes += content.content().readableBytes();
+      if (bodyBytes > exchange.bodyLimit()) {
+        // A chunked (or HTTP/2) body over the route's limit: counted as it streams, never held.
+        start.exchanges().metrics().rejected("body_size");
+        refuseBody(content, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+        return;
+      }
     }
     switch (state) {
       case CONNECTING, STREAMING -> exchange.onRequestContent(content);
@@ -183,13 +195,13 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   }
 
   /**
-   * The decoder could not read the body (a bad chunk size, a chunk not followed by CRLF...): it
-   * ends the body with a failed last part, which must never reach the upstream as a clean end. The
-   * upstream request is abandoned unfinished; the client gets 400 if nothing was answered yet, and
-   * the connection closes because the rest of its bytes cannot be framed.
+   * A body that cannot go on: the decoder could not read it (a bad chunk size, a chunk not followed
+   * by CRLF... it ends the body with a failed last part, which must never reach the upstream as a
+   * clean end), or it grew past the route's limit. The upstream request is abandoned unfinished;
+   * the client gets {@code status} if nothing was answered yet, and the connection closes because
+   * the rest of its bytes cannot be framed.
    */
-  private void malformedBody(HttpContent content) {
-    LOG.debug("malformed request body from {}: {}", clientIp, content.decoderResult().cause());
+  private void refuseBody(HttpContent content, HttpResponseStatus status) {
     content.release();
     boolean answered = state == ClientState.DISCARDING;
     if (exchange != null) {
@@ -201,11 +213,12 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
       closeNow();
       return;
     }
-    respondAndClose(LocalResponses.status(ctx.alloc(), HttpResponseStatus.BAD_REQUEST));
+    respondAndClose(LocalResponses.status(ctx.alloc(), status));
   }
 
   private void onRequestHead(HttpRequest req) {
     request = RequestRecord.start(req.method().name(), req.uri(), clientIp);
+    bodyBytes = 0;
     if (headTimer != null) {
       headTimer.headReceived();
     }

@@ -123,17 +123,26 @@ final class RequestStart {
     // Callouts still read the client's head and may answer in its place; an HTTP/2 whole request
     // carries its body: both get a copy. Everything else is rewritten in place.
     boolean inPlace = !(req instanceof FullHttpRequest) && !callout;
-    ex.sendAs(
+    Verdict.Edits edits = forward.edits();
+    String host =
+        edits.host() != null
+            ? edits.host()
+            : target.hostHeader().isEmpty() ? target.host() : target.hostHeader();
+    HttpRequest upstream =
         HeaderRewriter.upstreamRequest(
             req,
             inPlace,
             forward.uri(),
-            target.hostHeader().isEmpty() ? target.host() : target.hostHeader(),
+            host,
             peer,
             facts.client(),
             facts.trustedPeer(),
             settings.secure(),
-            forward.entry().route().serverHeaders()));
+            forward.entry().route().serverHeaders());
+    for (var h : edits.requestHeaders()) {
+      upstream.headers().set(h.name(), h.value());
+    }
+    ex.sendAs(upstream);
     return ex;
   }
 }

@@ -73,6 +73,9 @@ final class ResponseRelay {
     closeClientAfter =
         HeaderRewriter.clientResponse(
             res, traits.http11(), traits.head(), closeAfter, entry.route().clientHeaders());
+    for (var h : forward.edits().responseHeaders()) {
+      res.headers().set(h.name(), h.value());
+    }
     var sticky = forward.sticky();
     if (sticky.enabled() && !entry.stickyId(backend).equals(forward.stickyId())) {
       // Added next to the upstream's own cookies, never replacing them.

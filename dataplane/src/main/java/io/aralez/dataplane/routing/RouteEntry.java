@@ -4,6 +4,7 @@ import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.upstream.BackendState;
 import io.aralez.dataplane.upstream.Balancer;
+import java.util.regex.Pattern;
 
 /**
  * A compiled route: the immutable policy, the live state of each backend, their sticky ids, and the
@@ -15,9 +16,16 @@ public final class RouteEntry {
   private final BackendState[] states;
   private final String[] stickyIds;
   private final Balancer balancer;
+  private final Pattern regex;
 
   RouteEntry(Route route, BackendState[] states, String[] stickyIds) {
     this.route = route;
+    // A rewrite on a plain path reads its groups from the path taken literally.
+    String re = route.match().regex();
+    if (re == null && route.rules().rewrite() != null) {
+      re = Pattern.quote(route.path());
+    }
+    this.regex = re == null ? null : Pattern.compile(re, Pattern.CASE_INSENSITIVE);
     this.backends = route.backends().toArray(Backend[]::new);
     this.states = states;
     this.stickyIds = stickyIds;
@@ -26,6 +34,11 @@ public final class RouteEntry {
 
   public Route route() {
     return route;
+  }
+
+  /** The compiled path regex (of a regex route, or of a route that rewrites), or null. */
+  public Pattern regex() {
+    return regex;
   }
 
   public int size() {

@@ -20,15 +20,20 @@ import java.util.function.Function;
  * an exact route equal to the path, else the longest configured prefix on segment boundaries.
  * Routes of one path with conditions (method, headers, query) are tried most specific first; when
  * none of them matches, shorter prefixes are tried. Cost is a few hash lookups per request,
- * whatever the number of routes.
+ * whatever the number of routes; a host with regex routes (ingress-nginx's regex mode) tries them
+ * first, in the order given, which costs one match per regex route of that host only.
  */
 public final class Router {
   private static final RouteEntry[] NONE = new RouteEntry[0];
   private static final Comparator<RouteEntry> MOST_SPECIFIC_FIRST =
       Comparator.comparingInt((RouteEntry e) -> -e.route().match().specificity());
 
-  /** The routes of one host: exact paths and prefixes, each with its candidates. */
+  /**
+   * The routes of one host: regex routes in the order given (tried first, first match wins), then
+   * exact paths and prefixes, each with its candidates.
+   */
   private static final class Table {
+    RouteEntry[] regex = NONE;
     final Map<String, RouteEntry[]> exact = new HashMap<>();
     final Map<String, RouteEntry[]> prefix = new HashMap<>();
   }
@@ -52,6 +57,7 @@ public final class Router {
     for (VirtualHost vh : config.hosts()) {
       Map<String, List<RouteEntry>> exactPaths = new HashMap<>();
       Map<String, List<RouteEntry>> prefixPaths = new HashMap<>();
+      List<RouteEntry> regexes = new ArrayList<>();
       for (Route route : vh.routes()) {
         int n = route.backends().size();
         boolean sticky = config.stickyFor(route).enabled();
@@ -65,11 +71,16 @@ public final class Router {
         }
         RouteEntry entry = new RouteEntry(route, s, ids);
         r.byId.put(route.id(), entry);
+        if (route.match().regex() != null) {
+          regexes.add(entry);
+          continue;
+        }
         (route.match().exact() ? exactPaths : prefixPaths)
             .computeIfAbsent(route.path(), k -> new ArrayList<>())
             .add(entry);
       }
       Table table = new Table();
+      table.regex = regexes.toArray(NONE);
       exactPaths.forEach((path, list) -> table.exact.put(path, sorted(list)));
       prefixPaths.forEach((path, list) -> table.prefix.put(path, sorted(list)));
       String name = vh.name();
@@ -116,6 +127,11 @@ public final class Router {
       return null;
     }
     Conditions conditions = new Conditions(request);
+    for (RouteEntry r : table.regex) {
+      if (r.regex().matcher(path).lookingAt() && conditions.met(r.route().match())) {
+        return r;
+      }
+    }
     RouteEntry e = first(table.exact.get(path), conditions);
     return e != null ? e : longestPrefix(table.prefix, path, conditions);
   }

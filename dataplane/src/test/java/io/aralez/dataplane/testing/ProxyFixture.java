@@ -17,6 +17,7 @@ import io.aralez.dataplane.source.file.UpstreamsParser;
 import io.aralez.dataplane.upstream.BackendRegistry;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The in-memory pieces of a proxy listener, built from main.yaml and upstreams.yaml text the way
@@ -29,14 +30,30 @@ public final class ProxyFixture {
   public final RequestServices services;
 
   public ProxyFixture(String mainYaml, String upstreamsYaml) {
+    this(mainYaml, upstreamsYaml, UnaryOperator.identity());
+  }
+
+  /**
+   * @param edit applied to every route of the file, for what only the controller's snapshot can
+   *     express (request rules, regex paths)
+   */
+  public ProxyFixture(
+      String mainYaml, String upstreamsYaml, UnaryOperator<ProxyConfig.Route> edit) {
     try {
       main = MainConfigParser.parse(Path.of("main.yaml"), mainYaml, new Problems());
-      ProxyConfig routes =
+      ProxyConfig parsed =
           UpstreamsParser.parse(
               new UpstreamsParser.Source("upstreams.yaml", upstreamsYaml),
               List.of(),
               "test",
               new Problems());
+      List<ProxyConfig.VirtualHost> hosts = new java.util.ArrayList<>();
+      for (ProxyConfig.VirtualHost vh : parsed.hosts()) {
+        hosts.add(new ProxyConfig.VirtualHost(vh.name(), vh.routes().stream().map(edit).toList()));
+      }
+      ProxyConfig routes =
+          new ProxyConfig(
+              parsed.source(), parsed.version(), parsed.sticky(), hosts, parsed.certificates());
       ConfigIntake intake = new ConfigIntake(holder);
       var outcome = intake.offer(Candidate.of(Candidate.Kind.FILE, "test", routes, List.of()));
       if (!holder.current().config().version().equals("test")) {
@@ -52,6 +69,14 @@ public final class ProxyFixture {
   public static ProxyFixture of(String upstreamsYaml) {
     return new ProxyFixture(
         "proxy_address_http: 127.0.0.1:8080\nupstreams_conf: upstreams.yaml\n", upstreamsYaml);
+  }
+
+  /** A fixture with a plain listener whose routes {@code edit} changes. */
+  public static ProxyFixture of(String upstreamsYaml, UnaryOperator<ProxyConfig.Route> edit) {
+    return new ProxyFixture(
+        "proxy_address_http: 127.0.0.1:8080\nupstreams_conf: upstreams.yaml\n",
+        upstreamsYaml,
+        edit);
   }
 
   public ProxySettings settings(boolean secure) {

@@ -201,7 +201,13 @@ public final class SnapshotTranslator {
     }
     String method = r.getMethod().isEmpty() ? null : r.getMethod();
     Match match =
-        new Match(pm.getType() == PathMatch.Type.EXACT, method, headerMatches, queryMatches);
+        new Match(
+            pm.getType() == PathMatch.Type.EXACT,
+            method,
+            headerMatches,
+            queryMatches,
+            pm.getType() == PathMatch.Type.REGEX ? path : null);
+    var rules = RulesTranslator.rules(where, r.getRules(), errors);
 
     Policy p = r.getPolicy();
     int redirectCode = p.getRedirectCode() == 0 ? 301 : p.getRedirectCode();
@@ -270,7 +276,8 @@ public final class SnapshotTranslator {
         directStatus,
         redirectCode,
         sticky,
-        upstream);
+        upstream,
+        rules);
   }
 
   /** Checks that the chain and key parse and belong together; the TLS layer builds contexts. */

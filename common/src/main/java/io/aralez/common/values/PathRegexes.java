@@ -1,0 +1,54 @@
+package io.aralez.common.values;
+
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The rule for a regex path (ingress-nginx's {@code use-regex}): a Java regex, matched
+ * case-insensitively from the start of the path. Checked the same way by the controller, which
+ * reports a bad one on its Ingress, and by the data plane, which refuses a snapshot carrying one.
+ */
+public final class PathRegexes {
+  /** Longer patterns are refused: they are typos or attempts to make matching expensive. */
+  public static final int MAX_LENGTH = 1024;
+
+  private PathRegexes() {}
+
+  /** What is wrong with {@code regex} as a path regex, or null when it compiles. */
+  public static String problem(String regex) {
+    if (regex == null || regex.isEmpty() || regex.charAt(0) != '/') {
+      return "a regex path must start with '/'";
+    }
+    if (regex.length() > MAX_LENGTH) {
+      return "a regex path is longer than " + MAX_LENGTH + " characters";
+    }
+    if (regex.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
+      return "a regex path has control characters";
+    }
+    try {
+      Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
+      return null;
+    } catch (PatternSyntaxException e) {
+      return "'" + regex + "' is not a valid regex: " + e.getDescription();
+    }
+  }
+
+  /**
+   * A rewrite target with {@code $1..$9} group references: an origin-form path, or an absolute
+   * http(s) URL (answered as a redirect). Null when valid.
+   */
+  public static String targetProblem(String target) {
+    if (target == null || target.isEmpty()) {
+      return "an empty rewrite target";
+    }
+    if (target.chars().anyMatch(c -> c <= ' ' || c == 0x7f || c >= 0x80)) {
+      return "rewrite target '" + target + "' has spaces, control or non-ASCII characters";
+    }
+    if (target.charAt(0) == '/') {
+      return target.startsWith("//") ? "rewrite target '" + target + "' starts with //" : null;
+    }
+    return HttpUrls.absolute(target.replaceAll("\\$\\d", "x"))
+        ? null
+        : "rewrite target '" + target + "' is neither a path nor an http(s) URL";
+  }
+}

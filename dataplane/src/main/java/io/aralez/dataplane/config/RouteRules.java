@@ -1,0 +1,137 @@
+package io.aralez.dataplane.config;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * The request rules of a route beyond routing and the classic policies: what ingress-nginx users
+ * know as rewrite-target, app-root, permanent-redirect, proxy-body-size, upstream-vhost, the source
+ * allow and deny lists, CORS and HSTS. Each admission step reads only its own field and returns at
+ * once when it is unset, so a route that uses none of them pays nothing.
+ *
+ * @param rewrite the target sent upstream ({@code $1..$9}: groups of the route's regex path), or
+ *     null
+ * @param forwardedPrefix X-Forwarded-Prefix sent with a rewritten request, or null
+ * @param redirect a fixed redirect answered to every request, or null
+ * @param appRoot where a request for exactly "/" is sent (302), or null
+ * @param maxBodyBytes the largest request body accepted (413 above), or -1 for no limit
+ * @param upstreamHost the Host header sent upstream instead of the client's, or null
+ * @param access the client addresses refused or let in, or null
+ * @param cors cross-origin headers and preflight answers, or null
+ * @param hsts the Strict-Transport-Security value for responses over TLS, or null
+ * @param rateLimitStatus the status of rate-limit rejections (429 unless ingress-nginx's 503)
+ * @param httpsRedirectStripSlash the HTTPS redirect drops one trailing "/" of the path
+ */
+public record RouteRules(
+    String rewrite,
+    String forwardedPrefix,
+    FixedRedirect redirect,
+    String appRoot,
+    long maxBodyBytes,
+    String upstreamHost,
+    SourceAccess access,
+    Cors cors,
+    String hsts,
+    int rateLimitStatus,
+    boolean httpsRedirectStripSlash) {
+
+  public static final RouteRules NONE =
+      new RouteRules(null, null, null, null, -1, null, null, null, null, 429, false);
+
+  /** Whether any rule is set (the route then needs more than routing). */
+  public boolean isEmpty() {
+    return equals(NONE);
+  }
+
+  /**
+   * @param location sent exactly as written
+   * @param code 300-308
+   */
+  public record FixedRedirect(String location, int code) {}
+
+  /** Addresses to refuse (checked first) and, when not empty, the only ones to let in. */
+  public record SourceAccess(List<Cidr> deny, List<Cidr> allow) {
+    public SourceAccess {
+      deny = List.copyOf(deny);
+      allow = List.copyOf(allow);
+    }
+
+    /** Whether a client at {@code address} (an IP literal) may use the route. */
+    public boolean admits(String address) {
+      byte[] ip = Cidr.address(address);
+      if (ip == null) {
+        // Not an address we can place (a Unix socket peer): only an open route admits it.
+        return allow.isEmpty() && deny.isEmpty();
+      }
+      for (Cidr c : deny) {
+        if (c.contains(ip)) {
+          return false;
+        }
+      }
+      if (allow.isEmpty()) {
+        return true;
+      }
+      for (Cidr c : allow) {
+        if (c.contains(ip)) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+
+  /**
+   * Cross-origin resource sharing, answered the way ingress-nginx does.
+   *
+   * @param anyOrigin the list was "*": the literal "*" is sent
+   * @param origins compiled origin patterns (case-insensitive, whole string)
+   */
+  public record Cors(
+      boolean anyOrigin,
+      List<Pattern> origins,
+      String allowMethods,
+      String allowHeaders,
+      String exposeHeaders,
+      boolean allowCredentials,
+      long maxAgeSeconds) {
+    public Cors {
+      origins = List.copyOf(origins);
+    }
+
+    /**
+     * The pattern of one origin: {@code scheme://host[:port]}, where the host may start with {@code
+     * *.} for exactly one label. Without a port in the list, an origin with one does not match.
+     */
+    public static Pattern origin(String origin) {
+      String o = origin.trim();
+      int scheme = o.indexOf("://");
+      if (scheme <= 0) {
+        throw new IllegalArgumentException("CORS origin '" + origin + "' is not scheme://host");
+      }
+      String rest = o.substring(scheme + 3);
+      if (rest.isEmpty() || !rest.matches("(\\*\\.)?[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+        throw new IllegalArgumentException("CORS origin '" + origin + "' is not scheme://host");
+      }
+      StringBuilder re = new StringBuilder(Pattern.quote(o.substring(0, scheme + 3)));
+      if (rest.startsWith("*.")) {
+        re.append("[A-Za-z0-9-]+");
+        rest = rest.substring(1);
+      }
+      re.append(Pattern.quote(rest));
+      return Pattern.compile(re.toString(), Pattern.CASE_INSENSITIVE);
+    }
+
+    /** Whether {@code origin} is allowed. */
+    public boolean allows(String origin) {
+      if (anyOrigin) {
+        return true;
+      }
+      for (Pattern p : origins) {
+        if (p.matcher(origin).matches()) {
+          return true;
+        }
+      }
+      return false;
+    }
+  }
+}

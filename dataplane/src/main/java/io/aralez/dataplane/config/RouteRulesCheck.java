@@ -1,0 +1,70 @@
+package io.aralez.dataplane.config;
+
+import io.aralez.common.values.HttpUrls;
+import io.aralez.common.values.PathRegexes;
+import java.util.List;
+
+/** The validator's part for {@link RouteRules}: values a route could not enforce as written. */
+final class RouteRulesCheck {
+  private RouteRulesCheck() {}
+
+  static void check(String where, ProxyConfig.Route r, List<String> out) {
+    if (r.match().regex() != null) {
+      String p = PathRegexes.problem(r.match().regex());
+      if (p != null) {
+        out.add(where + ": " + p);
+      }
+    }
+    RouteRules rules = r.rules();
+    if (rules.isEmpty()) {
+      return;
+    }
+    if (rules.rewrite() != null) {
+      String p = PathRegexes.targetProblem(rules.rewrite());
+      if (p != null) {
+        out.add(where + ": " + p);
+      }
+    }
+    if (rules.redirect() != null) {
+      var fixed = rules.redirect();
+      if (!HttpUrls.absolute(fixed.location()) && !plainPath(fixed.location())) {
+        out.add(where + ": redirect location '" + fixed.location() + "' is not a URL or path");
+      }
+      if (fixed.code() < 300 || fixed.code() > 308) {
+        out.add(where + ": redirect code " + fixed.code() + " is not 300 to 308");
+      }
+    }
+    if (rules.appRoot() != null && !plainPath(rules.appRoot())) {
+      out.add(where + ": app root '" + rules.appRoot() + "' is not a path");
+    }
+    if (rules.upstreamHost() != null
+        && !rules.upstreamHost().matches("[A-Za-z0-9.:\\[\\]_-]{1,255}")) {
+      out.add(where + ": upstream host '" + rules.upstreamHost() + "' is not a host name");
+    }
+    if (rules.hsts() != null && !printable(rules.hsts())) {
+      out.add(where + ": HSTS value has control characters");
+    }
+    if (rules.forwardedPrefix() != null && !printable(rules.forwardedPrefix())) {
+      out.add(where + ": X-Forwarded-Prefix has control characters");
+    }
+    if (rules.rateLimitStatus() < 400 || rules.rateLimitStatus() > 599) {
+      out.add(where + ": rate-limit status " + rules.rateLimitStatus() + " is not 4xx or 5xx");
+    }
+    if (rules.cors() != null) {
+      var c = rules.cors();
+      for (String v : new String[] {c.allowMethods(), c.allowHeaders(), c.exposeHeaders()}) {
+        if (v != null && !v.matches("[A-Za-z0-9_, *-]*")) {
+          out.add(where + ": CORS list '" + v + "' has characters other than tokens and commas");
+        }
+      }
+    }
+  }
+
+  private static boolean plainPath(String s) {
+    return s.startsWith("/") && !s.startsWith("//") && printable(s) && s.indexOf(' ') < 0;
+  }
+
+  private static boolean printable(String s) {
+    return s.chars().allMatch(c -> c >= ' ' && c < 0x7f);
+  }
+}

@@ -1,0 +1,83 @@
+package io.aralez.dataplane.source.controller;
+
+import io.aralez.dataplane.config.Cidr;
+import io.aralez.dataplane.config.RouteRules;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** A snapshot route's {@code rules} as the data plane's {@link RouteRules}. Pure. */
+final class RulesTranslator {
+  private RulesTranslator() {}
+
+  static RouteRules rules(String where, io.aralez.api.v1.RouteRules r, List<String> errors) {
+    if (r.equals(io.aralez.api.v1.RouteRules.getDefaultInstance())) {
+      return RouteRules.NONE;
+    }
+    RouteRules.FixedRedirect redirect =
+        r.getRedirectLocation().isEmpty()
+            ? null
+            : new RouteRules.FixedRedirect(
+                r.getRedirectLocation(),
+                r.getRedirectLocationCode() == 0 ? 301 : r.getRedirectLocationCode());
+    RouteRules.SourceAccess access = null;
+    if (r.getDenySourcesCount() > 0 || r.getAllowSourcesCount() > 0) {
+      access =
+          new RouteRules.SourceAccess(
+              cidrs(where, r.getDenySourcesList(), errors),
+              cidrs(where, r.getAllowSourcesList(), errors));
+    }
+    RouteRules.Cors cors = null;
+    if (r.hasCors()) {
+      var c = r.getCors();
+      boolean any = c.getAllowOriginsList().contains("*") || c.getAllowOriginsCount() == 0;
+      List<Pattern> origins = new ArrayList<>();
+      if (!any) {
+        for (String o : c.getAllowOriginsList()) {
+          try {
+            origins.add(RouteRules.Cors.origin(o));
+          } catch (IllegalArgumentException e) {
+            errors.add(where + ": " + e.getMessage());
+          }
+        }
+      }
+      cors =
+          new RouteRules.Cors(
+              any,
+              origins,
+              c.getAllowMethods(),
+              c.getAllowHeaders(),
+              c.getExposeHeaders(),
+              c.getAllowCredentials(),
+              c.getMaxAgeSeconds());
+    }
+    return new RouteRules(
+        blankToNull(r.getRewriteTarget()),
+        blankToNull(r.getForwardedPrefix()),
+        redirect,
+        blankToNull(r.getAppRoot()),
+        r.getMaxBodyBytes() == 0 ? -1 : r.getMaxBodyBytes(),
+        blankToNull(r.getUpstreamHost()),
+        access,
+        cors,
+        blankToNull(r.getHsts()),
+        r.getRateLimitStatus() == 0 ? 429 : r.getRateLimitStatus(),
+        r.getHttpsRedirectStripSlash());
+  }
+
+  private static List<Cidr> cidrs(String where, List<String> list, List<String> errors) {
+    List<Cidr> out = new ArrayList<>(list.size());
+    for (String s : list) {
+      try {
+        out.add(Cidr.parse(s));
+      } catch (IllegalArgumentException e) {
+        errors.add(where + ": " + e.getMessage());
+      }
+    }
+    return out;
+  }
+
+  private static String blankToNull(String s) {
+    return s.isEmpty() ? null : s;
+  }
+}

@@ -1,0 +1,358 @@
+package io.aralez.dataplane.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aralez.dataplane.admission.RequestAdmissionTest.Head;
+import io.aralez.dataplane.config.Cidr;
+import io.aralez.dataplane.config.ProxyConfig;
+import io.aralez.dataplane.config.RouteRules;
+import io.aralez.dataplane.request.RequestTarget;
+import io.aralez.dataplane.testing.ProxyFixture;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The request-rule steps (ingress-nginx's rewrite, app-root, fixed redirects, source lists, body
+ * limit, CORS, HSTS, rate-limit status), each decided without a channel.
+ */
+class RouteRulesAdmissionTest {
+  static final String ROUTES =
+      """
+      rewrite.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      plain.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      root.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      moved.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      lists.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      body.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      cors.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      anycors.test:
+        authorization: {type: apikey, data: ["k"]}
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      limited.test:
+        rate_limit: 1
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      vhost.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      """;
+
+  static RouteRules rules() {
+    return RouteRules.NONE;
+  }
+
+  static RouteRules with(RouteRules r, String field, Object v) {
+    return new RouteRules(
+        field.equals("rewrite") ? (String) v : r.rewrite(),
+        field.equals("prefix") ? (String) v : r.forwardedPrefix(),
+        field.equals("redirect") ? (RouteRules.FixedRedirect) v : r.redirect(),
+        field.equals("appRoot") ? (String) v : r.appRoot(),
+        field.equals("body") ? (Long) v : r.maxBodyBytes(),
+        field.equals("host") ? (String) v : r.upstreamHost(),
+        field.equals("access") ? (RouteRules.SourceAccess) v : r.access(),
+        field.equals("cors") ? (RouteRules.Cors) v : r.cors(),
+        field.equals("hsts") ? (String) v : r.hsts(),
+        field.equals("limitStatus") ? (Integer) v : r.rateLimitStatus(),
+        r.httpsRedirectStripSlash());
+  }
+
+  static ProxyConfig.Route edit(ProxyConfig.Route route) {
+    RouteRules n = RouteRules.NONE;
+    switch (route.host()) {
+      case "rewrite.test" -> {
+        ProxyConfig.Route regex =
+            new ProxyConfig.Route(
+                    route.host(),
+                    "/something(/|$)(.*)",
+                    route.backends(),
+                    route.healthcheck(),
+                    false,
+                    null,
+                    null,
+                    null,
+                    List.of(),
+                    List.of(),
+                    route.auth(),
+                    null,
+                    new ProxyConfig.Match(false, null, List.of(), List.of(), "/something(/|$)(.*)"),
+                    null,
+                    301,
+                    null,
+                    route.upstream())
+                .withRules(with(with(n, "rewrite", "/$2"), "prefix", "/something"));
+        return regex;
+      }
+      case "plain.test" -> {
+        return route.withRules(with(n, "rewrite", "/new"));
+      }
+      case "root.test" -> {
+        return route.withRules(with(n, "appRoot", "/app1"));
+      }
+      case "moved.test" -> {
+        return route.withRules(
+            with(n, "redirect", new RouteRules.FixedRedirect("https://www.example.com/new", 308)));
+      }
+      case "lists.test" -> {
+        return route.withRules(
+            with(
+                n,
+                "access",
+                new RouteRules.SourceAccess(
+                    List.of(Cidr.parse("192.0.2.10")),
+                    List.of(Cidr.parse("192.0.2.0/24"), Cidr.parse("198.51.100.0/24")))));
+      }
+      case "body.test" -> {
+        return route.withRules(with(n, "body", 1024L));
+      }
+      case "cors.test" -> {
+        return route.withRules(
+            with(
+                with(
+                    n,
+                    "cors",
+                    new RouteRules.Cors(
+                        false,
+                        List.of(
+                            RouteRules.Cors.origin("https://app.example.com"),
+                            RouteRules.Cors.origin("https://*.dev.example.com:8443")),
+                        "GET, POST",
+                        "Authorization",
+                        "X-Total",
+                        true,
+                        600)),
+                "hsts",
+                "max-age=31536000; includeSubDomains"));
+      }
+      case "anycors.test" -> {
+        return route.withRules(
+            with(
+                n,
+                "cors",
+                new RouteRules.Cors(true, List.of(), "GET", "X-A", null, true, 1728000)));
+      }
+      case "limited.test" -> {
+        return route.withRules(with(n, "limitStatus", 503));
+      }
+      case "vhost.test" -> {
+        return route.withRules(with(n, "host", "internal.svc"));
+      }
+      default -> {
+        return route;
+      }
+    }
+  }
+
+  final ProxyFixture fixture = ProxyFixture.of(ROUTES, RouteRulesAdmissionTest::edit);
+
+  Admission admit(boolean secure, Head head, String peer) {
+    var admission = new RequestAdmission(fixture.services, fixture.settings(secure));
+    RequestTarget target = RequestTarget.parse(head);
+    return admission.admit(fixture.config(), head, target, peer);
+  }
+
+  Admission admit(Head head) {
+    return admit(false, head, "192.0.2.20");
+  }
+
+  static Head method(String method, Head h) {
+    return new Head(method, h.uri(), h.all());
+  }
+
+  static Verdict.Local local(Admission a) {
+    assertThat(a.verdict()).isInstanceOf(Verdict.Local.class);
+    return (Verdict.Local) a.verdict();
+  }
+
+  static Verdict.Forward forward(Admission a) {
+    assertThat(a.verdict()).isInstanceOf(Verdict.Forward.class);
+    return (Verdict.Forward) a.verdict();
+  }
+
+  @Test
+  void rewriteReplacesTheWholePathWithTheGroupsAndKeepsTheQuery() {
+    Map<String, String> cases =
+        Map.of(
+            "/something", "/",
+            "/something/", "/",
+            "/something/new", "/new",
+            "/SomeThing/a/b?x=1&y=2", "/a/b?x=1&y=2",
+            "/something/a%20b", "/a%20b");
+    cases.forEach(
+        (in, out) -> {
+          Verdict.Forward f = forward(admit(Head.get("rewrite.test", in)));
+          assertThat(f.uri()).as(in).isEqualTo(out);
+          assertThat(f.edits().requestHeaders())
+              .containsExactly(new ProxyConfig.Header("x-forwarded-prefix", "/something"));
+        });
+    // "/somethingelse" does not match the regex: no route on this host takes it.
+    assertThat(local(admit(Head.get("rewrite.test", "/somethingelse"))).status()).isEqualTo(404);
+  }
+
+  @Test
+  void rewriteOnAPlainPrefixReplacesEverything() {
+    assertThat(forward(admit(Head.get("plain.test", "/a/b?q=1"))).uri()).isEqualTo("/new?q=1");
+  }
+
+  @Test
+  void appRootSendsOnlyTheRootToTheApplication() {
+    Verdict.Local l = local(admit(Head.get("root.test:8080", "/?a=b")));
+    assertThat(l.status()).isEqualTo(302);
+    assertThat(l.headers()).containsEntry("location", "http://root.test:8080/app1");
+    Verdict.Local tls = local(admit(true, Head.get("root.test", "/"), "192.0.2.20"));
+    assertThat(tls.headers()).containsEntry("location", "https://root.test/app1");
+    assertThat(forward(admit(Head.get("root.test", "/other"))).uri()).isEqualTo("/other");
+  }
+
+  @Test
+  void aFixedRedirectAppendsNothing() {
+    Verdict.Local l = local(admit(Head.get("moved.test", "/a/b?c=d")));
+    assertThat(l.status()).isEqualTo(308);
+    assertThat(l.headers()).containsEntry("location", "https://www.example.com/new");
+  }
+
+  @Test
+  void theDenyListWinsOverTheAllowList() {
+    assertThat(local(admit(false, Head.get("lists.test", "/"), "192.0.2.10")).status())
+        .as("denied although inside an allowed block")
+        .isEqualTo(403);
+    assertThat(admit(false, Head.get("lists.test", "/"), "192.0.2.11").verdict())
+        .isInstanceOf(Verdict.Forward.class);
+    assertThat(admit(false, Head.get("lists.test", "/"), "198.51.100.7").verdict())
+        .isInstanceOf(Verdict.Forward.class);
+    assertThat(local(admit(false, Head.get("lists.test", "/"), "203.0.113.1")).status())
+        .isEqualTo(403);
+    assertThat(local(admit(false, Head.get("lists.test", "/"), "::1")).status()).isEqualTo(403);
+    assertThat(fixture.metrics.scrape()).contains("reason=\"source_access\"");
+  }
+
+  @Test
+  void aDeclaredBodyOverTheLimitIs413AndTheLimitTravelsForChunkedBodies() {
+    assertThat(local(admit(Head.get("body.test", "/", "content-length", "1025"))).status())
+        .isEqualTo(413);
+    assertThat(
+            local(admit(Head.get("body.test", "/", "content-length", "99999999999999999999")))
+                .status())
+        .isEqualTo(413);
+    Verdict.Forward exact = forward(admit(Head.get("body.test", "/", "content-length", "1024")));
+    assertThat(exact.edits().maxBodyBytes()).isEqualTo(1024);
+    Verdict.Forward chunked =
+        forward(admit(Head.get("body.test", "/", "transfer-encoding", "chunked")));
+    assertThat(chunked.edits().maxBodyBytes()).isEqualTo(1024);
+    assertThat(forward(admit(Head.get("plain.test", "/"))).edits())
+        .as("a route without rules edits nothing")
+        .isSameAs(Verdict.Edits.NONE);
+  }
+
+  @Test
+  void corsAnswersPreflightsForAllowedOriginsOnly() {
+    Verdict.Local pre =
+        local(
+            admit(
+                method(
+                    "OPTIONS",
+                    Head.get("cors.test", "/api", "origin", "https://app.example.com"))));
+    assertThat(pre.status()).isEqualTo(204);
+    assertThat(pre.headers())
+        .containsEntry("access-control-allow-origin", "https://app.example.com")
+        .containsEntry("access-control-allow-credentials", "true")
+        .containsEntry("access-control-allow-methods", "GET, POST")
+        .containsEntry("access-control-allow-headers", "Authorization")
+        .containsEntry("access-control-expose-headers", "X-Total")
+        .containsEntry("access-control-max-age", "600")
+        .containsEntry("content-type", "text/plain charset=UTF-8");
+    // One label of wildcard, and the port must be the listed one.
+    assertThat(
+            local(
+                    admit(
+                        method(
+                            "OPTIONS",
+                            Head.get(
+                                "cors.test", "/", "origin", "https://a.dev.example.com:8443"))))
+                .status())
+        .isEqualTo(204);
+    for (String other :
+        List.of(
+            "https://a.b.dev.example.com:8443",
+            "https://a.dev.example.com",
+            "https://app.example.com.evil.test",
+            "http://app.example.com")) {
+      Verdict.Forward f =
+          forward(admit(method("OPTIONS", Head.get("cors.test", "/", "origin", other))));
+      assertThat(f.edits().responseHeaders()).as(other).isEmpty();
+    }
+    Verdict.Forward get =
+        forward(admit(Head.get("cors.test", "/", "origin", "HTTPS://APP.example.com")));
+    assertThat(get.edits().responseHeaders())
+        .contains(new ProxyConfig.Header("access-control-allow-origin", "HTTPS://APP.example.com"));
+  }
+
+  @Test
+  void aWildcardOriginSendsTheLiteralStarWithCredentialsAndReachesTheLocalAnswers() {
+    Verdict.Local denied = local(admit(Head.get("anycors.test", "/")));
+    assertThat(denied.status()).isEqualTo(401);
+    assertThat(denied.headers())
+        .containsEntry("access-control-allow-origin", "*")
+        .containsEntry("access-control-allow-credentials", "true")
+        .containsEntry("access-control-max-age", "1728000");
+    assertThat(local(admit(method("OPTIONS", Head.get("anycors.test", "/")))).status())
+        .as("the preflight comes before auth")
+        .isEqualTo(204);
+  }
+
+  @Test
+  void hstsOnlyOverTls() {
+    Verdict.Forward tls =
+        forward(admit(true, Head.get("cors.test", "/", "origin", "https://x.test"), "192.0.2.20"));
+    assertThat(tls.edits().responseHeaders())
+        .containsExactly(
+            new ProxyConfig.Header(
+                "strict-transport-security", "max-age=31536000; includeSubDomains"));
+    Verdict.Forward plain = forward(admit(Head.get("cors.test", "/", "origin", "https://x.test")));
+    assertThat(plain.edits().responseHeaders()).isEmpty();
+  }
+
+  @Test
+  void theRateLimitStatusCanBeIngressNginxs503WithoutRetryAfter() {
+    Verdict.Local refused = null;
+    for (int i = 0; i < 5 && refused == null; i++) {
+      if (admit(Head.get("limited.test", "/")).verdict() instanceof Verdict.Local l) {
+        refused = l;
+      }
+    }
+    assertThat(refused).isNotNull();
+    assertThat(refused.status()).isEqualTo(503);
+    assertThat(refused.headers()).doesNotContainKey("retry-after");
+  }
+
+  @Test
+  void upstreamVhostReplacesTheHostSentUpstream() {
+    assertThat(forward(admit(Head.get("vhost.test", "/"))).edits().host())
+        .isEqualTo("internal.svc");
+  }
+}
