@@ -89,7 +89,10 @@ public final class ControllerApp implements AutoCloseable {
     client = new KubernetesClientBuilder().withConfig(kubeConfig()).build();
     BuilderSettings settings =
         new BuilderSettings(
-            options.controllerName(), options.ingressClass(), options.watchWithoutClass());
+            options.controllerName(),
+            options.ingressClass(),
+            options.watchWithoutClass(),
+            options.nginx());
     builder = new SnapshotBuilder(settings);
     status =
         new StatusWriter(
@@ -199,6 +202,17 @@ public final class ControllerApp implements AutoCloseable {
         io.micrometer.core.instrument.MultiGauge.builder("aralez.controller.snapshot.info")
             .description("1, labelled with the version of the newest snapshot")
             .register(registry);
+  }
+
+  /** {@code --nginx-report}: prints the migration report and returns the exit code. */
+  static int report(ControllerOptions options) {
+    try (KubernetesClient c =
+        new KubernetesClientBuilder().withConfig(new ControllerApp(options).kubeConfig()).build()) {
+      return NginxReport.run(c, options, "json".equals(options.nginxReport()));
+    } catch (IOException | RuntimeException e) {
+      System.err.println("aralez-controller: cannot read the cluster: " + e.getMessage());
+      return 1;
+    }
   }
 
   private Config kubeConfig() throws IOException {

@@ -29,7 +29,9 @@ public record ControllerOptions(
     Path tlsCert,
     Path tlsKey,
     boolean watchWithoutClass,
-    Acme acme) {
+    Acme acme,
+    io.aralez.controller.snapshot.nginx.NginxSettings nginx,
+    String nginxReport) {
 
   /**
    * ACME, on when {@code --acme-directory} is given.
@@ -68,6 +70,16 @@ public record ControllerOptions(
         --acme-ca-file FILE        PEM CAs trusted for the ACME server's own TLS
         --acme-renew-before DUR    renew certificates with less than this left (default 30d)
         --acme-check-interval DUR  check every certificate this often (default 12h)
+        --nginx-compat BOOL        also serve ingress-nginx's IngressClasses and honour
+                                   nginx.ingress.kubernetes.io/* annotations (default false)
+        --nginx-compat-quirks BOOL apply ingress-nginx's quirks that contradict the Ingress spec
+                                   (host-wide regex mode; default true)
+        --nginx-controller-class C IngressClass spec.controller of ingress-nginx (default k8s.io/ingress-nginx)
+        --nginx-ingress-class NAME legacy kubernetes.io/ingress.class of ingress-nginx (default nginx)
+        --annotations-prefix P     ingress-nginx's annotation prefix (default nginx.ingress.kubernetes.io)
+        --nginx-configmap NS/NAME  read ingress-nginx's controller ConfigMap for its global defaults
+        --nginx-report[=json]      print, for every Ingress, what happens to each nginx annotation
+                                   (honoured, partial, ignored, refused), then exit
         -h, --help                 this text
       Every flag can be set in the environment as ARALEZ_<FLAG>, e.g. ARALEZ_TOKEN_FILE.
       """;
@@ -94,7 +106,14 @@ public record ControllerOptions(
           "acme-email",
           "acme-ca-file",
           "acme-renew-before",
-          "acme-check-interval");
+          "acme-check-interval",
+          "nginx-compat",
+          "nginx-compat-quirks",
+          "nginx-controller-class",
+          "nginx-ingress-class",
+          "annotations-prefix",
+          "nginx-configmap",
+          "nginx-report");
 
   /** Thrown for bad usage: the message is for the user. */
   static final class UsageException extends Exception {
@@ -125,6 +144,10 @@ public record ControllerOptions(
       }
       if (!FLAGS.contains(name)) {
         throw new UsageException("unknown flag --" + name);
+      }
+      if (value == null && name.equals("nginx-report")) {
+        // A mode, not a setting: it takes no value unless one is attached (--nginx-report=json).
+        value = "text";
       }
       if (value == null) {
         if (i + 1 >= args.length) {
@@ -163,7 +186,36 @@ public record ControllerOptions(
         path(tlsCert),
         path(tlsKey),
         bool(v.getOrDefault("watch-ingress-without-class", "false"), "watch-ingress-without-class"),
-        acme(v));
+        acme(v),
+        nginx(v),
+        report(v.get("nginx-report")));
+  }
+
+  private static io.aralez.controller.snapshot.nginx.NginxSettings nginx(Map<String, String> v)
+      throws UsageException {
+    boolean on = bool(v.getOrDefault("nginx-compat", "false"), "nginx-compat");
+    String cm = v.get("nginx-configmap");
+    if (cm != null && !cm.matches("[a-z0-9-]+/[a-z0-9.-]+")) {
+      throw new UsageException("--nginx-configmap must be namespace/name");
+    }
+    String prefix = v.getOrDefault("annotations-prefix", "nginx.ingress.kubernetes.io");
+    if (!prefix.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+      throw new UsageException("--annotations-prefix '" + prefix + "' is not a DNS name");
+    }
+    return new io.aralez.controller.snapshot.nginx.NginxSettings(
+        on || v.containsKey("nginx-report"),
+        bool(v.getOrDefault("nginx-compat-quirks", "true"), "nginx-compat-quirks"),
+        v.getOrDefault("nginx-controller-class", "k8s.io/ingress-nginx"),
+        v.getOrDefault("nginx-ingress-class", "nginx"),
+        prefix,
+        cm);
+  }
+
+  private static String report(String v) throws UsageException {
+    if (v == null || v.equals("text") || v.equals("json")) {
+      return v;
+    }
+    throw new UsageException("--nginx-report is text or json, not '" + v + "'");
   }
 
   private static Acme acme(Map<String, String> v) throws UsageException {

@@ -33,6 +33,10 @@ public final class Main {
       System.exit(2);
       return;
     }
+    if (options.nginxReport() != null) {
+      System.exit(ControllerApp.report(options));
+      return;
+    }
     ControllerApp app = new ControllerApp(options);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()

@@ -5,6 +5,7 @@ import io.aralez.controller.snapshot.BuilderSettings;
 import io.aralez.controller.snapshot.ClassFilter;
 import io.aralez.controller.snapshot.ClusterState;
 import io.aralez.controller.snapshot.SecretRefs;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -40,6 +41,8 @@ public final class ClusterEvents {
   private TappedInformerEventSource<Service> services;
   private TappedInformerEventSource<EndpointSlice> slices;
   private ReferencedSecrets secrets;
+  // ingress-nginx's ConfigMap, when --nginx-configmap names one.
+  private TappedInformerEventSource<ConfigMap> nginxConfig;
   private final SimpleInboundEventSource<IngressClass> signals =
       new SimpleInboundEventSource<>("aralez-signals");
 
@@ -53,9 +56,17 @@ public final class ClusterEvents {
     this.trigger = trigger;
   }
 
-  /** Whether an IngressClass is one of ours: the primaries of the status reconciler. */
+  /**
+   * Whether an IngressClass is one of ours (in compat mode, ingress-nginx's too): the primaries of
+   * the status reconciler.
+   */
   boolean ours(IngressClass c) {
-    return c.getSpec() != null && settings.controllerName().equals(c.getSpec().getController());
+    if (c.getSpec() == null) {
+      return false;
+    }
+    String controller = c.getSpec().getController();
+    return settings.controllerName().equals(controller)
+        || settings.nginx().enabled() && settings.nginx().controllerClass().equals(controller);
   }
 
   /** The event sources of the reconciler ({@code prepareEventSources}). */
@@ -109,7 +120,37 @@ public final class ClusterEvents {
     secrets =
         new ReferencedSecrets(
             context.getClient(), namespaces, () -> primaries.get(), this::routesChanged);
-    return List.of(classes, ingresses, routes, services, slices, secrets, signals);
+    List<EventSource<?, IngressClass>> all =
+        new java.util.ArrayList<>(
+            List.of(classes, ingresses, routes, services, slices, secrets, signals));
+    String cm = settings.nginx().enabled() ? settings.nginx().configMap() : null;
+    if (cm != null) {
+      nginxConfig = configMapSource(context, cm);
+      all.add(nginxConfig);
+    }
+    return all;
+  }
+
+  /** ingress-nginx's controller ConfigMap, and only it (a field selector on its name). */
+  private TappedInformerEventSource<ConfigMap> configMapSource(
+      EventSourceContext<IngressClass> context, String namespacedName) {
+    int slash = namespacedName.indexOf('/');
+    String ns = namespacedName.substring(0, slash);
+    String name = namespacedName.substring(slash + 1);
+    BiPredicate<ConfigMap, ConfigMap> matters =
+        (a, b) -> Changes.specOrMeta(a, b, ConfigMap::getData);
+    var b =
+        InformerEventSourceConfiguration.from(ConfigMap.class, IngressClass.class)
+            .withName("NginxConfigMap")
+            .withSecondaryToPrimaryMapper(r -> primaries.get())
+            .withNamespaces(ns)
+            .withFieldSelector(
+                new io.javaoperatorsdk.operator.api.config.informer.FieldSelector(
+                    new io.javaoperatorsdk.operator.api.config.informer.FieldSelector.Field(
+                        "metadata.name", name)))
+            .withGenericFilter(c -> name.equals(c.getMetadata().getName()))
+            .withOnUpdateFilter((now, old) -> matters.test(old, now));
+    return new TappedInformerEventSource<>(b.build(), context, matters, this::routesChanged);
   }
 
   private <R extends HasMetadata> TappedInformerEventSource<R> source(
@@ -183,7 +224,19 @@ public final class ClusterEvents {
         routes.list().filter(ours::serve).toList(),
         services.list().toList(),
         slices.list().toList(),
-        secrets.cached());
+        secrets.cached(),
+        nginxConfigData());
+  }
+
+  private java.util.Map<String, String> nginxConfigData() {
+    if (nginxConfig == null) {
+      return java.util.Map.of();
+    }
+    return nginxConfig
+        .list()
+        .findFirst()
+        .map(c -> c.getData() == null ? java.util.Map.<String, String>of() : c.getData())
+        .orElse(java.util.Map.of());
   }
 
   public List<EndpointSlice> endpointSlices() {
@@ -195,7 +248,7 @@ public final class ClusterEvents {
    * time reports itself as a change, which builds again with it.
    */
   public void followSecrets(ClusterState state) {
-    secrets.follow(SecretRefs.of(state.ingresses(), state.routes()));
+    secrets.follow(SecretRefs.of(state.ingresses(), state.routes(), settings.nginx()));
   }
 
   public boolean secretsHealthy() {

@@ -8,10 +8,23 @@ package io.aralez.controller.snapshot;
  *     kubernetes.io/ingress.class} annotation when no IngressClass object of ours names it
  * @param watchWithoutClass also serve Ingresses that name no class at all, even when no class of
  *     ours is the default
+ * @param nginx the ingress-nginx compatibility mode
  */
 public record BuilderSettings(
-    String controllerName, String ingressClassName, boolean watchWithoutClass) {
+    String controllerName,
+    String ingressClassName,
+    boolean watchWithoutClass,
+    io.aralez.controller.snapshot.nginx.NginxSettings nginx) {
   public static final String CONTROLLER_NAME = "aralez.io/ingress-controller";
+
+  public BuilderSettings(
+      String controllerName, String ingressClassName, boolean watchWithoutClass) {
+    this(
+        controllerName,
+        ingressClassName,
+        watchWithoutClass,
+        io.aralez.controller.snapshot.nginx.NginxSettings.OFF);
+  }
 
   public static BuilderSettings defaults() {
     return new BuilderSettings(CONTROLLER_NAME, "aralez", false);

@@ -13,6 +13,8 @@ import java.util.List;
  * copies; their order does not matter (the builder sorts).
  *
  * @param secrets only the Secrets some served object references
+ * @param nginxConfig the data of ingress-nginx's controller ConfigMap ({@code --nginx-configmap}),
+ *     empty when there is none
  */
 public record ClusterState(
     List<IngressClass> ingressClasses,
@@ -20,7 +22,8 @@ public record ClusterState(
     List<AralezRoute> routes,
     List<Service> services,
     List<EndpointSlice> endpointSlices,
-    List<Secret> secrets) {
+    List<Secret> secrets,
+    java.util.Map<String, String> nginxConfig) {
 
   public ClusterState {
     ingressClasses = List.copyOf(ingressClasses);
@@ -29,6 +32,17 @@ public record ClusterState(
     services = List.copyOf(services);
     endpointSlices = List.copyOf(endpointSlices);
     secrets = List.copyOf(secrets);
+    nginxConfig = java.util.Map.copyOf(nginxConfig);
+  }
+
+  public ClusterState(
+      List<IngressClass> ingressClasses,
+      List<Ingress> ingresses,
+      List<AralezRoute> routes,
+      List<Service> services,
+      List<EndpointSlice> endpointSlices,
+      List<Secret> secrets) {
+    this(ingressClasses, ingresses, routes, services, endpointSlices, secrets, java.util.Map.of());
   }
 
   public static ClusterState empty() {

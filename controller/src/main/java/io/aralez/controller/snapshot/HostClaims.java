@@ -23,6 +23,19 @@ final class HostClaims {
   // host → route key → route; insertion is oldest object first, so the first claim wins.
   private final Map<String, Map<String, Claimed>> hosts = new TreeMap<>();
   private Claimed defaultBackend;
+  // ingress-nginx's regex mode: hosts where every path is a regex, and the paths as written.
+  private final java.util.Set<String> regexHosts = new java.util.TreeSet<>();
+  private final Map<String, String> writtenPaths = new java.util.HashMap<>();
+
+  /** Every path of {@code host} becomes a regex (ingress-nginx's host-wide regex mode). */
+  void regexHost(String host) {
+    regexHosts.add(host);
+  }
+
+  /** The path of route {@code id} as its Ingress wrote it, should its host turn to regex mode. */
+  void writtenPath(String id, String path) {
+    writtenPaths.put(id, path);
+  }
 
   /** Makes a host known even when none of its rules routes anything (so it answers 404). */
   void host(String host) {
@@ -74,10 +87,42 @@ final class HostClaims {
       if (!table.isEmpty()) {
         List<Route> routes = new ArrayList<>();
         table.values().forEach(c -> routes.add(c.route()));
-        out.put(h.getKey(), routes);
+        out.put(h.getKey(), regexHosts.contains(h.getKey()) ? regexMode(routes) : routes);
       }
     }
     return out;
+  }
+
+  /**
+   * The routes of a host in regex mode: every path a case-insensitive regex anchored at its start
+   * only (an Exact path too), tried longest path string first and, on equal length, the lexically
+   * greater first; the first that matches wins, as in ingress-nginx.
+   */
+  private List<Route> regexMode(List<Route> routes) {
+    List<Route> out = new ArrayList<>();
+    for (Route r : routes) {
+      String path =
+          r.getPath().getType() == PathMatch.Type.REGEX
+              ? r.getPath().getValue()
+              : writtenPaths.getOrDefault(r.getId(), r.getPath().getValue());
+      if (io.aralez.common.values.PathRegexes.problem(path) != null) {
+        // A written path that is not a valid regex ("/a{b"): matched as the literal it is.
+        path = "/" + java.util.regex.Pattern.quote(path.substring(1));
+      }
+      out.add(
+          r.toBuilder()
+              .setPath(PathMatch.newBuilder().setType(PathMatch.Type.REGEX).setValue(path))
+              .build());
+    }
+    out.sort(
+        java.util.Comparator.comparingInt((Route r) -> -r.getPath().getValue().length())
+            .thenComparing(r -> r.getPath().getValue(), java.util.Comparator.reverseOrder())
+            .thenComparing(HostClaims::routeKeyOf));
+    return out;
+  }
+
+  private static String routeKeyOf(Route r) {
+    return routeKey(r.toBuilder());
   }
 
   static String routeKey(Route.Builder r) {

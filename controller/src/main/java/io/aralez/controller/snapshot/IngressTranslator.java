@@ -5,6 +5,8 @@ import io.aralez.api.v1.Policy;
 import io.aralez.api.v1.Redirect;
 import io.aralez.api.v1.Route;
 import io.aralez.api.v1.WeightedCluster;
+import io.aralez.common.values.PathRegexes;
+import io.aralez.controller.snapshot.nginx.NginxResult;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressBackend;
@@ -24,19 +26,38 @@ final class IngressTranslator {
   private final Policies policies;
   private final Certificates certificates;
   private final HostClaims claims;
+  private final NginxCompat compat;
 
   IngressTranslator(Resolvers r) {
+    this(r, NginxCompat.OFF);
+  }
+
+  IngressTranslator(Resolvers r, NginxCompat compat) {
     this.clusters = r.clusters();
     this.policies = r.policies();
     this.certificates = r.certificates();
     this.claims = r.claims();
+    this.compat = compat;
   }
 
   void add(Ingress ing, ObjectReport report) {
+    add(ing, report, ClassFilter.Flavour.NATIVE);
+  }
+
+  /**
+   * @param flavour through which class the Ingress is ours: ingress-nginx's gets its ConfigMap
+   *     defaults too
+   */
+  void add(Ingress ing, ObjectReport report, ClassFilter.Flavour flavour) {
     String ns = ing.getMetadata().getNamespace();
     IngressAnnotations.Parsed ann = IngressAnnotations.parse(ing.getMetadata().getAnnotations());
     report.warnings.addAll(ann.warnings());
     report.errors.addAll(ann.errors());
+    NginxResult nginx = compat.read(ing, flavour, report);
+    if (!report.accepted) {
+      return;
+    }
+    boolean regex = nginx != null && nginx.regex();
     var spec = ing.getSpec();
     List<IngressRule> rules = spec == null || spec.getRules() == null ? List.of() : spec.getRules();
     // Validate everything first: an invalid Ingress is left out whole, never half-programmed.
@@ -46,7 +67,7 @@ final class IngressTranslator {
           report.checked(() -> rule.getHost() == null ? "" : Values.host(rule.getHost())));
       if (rule.getHttp() != null && rule.getHttp().getPaths() != null) {
         for (HTTPIngressPath p : rule.getHttp().getPaths()) {
-          report.checked(() -> ingressPath(p));
+          report.checked(() -> regex ? regexPath(p, report) : ingressPath(p));
           if (p.getBackend() == null
               || (p.getBackend().getService() == null && p.getBackend().getResource() == null)) {
             report.errors.add("path " + p.getPath() + " has no backend");
@@ -62,8 +83,15 @@ final class IngressTranslator {
       return;
     }
     Set<String> tlsHosts = tls(report, ns, spec.getTls());
-    PolicySpec policy = ann.policy();
+    PolicySpec policy =
+        nginx == null ? ann.policy() : ann.policy().orElse(NginxCompat.policy(nginx));
+    if (nginx != null) {
+      // ingress-nginx redirects a host that any Ingress gives a certificate.
+      tlsHosts = new TreeSet<>(tlsHosts);
+      tlsHosts.addAll(compat.tlsHosts());
+    }
     Policy proto = policies.policy(report, ns, policy);
+    boolean forceSslRedirect = ann.forceSslRedirect() || nginx != null && nginx.forceSslRedirect();
     String base = ns + "/Ingress/" + ing.getMetadata().getName();
     for (int i = 0; i < rules.size(); i++) {
       IngressRule rule = rules.get(i);
@@ -74,21 +102,32 @@ final class IngressTranslator {
         continue;
       }
       boolean httpsRedirect =
-          ann.forceSslRedirect()
+          forceSslRedirect
               || (Boolean.TRUE.equals(policy.sslRedirect()) && coveredBy(host, tlsHosts));
+      if (regex && compat.settings().quirks()) {
+        claims.regexHost(vhost);
+      }
       List<HTTPIngressPath> paths = rule.getHttp().getPaths();
       for (int j = 0; j < paths.size(); j++) {
         HTTPIngressPath p = paths.get(j);
         Route.Builder r =
             Route.newBuilder()
                 .setId(base + "/" + i + "/" + j)
-                .setPath(ingressPath(p))
+                .setPath(regex ? regexPath(p, null) : ingressPath(p))
                 .setPolicy(proto)
                 .setHttpsRedirect(httpsRedirect);
+        if (nginx != null) {
+          r.setRules(nginx.rules());
+          claims.writtenPath(r.getId(), writtenPath(p));
+        }
         if (policy.redirectUrl() != null) {
           r.setRedirect(Redirect.newBuilder().setUrlPrefix(policy.redirectUrl()));
         } else {
           backend(report, ns, p.getBackend(), policy.protocol(), r);
+        }
+        if (nginx != null && nginx.denied()) {
+          // As ingress-nginx denies the location: 503 for everyone, never an open route.
+          r.clearBackends().setDirectStatus(503);
         }
         claims.claim(report, vhost, r);
       }
@@ -121,6 +160,35 @@ final class IngressTranslator {
       }
     }
     return tlsHosts;
+  }
+
+  private static String writtenPath(HTTPIngressPath p) {
+    return p.getPath() == null || p.getPath().isEmpty() ? "/" : p.getPath();
+  }
+
+  /**
+   * A path of an Ingress in ingress-nginx's regex mode: the path as written is the regex, whatever
+   * its type (an Exact path too matches as a prefix, as in ingress-nginx).
+   *
+   * @param report where to warn about a regex under Exact or Prefix, or null not to
+   */
+  static PathMatch regexPath(HTTPIngressPath p, ObjectReport report) {
+    String value = writtenPath(p);
+    String problem = PathRegexes.problem(value);
+    if (problem != null) {
+      throw new IllegalArgumentException("path " + value + ": " + problem);
+    }
+    if (report != null
+        && !"ImplementationSpecific".equals(p.getPathType())
+        && !value.matches("[A-Za-z0-9/_-]*")) {
+      report.warnings.add(
+          "path "
+              + value
+              + " is a regex under pathType "
+              + p.getPathType()
+              + ": served, but ingress-nginx 1.12+ refuses it (use ImplementationSpecific)");
+    }
+    return PathMatch.newBuilder().setType(PathMatch.Type.REGEX).setValue(value).build();
   }
 
   static PathMatch ingressPath(HTTPIngressPath p) {

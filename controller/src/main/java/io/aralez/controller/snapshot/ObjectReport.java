@@ -11,6 +11,7 @@ final class ObjectReport {
   final long generation;
   final List<String> errors = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
+  final List<ObjectStatus.Event> events = new ArrayList<>();
   boolean accepted = true;
   boolean resolvedRefs = true;
 
@@ -42,6 +43,6 @@ final class ObjectReport {
 
   ObjectStatus status() {
     return new ObjectStatus(
-        generation, accepted && errors.isEmpty(), resolvedRefs, errors, warnings);
+        generation, accepted && errors.isEmpty(), resolvedRefs, errors, warnings, events);
   }
 }

@@ -12,15 +12,21 @@ import java.util.List;
  * @param errors why it was not accepted
  * @param warnings problems that did not stop it (conflicts lost, missing TLS Secret, unknown
  *     annotations, unresolved references)
+ * @param events Events with their own reasons (the ingress-nginx annotation report)
  */
 public record ObjectStatus(
     long generation,
     boolean accepted,
     boolean resolvedRefs,
     List<String> errors,
-    List<String> warnings) {
+    List<String> warnings,
+    List<Event> events) {
   public ObjectStatus {
     errors = List.copyOf(errors);
     warnings = List.copyOf(warnings);
+    events = List.copyOf(events);
   }
+
+  /** An Event to record on the object, once per generation. */
+  public record Event(boolean warning, String reason, String message) {}
 }

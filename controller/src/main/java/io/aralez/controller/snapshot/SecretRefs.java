@@ -14,6 +14,14 @@ public final class SecretRefs {
   private SecretRefs() {}
 
   public static SortedSet<String> of(List<Ingress> ingresses, List<AralezRoute> routes) {
+    return of(ingresses, routes, io.aralez.controller.snapshot.nginx.NginxSettings.OFF);
+  }
+
+  /** The same, with ingress-nginx's auth-secret (same namespace only) in compat mode. */
+  public static SortedSet<String> of(
+      List<Ingress> ingresses,
+      List<AralezRoute> routes,
+      io.aralez.controller.snapshot.nginx.NginxSettings nginx) {
     SortedSet<String> out = new TreeSet<>();
     for (Ingress ing : ingresses) {
       String ns = ing.getMetadata().getNamespace();
@@ -28,6 +36,15 @@ public final class SecretRefs {
       String auth = a == null ? null : a.get(IngressAnnotations.PREFIX + "auth-secret");
       if (auth != null && !auth.isBlank()) {
         out.add(ns + "/" + auth.trim());
+      }
+      String nginxAuth =
+          a == null || !nginx.enabled() ? null : a.get(nginx.prefix() + "/auth-secret");
+      if (nginxAuth != null && !nginxAuth.isBlank()) {
+        String s = nginxAuth.trim();
+        // "ns/name" of another namespace is never read: the route is denied instead.
+        if (s.indexOf('/') < 0 || s.startsWith(ns + "/")) {
+          out.add(ns + "/" + s.substring(s.indexOf('/') + 1));
+        }
       }
     }
     for (AralezRoute r : routes) {

@@ -46,11 +46,13 @@ public final class SnapshotBuilder {
 
   public BuildResult build(ClusterState state) {
     Resolvers resolvers = Resolvers.of(Lookups.of(state));
-    IngressTranslator ingresses = new IngressTranslator(resolvers);
+    ClassFilter ours = ClassFilter.of(settings, state.ingressClasses());
+    List<Ingress> servedIngresses = ours.ingresses(state.ingresses());
+    IngressTranslator ingresses =
+        new IngressTranslator(resolvers, NginxCompat.of(settings, state, servedIngresses));
     AralezRouteTranslator routes = new AralezRouteTranslator(resolvers);
 
-    ClassFilter ours = ClassFilter.of(settings, state.ingressClasses());
-    List<HasMetadata> served = new ArrayList<>(ours.ingresses(state.ingresses()));
+    List<HasMetadata> served = new ArrayList<>(servedIngresses);
     served.addAll(ours.routes(state.routes()));
     served.sort(AGE);
     SortedMap<ObjectRef, ObjectReport> reports = new TreeMap<>();
@@ -58,7 +60,7 @@ public final class SnapshotBuilder {
       ObjectReport report = new ObjectReport(o);
       reports.put(report.ref, report);
       if (o instanceof Ingress ing) {
-        ingresses.add(ing, report);
+        ingresses.add(ing, report, ours.flavour(ing));
       } else {
         routes.add((AralezRoute) o, report);
       }

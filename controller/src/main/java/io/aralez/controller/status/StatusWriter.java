@@ -272,6 +272,18 @@ public final class StatusWriter {
       LOG.warn("{}: {}", ref, message);
       events.emit(ref, true, error ? "Invalid" : "Degraded", message);
     }
+    for (ObjectStatus.Event e : st.events()) {
+      String key = ref + "|" + st.generation() + "|" + e.reason() + "|" + e.message();
+      if (eventsSent.size() > MAX_REMEMBERED_EVENTS) {
+        eventsSent.clear();
+      }
+      if (eventsSent.add(key)) {
+        if (e.warning()) {
+          LOG.warn("{}: {}: {}", ref, e.reason(), e.message());
+        }
+        events.emit(ref, e.warning(), e.reason(), e.message());
+      }
+    }
   }
 
   /** The addresses to publish: the fixed list, else the publish Service's load balancer. */

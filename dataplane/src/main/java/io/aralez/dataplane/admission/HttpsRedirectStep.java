@@ -21,8 +21,12 @@ final class HttpsRedirectStep implements AdmissionStep {
       return Verdict.Local.of(400);
     }
     String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
-    String location =
-        "https://" + authority + (httpsPort == 443 ? "" : ":" + httpsPort) + r.target.uri();
+    String uri = r.target.uri();
+    if (r.route().rules().httpsRedirectStripSlash() && uri.endsWith("/")) {
+      // ingress-nginx's default: "/a/" goes to https://host/a and "/" to https://host.
+      uri = uri.substring(0, uri.length() - 1);
+    }
+    String location = "https://" + authority + (httpsPort == 443 ? "" : ":" + httpsPort) + uri;
     return Verdict.Local.of(r.route().redirectCode(), "location", location);
   }
 }

@@ -1,0 +1,239 @@
+package io.aralez.controller.snapshot.nginx;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every {@code nginx.ingress.kubernetes.io/*} annotation this version knows, with what Aralez does
+ * with it. The parser, the Events, {@code --nginx-report} and README's table all read this one
+ * list, so they cannot disagree. A key not listed here is unknown (a typo, or a newer key): the
+ * Ingress is served and gets a Warning naming it.
+ */
+public final class Catalogue {
+  /** What happens to an annotation. */
+  public enum Support {
+    /** Programmed with ingress-nginx's semantics. */
+    HONOURED,
+    /** Programmed with the nearest behaviour; the note says how it differs. */
+    PARTIAL,
+    /** Accepted and not programmed; the Ingress still serves (Warning Event). */
+    IGNORED,
+    /** The Ingress is not served (Warning Event): it injects configuration text. */
+    REFUSED
+  }
+
+  /** One known annotation (the name without the prefix). */
+  public record Entry(String name, Support support, String note) {}
+
+  private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
+
+  private static void add(Support s, String note, String... names) {
+    for (String n : names) {
+      ENTRIES.put(n, new Entry(n, s, note));
+    }
+  }
+
+  static {
+    Support h = Support.HONOURED;
+    Support p = Support.PARTIAL;
+    Support i = Support.IGNORED;
+    Support r = Support.REFUSED;
+    add(
+        h,
+        "whole path replaced, $1..$9 from the path regex, query kept; http(s) target → 302",
+        "rewrite-target");
+    add(
+        h,
+        "host-wide, case-insensitive, start-anchored; first match, longest path string first",
+        "use-regex");
+    add(
+        h,
+        "308 (ConfigMap http-redirect-code), trailing slash stripped, query kept",
+        "ssl-redirect",
+        "force-ssl-redirect");
+    add(h, "keeps the trailing slash in HTTPS redirects", "preserve-trailing-slash");
+    add(
+        h,
+        "413 above the limit, also while a chunked body streams; 0 = unlimited",
+        "proxy-body-size");
+    add(h, "seconds", "proxy-connect-timeout", "proxy-read-timeout");
+    add(
+        p,
+        "no separate send timeout: a stalled upstream write is bounded by the read timeout",
+        "proxy-send-timeout");
+    add(h, "HTTP, HTTPS, GRPC (h2c), GRPCS; AUTO_HTTP is HTTP; FCGI refused", "backend-protocol");
+    add(
+        h,
+        "403 outside the list; client address through trusted proxies",
+        "whitelist-source-range",
+        "allowlist-source-range");
+    add(h, "403 for listed clients, checked before the allow list", "denylist-source-range");
+    add(
+        h,
+        "headers on every response of an allowed origin, preflight answered 204",
+        "enable-cors",
+        "cors-allow-origin",
+        "cors-allow-methods",
+        "cors-allow-headers",
+        "cors-expose-headers",
+        "cors-allow-credentials",
+        "cors-max-age");
+    add(
+        h,
+        "Basic with the htpasswd lines of the Secret's key auth (bcrypt)",
+        "auth-type",
+        "auth-secret");
+    add(p, "the realm is always \"aralez\"", "auth-realm");
+    add(p, "auth-file only", "auth-secret-type");
+    add(p, "forward auth: 2xx lets the request through, other answers are relayed", "auth-url");
+    add(h, "302 to <app-root> for exactly /", "app-root");
+    add(
+        h,
+        "Location exactly as written; code 300-308, else 301",
+        "permanent-redirect",
+        "permanent-redirect-code");
+    add(
+        h,
+        "Location exactly as written; code 300-307, else 302; wins over permanent",
+        "temporal-redirect",
+        "temporal-redirect-code");
+    add(h, "503 like ingress-nginx (limit-req-status-code)", "limit-rps");
+    add(p, "a per-second limit of rpm/60 (at least 1)", "limit-rpm");
+    add(p, "our limiter's burst is fixed", "limit-burst-multiplier");
+    add(h, "the Host sent upstream; nginx variables are not expanded", "upstream-vhost");
+    add(h, "only with rewrite-target, as in ingress-nginx", "x-forwarded-prefix");
+    add(p, "cookie affinity with Aralez's own cookie (name, path and flags are ours)", "affinity");
+    add(p, "Max-Age honoured", "session-cookie-max-age");
+    add(
+        i,
+        "our affinity cookie has its own name and attributes",
+        "session-cookie-name",
+        "session-cookie-path",
+        "session-cookie-domain",
+        "session-cookie-samesite",
+        "session-cookie-secure",
+        "session-cookie-expires",
+        "session-cookie-conditional-samesite-none",
+        "session-cookie-change-on-failure",
+        "affinity-mode",
+        "affinity-canary-behavior");
+    add(i, "responses are always streamed", "proxy-buffering");
+    add(
+        i,
+        "request bodies are streamed (the body limit still applies while streaming)",
+        "proxy-request-buffering");
+    add(
+        i,
+        "memory tuning of nginx",
+        "proxy-buffer-size",
+        "proxy-buffers-number",
+        "proxy-busy-buffers-size",
+        "proxy-max-temp-file-size",
+        "client-body-buffer-size",
+        "limit-rate",
+        "limit-rate-after",
+        "http2-push-preload",
+        "enable-rewrite-log",
+        "connection-proxy-header",
+        "auth-keepalive",
+        "auth-keepalive-requests",
+        "auth-keepalive-timeout",
+        "auth-keepalive-share-vars",
+        "auth-cache-key",
+        "auth-cache-duration");
+    add(
+        i,
+        "not implemented yet",
+        "canary",
+        "canary-by-header",
+        "canary-by-header-value",
+        "canary-by-header-pattern",
+        "canary-by-cookie",
+        "canary-weight",
+        "canary-weight-total",
+        "limit-connections",
+        "limit-whitelist",
+        "limit-allowlist",
+        "proxy-next-upstream",
+        "proxy-next-upstream-tries",
+        "proxy-next-upstream-timeout",
+        "custom-http-errors",
+        "default-backend",
+        "server-alias",
+        "ssl-passthrough",
+        "proxy-ssl-secret",
+        "proxy-ssl-verify",
+        "proxy-ssl-name",
+        "proxy-ssl-server-name",
+        "proxy-ssl-verify-depth",
+        "proxy-ssl-ciphers",
+        "proxy-ssl-protocols",
+        "auth-tls-secret",
+        "auth-tls-verify-client",
+        "auth-tls-verify-depth",
+        "auth-tls-pass-certificate-to-upstream",
+        "auth-tls-error-page",
+        "auth-tls-match-cn",
+        "from-to-www-redirect",
+        "upstream-hash-by",
+        "upstream-hash-by-subset",
+        "upstream-hash-by-subset-size",
+        "load-balance",
+        "service-upstream",
+        "proxy-http-version",
+        "custom-headers",
+        "enable-global-auth",
+        "auth-method",
+        "auth-signin",
+        "auth-response-headers",
+        "auth-request-redirect",
+        "auth-signin-redirect-param",
+        "auth-always-set-cookie",
+        "auth-proxy-set-headers",
+        "satisfy",
+        "proxy-cookie-domain",
+        "proxy-cookie-path",
+        "proxy-redirect-from",
+        "proxy-redirect-to",
+        "ssl-ciphers",
+        "ssl-prefer-server-ciphers",
+        "enable-access-log",
+        "enable-opentelemetry",
+        "opentelemetry-trust-incoming-span",
+        "opentelemetry-operation-name",
+        "mirror-target",
+        "mirror-host",
+        "mirror-request-body",
+        "disable-proxy-intercept-errors",
+        "use-port-in-redirects",
+        "relative-redirects");
+    add(
+        i,
+        "no WAF: traffic is NOT inspected",
+        "enable-modsecurity",
+        "enable-owasp-core-rules",
+        "modsecurity-transaction-id");
+    add(
+        r,
+        "raw nginx configuration cannot be executed by Aralez",
+        "configuration-snippet",
+        "server-snippet",
+        "auth-snippet",
+        "modsecurity-snippet",
+        "stream-snippet");
+    add(r, "FastCGI backends are not supported", "fastcgi-index", "fastcgi-params-configmap");
+  }
+
+  private Catalogue() {}
+
+  /** The entry of {@code name} (without prefix), or null when unknown. */
+  public static Entry entry(String name) {
+    return ENTRIES.get(name);
+  }
+
+  /** Every known entry, in the order of the table (most used first). */
+  public static List<Entry> entries() {
+    return List.copyOf(ENTRIES.values());
+  }
+}

@@ -1,0 +1,63 @@
+package io.aralez.controller.snapshot.nginx;
+
+import io.aralez.api.v1.RouteRules;
+import java.util.List;
+
+/**
+ * What the {@code nginx.ingress.kubernetes.io/*} annotations of one Ingress ask for, and how each
+ * annotation was treated. Null fields are "not set" (Aralez's own setting applies).
+ *
+ * @param keys one outcome per annotation with the prefix, sorted by key
+ * @param regex regex mode: the Ingress's paths are regexes, and so is every path of its hosts
+ * @param denied a reference could not be used (a bad allow list, an auth Secret in another
+ *     namespace): every path answers 503, as ingress-nginx denies the location
+ * @param protocol HTTP, HTTPS, H2C or H2
+ * @param stickyMaxAge affinity cookie Max-Age in seconds (0: session cookie), or null
+ */
+public record NginxResult(
+    List<KeyOutcome> keys,
+    boolean regex,
+    boolean denied,
+    Boolean sslRedirect,
+    boolean forceSslRedirect,
+    Integer httpRedirectCode,
+    String protocol,
+    Long connectTimeoutMs,
+    Long readTimeoutMs,
+    Long rateLimitRps,
+    String authType,
+    String authSecret,
+    String authUrl,
+    Long stickyMaxAge,
+    RouteRules rules) {
+
+  public NginxResult {
+    keys = List.copyOf(keys);
+  }
+
+  /** How one annotation was treated. */
+  public enum Outcome {
+    HONOURED,
+    PARTIAL,
+    IGNORED,
+    REFUSED,
+    UNKNOWN,
+    INVALID
+  }
+
+  /**
+   * @param key the whole annotation name
+   * @param message what was done, or why not
+   */
+  public record KeyOutcome(String key, Outcome outcome, String message) {}
+
+  /** Whether the Ingress must not be served (it carries configuration text). */
+  public boolean refused() {
+    return keys.stream().anyMatch(k -> k.outcome() == Outcome.REFUSED);
+  }
+
+  /** The annotations with this outcome. */
+  public List<String> with(Outcome o) {
+    return keys.stream().filter(k -> k.outcome() == o).map(KeyOutcome::key).toList();
+  }
+}

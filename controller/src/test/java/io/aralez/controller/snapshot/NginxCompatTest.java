@@ -1,0 +1,423 @@
+package io.aralez.controller.snapshot;
+
+import static io.aralez.controller.snapshot.Objects.ourClass;
+import static io.aralez.controller.snapshot.Objects.p;
+import static io.aralez.controller.snapshot.Objects.service;
+import static io.aralez.controller.snapshot.Objects.slice;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aralez.api.v1.Cluster;
+import io.aralez.api.v1.PathMatch;
+import io.aralez.api.v1.Route;
+import io.aralez.api.v1.VirtualHost;
+import io.aralez.controller.snapshot.Objects.Ing;
+import io.aralez.controller.snapshot.nginx.NginxSettings;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** ingress-nginx compatibility in the pure builder: classes, annotations, defaults, Events. */
+class NginxCompatTest {
+  static final String T1 = "2026-01-01T00:00:00Z";
+  static final String T2 = "2026-01-02T00:00:00Z";
+  static final String N = "nginx.ingress.kubernetes.io/";
+
+  BuilderSettings settings =
+      new BuilderSettings(BuilderSettings.CONTROLLER_NAME, "aralez", false, NginxSettings.on());
+  final List<IngressClass> classes =
+      new ArrayList<>(List.of(ourClass("aralez", false), nginxClass("nginx")));
+  final List<Ingress> ingresses = new ArrayList<>();
+  final List<Service> services = new ArrayList<>(List.of(service("ns", "web", "http=80")));
+  final List<EndpointSlice> slices =
+      new ArrayList<>(List.of(slice("ns", "web-1", "web", "http=8080", "10.0.0.1")));
+  final List<Secret> secrets = new ArrayList<>();
+  final Map<String, String> config = new HashMap<>();
+
+  static IngressClass nginxClass(String name) {
+    return new IngressClassBuilder()
+        .withNewMetadata()
+        .withName(name)
+        .endMetadata()
+        .withNewSpec()
+        .withController("k8s.io/ingress-nginx")
+        .endSpec()
+        .build();
+  }
+
+  BuildResult build() {
+    return new SnapshotBuilder(settings)
+        .build(new ClusterState(classes, ingresses, List.of(), services, slices, secrets, config));
+  }
+
+  static Ing nginx(String name, String created) {
+    return new Ing("ns", name, created).className("nginx");
+  }
+
+  static VirtualHost host(BuildResult r, String name) {
+    return r.routes().getVirtualHostsList().stream()
+        .filter(v -> v.getName().equals(name))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no host " + name + " in " + r.routes()));
+  }
+
+  static Route only(BuildResult r, String host) {
+    List<Route> routes = host(r, host).getRoutesList();
+    assertThat(routes).hasSize(1);
+    return routes.get(0);
+  }
+
+  static List<String> reasons(BuildResult r, String ingress) {
+    return status(r, ingress).events().stream().map(ObjectStatus.Event::reason).toList();
+  }
+
+  static ObjectStatus status(BuildResult r, String ingress) {
+    return r.statuses().entrySet().stream()
+        .filter(e -> e.getKey().name().equals(ingress))
+        .map(Map.Entry::getValue)
+        .findFirst()
+        .orElseThrow();
+  }
+
+  static String event(BuildResult r, String ingress, String reason) {
+    return status(r, ingress).events().stream()
+        .filter(e -> e.reason().equals(reason))
+        .map(ObjectStatus.Event::message)
+        .findFirst()
+        .orElse(null);
+  }
+
+  @Test
+  void withoutTheFlagNothingChanges() {
+    settings = BuilderSettings.defaults();
+    ingresses.add(nginx("n", T1).rule("n.test", p("Prefix", "/", "web", 80)).build());
+    ingresses.add(
+        new Ing("ns", "own", T1)
+            .annotation(N + "proxy-body-size", "1k")
+            .annotation(N + "configuration-snippet", "return 200;")
+            .rule("own.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    assertThat(r.routes().getVirtualHostsList())
+        .extracting(VirtualHost::getName)
+        .containsExactly("own.test");
+    Route own = only(r, "own.test");
+    assertThat(own.hasRules()).isFalse();
+    assertThat(status(r, "own").events()).isEmpty();
+  }
+
+  @Test
+  void ingressNginxClassesAndTheLegacyAnnotationAreServedWithTheirDefaults() {
+    ingresses.add(nginx("by-field", T1).rule("a.test", p("Prefix", "/", "web", 80)).build());
+    ingresses.add(
+        new Ing("ns", "by-annotation", T1)
+            .className(null)
+            .annotation("kubernetes.io/ingress.class", "nginx")
+            .rule("b.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        new Ing("ns", "other", T1)
+            .className("traefik")
+            .rule("c.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(new Ing("ns", "ours", T1).rule("d.test", p("Prefix", "/", "web", 80)).build());
+    BuildResult r = build();
+    assertThat(r.routes().getVirtualHostsList())
+        .extracting(VirtualHost::getName)
+        .containsExactly("a.test", "b.test", "d.test");
+    // ingress-nginx's defaults: 1 MiB bodies, 5 s connect, 60 s read, HSTS, 308 redirects.
+    Route a = only(r, "a.test");
+    assertThat(a.getRules().getMaxBodyBytes()).isEqualTo(1 << 20);
+    assertThat(a.getRules().getHsts()).isEqualTo("max-age=31536000; includeSubDomains");
+    assertThat(a.getPolicy().getConnectTimeoutMs()).isEqualTo(5000);
+    assertThat(a.getPolicy().getReadTimeoutMs()).isEqualTo(60000);
+    assertThat(a.getPolicy().getRedirectCode()).isEqualTo(308);
+    assertThat(only(r, "b.test").getRules().getMaxBodyBytes()).isEqualTo(1 << 20);
+    // Our own class keeps our defaults.
+    assertThat(only(r, "d.test").getRules().getMaxBodyBytes()).isZero();
+  }
+
+  @Test
+  void theConfigMapChangesTheDefaultsAndABadValueKeepsIngressNginxs() {
+    config.put("proxy-body-size", "8m");
+    config.put("hsts", "false");
+    config.put("http-redirect-code", "301");
+    config.put("proxy-read-timeout", "20s");
+    config.put("limit-req-status-code", "429");
+    config.put("use-geoip", "true");
+    ingresses.add(
+        nginx("a", T1)
+            .annotation(N + "limit-rps", "5")
+            .rule("a.test", p("Prefix", "/", "web", 80))
+            .build());
+    Route a = only(build(), "a.test");
+    assertThat(a.getRules().getMaxBodyBytes()).isEqualTo(8L << 20);
+    assertThat(a.getRules().getHsts()).isEmpty();
+    assertThat(a.getPolicy().getRedirectCode()).isEqualTo(301);
+    assertThat(a.getPolicy().getReadTimeoutMs())
+        .as("'20s' is not seconds: default")
+        .isEqualTo(60000);
+    assertThat(a.getRules().getRateLimitStatus()).isEqualTo(429);
+    var d = io.aralez.controller.snapshot.nginx.NginxDefaults.of(config);
+    assertThat(d.ignored()).containsExactly("use-geoip");
+    assertThat(d.problems()).singleElement().asString().startsWith("proxy-read-timeout");
+  }
+
+  @Test
+  void snippetsRefuseTheIngressWithAnEventNamingTheAnnotation() {
+    ingresses.add(
+        nginx("snippet", T1)
+            .annotation(N + "configuration-snippet", "more_set_headers \"X: y\";")
+            .rule("s.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(nginx("fine", T2).rule("f.test", p("Prefix", "/", "web", 80)).build());
+    BuildResult r = build();
+    assertThat(r.routes().getVirtualHostsList())
+        .extracting(VirtualHost::getName)
+        .containsExactly("f.test");
+    assertThat(status(r, "snippet").accepted()).isFalse();
+    assertThat(event(r, "snippet", "NginxAnnotationRefused"))
+        .contains(N + "configuration-snippet")
+        .contains("not served");
+  }
+
+  @Test
+  void unknownAndUnsupportedKeysAreServedWithWarnings() {
+    ingresses.add(
+        nginx("typo", T1)
+            .annotation(N + "rewrite-targte", "/")
+            .annotation(N + "enable-modsecurity", "true")
+            .annotation(N + "proxy-buffering", "on")
+            .rule("t.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    assertThat(only(r, "t.test").getBackendsCount()).isEqualTo(1);
+    assertThat(event(r, "typo", "NginxAnnotationUnknown")).contains(N + "rewrite-targte");
+    assertThat(event(r, "typo", "NginxAnnotationIgnored"))
+        .contains(N + "enable-modsecurity")
+        .contains(N + "proxy-buffering");
+    assertThat(event(r, "typo", "NginxAnnotationsTranslated")).contains("ignored 3");
+  }
+
+  @Test
+  void regexModeIsHostWideCaseInsensitiveAndOrderedByPathLength() {
+    ingresses.add(
+        nginx("regex", T1)
+            .annotation(N + "use-regex", "true")
+            .rule("r.test", p("ImplementationSpecific", "/api/v[0-9]+", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("plain", T2)
+            .rule(
+                "r.test",
+                p("Exact", "/exact", "web", 80),
+                p("Prefix", "/", "web", 80),
+                p("Prefix", "/zzzzzzzzzzzz", "web", 80))
+            .build());
+    ingresses.add(nginx("elsewhere", T2).rule("o.test", p("Exact", "/exact", "web", 80)).build());
+    BuildResult r = build();
+    assertThat(host(r, "r.test").getRoutesList())
+        .extracting(x -> x.getPath().getType() + " " + x.getPath().getValue())
+        .containsExactly("REGEX /zzzzzzzzzzzz", "REGEX /api/v[0-9]+", "REGEX /exact", "REGEX /");
+    assertThat(only(r, "o.test").getPath().getType()).isEqualTo(PathMatch.Type.EXACT);
+  }
+
+  @Test
+  void rewriteTargetTurnsOnRegexModeAndCarriesTheForwardedPrefix() {
+    ingresses.add(
+        nginx("rw", T1)
+            .annotation(N + "rewrite-target", "/$2")
+            .annotation(N + "x-forwarded-prefix", "/something")
+            .rule("w.test", p("ImplementationSpecific", "/something(/|$)(.*)", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("prefix-alone", T1)
+            .annotation(N + "x-forwarded-prefix", "/p")
+            .rule("x.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    Route w = only(r, "w.test");
+    assertThat(w.getPath().getType()).isEqualTo(PathMatch.Type.REGEX);
+    assertThat(w.getRules().getRewriteTarget()).isEqualTo("/$2");
+    assertThat(w.getRules().getForwardedPrefix()).isEqualTo("/something");
+    assertThat(only(r, "x.test").getRules().getForwardedPrefix()).isEmpty();
+    assertThat(event(r, "prefix-alone", "NginxAnnotationIgnored")).contains("x-forwarded-prefix");
+  }
+
+  @Test
+  void anInvalidValueIsIgnoredWhileABadReferenceDeniesTheLocation() {
+    ingresses.add(
+        nginx("bad-size", T1)
+            .annotation(N + "proxy-body-size", "15r")
+            .annotation(N + "proxy-connect-timeout", "10s")
+            .rule("s.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("bad-cidr", T1)
+            .annotation(N + "whitelist-source-range", "10.0.0.0/8, not-an-ip")
+            .rule("c.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("foreign-secret", T1)
+            .annotation(N + "auth-type", "basic")
+            .annotation(N + "auth-secret", "kube-system/admin")
+            .rule("f.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    Route s = only(r, "s.test");
+    assertThat(s.getRules().getMaxBodyBytes()).isEqualTo(1 << 20);
+    assertThat(s.getPolicy().getConnectTimeoutMs()).isEqualTo(5000);
+    assertThat(event(r, "bad-size", "NginxAnnotationInvalid"))
+        .contains("proxy-body-size")
+        .contains("proxy-connect-timeout");
+    for (String h : List.of("c.test", "f.test")) {
+      Route d = only(r, h);
+      assertThat(d.getDirectStatus()).as(h).isEqualTo(503);
+      assertThat(d.getBackendsCount()).isZero();
+    }
+    assertThat(event(r, "bad-cidr", "AnnotationParsingFailed")).contains("not-an-ip");
+    assertThat(event(r, "foreign-secret", "AnnotationParsingFailed")).contains("kube-system/admin");
+  }
+
+  @Test
+  void redirectsAppRootAndHostOverride() {
+    ingresses.add(
+        nginx("both", T1)
+            .annotation(N + "permanent-redirect", "https://new.example.com/a")
+            .annotation(N + "permanent-redirect-code", "308")
+            .annotation(N + "temporal-redirect", "https://tmp.example.com")
+            .annotation(N + "temporal-redirect-code", "308")
+            .rule("r.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("perm", T1)
+            .annotation(N + "permanent-redirect", "https://new.example.com/a")
+            .annotation(N + "permanent-redirect-code", "200")
+            .annotation(N + "app-root", "/app1")
+            .annotation(N + "upstream-vhost", "internal.example")
+            .rule("p.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    var both = only(r, "r.test").getRules();
+    assertThat(both.getRedirectLocation()).isEqualTo("https://tmp.example.com");
+    assertThat(both.getRedirectLocationCode()).as("308 is not a temporal code").isEqualTo(302);
+    var perm = only(r, "p.test").getRules();
+    assertThat(perm.getRedirectLocationCode()).isEqualTo(301);
+    assertThat(perm.getAppRoot()).isEqualTo("/app1");
+    assertThat(perm.getUpstreamHost()).isEqualTo("internal.example");
+  }
+
+  @Test
+  void sslRedirectFollowsAnyIngressCertificateForTheHostAndStripsTheSlash() {
+    ingresses.add(
+        nginx("with-tls", T1)
+            .tls("cert", "h.test")
+            .rule("h.test", p("Prefix", "/a", "web", 80))
+            .build());
+    ingresses.add(nginx("without", T2).rule("h.test", p("Prefix", "/b", "web", 80)).build());
+    ingresses.add(
+        nginx("opt-out", T2)
+            .annotation(N + "ssl-redirect", "false")
+            .rule("h.test", p("Prefix", "/c", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("keep-slash", T2)
+            .annotation(N + "force-ssl-redirect", "true")
+            .annotation(N + "preserve-trailing-slash", "true")
+            .rule("k.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    Map<String, Boolean> redirect = new HashMap<>();
+    for (Route x : host(r, "h.test").getRoutesList()) {
+      redirect.put(x.getPath().getValue(), x.getHttpsRedirect());
+      if (x.getHttpsRedirect()) {
+        assertThat(x.getRules().getHttpsRedirectStripSlash()).isTrue();
+      }
+    }
+    assertThat(redirect)
+        .containsEntry("/a", true)
+        .containsEntry("/b", true)
+        .containsEntry("/c", false);
+    Route k = only(r, "k.test");
+    assertThat(k.getHttpsRedirect()).isTrue();
+    assertThat(k.getRules().getHttpsRedirectStripSlash()).isFalse();
+  }
+
+  @Test
+  void corsDefaultsAreIngressNginxs() {
+    ingresses.add(
+        nginx("cors", T1)
+            .annotation(N + "enable-cors", "true")
+            .annotation(
+                N + "cors-allow-origin",
+                "https://a.example.com, https://*.b.example.com:8443, bad origin")
+            .rule("c.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("no-cors", T1)
+            .annotation(N + "cors-allow-origin", "https://a.example.com")
+            .rule("n.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    var cors = only(r, "c.test").getRules().getCors();
+    assertThat(cors.getAllowOriginsList())
+        .containsExactly("https://a.example.com", "https://*.b.example.com:8443");
+    assertThat(cors.getAllowMethods()).isEqualTo("GET, PUT, POST, DELETE, PATCH, OPTIONS");
+    assertThat(cors.getAllowHeaders()).startsWith("DNT,Keep-Alive,User-Agent");
+    assertThat(cors.getAllowCredentials()).isTrue();
+    assertThat(cors.getMaxAgeSeconds()).isEqualTo(1728000);
+    assertThat(only(r, "n.test").getRules().hasCors()).isFalse();
+    assertThat(event(r, "no-cors", "NginxAnnotationIgnored")).contains("cors-allow-origin");
+  }
+
+  @Test
+  void protocolsTimeoutsAndLimits() {
+    services.add(service("ns", "grpc", "g=50051"));
+    slices.add(slice("ns", "grpc-1", "grpc", "g=50051", "10.0.2.1"));
+    ingresses.add(
+        nginx("g", T1)
+            .annotation(N + "backend-protocol", "grpc")
+            .annotation(N + "proxy-read-timeout", "3600")
+            .annotation(N + "limit-rpm", "120")
+            .rule("g.test", p("Prefix", "/", "grpc", 50051))
+            .build());
+    ingresses.add(
+        nginx("fcgi", T1)
+            .annotation(N + "backend-protocol", "FCGI")
+            .rule("f.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    Route g = only(r, "g.test");
+    assertThat(g.getPolicy().getReadTimeoutMs()).isEqualTo(3_600_000);
+    assertThat(g.getPolicy().getRateLimitRps()).isEqualTo(2);
+    assertThat(g.getRules().getRateLimitStatus()).isEqualTo(503);
+    assertThat(r.routes().getClustersList())
+        .filteredOn(c -> c.getName().startsWith("ns/grpc"))
+        .extracting(Cluster::getProtocol)
+        .containsExactly(Cluster.Protocol.H2C);
+    assertThat(status(r, "fcgi").accepted()).isFalse();
+    assertThat(event(r, "fcgi", "NginxAnnotationRefused")).contains("FastCGI");
+  }
+
+  @Test
+  void aCanaryIngressIsNotServedUntilSplitsExist() {
+    ingresses.add(nginx("main", T1).rule("m.test", p("Prefix", "/", "web", 80)).build());
+    ingresses.add(
+        nginx("canary", T2)
+            .annotation(N + "canary", "true")
+            .annotation(N + "canary-weight", "50")
+            .rule("m.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    assertThat(only(r, "m.test").getId()).contains("/main/");
+    assertThat(status(r, "canary").accepted()).isFalse();
+    assertThat(reasons(r, "canary")).contains("NginxAnnotationIgnored");
+  }
+}
