@@ -46,6 +46,9 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   private Exchange exchange;
   // Body bytes of the current request so far, against its route's limit.
   private long bodyBytes;
+  // Body bytes read and dropped after a local answer; past the cap the connection closes.
+  private long discarded;
+  private static final long MAX_DISCARD_BYTES = 1 << 20;
   private boolean draining;
   private boolean closeAfterDiscard;
   private String clientIp;
@@ -185,9 +188,13 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
     switch (state) {
       case CONNECTING, STREAMING -> exchange.onRequestContent(content);
       case DISCARDING -> {
+        discarded += content.content().readableBytes();
         content.release();
         if (content instanceof LastHttpContent) {
           afterLocalResponse();
+        } else if (discarded > MAX_DISCARD_BYTES) {
+          // Not worth reading further for a request already answered.
+          closeNow();
         }
       }
       default -> content.release();
@@ -202,6 +209,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
    * the rest of its bytes cannot be framed.
    */
   private void refuseBody(HttpContent content, HttpResponseStatus status) {
+    boolean last = content instanceof LastHttpContent;
     content.release();
     boolean answered = state == ClientState.DISCARDING;
     if (exchange != null) {
@@ -213,7 +221,22 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
       closeNow();
       return;
     }
-    respondAndClose(LocalResponses.status(ctx.alloc(), status));
+    FullHttpResponse res = LocalResponses.status(ctx.alloc(), status);
+    if (status == HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE && !http2) {
+      // The body is well framed, only too long: read the rest of it and drop it before closing,
+      // so the client is not reset while it still sends and reads the 413.
+      logAccess(status.code(), res.content().readableBytes(), null);
+      res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+      ctx.writeAndFlush(res);
+      state = ClientState.DISCARDING;
+      closeAfterDiscard = true;
+      discarded = 0;
+      if (last) {
+        afterLocalResponse();
+      }
+      return;
+    }
+    respondAndClose(res);
   }
 
   private void onRequestHead(HttpRequest req) {
@@ -277,14 +300,13 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
       closeAfterDiscard = true;
       return;
     }
-    if (!keepAlive) {
-      state = ClientState.CLOSED;
-      out.flushAndClose();
-      return;
-    }
     ctx.flush();
+    // The rest of the request's body is read and dropped even when the connection closes after
+    // the answer: closing with unread bytes resets the connection, and the client may lose the
+    // answer it is still sending towards (a 413, a 401 on an upload).
     state = ClientState.DISCARDING;
-    closeAfterDiscard = false;
+    closeAfterDiscard = !keepAlive;
+    discarded = 0;
   }
 
   private void respondAndClose(FullHttpResponse res) {

@@ -1,0 +1,530 @@
+package io.aralez.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ingress-nginx compatibility as users meet it: {@code bin/aralez-controller --nginx-compat}
+ * against the mock API server, a real {@code bin/aralez} data plane, Ingresses of the {@code nginx}
+ * class with ingress-nginx annotations, and what the client and the backend each see.
+ */
+class NginxCompatIT {
+  static final String NS = "shop";
+  static final String N = "nginx.ingress.kubernetes.io/";
+  static final String TOKEN = "nginx-e2e-token-0123456789";
+
+  static Path dir;
+  static TestCluster cluster;
+  static KubernetesClient k8s;
+  static Processes processes;
+  static HttpServer backend;
+  static final AtomicInteger backendHits = new AtomicInteger();
+  static int proxyPort;
+  static int adminPort;
+  static int grpcPort;
+  static int controllerHttp;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Files.createTempDirectory("aralez-nginx");
+    cluster = TestCluster.open(dir);
+    k8s = cluster.client();
+    processes = new Processes(Path.of("target/e2e-logs/nginx"));
+    backend = echoBackend();
+    Path token = dir.resolve("token");
+    Files.writeString(token, TOKEN + "\n");
+
+    k8s.resource(
+            new IngressClassBuilder()
+                .withNewMetadata()
+                .withName("nginx")
+                .endMetadata()
+                .withNewSpec()
+                .withController("k8s.io/ingress-nginx")
+                .endSpec()
+                .build())
+        .createOr(c -> c.update());
+    for (String ns : List.of(NS, "ingress-nginx")) {
+      k8s.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+          .createOr(c -> c.update());
+    }
+    configMap(Map.of("proxy-body-size", "4k", "use-geoip", "true"));
+    k8s.resource(Fixtures.service(NS, "web")).createOr(c -> c.update());
+    k8s.resource(Fixtures.localSlice(NS, "web", "web-0", backend.getAddress().getPort()))
+        .createOr(c -> c.update());
+
+    grpcPort = Processes.freePort();
+    controllerHttp = Processes.freePort();
+    processes.start(
+        "controller",
+        Map.of("POD_NAME", "controller-0"),
+        "bin/aralez-controller",
+        "--kubeconfig",
+        cluster.kubeconfig().toString(),
+        "--grpc-address",
+        "127.0.0.1:" + grpcPort,
+        "--http-address",
+        "127.0.0.1:" + controllerHttp,
+        "--token-file",
+        token.toString(),
+        "--lease-namespace",
+        NS,
+        "--nginx-compat",
+        "true",
+        "--nginx-configmap",
+        "ingress-nginx/ingress-nginx-controller");
+    proxyPort = Processes.freePort();
+    adminPort = Processes.freePort();
+    Path d = Files.createDirectories(dir.resolve("dp"));
+    Files.writeString(
+        d.resolve("main.yaml"),
+        ("proxy_address_http: 127.0.0.1:%d\nconfig_address: 127.0.0.1:%d\n"
+                + "upstreams_conf: upstreams.yaml\nthreads: 1\n")
+            .formatted(proxyPort, adminPort));
+    Files.writeString(
+        d.resolve("upstreams.yaml"),
+        "provider: kubernetes\nkubernetes:\n  controller: 127.0.0.1:%d\n  tokenpath: %s\n  node_id: dp-0\n"
+            .formatted(grpcPort, token));
+    processes.start(
+        "dataplane",
+        Map.of("ARALEZ_NO_PRIVDROP", "1"),
+        "bin/aralez",
+        "-c",
+        d.resolve("main.yaml").toString());
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(
+            () ->
+                send("GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", adminPort)
+                        .status
+                    == 200);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (processes != null) {
+      processes.close();
+    }
+    if (backend != null) {
+      backend.stop(0);
+    }
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  static void configMap(Map<String, String> data) {
+    k8s.resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace("ingress-nginx")
+                .withName("ingress-nginx-controller")
+                .endMetadata()
+                .withData(data)
+                .build())
+        .createOr(c -> c.update());
+  }
+
+  /** Answers with what it received: the request line's target, then every header. */
+  static HttpServer echoBackend() throws IOException {
+    HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    s.createContext(
+        "/",
+        ex -> {
+          byte[] in = ex.getRequestBody().readAllBytes();
+          // Counted once the whole body arrived: a body cut off upstream is not a request served.
+          backendHits.incrementAndGet();
+          StringBuilder b = new StringBuilder();
+          b.append("target=").append(ex.getRequestURI().getRawPath());
+          if (ex.getRequestURI().getRawQuery() != null) {
+            b.append('?').append(ex.getRequestURI().getRawQuery());
+          }
+          b.append("\nbody=").append(in.length).append('\n');
+          ex.getRequestHeaders()
+              .forEach(
+                  (k, v) ->
+                      b.append(k.toLowerCase(Locale.ROOT))
+                          .append(": ")
+                          .append(String.join(",", v))
+                          .append('\n'));
+          b.append("end\n");
+          byte[] out = b.toString().getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().set("Content-Type", "text/plain");
+          ex.getResponseHeaders().set("Strict-Transport-Security", "max-age=5");
+          ex.sendResponseHeaders(200, out.length);
+          try (OutputStream o = ex.getResponseBody()) {
+            o.write(out);
+          }
+        });
+    s.setExecutor(Executors.newFixedThreadPool(4));
+    s.start();
+    return s;
+  }
+
+  /** A response as read off the socket. */
+  record Response(int status, Map<String, String> headers, String body) {
+    /** What the backend said it received for {@code name} ("target", "body" or a header). */
+    String seen(String name) {
+      for (String line : body.split("\n")) {
+        if (line.startsWith(name + "=") || line.startsWith(name + ": ")) {
+          return line.substring(name.length() + (line.charAt(name.length()) == '=' ? 1 : 2));
+        }
+      }
+      return null;
+    }
+  }
+
+  static Response send(String request, int port) throws IOException {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(15_000);
+      s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+      s.getOutputStream().flush();
+      InputStream in = s.getInputStream();
+      ByteArrayOutputStream all = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      int n;
+      while ((n = in.read(buf)) > 0) {
+        all.write(buf, 0, n);
+      }
+      String text = all.toString(StandardCharsets.ISO_8859_1);
+      int end = text.indexOf("\r\n\r\n");
+      String[] lines = text.substring(0, end).split("\r\n");
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (int i = 1; i < lines.length; i++) {
+        int colon = lines[i].indexOf(':');
+        headers.put(
+            lines[i].substring(0, colon).toLowerCase(Locale.ROOT),
+            lines[i].substring(colon + 1).trim());
+      }
+      return new Response(
+          Integer.parseInt(lines[0].split(" ")[1]), headers, text.substring(end + 4));
+    }
+  }
+
+  static Response get(String host, String target, String... headers) throws IOException {
+    StringBuilder r = new StringBuilder("GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\n");
+    for (int i = 0; i < headers.length; i += 2) {
+      r.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+    }
+    return send(r.append("Connection: close\r\n\r\n").toString(), proxyPort);
+  }
+
+  static Ingress ingress(
+      String name, String host, String path, String type, Map<String, String> ann) {
+    return k8s.resource(
+            new IngressBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName(name)
+                .withAnnotations(ann)
+                .endMetadata()
+                .withNewSpec()
+                .withIngressClassName("nginx")
+                .addNewRule()
+                .withHost(host)
+                .withNewHttp()
+                .addNewPath()
+                .withPath(path)
+                .withPathType(type)
+                .withNewBackend()
+                .withNewService()
+                .withName("web")
+                .withNewPort()
+                .withName("http")
+                .endPort()
+                .endService()
+                .endBackend()
+                .endPath()
+                .endHttp()
+                .endRule()
+                .endSpec()
+                .build())
+        .createOr(c -> c.update());
+  }
+
+  /** Waits until the data plane routes {@code host} (any answer but 404). */
+  static void served(String host, String path) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> get(host, path).status != 404);
+  }
+
+  static List<Event> events(String object, String reason) {
+    return k8s.v1().events().inNamespace(NS).list().getItems().stream()
+        .filter(e -> object.equals(e.getInvolvedObject().getName()))
+        .filter(e -> reason.equals(e.getReason()))
+        .toList();
+  }
+
+  @Test
+  void rewriteTargetReplacesThePathWithTheCaptureAndKeepsTheQuery() throws Exception {
+    ingress(
+        "rewrite",
+        "rewrite.test",
+        "/something(/|$)(.*)",
+        "ImplementationSpecific",
+        Map.of(
+            N + "rewrite-target", "/$2",
+            N + "x-forwarded-prefix", "/something"));
+    served("rewrite.test", "/something");
+    Response r = get("rewrite.test", "/something/new/path?a=1&b=2");
+    assertThat(r.status).isEqualTo(200);
+    assertThat(r.seen("target")).isEqualTo("/new/path?a=1&b=2");
+    assertThat(r.seen("x-forwarded-prefix")).isEqualTo("/something");
+    assertThat(get("rewrite.test", "/SOMETHING").seen("target"))
+        .as("case-insensitive, the whole URI replaced")
+        .isEqualTo("/");
+    assertThat(get("rewrite.test", "/somethingelse").status).isEqualTo(404);
+  }
+
+  @Test
+  void theConfigMapsBodyLimitAppliesAndAnAnnotationOverridesIt() throws Exception {
+    ingress("body", "body.test", "/", "Prefix", Map.of());
+    ingress("big", "big.test", "/", "Prefix", Map.of(N + "proxy-body-size", "8k"));
+    served("body.test", "/");
+    served("big.test", "/");
+    String fourK = "x".repeat(4096);
+    String over = "x".repeat(5000);
+    assertThat(post("body.test", fourK, false).status).as("exactly at the limit").isEqualTo(200);
+    assertThat(post("body.test", over, false).status).isEqualTo(413);
+    int before = backendHits.get();
+    assertThat(post("body.test", over, true).status)
+        .as("chunked, counted while read")
+        .isEqualTo(413);
+    assertThat(post("big.test", over, true).status).isEqualTo(200);
+    assertThat(post("big.test", over, false).seen("body")).isEqualTo("5000");
+    assertThat(backendHits.get() - before)
+        .as("the oversized bodies never reached the backend whole")
+        .isEqualTo(2);
+    // The ConfigMap is watched: a new default reaches the data plane.
+    configMap(Map.of("proxy-body-size", "16k", "use-geoip", "true"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> post("body.test", over, false).status == 200);
+    configMap(Map.of("proxy-body-size", "4k", "use-geoip", "true"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> post("body.test", over, false).status == 413);
+  }
+
+  static Response post(String host, String body, boolean chunked) throws IOException {
+    StringBuilder r = new StringBuilder("POST /upload HTTP/1.1\r\nHost: " + host + "\r\n");
+    if (chunked) {
+      r.append("Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+      for (int i = 0; i < body.length(); i += 1000) {
+        String part = body.substring(i, Math.min(body.length(), i + 1000));
+        r.append(Integer.toHexString(part.length())).append("\r\n").append(part).append("\r\n");
+      }
+      r.append("0\r\n\r\n");
+    } else {
+      r.append("Content-Length: ")
+          .append(body.length())
+          .append("\r\nConnection: close\r\n\r\n")
+          .append(body);
+    }
+    return send(r.toString(), proxyPort);
+  }
+
+  @Test
+  void sourceListsAnswer403AndTheDenyListWins() throws Exception {
+    ingress(
+        "allowed",
+        "allowed.test",
+        "/",
+        "Prefix",
+        Map.of(N + "whitelist-source-range", "127.0.0.0/8"));
+    ingress(
+        "outside",
+        "outside.test",
+        "/",
+        "Prefix",
+        Map.of(N + "whitelist-source-range", "10.0.0.0/8"));
+    ingress(
+        "denied",
+        "denied.test",
+        "/",
+        "Prefix",
+        Map.of(
+            N + "allowlist-source-range", "127.0.0.0/8",
+            N + "denylist-source-range", "127.0.0.1"));
+    served("allowed.test", "/");
+    served("outside.test", "/");
+    served("denied.test", "/");
+    assertThat(get("allowed.test", "/").status).isEqualTo(200);
+    assertThat(get("outside.test", "/").status).isEqualTo(403);
+    assertThat(get("denied.test", "/").status).isEqualTo(403);
+  }
+
+  @Test
+  void corsPreflightIsAnsweredByTheProxyAndOtherOriginsGetNoHeaders() throws Exception {
+    ingress(
+        "cors",
+        "cors.test",
+        "/",
+        "Prefix",
+        Map.of(
+            N + "enable-cors", "true",
+            N + "cors-allow-origin", "https://app.example.com, https://*.dev.example.com"));
+    served("cors.test", "/");
+    int before = backendHits.get();
+    Response pre =
+        send(
+            "OPTIONS /api HTTP/1.1\r\nHost: cors.test\r\nOrigin: https://app.example.com\r\n"
+                + "Access-Control-Request-Method: PUT\r\nConnection: close\r\n\r\n",
+            proxyPort);
+    assertThat(pre.status).as(pre.toString()).isEqualTo(204);
+    assertThat(backendHits.get()).as("the backend never sees a preflight").isEqualTo(before);
+    assertThat(pre.headers)
+        .as(pre.toString())
+        .containsEntry("access-control-allow-origin", "https://app.example.com")
+        .containsEntry("access-control-allow-credentials", "true")
+        .containsEntry("access-control-allow-methods", "GET, PUT, POST, DELETE, PATCH, OPTIONS")
+        .containsEntry("access-control-max-age", "1728000")
+        .containsEntry("content-type", "text/plain charset=UTF-8");
+    // RFC 9110 forbids Content-Length on a 204; ingress-nginx sends "0" (README: differences).
+    assertThat(pre.body).isEmpty();
+    Response ok = get("cors.test", "/x", "Origin", "https://a.dev.example.com");
+    assertThat(ok.status).isEqualTo(200);
+    assertThat(ok.headers)
+        .containsEntry("access-control-allow-origin", "https://a.dev.example.com");
+    Response other = get("cors.test", "/x", "Origin", "https://evil.example.org");
+    assertThat(other.status).isEqualTo(200);
+    assertThat(other.headers.keySet()).noneMatch(h -> h.startsWith("access-control-"));
+  }
+
+  @Test
+  void redirectsAndAppRoot() throws Exception {
+    ingress(
+        "moved",
+        "moved.test",
+        "/",
+        "Prefix",
+        Map.of(N + "permanent-redirect", "https://new.example.com/landing"));
+    ingress("root", "root.test", "/", "Prefix", Map.of(N + "app-root", "/app1"));
+    ingress("secure", "secure.test", "/", "Prefix", Map.of(N + "force-ssl-redirect", "true"));
+    served("moved.test", "/");
+    served("root.test", "/x");
+    served("secure.test", "/");
+    Response moved = get("moved.test", "/a/b?c=d");
+    assertThat(moved.status).isEqualTo(301);
+    assertThat(moved.headers).containsEntry("location", "https://new.example.com/landing");
+    Response root = get("root.test", "/?q=1");
+    assertThat(root.status).isEqualTo(302);
+    assertThat(root.headers).containsEntry("location", "http://root.test/app1");
+    assertThat(get("root.test", "/other").seen("target")).isEqualTo("/other");
+    Response secure = get("secure.test", "/");
+    assertThat(secure.status).isEqualTo(308);
+    assertThat(secure.headers.get("location"))
+        .isIn("https://secure.test", "https://secure.test:443");
+    Response deep = get("secure.test", "/a/?x=1");
+    assertThat(deep.headers.get("location")).endsWith("/a/?x=1");
+    Response slash = get("secure.test", "/a/");
+    assertThat(slash.headers.get("location"))
+        .as("trailing slash stripped")
+        .endsWith("secure.test/a");
+  }
+
+  @Test
+  void upstreamVhostAndRateLimitsAnswering503() throws Exception {
+    ingress("vhost", "vhost.test", "/", "Prefix", Map.of(N + "upstream-vhost", "internal.example"));
+    ingress("limited", "limited.test", "/", "Prefix", Map.of(N + "limit-rps", "1"));
+    served("vhost.test", "/");
+    served("limited.test", "/");
+    assertThat(get("vhost.test", "/").seen("host")).isEqualTo("internal.example");
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      statuses.add(get("limited.test", "/").status);
+    }
+    assertThat(statuses).contains(503).doesNotContain(429);
+  }
+
+  @Test
+  void snippetsRefuseTheIngressAndUnknownKeysAreReportedWithEvents() throws Exception {
+    ingress(
+        "snippet",
+        "snippet.test",
+        "/",
+        "Prefix",
+        Map.of(N + "configuration-snippet", "more_set_headers \"X-Evil: 1\";"));
+    ingress("typo", "typo.test", "/", "Prefix", Map.of(N + "proxy-body-sise", "1m"));
+    served("typo.test", "/");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !events("snippet", "NginxAnnotationRefused").isEmpty());
+    assertThat(events("snippet", "NginxAnnotationRefused").get(0).getMessage())
+        .contains(N + "configuration-snippet");
+    assertThat(events("snippet", "NginxAnnotationRefused").get(0).getType()).isEqualTo("Warning");
+    assertThat(get("snippet.test", "/").status).isEqualTo(404);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> !events("typo", "NginxAnnotationUnknown").isEmpty());
+    assertThat(events("typo", "NginxAnnotationUnknown").get(0).getMessage())
+        .contains(N + "proxy-body-sise");
+    assertThat(get("typo.test", "/").status).isEqualTo(200);
+  }
+
+  @Test
+  void theReportCommandListsEveryIngressAndAnnotation() throws Exception {
+    ingress(
+        "report-me",
+        "report.test",
+        "/",
+        "Prefix",
+        Map.of(
+            N + "server-snippet", "return 200;",
+            N + "enable-modsecurity", "true",
+            N + "app-root", "/start"));
+    Process p =
+        new ProcessBuilder(
+                "bin/aralez-controller",
+                "--nginx-report",
+                "--kubeconfig",
+                cluster.kubeconfig().toString(),
+                "--nginx-configmap",
+                "ingress-nginx/ingress-nginx-controller",
+                "--namespaces",
+                NS)
+            .directory(Processes.HOME.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+    assertThat(out)
+        .contains("shop/report-me  [ingress-nginx]  not served (refused)")
+        .containsPattern("refused +" + N.replace(".", "\\.") + "server-snippet")
+        .containsPattern("ignored +" + N.replace(".", "\\.") + "enable-modsecurity: no WAF")
+        .containsPattern("honoured +" + N.replace(".", "\\.") + "app-root")
+        .contains("ignored   use-geoip");
+  }
+}
