@@ -75,6 +75,7 @@ public final class ControllerApp implements AutoCloseable {
   private Counter builds;
   private Debouncer rebuild;
   private io.micrometer.core.instrument.MultiGauge snapshotInfo;
+  private io.micrometer.core.instrument.MultiGauge nginxAnnotations;
   private ReplicaReports reports;
   private io.aralez.controller.acme.ChallengeBoard challenges;
   private io.aralez.controller.acme.CertificateKeeper certificates;
@@ -198,10 +199,32 @@ public final class ControllerApp implements AutoCloseable {
             "aralez.controller.nacks", store, SnapshotStore::nacks)
         .register(registry);
     Gauge.builder("aralez.controller.leader", () -> leader ? 1 : 0).register(registry);
+    nginxAnnotations =
+        io.micrometer.core.instrument.MultiGauge.builder("aralez.controller.nginx.annotations")
+            .description(
+                "ingress-nginx annotations on served Ingresses, by outcome (honoured, partial,"
+                    + " ignored, refused, unknown, invalid)")
+            .register(registry);
     snapshotInfo =
         io.micrometer.core.instrument.MultiGauge.builder("aralez.controller.snapshot.info")
             .description("1, labelled with the version of the newest snapshot")
             .register(registry);
+  }
+
+  private static java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> annotationRows(
+      BuildResult r) {
+    java.util.Map<String, Integer> sums = new java.util.TreeMap<>();
+    r.statuses()
+        .values()
+        .forEach(st -> st.annotationOutcomes().forEach((k, n) -> sums.merge(k, n, Integer::sum)));
+    java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> rows =
+        new java.util.ArrayList<>();
+    sums.forEach(
+        (k, n) ->
+            rows.add(
+                io.micrometer.core.instrument.MultiGauge.Row.of(
+                    io.micrometer.core.instrument.Tags.of("outcome", k), n)));
+    return rows;
   }
 
   /** {@code --nginx-report}: prints the migration report and returns the exit code. */
@@ -332,6 +355,7 @@ public final class ControllerApp implements AutoCloseable {
             (System.nanoTime() - t0) / 1_000_000,
             state == null ? " (endpoints only)" : "");
         store.publish(r);
+        nginxAnnotations.register(annotationRows(r), true);
       }
       if (state != null) {
         builtFrom = state;

@@ -492,6 +492,11 @@ class NginxCompatIT {
     assertThat(events("typo", "NginxAnnotationUnknown").get(0).getMessage())
         .contains(N + "proxy-body-sise");
     assertThat(get("typo.test", "/").status).isEqualTo(200);
+    String metrics =
+        send("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", controllerHttp).body;
+    assertThat(metrics)
+        .containsPattern("aralez_controller_nginx_annotations\\{outcome=\"refused\",?} [1-9]")
+        .containsPattern("aralez_controller_nginx_annotations\\{outcome=\"unknown\",?} [1-9]");
   }
 
   @Test

@@ -281,6 +281,8 @@ class PackagingTest {
             .set("networkPolicy.enabled", "false")
             .set("acme.enabled", "true")
             .set("acme.email", "ops@example.com")
+            .set("nginx.compat", "true")
+            .set("nginx.configMap", "ingress-nginx/ingress-nginx-controller")
             .call();
     List<HasMetadata> objects = load(rendered);
     List<String> kinds = objects.stream().map(HasMetadata::getKind).toList();
@@ -296,11 +298,19 @@ class PackagingTest {
                 "--ingress-class=edge",
                 "--watch-ingress-without-class=true",
                 "--acme-directory=acme://letsencrypt.org/staging",
-                "--acme-email=ops@example.com");
+                "--acme-email=ops@example.com",
+                "--nginx-compat=true",
+                "--nginx-compat-quirks=true",
+                "--nginx-configmap=ingress-nginx/ingress-nginx-controller");
       } else if (o instanceof ClusterRole cr) {
         Set<String> want = new TreeSet<>(CLUSTER_ACCESS);
         want.addAll(ACME_ACCESS);
         assertThat(access(cr.getRules())).as("ACME adds Secret writes").isEqualTo(want);
+      } else if (o instanceof Role r && r.getMetadata().getName().endsWith("-nginx-config")) {
+        assertThat(r.getMetadata().getNamespace()).isEqualTo("ingress-nginx");
+        assertThat(access(r.getRules()))
+            .as("ingress-nginx's ConfigMap, read in its namespace only")
+            .isEqualTo(Set.of("/configmaps:get", "/configmaps:list", "/configmaps:watch"));
       } else if (o instanceof DaemonSet ds) {
         assertThat(ds.getSpec().getTemplate().getSpec().getNodeSelector())
             .containsEntry("role", "edge");

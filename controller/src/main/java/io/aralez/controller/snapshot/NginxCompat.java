@@ -80,6 +80,10 @@ record NginxCompat(NginxSettings settings, NginxDefaults defaults, Set<String> t
     if (r.keys().isEmpty()) {
       return;
     }
+    for (KeyOutcome k : r.keys()) {
+      report.annotationOutcomes.merge(
+          k.outcome().name().toLowerCase(java.util.Locale.ROOT), 1, Integer::sum);
+    }
     List<String> refused = new ArrayList<>();
     List<String> invalid = new ArrayList<>();
     List<String> denied = new ArrayList<>();

@@ -12,6 +12,7 @@ final class ObjectReport {
   final List<String> errors = new ArrayList<>();
   final List<String> warnings = new ArrayList<>();
   final List<ObjectStatus.Event> events = new ArrayList<>();
+  final java.util.Map<String, Integer> annotationOutcomes = new java.util.TreeMap<>();
   boolean accepted = true;
   boolean resolvedRefs = true;
 
@@ -43,6 +44,12 @@ final class ObjectReport {
 
   ObjectStatus status() {
     return new ObjectStatus(
-        generation, accepted && errors.isEmpty(), resolvedRefs, errors, warnings, events);
+        generation,
+        accepted && errors.isEmpty(),
+        resolvedRefs,
+        errors,
+        warnings,
+        events,
+        annotationOutcomes);
   }
 }

@@ -13,6 +13,8 @@ import java.util.List;
  * @param warnings problems that did not stop it (conflicts lost, missing TLS Secret, unknown
  *     annotations, unresolved references)
  * @param events Events with their own reasons (the ingress-nginx annotation report)
+ * @param annotationOutcomes ingress-nginx annotations by outcome (honoured, ignored...), for
+ *     metrics
  */
 public record ObjectStatus(
     long generation,
@@ -20,11 +22,13 @@ public record ObjectStatus(
     boolean resolvedRefs,
     List<String> errors,
     List<String> warnings,
-    List<Event> events) {
+    List<Event> events,
+    java.util.Map<String, Integer> annotationOutcomes) {
   public ObjectStatus {
     errors = List.copyOf(errors);
     warnings = List.copyOf(warnings);
     events = List.copyOf(events);
+    annotationOutcomes = java.util.Map.copyOf(annotationOutcomes);
   }
 
   /** An Event to record on the object, once per generation. */

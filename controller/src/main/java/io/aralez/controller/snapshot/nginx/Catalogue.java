@@ -232,6 +232,33 @@ public final class Catalogue {
     return ENTRIES.get(name);
   }
 
+  /**
+   * README's table of ingress-nginx annotations, one row per support level and note (keys that
+   * share them are listed together).
+   */
+  public static String markdownTable() {
+    StringBuilder out =
+        new StringBuilder("| Annotations (`nginx.ingress.kubernetes.io/…`) | Aralez | Notes |\n");
+    out.append("|---|---|---|\n");
+    Map<String, List<String>> rows = new LinkedHashMap<>();
+    for (Entry e : ENTRIES.values()) {
+      rows.computeIfAbsent(e.support() + "\u0000" + e.note(), k -> new java.util.ArrayList<>())
+          .add("`" + e.name() + "`");
+    }
+    rows.forEach(
+        (k, names) -> {
+          String[] sn = k.split("\u0000", 2);
+          out.append("| ")
+              .append(String.join(", ", names))
+              .append(" | ")
+              .append(sn[0].toLowerCase(java.util.Locale.ROOT))
+              .append(" | ")
+              .append(sn[1].replace("|", "\\|"))
+              .append(" |\n");
+        });
+    return out.toString();
+  }
+
   /** Every known entry, in the order of the table (most used first). */
   public static List<Entry> entries() {
     return List.copyOf(ENTRIES.values());
