@@ -149,6 +149,69 @@ public class AralezRouteSpec {
     public HealthCheck healthCheck;
     public Timeouts timeouts;
     public Retry retry;
+
+    /** Rewrites the path (and Host) sent upstream, as Gateway API's URLRewrite filter. */
+    public UrlRewrite urlRewrite;
+
+    /** Cross-origin requests, as Gateway API's CORS filter; preflights are answered locally. */
+    public Cors cors;
+
+    /** Client addresses refused (deny wins) or, when allow is set, the only ones let in: 403. */
+    public SourceRanges sourceRanges;
+
+    /** The largest request body, an nginx size ("8m", "512k", "0" for no limit): 413 above. */
+    @Pattern("^[0-9]{1,12}[bkmgBKMG]?$")
+    public String maxRequestBodySize;
+
+    /** Strict-Transport-Security on responses over TLS, e.g. "max-age=31536000". */
+    @Pattern("^max-age=[0-9]{1,10}(; ?includeSubDomains)?(; ?preload)?$")
+    public String hsts;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class UrlRewrite {
+    /** The Host header sent upstream. */
+    @Pattern("^[A-Za-z0-9.:_-]{1,255}$")
+    public String hostname;
+
+    public PathRewrite path;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PathRewrite {
+    /** ReplaceFullPath or ReplacePrefixMatch (the matched PathPrefix is replaced). */
+    @Required
+    @Pattern("^(ReplaceFullPath|ReplacePrefixMatch)$")
+    public String type;
+
+    @Pattern("^/[A-Za-z0-9._~!&'()*+,;=:@%/-]*$")
+    public String replaceFullPath;
+
+    @Pattern("^/[A-Za-z0-9._~!&'()*+,;=:@%/-]*$")
+    public String replacePrefixMatch;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Cors {
+    /** "*" or origins scheme://host[:port]; a host may start with "*." (one label). */
+    public List<String> allowOrigins;
+
+    public List<String> allowMethods;
+    public List<String> allowHeaders;
+    public List<String> exposeHeaders;
+    public Boolean allowCredentials;
+
+    /** Access-Control-Max-Age in seconds (default 1728000). */
+    @Min(0)
+    public Integer maxAge;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class SourceRanges {
+    /** CIDR blocks or addresses. */
+    public List<String> allow;
+
+    public List<String> deny;
   }
 
   /** Upstream timeouts: durations like 500ms, 5s, 1m (at most 1h). */

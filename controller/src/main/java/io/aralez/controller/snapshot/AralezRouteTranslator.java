@@ -52,6 +52,7 @@ final class AralezRouteTranslator {
     }
     PolicySpec defaults = report.checked(() -> policies(spec.defaults));
     List<PolicySpec> rulePolicies = new ArrayList<>();
+    List<io.aralez.api.v1.RouteRules> ruleRules = new ArrayList<>();
     List<List<Route.Builder>> ruleMatches = new ArrayList<>();
     List<AralezRouteSpec.Rule> rules = spec.routes == null ? List.of() : spec.routes;
     for (int i = 0; i < rules.size(); i++) {
@@ -114,6 +115,9 @@ final class AralezRouteTranslator {
         }
       }
       ruleMatches.add(matches);
+      boolean prefixOnly =
+          matches.stream().allMatch(x -> x.getPath().getType() == PathMatch.Type.PREFIX);
+      ruleRules.add(report.checked(() -> AralezRouteRules.of(rule, spec.defaults, prefixOnly)));
     }
     if (spec.tls != null
         && spec.tls.httpsRedirect != null
@@ -165,6 +169,9 @@ final class AralezRouteTranslator {
                   .setId(base + "/" + (rule.name != null ? rule.name : String.valueOf(i)) + "/" + m)
                   .setPolicy(proto)
                   .setHttpsRedirect(httpsRedirect && rule.redirect == null);
+          if (!ruleRules.get(i).equals(io.aralez.api.v1.RouteRules.getDefaultInstance())) {
+            r.setRules(ruleRules.get(i));
+          }
           if (rule.redirect != null) {
             r.setRedirect(Redirect.newBuilder().setUrlPrefix(rule.redirect.url));
           } else if (backends.isEmpty()) {

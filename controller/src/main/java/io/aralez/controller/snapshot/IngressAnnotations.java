@@ -1,5 +1,6 @@
 package io.aralez.controller.snapshot;
 
+import io.aralez.controller.snapshot.nginx.NginxValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,9 +16,19 @@ import java.util.function.BiConsumer;
 final class IngressAnnotations {
   static final String PREFIX = "aralez.io/";
 
-  /** The parsed policies, and what went wrong. */
+  /**
+   * The parsed policies, and what went wrong.
+   *
+   * @param rules the request rules (rewrite, CORS, source lists...), default when none
+   * @param regex the Ingress's paths are regexes ({@code aralez.io/use-regex}, for it alone)
+   */
   record Parsed(
-      PolicySpec policy, boolean forceSslRedirect, List<String> errors, List<String> warnings) {}
+      PolicySpec policy,
+      boolean forceSslRedirect,
+      io.aralez.api.v1.RouteRules rules,
+      boolean regex,
+      List<String> errors,
+      List<String> warnings) {}
 
   private static final Map<String, BiConsumer<Draft, String>> KEYS = new TreeMap<>();
 
@@ -43,6 +54,24 @@ final class IngressAnnotations {
     KEYS.put("connect-attempts", (d, v) -> d.connectAttempts = Values.connectAttempts(v));
     // Read by AcmeTargets; parsed here so a bad value is an error like any other annotation's.
     KEYS.put("acme", (d, v) -> Values.bool(v));
+    // Request rules, the same as ingress-nginx's keys of the same name (README).
+    KEYS.put("use-regex", (d, v) -> d.regex = Values.bool(v));
+    KEYS.put("rewrite-target", (d, v) -> d.rules.setRewriteTarget(RuleValues.target(v)));
+    KEYS.put("x-forwarded-prefix", (d, v) -> d.rules.setForwardedPrefix(RuleValues.printable(v)));
+    KEYS.put("app-root", (d, v) -> d.rules.setAppRoot(NginxValues.path(v)));
+    KEYS.put("max-body-size", (d, v) -> d.rules.setMaxBodyBytes(NginxValues.size(v)));
+    KEYS.put("upstream-vhost", (d, v) -> d.rules.setUpstreamHost(RuleValues.host(v)));
+    KEYS.put("allow-source-range", (d, v) -> d.rules.addAllAllowSources(NginxValues.cidrs(v)));
+    KEYS.put("deny-source-range", (d, v) -> d.rules.addAllDenySources(NginxValues.cidrs(v)));
+    KEYS.put("hsts", (d, v) -> d.rules.setHsts(RuleValues.hsts(v)));
+    KEYS.put("enable-cors", (d, v) -> d.cors = Values.bool(v));
+    KEYS.put("cors-allow-origin", (d, v) -> d.corsSpec.addAllAllowOrigins(RuleValues.origins(v)));
+    KEYS.put("cors-allow-methods", (d, v) -> d.corsSpec.setAllowMethods(NginxValues.methods(v)));
+    KEYS.put("cors-allow-headers", (d, v) -> d.corsSpec.setAllowHeaders(NginxValues.headerList(v)));
+    KEYS.put(
+        "cors-expose-headers", (d, v) -> d.corsSpec.setExposeHeaders(NginxValues.headerList(v)));
+    KEYS.put("cors-allow-credentials", (d, v) -> d.corsCredentials = Values.bool(v));
+    KEYS.put("cors-max-age", (d, v) -> d.corsSpec.setMaxAgeSeconds(RuleValues.maxAge(v)));
   }
 
   private IngressAnnotations() {}
@@ -99,6 +128,15 @@ final class IngressAnnotations {
       errors.add("aralez.io/session-cookie-max-age needs aralez.io/affinity: cookie");
       d.maxAge = null;
     }
+    if (d.cors) {
+      d.rules.setCors(RuleValues.cors(d.corsSpec, d.corsCredentials));
+    } else if (!d.corsSpec.build().equals(io.aralez.api.v1.Cors.getDefaultInstance())
+        || d.corsCredentials != null) {
+      errors.add("aralez.io/cors-* need aralez.io/enable-cors: \"true\"");
+    }
+    if (d.rules.getForwardedPrefix().length() > 0 && d.rules.getRewriteTarget().isEmpty()) {
+      errors.add("aralez.io/x-forwarded-prefix needs aralez.io/rewrite-target");
+    }
     PolicySpec spec =
         new PolicySpec(
             d.rateLimit,
@@ -118,7 +156,7 @@ final class IngressAnnotations {
             d.connectTimeoutMs,
             d.readTimeoutMs,
             d.connectAttempts);
-    return new Parsed(spec, d.forceSslRedirect, errors, warnings);
+    return new Parsed(spec, d.forceSslRedirect, d.rules.build(), d.regex, errors, warnings);
   }
 
   private static String lower(String s) {
@@ -153,6 +191,11 @@ final class IngressAnnotations {
   }
 
   private static final class Draft {
+    final io.aralez.api.v1.RouteRules.Builder rules = io.aralez.api.v1.RouteRules.newBuilder();
+    final io.aralez.api.v1.Cors.Builder corsSpec = io.aralez.api.v1.Cors.newBuilder();
+    boolean cors;
+    Boolean corsCredentials;
+    boolean regex;
     boolean sslRedirect;
     boolean forceSslRedirect;
     Integer sslRedirectCode;

@@ -57,7 +57,9 @@ final class IngressTranslator {
     if (!report.accepted) {
       return;
     }
-    boolean regex = nginx != null && nginx.regex();
+    boolean regex = ann.regex() || nginx != null && nginx.regex();
+    io.aralez.api.v1.RouteRules requestRules =
+        nginx == null ? ann.rules() : nginx.rules().toBuilder().mergeFrom(ann.rules()).build();
     var spec = ing.getSpec();
     List<IngressRule> rules = spec == null || spec.getRules() == null ? List.of() : spec.getRules();
     // Validate everything first: an invalid Ingress is left out whole, never half-programmed.
@@ -104,7 +106,7 @@ final class IngressTranslator {
       boolean httpsRedirect =
           forceSslRedirect
               || (Boolean.TRUE.equals(policy.sslRedirect()) && coveredBy(host, tlsHosts));
-      if (regex && compat.settings().quirks()) {
+      if (nginx != null && nginx.regex() && compat.settings().quirks()) {
         claims.regexHost(vhost);
       }
       List<HTTPIngressPath> paths = rule.getHttp().getPaths();
@@ -116,8 +118,11 @@ final class IngressTranslator {
                 .setPath(regex ? regexPath(p, null) : ingressPath(p))
                 .setPolicy(proto)
                 .setHttpsRedirect(httpsRedirect);
+        if (!requestRules.equals(io.aralez.api.v1.RouteRules.getDefaultInstance())) {
+          // Unset when empty: a snapshot without rules keeps its bytes (and version).
+          r.setRules(requestRules);
+        }
         if (nginx != null) {
-          r.setRules(nginx.rules());
           claims.writtenPath(r.getId(), writtenPath(p));
         }
         if (policy.redirectUrl() != null) {

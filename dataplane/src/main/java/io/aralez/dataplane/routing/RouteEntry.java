@@ -20,10 +20,11 @@ public final class RouteEntry {
 
   RouteEntry(Route route, BackendState[] states, String[] stickyIds) {
     this.route = route;
-    // A rewrite on a plain path reads its groups from the path taken literally.
+    // A rewrite on a plain path: the path taken literally, and $1 is what follows it (a prefix
+    // replacement is "/new$1").
     String re = route.match().regex();
     if (re == null && route.rules().rewrite() != null) {
-      re = Pattern.quote(route.path());
+      re = route.path().equals("/") ? "(.*)" : Pattern.quote(route.path()) + "(.*)";
     }
     this.regex = re == null ? null : Pattern.compile(re, Pattern.CASE_INSENSITIVE);
     this.backends = route.backends().toArray(Backend[]::new);

@@ -61,6 +61,12 @@ class RouteRulesAdmissionTest {
         paths:
           "/":
             servers: ["10.0.0.1:80"]
+      prefix.test:
+        paths:
+          "/old":
+            servers: ["10.0.0.1:80"]
+          "/":
+            servers: ["10.0.0.1:80"]
       """;
 
   static RouteRules rules() {
@@ -162,6 +168,10 @@ class RouteRulesAdmissionTest {
       case "vhost.test" -> {
         return route.withRules(with(n, "host", "internal.svc"));
       }
+      case "prefix.test" -> {
+        // Gateway API's ReplacePrefixMatch as the controller sends it: "$1" is what follows.
+        return route.withRules(with(n, "rewrite", route.path().equals("/") ? "/root$1" : "/new$1"));
+      }
       default -> {
         return route;
       }
@@ -217,6 +227,19 @@ class RouteRulesAdmissionTest {
   @Test
   void rewriteOnAPlainPrefixReplacesEverything() {
     assertThat(forward(admit(Head.get("plain.test", "/a/b?q=1"))).uri()).isEqualTo("/new?q=1");
+  }
+
+  @Test
+  void aPrefixReplacementKeepsWhatFollowsThePrefix() {
+    Map<String, String> cases =
+        Map.of(
+            "/old", "/new",
+            "/old/", "/new/",
+            "/old/a/b?x=1", "/new/a/b?x=1",
+            "/other", "/root/other");
+    cases.forEach(
+        (in, out) ->
+            assertThat(forward(admit(Head.get("prefix.test", in))).uri()).as(in).isEqualTo(out));
   }
 
   @Test

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * IllegalArgumentException} with a message for the user; the caller decides whether an invalid
  * value is ignored (the default applies) or denies the location, as ingress-nginx does.
  */
-final class NginxValues {
+public final class NginxValues {
   private static final Pattern SIZE =
       Pattern.compile("(\\d{1,12})([bkmg]?)", Pattern.CASE_INSENSITIVE);
   private static final Pattern SECONDS = Pattern.compile("\\d{1,9}");
@@ -21,7 +21,7 @@ final class NginxValues {
 
   private NginxValues() {}
 
-  static boolean bool(String v) {
+  public static boolean bool(String v) {
     return switch (v.trim().toLowerCase(Locale.ROOT)) {
       case "true", "on" -> true;
       case "false", "off" -> false;
@@ -30,7 +30,7 @@ final class NginxValues {
   }
 
   /** nginx size: digits with an optional b, k, m or g (binary units); 0 means no limit. */
-  static long size(String v) {
+  public static long size(String v) {
     Matcher m = SIZE.matcher(v.trim());
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + v + "' is not an nginx size (like 8m or 512k)");
@@ -50,7 +50,7 @@ final class NginxValues {
   }
 
   /** Whole seconds without a unit, as ingress-nginx's timeouts take them. */
-  static long seconds(String v) {
+  public static long seconds(String v) {
     String t = v.trim();
     if (!SECONDS.matcher(t).matches()) {
       throw new IllegalArgumentException("'" + v + "' is not a whole number of seconds");
@@ -59,7 +59,7 @@ final class NginxValues {
   }
 
   /** A timeout in seconds, at most a day (the data plane keeps milliseconds in 32 bits). */
-  static long timeout(String v) {
+  public static long timeout(String v) {
     long s = seconds(v);
     if (s > 86_400) {
       throw new IllegalArgumentException("'" + v + "' is more than a day");
@@ -67,7 +67,7 @@ final class NginxValues {
     return s;
   }
 
-  static long positiveInt(String v) {
+  public static long positiveInt(String v) {
     String t = v.trim();
     if (!t.matches("\\d{1,9}") || Long.parseLong(t) == 0) {
       throw new IllegalArgumentException("'" + v + "' is not a positive integer");
@@ -76,7 +76,7 @@ final class NginxValues {
   }
 
   /** A comma-separated list of CIDR blocks or addresses (spaces allowed). */
-  static List<String> cidrs(String v) {
+  public static List<String> cidrs(String v) {
     List<String> out = new ArrayList<>();
     for (String part : v.split(",")) {
       String c = part.trim();
@@ -117,14 +117,14 @@ final class NginxValues {
     return c < min || c > max ? fallback : c;
   }
 
-  static String methods(String v) {
+  public static String methods(String v) {
     if (!LETTERS_LIST.matcher(v).matches()) {
       throw new IllegalArgumentException("'" + v + "' is not a list of methods");
     }
     return v.trim();
   }
 
-  static String headerList(String v) {
+  public static String headerList(String v) {
     if (!HEADER_LIST.matcher(v).matches()) {
       throw new IllegalArgumentException("'" + v + "' is not a list of header names");
     }
@@ -132,7 +132,7 @@ final class NginxValues {
   }
 
   /** An absolute http(s) URL without spaces or control characters. */
-  static String url(String v) {
+  public static String url(String v) {
     String t = v.trim();
     if (!io.aralez.common.values.HttpUrls.absolute(t)) {
       throw new IllegalArgumentException("'" + v + "' is not an absolute http(s) URL");
@@ -141,7 +141,7 @@ final class NginxValues {
   }
 
   /** An origin-form path without spaces or control characters. */
-  static String path(String v) {
+  public static String path(String v) {
     String t = v.trim();
     if (!t.startsWith("/")
         || t.startsWith("//")
