@@ -13,6 +13,8 @@ import java.util.List;
  * read fails closed: the route refuses everyone rather than admitting everyone.
  */
 final class Policies {
+  private static final java.util.regex.Pattern HTPASSWD_HASH =
+      java.util.regex.Pattern.compile("\\$2[aby]\\$|\\$apr1\\$|\\{SHA}|\\{PLAIN}");
   private final Lookups lookups;
 
   Policies(Lookups lookups) {
@@ -104,6 +106,17 @@ final class Policies {
       if (key.equals("auth") && !l.matches("[^:\\s]+:\\S+")) {
         // A malformed line would make every data plane refuse the snapshot: it is left out.
         report.warnings.add("a line of Secret " + ns + "/" + name + " is not user:hash; ignored");
+        continue;
+      }
+      if (key.equals("auth")
+          && !HTPASSWD_HASH.matcher(l.substring(l.indexOf(':') + 1)).lookingAt()) {
+        // crypt(3), $1$, $5$, $6$ or no hash at all: never let a hash string work as a password.
+        report.warnings.add(
+            "a line of Secret "
+                + ns
+                + "/"
+                + name
+                + " uses a hash Aralez cannot check (bcrypt, apr1, {SHA} and {PLAIN} are read); ignored");
         continue;
       }
       out.add(l);

@@ -21,6 +21,14 @@ class PoliciesTest {
                       "users",
                       "Opaque",
                       Map.of("auth", "alice:$2y$hash\nnot a line\n\nbob:$2y$x")),
+                  secret(
+                      "ns",
+                      "htpasswd",
+                      "Opaque",
+                      Map.of(
+                          "auth",
+                          "a:$apr1$Xy7.z/9q$L5D3OEZy36F1C/5onznlG1\nb:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=\n"
+                              + "c:abJnggxhB/yWI\nd:$6$salt$x\ne:plaintext\n")),
                   secret("ns", "keys", "Opaque", Map.of("api-keys", "k1\nk2\n")),
                   secret("ns", "jwt", "Opaque", Map.of("jwt-secret", "  s3cret \n")),
                   secret("ns", "empty", "Opaque", Map.of("other", "x")))));
@@ -51,6 +59,17 @@ class PoliciesTest {
         .containsExactly("k1", "k2");
     assertThat(auth(report(), "JWT", "jwt").getAuth().getCredentialsList())
         .containsExactly("s3cret");
+  }
+
+  @Test
+  void onlyHashFormatsTheDataPlaneChecksAreSent() {
+    ObjectReport r = report();
+    Policy basic = auth(r, "BASIC", "htpasswd");
+    assertThat(basic.getAuth().getCredentialsList())
+        .containsExactly(
+            "a:$apr1$Xy7.z/9q$L5D3OEZy36F1C/5onznlG1", "b:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=");
+    // crypt(3), SHA-512 crypt and a bare string would otherwise work as plain passwords.
+    assertThat(r.warnings).hasSize(3).allMatch(w -> w.contains("cannot check"));
   }
 
   @Test

@@ -67,6 +67,9 @@ public final class Authenticator {
         if (userMatches) {
           hash = secret;
         }
+      } else if (Htpasswd.isHash(secret)) {
+        // htpasswd's other formats (apr1 by default): never compared as a plain password.
+        ok |= userMatches && Htpasswd.verify(secret, password);
       } else {
         // Every entry is compared, so timing does not reveal which user matched.
         ok |= userMatches & equal(password, secret);

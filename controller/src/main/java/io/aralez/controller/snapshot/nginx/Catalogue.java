@@ -81,7 +81,7 @@ public final class Catalogue {
         "cors-max-age");
     add(
         h,
-        "Basic with the htpasswd lines of the Secret's key auth (bcrypt)",
+        "Basic with the htpasswd lines of the Secret's key auth (bcrypt, apr1, {SHA}, {PLAIN})",
         "auth-type",
         "auth-secret");
     add(p, "the realm is always \"aralez\"", "auth-realm");
