@@ -47,6 +47,8 @@ class NginxCompatIT {
   static KubernetesClient k8s;
   static Processes processes;
   static HttpServer backend;
+  // Answers with the status the request's X-Want header names; 200 adds X-User.
+  static HttpServer auth;
   static final AtomicInteger backendHits = new AtomicInteger();
   static int proxyPort;
   static int adminPort;
@@ -60,6 +62,33 @@ class NginxCompatIT {
     k8s = cluster.client();
     processes = new Processes(Path.of("target/e2e-logs/nginx"));
     backend = echoBackend();
+    auth = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    auth.createContext(
+        "/check",
+        ex -> {
+          String want = ex.getRequestHeaders().getFirst("X-Want");
+          int status = want == null ? 401 : Integer.parseInt(want);
+          if (status == 200) {
+            ex.getResponseHeaders().set("X-User", "alice");
+            ex.getResponseHeaders().set("X-Other", "not listed");
+          }
+          if (status == 302) {
+            ex.getResponseHeaders().set("Location", "http://elsewhere.test/");
+          }
+          if ("hang".equals(ex.getRequestHeaders().getFirst("X-Hang"))) {
+            try {
+              Thread.sleep(8000);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
+          byte[] body = "auth".getBytes(StandardCharsets.UTF_8);
+          ex.sendResponseHeaders(status, body.length);
+          ex.getResponseBody().write(body);
+          ex.close();
+        });
+    auth.setExecutor(Executors.newFixedThreadPool(4));
+    auth.start();
     Path token = dir.resolve("token");
     Files.writeString(token, TOKEN + "\n");
 
@@ -137,6 +166,9 @@ class NginxCompatIT {
     }
     if (backend != null) {
       backend.stop(0);
+    }
+    if (auth != null) {
+      auth.stop(0);
     }
     if (cluster != null) {
       cluster.close();
@@ -497,6 +529,46 @@ class NginxCompatIT {
     assertThat(metrics)
         .containsPattern("aralez_controller_nginx_annotations\\{outcome=\"refused\",?} [1-9]")
         .containsPattern("aralez_controller_nginx_annotations\\{outcome=\"unknown\",?} [1-9]");
+  }
+
+  @Test
+  void externalAuthLetsOnly2xxThroughAndSendsTheRestToSignInOr500() throws Exception {
+    String url = "http://127.0.0.1:" + auth.getAddress().getPort() + "/check";
+    ingress(
+        "authed",
+        "authed.test",
+        "/",
+        "Prefix",
+        Map.of(
+            N + "auth-url", url,
+            N + "auth-response-headers", "X-User",
+            N + "auth-signin", "http://$host/auth/start"));
+    ingress("plain-auth", "plainauth.test", "/", "Prefix", Map.of(N + "auth-url", url));
+    Response first = null;
+    for (int i = 0; i < 100 && (first == null || first.status == 404); i++) {
+      Thread.sleep(100);
+      first = get("authed.test", "/");
+    }
+    assertThat(first.status).as(first.toString()).isEqualTo(302);
+    Response ok = get("authed.test", "/x", "X-Want", "200", "X-User", "mallory");
+    assertThat(ok.status).isEqualTo(200);
+    assertThat(ok.seen("x-user")).as("the auth answer replaces the client's").isEqualTo("alice");
+    assertThat(ok.seen("x-other")).as("only the listed headers").isNull();
+    Response signin = get("authed.test", "/?a=b&c=d");
+    assertThat(signin.status).isEqualTo(302);
+    assertThat(signin.headers)
+        .containsEntry(
+            "location", "http://authed.test/auth/start?rd=http://authed.test%2F%3Fa%3Db%26c%3Dd");
+    assertThat(get("authed.test", "/", "X-Want", "403").status).isEqualTo(403);
+    assertThat(get("authed.test", "/", "X-Want", "302").status)
+        .as("a redirect is no answer")
+        .isEqualTo(500);
+    assertThat(get("authed.test", "/", "X-Want", "503").status).isEqualTo(500);
+    assertThat(get("authed.test", "/", "X-Want", "200", "X-Hang", "hang").status)
+        .as("no answer within forward_auth_timeout (5 s)")
+        .isEqualTo(500);
+    served("plainauth.test", "/");
+    assertThat(get("plainauth.test", "/").status).as("401 without auth-signin").isEqualTo(401);
   }
 
   @Test

@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
  * @param hsts the Strict-Transport-Security value for responses over TLS, or null
  * @param rateLimitStatus the status of rate-limit rejections (429 unless ingress-nginx's 503)
  * @param httpsRedirectStripSlash the HTTPS redirect drops one trailing "/" of the path
+ * @param externalAuth forward auth with ingress-nginx's semantics, or null for Aralez's own
  */
 public record RouteRules(
     String rewrite,
@@ -33,10 +34,42 @@ public record RouteRules(
     Cors cors,
     String hsts,
     int rateLimitStatus,
-    boolean httpsRedirectStripSlash) {
+    boolean httpsRedirectStripSlash,
+    ExternalAuth externalAuth) {
 
   public static final RouteRules NONE =
-      new RouteRules(null, null, null, null, -1, null, null, null, null, 429, false);
+      new RouteRules(null, null, null, null, -1, null, null, null, null, 429, false, null);
+
+  /** The same rules with {@code externalAuth}. */
+  public RouteRules withExternalAuth(ExternalAuth externalAuth) {
+    return new RouteRules(
+        rewrite,
+        forwardedPrefix,
+        redirect,
+        appRoot,
+        maxBodyBytes,
+        upstreamHost,
+        access,
+        cors,
+        hsts,
+        rateLimitStatus,
+        httpsRedirectStripSlash,
+        externalAuth);
+  }
+
+  /**
+   * ingress-nginx's forward auth: 2xx lets through, 401 and 403 are answered (401 as a 302 to
+   * {@code signinUrl} when set), anything else is 500.
+   *
+   * @param signinUrl where a 401 sends the client ({@code $host} expanded), or null
+   * @param redirectParam the query parameter carrying the original URL ({@code rd})
+   * @param responseHeaders headers copied from the auth answer onto the upstream request
+   */
+  public record ExternalAuth(String signinUrl, String redirectParam, List<String> responseHeaders) {
+    public ExternalAuth {
+      responseHeaders = List.copyOf(responseHeaders);
+    }
+  }
 
   /** Whether any rule is set (the route then needs more than routing). */
   public boolean isEmpty() {

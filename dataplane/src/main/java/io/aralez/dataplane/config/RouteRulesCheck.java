@@ -50,6 +50,20 @@ final class RouteRulesCheck {
     if (rules.rateLimitStatus() < 400 || rules.rateLimitStatus() > 599) {
       out.add(where + ": rate-limit status " + rules.rateLimitStatus() + " is not 4xx or 5xx");
     }
+    if (rules.externalAuth() != null) {
+      var ea = rules.externalAuth();
+      if (ea.signinUrl() != null && !HttpUrls.absolute(ea.signinUrl().replace("$host", "h"))) {
+        out.add(where + ": sign-in URL '" + ea.signinUrl() + "' is not an http(s) URL");
+      }
+      if (!ea.redirectParam().matches("[A-Za-z0-9_.-]{1,64}")) {
+        out.add(where + ": redirect parameter '" + ea.redirectParam() + "' is not a plain name");
+      }
+      for (String h : ea.responseHeaders()) {
+        if (!io.aralez.common.values.HeaderRules.validName(h)) {
+          out.add(where + ": '" + h + "' is not a header name");
+        }
+      }
+    }
     if (rules.cors() != null) {
       var c = rules.cors();
       for (String v : new String[] {c.allowMethods(), c.allowHeaders(), c.exposeHeaders()}) {

@@ -79,10 +79,25 @@ final class AuthCallout {
             target,
             client,
             settings.secure(),
-            settings.forwardAuthTimeout())
+            settings.forwardAuthTimeout(),
+            callout.forward().entry().route().rules().externalAuth() != null)
         .addListener(
-            (io.netty.util.concurrent.Future<ForwardAuthCall.Result> f) ->
-                forwarded(ex, f.getNow(), alloc, r -> done.calloutDone(ex, r)));
+            (io.netty.util.concurrent.Future<ForwardAuthCall.Result> f) -> {
+              var external = callout.forward().entry().route().rules().externalAuth();
+              Consumer<FullHttpResponse> answer = r -> done.calloutDone(ex, r);
+              if (external != null) {
+                ExternalAuthAnswer.decide(
+                    ex.upstreamHead().headers(),
+                    f.getNow(),
+                    external,
+                    target,
+                    settings.secure(),
+                    alloc,
+                    answer);
+              } else {
+                forwarded(ex, f.getNow(), alloc, answer);
+              }
+            });
   }
 
   /** A bcrypt outcome: null (allowed), 401, or 503 when the check itself failed. */

@@ -55,6 +55,20 @@ final class ForwardAuthCall implements UpstreamListener {
     this.promise = promise;
   }
 
+  /** Never copied to the auth server: framing, hop-by-hop, and what we set ourselves. */
+  private static final java.util.Set<String> NOT_FORWARDED =
+      java.util.Set.of(
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "keep-alive",
+          "te",
+          "trailer",
+          "upgrade",
+          "proxy-connection",
+          "expect");
+
   static Future<Result> start(
       UpstreamPool pool,
       EventLoop loop,
@@ -63,7 +77,8 @@ final class ForwardAuthCall implements UpstreamListener {
       RequestTarget target,
       String clientIp,
       boolean secure,
-      Duration timeout) {
+      Duration timeout,
+      boolean nginx) {
     Promise<Result> promise = loop.newPromise();
     ForwardAuthCall call = new ForwardAuthCall(promise);
     URI u = URI.create(url);
@@ -87,8 +102,24 @@ final class ForwardAuthCall implements UpstreamListener {
     h.set("X-Forwarded-Host", target.hostHeader().isEmpty() ? "" : target.hostHeader());
     h.set("X-Forwarded-Uri", target.uri());
     h.set("X-Forwarded-For", clientIp);
-    copy(client.headers(), h, HttpHeaderNames.AUTHORIZATION);
-    copy(client.headers(), h, HttpHeaderNames.COOKIE);
+    if (nginx) {
+      // nginx's auth_request: the client's headers as they came (framing and Host excepted), and
+      // the original request named the way ingress-nginx names it.
+      for (var e : client.headers()) {
+        if (!NOT_FORWARDED.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))
+            && !h.contains(e.getKey())) {
+          h.add(e.getKey(), e.getValue());
+        }
+      }
+      String hostHeader = target.hostHeader().isEmpty() ? "" : target.hostHeader();
+      h.set("X-Original-URL", (secure ? "https://" : "http://") + hostHeader + target.uri());
+      h.set("X-Original-Method", client.method().name());
+      h.set("X-Auth-Request-Redirect", target.uri());
+      h.set("X-Sent-From", "aralez");
+    } else {
+      copy(client.headers(), h, HttpHeaderNames.AUTHORIZATION);
+      copy(client.headers(), h, HttpHeaderNames.COOKIE);
+    }
     h.set(HttpHeaderNames.CONTENT_LENGTH, 0);
     call.timer =
         loop.schedule(

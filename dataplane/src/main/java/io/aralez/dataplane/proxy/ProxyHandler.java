@@ -46,6 +46,8 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   private Exchange exchange;
   // Body bytes of the current request so far, against its route's limit.
   private long bodyBytes;
+  // Whether the current request's last body part has arrived.
+  private boolean bodyDone;
   // Body bytes read and dropped after a local answer; past the cap the connection closes.
   private long discarded;
   private static final long MAX_DISCARD_BYTES = 1 << 20;
@@ -171,6 +173,9 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   }
 
   private void onRequestContent(HttpContent content) {
+    if (content instanceof LastHttpContent) {
+      bodyDone = true;
+    }
     if (content.decoderResult().isFailure()) {
       LOG.debug("malformed request body from {}: {}", clientIp, content.decoderResult().cause());
       refuseBody(content, HttpResponseStatus.BAD_REQUEST);
@@ -242,6 +247,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   private void onRequestHead(HttpRequest req) {
     request = RequestRecord.start(req.method().name(), req.uri(), clientIp);
     bodyBytes = 0;
+    bodyDone = false;
     if (headTimer != null) {
       headTimer.headReceived();
     }
@@ -307,6 +313,10 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
     state = ClientState.DISCARDING;
     closeAfterDiscard = !keepAlive;
     discarded = 0;
+    if (bodyDone) {
+      // The body already went by (held for an exchange a callout then refused): nothing to drop.
+      afterLocalResponse();
+    }
   }
 
   private void respondAndClose(FullHttpResponse res) {

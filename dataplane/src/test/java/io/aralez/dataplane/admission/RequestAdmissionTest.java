@@ -15,7 +15,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Every admission step, decided without a channel: request view in, verdict out. */
-class RequestAdmissionTest {
+public class RequestAdmissionTest {
   static final String ROUTES =
       """
       open.test:
@@ -98,6 +98,12 @@ class RequestAdmissionTest {
     public List<String> headers(String name) {
       return all.getOrDefault(name.toLowerCase(Locale.ROOT), List.of());
     }
+  }
+
+  /** A request view for tests of other packages. */
+  public static io.aralez.dataplane.request.RequestHead headOf(
+      String method, String host, String uri) {
+    return new Head(method, uri, Head.get(host, uri).all());
   }
 
   final ProxyFixture fixture = ProxyFixture.of(ROUTES);

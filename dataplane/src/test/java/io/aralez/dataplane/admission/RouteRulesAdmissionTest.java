@@ -85,7 +85,8 @@ class RouteRulesAdmissionTest {
         field.equals("cors") ? (RouteRules.Cors) v : r.cors(),
         field.equals("hsts") ? (String) v : r.hsts(),
         field.equals("limitStatus") ? (Integer) v : r.rateLimitStatus(),
-        r.httpsRedirectStripSlash());
+        r.httpsRedirectStripSlash(),
+        r.externalAuth());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {

@@ -86,7 +86,19 @@ public final class Catalogue {
         "auth-secret");
     add(p, "the realm is always \"aralez\"", "auth-realm");
     add(p, "auth-file only", "auth-secret-type");
-    add(p, "forward auth: 2xx lets the request through, other answers are relayed", "auth-url");
+    add(
+        h,
+        "2xx lets through; 401 and 403 answered (401 → 302 to auth-signin); else 500",
+        "auth-url");
+    add(
+        h,
+        "302 to the sign-in URL ($host expanded) with rd=<scheme>://<host><escaped URI>",
+        "auth-signin",
+        "auth-signin-redirect-param");
+    add(
+        h,
+        "copied from the auth answer onto the upstream request, replacing the client's",
+        "auth-response-headers");
     add(h, "302 to <app-root> for exactly /", "app-root");
     add(
         h,
@@ -185,10 +197,7 @@ public final class Catalogue {
         "custom-headers",
         "enable-global-auth",
         "auth-method",
-        "auth-signin",
-        "auth-response-headers",
         "auth-request-redirect",
-        "auth-signin-redirect-param",
         "auth-always-set-cookie",
         "auth-proxy-set-headers",
         "satisfy",

@@ -192,6 +192,13 @@ public final class NginxAnnotations {
             return ex.getMessage() + "; every path answers 503 (the location is denied)";
           }
         }
+        case "auth-signin" -> NginxValues.url(value.replace("$host", "host"));
+        case "auth-signin-redirect-param" -> {
+          if (!value.trim().matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("'" + value + "' is not a plain parameter name");
+          }
+        }
+        case "auth-response-headers" -> NginxValues.headerList(value);
         case "affinity" -> {
           if (!value.trim().equals("cookie")) {
             throw new IllegalArgumentException("'" + value + "' is not cookie");
@@ -312,6 +319,20 @@ public final class NginxAnnotations {
       if (v.containsKey("auth-url")) {
         authType = "FORWARD";
         authUrl = v.get("auth-url");
+        io.aralez.api.v1.ExternalAuth.Builder ea =
+            io.aralez.api.v1.ExternalAuth.newBuilder()
+                .setRedirectParam(v.getOrDefault("auth-signin-redirect-param", "rd"));
+        if (v.containsKey("auth-signin")) {
+          ea.setSigninUrl(v.get("auth-signin"));
+        }
+        if (v.containsKey("auth-response-headers")) {
+          for (String h : v.get("auth-response-headers").split(",")) {
+            if (!h.isBlank()) {
+              ea.addResponseHeaders(h.trim());
+            }
+          }
+        }
+        rules.setExternalAuth(ea);
         if (v.containsKey("auth-type")) {
           denied = true;
           downgrade(

@@ -62,7 +62,15 @@ final class RulesTranslator {
         cors,
         blankToNull(r.getHsts()),
         r.getRateLimitStatus() == 0 ? 429 : r.getRateLimitStatus(),
-        r.getHttpsRedirectStripSlash());
+        r.getHttpsRedirectStripSlash(),
+        r.hasExternalAuth()
+            ? new RouteRules.ExternalAuth(
+                blankToNull(r.getExternalAuth().getSigninUrl()),
+                r.getExternalAuth().getRedirectParam().isEmpty()
+                    ? "rd"
+                    : r.getExternalAuth().getRedirectParam(),
+                r.getExternalAuth().getResponseHeadersList())
+            : null);
   }
 
   private static List<Cidr> cidrs(String where, List<String> list, List<String> errors) {
