@@ -47,6 +47,7 @@ class NginxCompatIT {
   static KubernetesClient k8s;
   static Processes processes;
   static HttpServer backend;
+  static HttpServer canaryBackend;
   // Answers with the status the request's X-Want header names; 200 adds X-User.
   static HttpServer auth;
   static final AtomicInteger backendHits = new AtomicInteger();
@@ -61,7 +62,8 @@ class NginxCompatIT {
     cluster = TestCluster.open(dir);
     k8s = cluster.client();
     processes = new Processes(Path.of("target/e2e-logs/nginx"));
-    backend = echoBackend();
+    backend = echoBackend("main");
+    canaryBackend = echoBackend("canary");
     auth = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
     auth.createContext(
         "/check",
@@ -109,6 +111,11 @@ class NginxCompatIT {
     configMap(Map.of("proxy-body-size", "4k", "use-geoip", "true"));
     k8s.resource(Fixtures.service(NS, "web")).createOr(c -> c.update());
     k8s.resource(Fixtures.localSlice(NS, "web", "web-0", backend.getAddress().getPort()))
+        .createOr(c -> c.update());
+    k8s.resource(Fixtures.service(NS, "web-canary")).createOr(c -> c.update());
+    k8s.resource(
+            Fixtures.localSlice(
+                NS, "web-canary", "web-canary-0", canaryBackend.getAddress().getPort()))
         .createOr(c -> c.update());
 
     grpcPort = Processes.freePort();
@@ -167,6 +174,9 @@ class NginxCompatIT {
     if (backend != null) {
       backend.stop(0);
     }
+    if (canaryBackend != null) {
+      canaryBackend.stop(0);
+    }
     if (auth != null) {
       auth.stop(0);
     }
@@ -188,7 +198,7 @@ class NginxCompatIT {
   }
 
   /** Answers with what it received: the request line's target, then every header. */
-  static HttpServer echoBackend() throws IOException {
+  static HttpServer echoBackend(String name) throws IOException {
     HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
     s.createContext(
         "/",
@@ -212,6 +222,7 @@ class NginxCompatIT {
           b.append("end\n");
           byte[] out = b.toString().getBytes(StandardCharsets.UTF_8);
           ex.getResponseHeaders().set("Content-Type", "text/plain");
+          ex.getResponseHeaders().set("X-Backend", name);
           ex.getResponseHeaders().set("Strict-Transport-Security", "max-age=5");
           ex.sendResponseHeaders(200, out.length);
           try (OutputStream o = ex.getResponseBody()) {
@@ -273,6 +284,11 @@ class NginxCompatIT {
 
   static Ingress ingress(
       String name, String host, String path, String type, Map<String, String> ann) {
+    return ingress(name, host, path, type, "web", ann);
+  }
+
+  static Ingress ingress(
+      String name, String host, String path, String type, String service, Map<String, String> ann) {
     return k8s.resource(
             new IngressBuilder()
                 .withNewMetadata()
@@ -290,7 +306,7 @@ class NginxCompatIT {
                 .withPathType(type)
                 .withNewBackend()
                 .withNewService()
-                .withName("web")
+                .withName(service)
                 .withNewPort()
                 .withName("http")
                 .endPort()
@@ -569,6 +585,54 @@ class NginxCompatIT {
         .isEqualTo(500);
     served("plainauth.test", "/");
     assertThat(get("plainauth.test", "/").status).as("401 without auth-signin").isEqualTo(401);
+  }
+
+  @Test
+  void aCanaryTakesItsShareByHeaderThenCookieThenWeight() throws Exception {
+    ingress("shop", "shop.test", "/", "Prefix", Map.of());
+    ingress(
+        "shop-canary",
+        "shop.test",
+        "/",
+        "Prefix",
+        "web-canary",
+        Map.of(
+            N + "canary", "true",
+            N + "canary-by-header", "X-Canary",
+            N + "canary-by-cookie", "beta",
+            N + "canary-weight", "0"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                "canary"
+                    .equals(get("shop.test", "/", "X-Canary", "always").headers.get("x-backend")));
+    assertThat(get("shop.test", "/").headers).containsEntry("x-backend", "main");
+    assertThat(get("shop.test", "/", "X-Canary", "never", "Cookie", "beta=always").headers)
+        .as("the header decides first")
+        .containsEntry("x-backend", "main");
+    assertThat(get("shop.test", "/", "X-Canary", "maybe", "Cookie", "a=1; beta=always").headers)
+        .as("any other header value: the cookie decides")
+        .containsEntry("x-backend", "canary");
+    assertThat(get("shop.test", "/", "Cookie", "beta=never").headers)
+        .containsEntry("x-backend", "main");
+    // All the weight: every request without a deciding header or cookie goes to the canary.
+    ingress(
+        "shop-canary",
+        "shop.test",
+        "/",
+        "Prefix",
+        "web-canary",
+        Map.of(
+            N + "canary", "true",
+            N + "canary-by-header", "X-Canary",
+            N + "canary-weight", "100"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "canary".equals(get("shop.test", "/").headers.get("x-backend")));
+    assertThat(get("shop.test", "/", "X-Canary", "never").headers)
+        .containsEntry("x-backend", "main");
   }
 
   @Test

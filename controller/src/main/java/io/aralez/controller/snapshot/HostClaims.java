@@ -27,6 +27,17 @@ final class HostClaims {
   private final java.util.Set<String> regexHosts = new java.util.TreeSet<>();
   private final Map<String, String> writtenPaths = new java.util.HashMap<>();
 
+  private final List<Canaries.Intent> canaries = new ArrayList<>();
+
+  /** A canary Ingress's route: merged into the main route of the same host and path. */
+  void canary(
+      ObjectReport report,
+      String host,
+      Route.Builder r,
+      io.aralez.controller.snapshot.nginx.NginxResult.Canary spec) {
+    canaries.add(new Canaries.Intent(report, host, routeKey(r), r.build(), spec));
+  }
+
   /** Every path of {@code host} becomes a regex (ingress-nginx's host-wide regex mode). */
   void regexHost(String host) {
     regexHosts.add(host);
@@ -84,6 +95,7 @@ final class HostClaims {
       if (defaultBackend != null && !table.containsKey(rootKey)) {
         table.put(rootKey, defaultBackend);
       }
+      Canaries.apply(h.getKey(), table, canaries);
       if (!table.isEmpty()) {
         List<Route> routes = new ArrayList<>();
         table.values().forEach(c -> routes.add(c.route()));
@@ -117,6 +129,13 @@ final class HostClaims {
     out.sort(
         java.util.Comparator.comparingInt((Route r) -> -r.getPath().getValue().length())
             .thenComparing(r -> r.getPath().getValue(), java.util.Comparator.reverseOrder())
+            // Regex routes are tried in order, so on one path the ones with conditions (a canary
+            // header before a canary cookie) must come before the plain one.
+            .thenComparingInt(
+                (Route r) ->
+                    -(r.getHeadersCount() * 100
+                        + r.getCookiesCount() * 10
+                        + r.getQueryParamsCount()))
             .thenComparing(HostClaims::routeKeyOf));
     return out;
   }
@@ -137,6 +156,9 @@ final class HostClaims {
     }
     for (QueryParamMatch q : r.getQueryParamsList()) {
       k.append(" q:").append(q.getName()).append('=').append(q.getValue());
+    }
+    for (HeaderMatch c : r.getCookiesList()) {
+      k.append(" c:").append(c.getName()).append('=').append(c.getValue());
     }
     return k.toString();
   }

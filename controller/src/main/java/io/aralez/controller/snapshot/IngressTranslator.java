@@ -134,7 +134,12 @@ final class IngressTranslator {
           // As ingress-nginx denies the location: 503 for everyone, never an open route.
           r.clearBackends().setDirectStatus(503);
         }
-        claims.claim(report, vhost, r);
+        if (nginx != null && nginx.canary() != null) {
+          // Not a route of its own: a share of its main Ingress's route (HostClaims.resolve).
+          claims.canary(report, vhost, r, nginx.canary());
+        } else {
+          claims.claim(report, vhost, r);
+        }
       }
     }
     if (spec.getDefaultBackend() != null) {

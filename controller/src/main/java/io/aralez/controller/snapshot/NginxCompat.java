@@ -62,17 +62,6 @@ record NginxCompat(NginxSettings settings, NginxDefaults defaults, Set<String> t
     if (r.refused()) {
       report.accepted = false;
     }
-    var ann = ing.getMetadata().getAnnotations();
-    if (ann != null && "true".equals(ann.get(settings.prefix() + "/canary"))) {
-      // Served as a normal Ingress it would compete with its main one for the same paths; until
-      // canary splits exist, its traffic stays on the main Ingress.
-      report.accepted = false;
-      report.events.add(
-          new ObjectStatus.Event(
-              true,
-              "NginxAnnotationIgnored",
-              "canary Ingresses are not served yet: all traffic stays on the main Ingress"));
-    }
     return r;
   }
 

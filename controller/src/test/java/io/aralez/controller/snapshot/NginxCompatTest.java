@@ -407,17 +407,56 @@ class NginxCompatTest {
   }
 
   @Test
-  void aCanaryIngressIsNotServedUntilSplitsExist() {
+  void aCanaryJoinsItsMainRouteByHeaderThenCookieThenWeight() {
+    services.add(service("ns", "web-canary", "http=80"));
+    slices.add(slice("ns", "canary-1", "web-canary", "http=8080", "10.0.9.1"));
     ingresses.add(nginx("main", T1).rule("m.test", p("Prefix", "/", "web", 80)).build());
     ingresses.add(
         nginx("canary", T2)
             .annotation(N + "canary", "true")
-            .annotation(N + "canary-weight", "50")
-            .rule("m.test", p("Prefix", "/", "web", 80))
+            .annotation(N + "canary-by-header", "X-Canary")
+            .annotation(N + "canary-by-cookie", "beta")
+            .annotation(N + "canary-weight", "30")
+            .annotation(N + "canary-weight-total", "50")
+            .rule("m.test", p("Prefix", "/", "web-canary", 80))
+            .build());
+    ingresses.add(
+        nginx("orphan", T2)
+            .annotation(N + "canary", "true")
+            .annotation(N + "canary-weight", "100")
+            .rule("orphan.test", p("Prefix", "/", "web-canary", 80))
             .build());
     BuildResult r = build();
-    assertThat(only(r, "m.test").getId()).contains("/main/");
-    assertThat(status(r, "canary").accepted()).isFalse();
-    assertThat(reasons(r, "canary")).contains("NginxAnnotationIgnored");
+    Map<String, String> byCondition = new HashMap<>();
+    Route plain = null;
+    for (Route x : host(r, "m.test").getRoutesList()) {
+      String cond =
+          x.getHeadersList().stream().map(h -> "h:" + h.getValue()).findFirst().orElse("")
+              + x.getCookiesList().stream().map(c -> "c:" + c.getValue()).findFirst().orElse("");
+      byCondition.put(
+          cond,
+          String.join(
+              ",",
+              x.getBackendsList().stream()
+                  .map(w -> w.getCluster() + "*" + w.getWeight())
+                  .toList()));
+      if (cond.isEmpty()) {
+        plain = x;
+      }
+    }
+    assertThat(byCondition)
+        .containsEntry("h:always", "ns/web-canary:80*1")
+        .containsEntry("h:never", "ns/web:80*1")
+        .containsEntry("c:always", "ns/web-canary:80*1")
+        .containsEntry("c:never", "ns/web:80*1")
+        // weight-total below 100 is not honoured: 30 of 100.
+        .containsEntry("", "ns/web:80*70,ns/web-canary:80*30");
+    assertThat(plain.getId()).contains("/main/");
+    assertThat(status(r, "canary").accepted()).isTrue();
+    assertThat(r.routes().getVirtualHostsList())
+        .as("a canary without a main Ingress routes nothing: 404")
+        .extracting(VirtualHost::getName)
+        .doesNotContain("orphan.test");
+    assertThat(status(r, "orphan").warnings()).anyMatch(w -> w.contains("no main Ingress"));
   }
 }

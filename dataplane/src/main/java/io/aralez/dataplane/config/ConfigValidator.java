@@ -83,6 +83,11 @@ public final class ConfigValidator {
         out.add(where + ": '" + h.name() + "' is not a header name to match on");
       }
     }
+    for (Header c : r.match().cookies()) {
+      if (!HeaderRules.validName(c.name())) {
+        out.add(where + ": '" + c.name() + "' is not a cookie name to match on");
+      }
+    }
     if (r.match().method() != null && !HeaderRules.validName(r.match().method())) {
       out.add(where + ": '" + r.match().method() + "' is not a method");
     }

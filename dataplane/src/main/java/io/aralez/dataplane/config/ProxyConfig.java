@@ -299,19 +299,26 @@ public record ProxyConfig(
    * @param query query parameters that must each be present with exactly this value
    * @param regex a Java regex the path must match case-insensitively from its start (the route's
    *     path is then this regex), or null
+   * @param cookies cookies that must each be present with exactly this value
    */
   public record Match(
-      boolean exact, String method, List<Header> headers, List<Header> query, String regex) {
+      boolean exact,
+      String method,
+      List<Header> headers,
+      List<Header> query,
+      String regex,
+      List<Header> cookies) {
     public static final Match PREFIX = new Match(false, null, List.of(), List.of());
     public static final Match EXACT = new Match(true, null, List.of(), List.of());
 
     public Match {
       headers = List.copyOf(headers);
       query = List.copyOf(query);
+      cookies = List.copyOf(cookies);
     }
 
     public Match(boolean exact, String method, List<Header> headers, List<Header> query) {
-      this(exact, method, headers, query, null);
+      this(exact, method, headers, query, null, List.of());
     }
 
     public boolean isPlainPrefix() {
@@ -319,12 +326,18 @@ public record ProxyConfig(
     }
 
     public boolean hasConditions() {
-      return method != null || !headers.isEmpty() || !query.isEmpty();
+      return method != null || !headers.isEmpty() || !query.isEmpty() || !cookies.isEmpty();
     }
 
-    /** More conditions first: the order candidates of one path are tried in. */
+    /**
+     * More conditions first: the order candidates of one path are tried in. Headers before cookies,
+     * so a canary header decides before a canary cookie, as in ingress-nginx.
+     */
     public int specificity() {
-      return (method != null ? 1000 : 0) + headers.size() * 10 + query.size();
+      return (method != null ? 1000 : 0)
+          + headers.size() * 100
+          + cookies.size() * 10
+          + query.size();
     }
 
     String describe(String path) {
@@ -337,6 +350,9 @@ public record ProxyConfig(
       }
       for (Header q : query) {
         s.append(" ?").append(q.name()).append('=').append(q.value());
+      }
+      for (Header c : cookies) {
+        s.append(" cookie:").append(c.name()).append('=').append(c.value());
       }
       return s.toString();
     }

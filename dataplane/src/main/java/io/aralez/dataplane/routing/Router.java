@@ -174,6 +174,7 @@ public final class Router {
   private static final class Conditions {
     private final RequestHead request;
     private Map<String, List<String>> query;
+    private Map<String, String> cookies;
 
     Conditions(RequestHead request) {
       this.request = request;
@@ -192,6 +193,16 @@ public final class Router {
       for (ProxyConfig.Header h : m.headers()) {
         if (!request.headers(h.name()).contains(h.value())) {
           return false;
+        }
+      }
+      if (!m.cookies().isEmpty()) {
+        if (cookies == null) {
+          cookies = Cookies.of(request.headers("cookie"));
+        }
+        for (ProxyConfig.Header c : m.cookies()) {
+          if (!c.value().equals(cookies.get(c.name()))) {
+            return false;
+          }
         }
       }
       if (!m.query().isEmpty()) {

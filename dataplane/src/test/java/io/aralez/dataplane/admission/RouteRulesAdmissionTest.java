@@ -107,7 +107,8 @@ class RouteRulesAdmissionTest {
                     List.of(),
                     route.auth(),
                     null,
-                    new ProxyConfig.Match(false, null, List.of(), List.of(), "/something(/|$)(.*)"),
+                    new ProxyConfig.Match(
+                        false, null, List.of(), List.of(), "/something(/|$)(.*)", List.of()),
                     null,
                     301,
                     null,

@@ -111,6 +111,20 @@ public final class Catalogue {
         "temporal-redirect",
         "temporal-redirect-code");
     add(h, "503 like ingress-nginx (limit-req-status-code)", "limit-rps");
+    add(
+        h,
+        "same host and path as a main Ingress; header, then cookie, then weight (total only above"
+            + " 100); no main Ingress: 404",
+        "canary",
+        "canary-by-header",
+        "canary-by-header-value",
+        "canary-by-cookie",
+        "canary-weight",
+        "canary-weight-total");
+    add(
+        i,
+        "regex header values are not matched: use canary-by-header-value",
+        "canary-by-header-pattern");
     add(p, "a per-second limit of rpm/60 (at least 1)", "limit-rpm");
     add(p, "our limiter's burst is fixed", "limit-burst-multiplier");
     add(h, "the Host sent upstream; nginx variables are not expanded", "upstream-vhost");
@@ -157,13 +171,6 @@ public final class Catalogue {
     add(
         i,
         "not implemented yet",
-        "canary",
-        "canary-by-header",
-        "canary-by-header-value",
-        "canary-by-header-pattern",
-        "canary-by-cookie",
-        "canary-weight",
-        "canary-weight-total",
         "limit-connections",
         "limit-whitelist",
         "limit-allowlist",

@@ -199,6 +199,23 @@ public final class NginxAnnotations {
           }
         }
         case "auth-response-headers" -> NginxValues.headerList(value);
+        case "canary" -> NginxValues.bool(value);
+        case "canary-by-header", "canary-by-cookie" -> {
+          if (!value.trim().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}")) {
+            throw new IllegalArgumentException("'" + value + "' is not a header or cookie name");
+          }
+        }
+        case "canary-by-header-value" -> {
+          if (value.isEmpty() || value.chars().anyMatch(c -> c < ' ' || c >= 0x7f)) {
+            throw new IllegalArgumentException("the value is empty or has control characters");
+          }
+        }
+        case "canary-weight", "canary-weight-total" -> {
+          String t = value.trim();
+          if (!t.matches("\\d{1,9}")) {
+            throw new IllegalArgumentException("'" + value + "' is not a whole number");
+          }
+        }
         case "affinity" -> {
           if (!value.trim().equals("cookie")) {
             throw new IllegalArgumentException("'" + value + "' is not cookie");
@@ -357,6 +374,31 @@ public final class NginxAnnotations {
                 ? NginxValues.positiveInt(v.get("session-cookie-max-age"))
                 : 0L;
       }
+      NginxResult.Canary canary = null;
+      if (flag("canary")) {
+        int total = 100;
+        if (v.containsKey("canary-weight-total")) {
+          // ingress-nginx honours a total only above 100.
+          total = Math.max(100, Integer.parseInt(v.get("canary-weight-total")));
+        }
+        int weight =
+            v.containsKey("canary-weight")
+                ? Math.min(total, Integer.parseInt(v.get("canary-weight")))
+                : 0;
+        canary =
+            new NginxResult.Canary(
+                v.get("canary-by-header"),
+                v.containsKey("canary-by-header") ? v.get("canary-by-header-value") : null,
+                v.get("canary-by-cookie"),
+                weight,
+                total);
+      } else {
+        for (String k : List.copyOf(v.keySet())) {
+          if (k.startsWith("canary-")) {
+            downgrade(k, Outcome.IGNORED, "has no effect without canary: \"true\"");
+          }
+        }
+      }
       return new NginxResult(
           keys,
           regex,
@@ -372,7 +414,8 @@ public final class NginxAnnotations {
           authSecret,
           authUrl,
           sticky,
-          rules.build());
+          rules.build(),
+          canary);
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */

@@ -13,6 +13,8 @@ import java.util.List;
  *     namespace): every path answers 503, as ingress-nginx denies the location
  * @param protocol HTTP, HTTPS, H2C or H2
  * @param stickyMaxAge affinity cookie Max-Age in seconds (0: session cookie), or null
+ * @param canary how this Ingress splits traffic off its main Ingress, or null when it is not a
+ *     canary
  */
 public record NginxResult(
     List<KeyOutcome> keys,
@@ -29,11 +31,24 @@ public record NginxResult(
     String authSecret,
     String authUrl,
     Long stickyMaxAge,
-    RouteRules rules) {
+    RouteRules rules,
+    Canary canary) {
 
   public NginxResult {
     keys = List.copyOf(keys);
   }
+
+  /**
+   * A canary Ingress: requests of its main Ingress's host and path go to it by header, then cookie,
+   * then weight (ingress-nginx's order).
+   *
+   * @param header with no value: "always" → canary, "never" → main, else the next check; null when
+   *     unset
+   * @param headerValue only this exact value routes to the canary, or null
+   * @param cookie "always" / "never" as for the header, or null
+   * @param weight the share of the rest that goes to the canary, out of {@code total}
+   */
+  public record Canary(String header, String headerValue, String cookie, int weight, int total) {}
 
   /** How one annotation was treated. */
   public enum Outcome {

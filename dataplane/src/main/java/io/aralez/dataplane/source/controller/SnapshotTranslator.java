@@ -206,7 +206,8 @@ public final class SnapshotTranslator {
             method,
             headerMatches,
             queryMatches,
-            pm.getType() == PathMatch.Type.REGEX ? path : null);
+            pm.getType() == PathMatch.Type.REGEX ? path : null,
+            r.getCookiesList().stream().map(c -> new Header(c.getName(), c.getValue())).toList());
     var rules = RulesTranslator.rules(where, r.getRules(), errors);
 
     Policy p = r.getPolicy();
