@@ -386,6 +386,7 @@ class NginxCompatTest {
             .annotation(N + "backend-protocol", "grpc")
             .annotation(N + "proxy-read-timeout", "3600")
             .annotation(N + "limit-rpm", "120")
+            .annotation(N + "limit-whitelist", "10.0.0.0/8, 192.0.2.7")
             .rule("g.test", p("Prefix", "/", "grpc", 50051))
             .build());
     ingresses.add(
@@ -398,6 +399,7 @@ class NginxCompatTest {
     assertThat(g.getPolicy().getReadTimeoutMs()).isEqualTo(3_600_000);
     assertThat(g.getPolicy().getRateLimitRps()).isEqualTo(2);
     assertThat(g.getRules().getRateLimitStatus()).isEqualTo(503);
+    assertThat(g.getRules().getLimitExemptSourcesList()).containsExactly("10.0.0.0/8", "192.0.2.7");
     assertThat(r.routes().getClustersList())
         .filteredOn(c -> c.getName().startsWith("ns/grpc"))
         .extracting(Cluster::getProtocol)

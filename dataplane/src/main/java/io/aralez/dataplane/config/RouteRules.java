@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
  * @param rateLimitStatus the status of rate-limit rejections (429 unless ingress-nginx's 503)
  * @param httpsRedirectStripSlash the HTTPS redirect drops one trailing "/" of the path
  * @param externalAuth forward auth with ingress-nginx's semantics, or null for Aralez's own
+ * @param limitExempt client addresses the rate limit does not apply to (empty: none)
  */
 public record RouteRules(
     String rewrite,
@@ -35,10 +36,33 @@ public record RouteRules(
     String hsts,
     int rateLimitStatus,
     boolean httpsRedirectStripSlash,
-    ExternalAuth externalAuth) {
+    ExternalAuth externalAuth,
+    List<Cidr> limitExempt) {
 
   public static final RouteRules NONE =
-      new RouteRules(null, null, null, null, -1, null, null, null, null, 429, false, null);
+      new RouteRules(
+          null, null, null, null, -1, null, null, null, null, 429, false, null, List.of());
+
+  public RouteRules {
+    limitExempt = List.copyOf(limitExempt);
+  }
+
+  /** Whether the rate limit spares a client at {@code address}. */
+  public boolean limitExempts(String address) {
+    if (limitExempt.isEmpty()) {
+      return false;
+    }
+    byte[] ip = Cidr.address(address);
+    if (ip == null) {
+      return false;
+    }
+    for (Cidr c : limitExempt) {
+      if (c.contains(ip)) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   /** The same rules with {@code externalAuth}. */
   public RouteRules withExternalAuth(ExternalAuth externalAuth) {
@@ -54,7 +78,8 @@ public record RouteRules(
         hsts,
         rateLimitStatus,
         httpsRedirectStripSlash,
-        externalAuth);
+        externalAuth,
+        limitExempt);
   }
 
   /**

@@ -86,7 +86,8 @@ class RouteRulesAdmissionTest {
         field.equals("hsts") ? (String) v : r.hsts(),
         field.equals("limitStatus") ? (Integer) v : r.rateLimitStatus(),
         r.httpsRedirectStripSlash(),
-        r.externalAuth());
+        r.externalAuth(),
+        field.equals("exempt") ? List.of(Cidr.parse((String) v)) : r.limitExempt());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {
@@ -165,7 +166,7 @@ class RouteRulesAdmissionTest {
                 new RouteRules.Cors(true, List.of(), "GET", "X-A", null, true, 1728000)));
       }
       case "limited.test" -> {
-        return route.withRules(with(n, "limitStatus", 503));
+        return route.withRules(with(with(n, "limitStatus", 503), "exempt", "198.51.100.0/24"));
       }
       case "vhost.test" -> {
         return route.withRules(with(n, "host", "internal.svc"));
@@ -373,6 +374,11 @@ class RouteRulesAdmissionTest {
     assertThat(refused).isNotNull();
     assertThat(refused.status()).isEqualTo(503);
     assertThat(refused.headers()).doesNotContainKey("retry-after");
+    for (int i = 0; i < 5; i++) {
+      assertThat(admit(false, Head.get("limited.test", "/"), "198.51.100.9").verdict())
+          .as("limit-whitelist")
+          .isInstanceOf(Verdict.Forward.class);
+    }
   }
 
   @Test

@@ -126,6 +126,7 @@ public final class Catalogue {
         "regex header values are not matched: use canary-by-header-value",
         "canary-by-header-pattern");
     add(p, "a per-second limit of rpm/60 (at least 1)", "limit-rpm");
+    add(h, "these clients are not rate limited", "limit-whitelist", "limit-allowlist");
     add(p, "our limiter's burst is fixed", "limit-burst-multiplier");
     add(h, "the Host sent upstream; nginx variables are not expanded", "upstream-vhost");
     add(h, "only with rewrite-target, as in ingress-nginx", "x-forwarded-prefix");
@@ -172,8 +173,6 @@ public final class Catalogue {
         i,
         "not implemented yet",
         "limit-connections",
-        "limit-whitelist",
-        "limit-allowlist",
         "proxy-next-upstream",
         "proxy-next-upstream-tries",
         "proxy-next-upstream-timeout",

@@ -151,6 +151,7 @@ public final class NginxAnnotations {
                 "'" + value + "' is not HTTP, HTTPS, AUTO_HTTP, GRPC, GRPCS or FCGI");
           }
         }
+        case "limit-whitelist", "limit-allowlist" -> NginxValues.cidrs(value);
         case "whitelist-source-range", "allowlist-source-range", "denylist-source-range" -> {
           try {
             NginxValues.cidrs(value);
@@ -302,6 +303,11 @@ public final class NginxAnnotations {
       }
       if (rps != null) {
         rules.setRateLimitStatus(defaults == null ? 503 : defaults.limitReqStatus());
+        String exempt =
+            v.containsKey("limit-allowlist") ? v.get("limit-allowlist") : v.get("limit-whitelist");
+        if (exempt != null) {
+          rules.addAllLimitExemptSources(NginxValues.cidrs(exempt));
+        }
       }
       Boolean ssl =
           v.containsKey("ssl-redirect")

@@ -70,7 +70,8 @@ final class RulesTranslator {
                     ? "rd"
                     : r.getExternalAuth().getRedirectParam(),
                 r.getExternalAuth().getResponseHeadersList())
-            : null);
+            : null,
+        cidrs(where, r.getLimitExemptSourcesList(), errors));
   }
 
   private static List<Cidr> cidrs(String where, List<String> list, List<String> errors) {
