@@ -636,6 +636,19 @@ class NginxCompatIT {
   }
 
   @Test
+  void affinitySetsIngressNginxsCookieAndItPinsTheBackend() throws Exception {
+    ingress("sticky", "sticky.test", "/app", "Prefix", Map.of(N + "affinity", "cookie"));
+    served("sticky.test", "/app");
+    Response first = get("sticky.test", "/app/x");
+    String cookie = first.headers.get("set-cookie");
+    assertThat(cookie).matches("INGRESSCOOKIE=[^;]+; Path=/app; HttpOnly");
+    Response again =
+        get("sticky.test", "/app/x", "Cookie", cookie.substring(0, cookie.indexOf(';')));
+    assertThat(again.status).isEqualTo(200);
+    assertThat(again.headers).as("a valid cookie is not set again").doesNotContainKey("set-cookie");
+  }
+
+  @Test
   void theReportCommandListsEveryIngressAndAnnotation() throws Exception {
     ingress(
         "report-me",

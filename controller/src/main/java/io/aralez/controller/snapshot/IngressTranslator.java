@@ -124,6 +124,9 @@ final class IngressTranslator {
         }
         if (nginx != null) {
           claims.writtenPath(r.getId(), writtenPath(p));
+          if (nginx.cookieShape() != null && proto.getSticky().getEnabled()) {
+            r.setPolicy(withCookie(proto, nginx.cookieShape(), writtenPath(p)));
+          }
         }
         if (policy.redirectUrl() != null) {
           r.setRedirect(Redirect.newBuilder().setUrlPrefix(policy.redirectUrl()));
@@ -170,6 +173,19 @@ final class IngressTranslator {
       }
     }
     return tlsHosts;
+  }
+
+  /**
+   * The policy with ingress-nginx's affinity cookie; its Path defaults to the Ingress path (a regex
+   * path gives "/", as a cookie path cannot hold one).
+   */
+  private static Policy withCookie(
+      Policy policy, io.aralez.api.v1.StickyCookie shape, String ingressPath) {
+    io.aralez.api.v1.StickyCookie.Builder c = policy.getSticky().toBuilder().mergeFrom(shape);
+    if (shape.getPath().isEmpty()) {
+      c.setPath(ingressPath.matches("/[A-Za-z0-9/_.~-]*") ? ingressPath : "/");
+    }
+    return policy.toBuilder().setSticky(c).build();
   }
 
   private static String writtenPath(HTTPIngressPath p) {

@@ -461,4 +461,42 @@ class NginxCompatTest {
         .doesNotContain("orphan.test");
     assertThat(status(r, "orphan").warnings()).anyMatch(w -> w.contains("no main Ingress"));
   }
+
+  @Test
+  void affinityCookiesTakeIngressNginxsNameAndTheIngressPath() {
+    ingresses.add(
+        nginx("sticky", T1)
+            .annotation(N + "affinity", "cookie")
+            .annotation(N + "session-cookie-samesite", "Strict")
+            .annotation(N + "session-cookie-expires", "3600")
+            .rule("s.test", p("Prefix", "/app", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("named", T1)
+            .annotation(N + "affinity", "cookie")
+            .annotation(N + "session-cookie-name", "route")
+            .annotation(N + "session-cookie-path", "/")
+            .annotation(N + "session-cookie-secure", "true")
+            .rule("n.test", p("Prefix", "/x", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("no-affinity", T1)
+            .annotation(N + "session-cookie-name", "route")
+            .rule("o.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    var s = only(r, "s.test").getPolicy().getSticky();
+    assertThat(s.getEnabled()).isTrue();
+    assertThat(s.getName()).isEqualTo("INGRESSCOOKIE");
+    assertThat(s.getPath()).isEqualTo("/app");
+    assertThat(s.getSameSite()).isEqualTo("Strict");
+    assertThat(s.getExpiresSeconds()).isEqualTo(3600);
+    var n = only(r, "n.test").getPolicy().getSticky();
+    assertThat(n.getName()).isEqualTo("route");
+    assertThat(n.getPath()).isEqualTo("/");
+    assertThat(n.getSameSite()).as("none unless asked").isEqualTo("-");
+    assertThat(n.getSecure()).isEqualTo("true");
+    assertThat(only(r, "o.test").getPolicy().getSticky().getEnabled()).isFalse();
+    assertThat(event(r, "no-affinity", "NginxAnnotationIgnored")).contains("session-cookie-name");
+  }
 }

@@ -10,7 +10,7 @@ final class BackendStep implements AdmissionStep {
     var sticky = r.config.config().stickyFor(r.route());
     int index = -1;
     if (sticky.enabled()) {
-      r.stickyId = StickyCookie.parse(r.head.headers("cookie"));
+      r.stickyId = StickyCookie.parse(r.head.headers("cookie"), sticky.cookie().name());
       index = r.entry.bySticky(r.stickyId);
     }
     if (index < 0) {

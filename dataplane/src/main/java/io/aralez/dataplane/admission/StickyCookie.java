@@ -3,7 +3,10 @@ package io.aralez.dataplane.admission;
 import io.aralez.dataplane.config.ProxyConfig.StickySessions;
 import java.util.List;
 
-/** The {@code backend_id} affinity cookie: exact parsing and the Set-Cookie value. */
+/**
+ * The affinity cookie ({@code backend_id}, or the name the route gives it): exact parsing and the
+ * Set-Cookie value.
+ */
 public final class StickyCookie {
   public static final String NAME = "backend_id";
 
@@ -11,10 +14,15 @@ public final class StickyCookie {
 
   /** The value of a cookie named exactly {@code backend_id}, or null. */
   public static String parse(List<String> cookieHeaders) {
+    return parse(cookieHeaders, NAME);
+  }
+
+  /** The value of a cookie named exactly {@code name}, or null. */
+  public static String parse(List<String> cookieHeaders, String name) {
     for (String header : cookieHeaders) {
       for (String pair : header.split(";")) {
         int eq = pair.indexOf('=');
-        if (eq > 0 && pair.substring(0, eq).trim().equals(NAME)) {
+        if (eq > 0 && pair.substring(0, eq).trim().equals(name)) {
           String v = pair.substring(eq + 1).trim();
           if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
             v = v.substring(1, v.length() - 1);
@@ -27,12 +35,26 @@ public final class StickyCookie {
   }
 
   public static String header(String id, StickySessions sticky, boolean secure) {
-    StringBuilder b = new StringBuilder(NAME).append('=').append(id).append("; Path=/");
+    var c = sticky.cookie();
+    StringBuilder b = new StringBuilder(c.name()).append('=').append(id);
+    b.append("; Path=").append(c.path());
+    if (c.domain() != null) {
+      b.append("; Domain=").append(c.domain());
+    }
     if (sticky.maxAgeSeconds() != null) {
       b.append("; Max-Age=").append(sticky.maxAgeSeconds());
     }
-    b.append("; HttpOnly; SameSite=Lax");
-    if (secure) {
+    if (c.expiresSeconds() != null) {
+      b.append("; Expires=")
+          .append(
+              io.netty.handler.codec.DateFormatter.format(
+                  new java.util.Date(System.currentTimeMillis() + c.expiresSeconds() * 1000)));
+    }
+    b.append("; HttpOnly");
+    if (c.sameSite() != null) {
+      b.append("; SameSite=").append(c.sameSite());
+    }
+    if (c.secure() != null ? c.secure() : secure) {
       b.append("; Secure");
     }
     return b.toString();

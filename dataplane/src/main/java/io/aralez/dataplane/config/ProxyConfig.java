@@ -394,7 +394,34 @@ public record ProxyConfig(
    *
    * @param maxAgeSeconds cookie Max-Age, or null for a session cookie
    */
-  public record StickySessions(boolean enabled, Long maxAgeSeconds) {
+  public record StickySessions(boolean enabled, Long maxAgeSeconds, CookieShape cookie) {
     public static final StickySessions OFF = new StickySessions(false, null);
+
+    public StickySessions {
+      java.util.Objects.requireNonNull(cookie);
+    }
+
+    public StickySessions(boolean enabled, Long maxAgeSeconds) {
+      this(enabled, maxAgeSeconds, CookieShape.ARALEZ);
+    }
+  }
+
+  /**
+   * The affinity cookie's name and attributes.
+   *
+   * @param sameSite Strict, Lax, None, or null for none
+   * @param secure true or false to force Secure, null to follow the request's scheme
+   * @param expiresSeconds Expires = now + this, or null for none
+   */
+  public record CookieShape(
+      String name,
+      String path,
+      String domain,
+      String sameSite,
+      Boolean secure,
+      Long expiresSeconds) {
+    /** Aralez's own: {@code backend_id}, Path=/, SameSite=Lax, Secure over TLS. */
+    public static final CookieShape ARALEZ =
+        new CookieShape("backend_id", "/", null, "Lax", null, null);
   }
 }

@@ -386,4 +386,24 @@ class RouteRulesAdmissionTest {
     assertThat(forward(admit(Head.get("vhost.test", "/"))).edits().host())
         .isEqualTo("internal.svc");
   }
+
+  @Test
+  void anAffinityCookieTakesTheRoutesShape() {
+    var plain = new io.aralez.dataplane.config.ProxyConfig.StickySessions(true, null);
+    assertThat(StickyCookie.header("abc", plain, false))
+        .isEqualTo("backend_id=abc; Path=/; HttpOnly; SameSite=Lax");
+    var nginx =
+        new io.aralez.dataplane.config.ProxyConfig.StickySessions(
+            true,
+            60L,
+            new io.aralez.dataplane.config.ProxyConfig.CookieShape(
+                "INGRESSCOOKIE", "/app", ".example.com", null, null, 3600L));
+    String h = StickyCookie.header("abc", nginx, true);
+    assertThat(h)
+        .startsWith("INGRESSCOOKIE=abc; Path=/app; Domain=.example.com; Max-Age=60; Expires=")
+        .endsWith("GMT; HttpOnly; Secure")
+        .doesNotContain("SameSite");
+    assertThat(StickyCookie.parse(List.of("a=1; INGRESSCOOKIE=xyz"), "INGRESSCOOKIE"))
+        .isEqualTo("xyz");
+  }
 }

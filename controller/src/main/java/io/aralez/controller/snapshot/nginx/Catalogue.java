@@ -130,17 +130,24 @@ public final class Catalogue {
     add(p, "our limiter's burst is fixed", "limit-burst-multiplier");
     add(h, "the Host sent upstream; nginx variables are not expanded", "upstream-vhost");
     add(h, "only with rewrite-target, as in ingress-nginx", "x-forwarded-prefix");
-    add(p, "cookie affinity with Aralez's own cookie (name, path and flags are ours)", "affinity");
-    add(p, "Max-Age honoured", "session-cookie-max-age");
     add(
-        i,
-        "our affinity cookie has its own name and attributes",
+        h,
+        "cookie INGRESSCOOKIE (or session-cookie-name), Path = the Ingress path, HttpOnly, Secure"
+            + " over HTTPS; the value is Aralez's own",
+        "affinity");
+    add(
+        h,
+        "the cookie's attributes as ingress-nginx sets them",
         "session-cookie-name",
         "session-cookie-path",
         "session-cookie-domain",
         "session-cookie-samesite",
         "session-cookie-secure",
-        "session-cookie-expires",
+        "session-cookie-max-age",
+        "session-cookie-expires");
+    add(
+        i,
+        "not implemented yet (balanced affinity: a session may move when a backend goes)",
         "session-cookie-conditional-samesite-none",
         "session-cookie-change-on-failure",
         "affinity-mode",

@@ -217,6 +217,24 @@ public final class NginxAnnotations {
             throw new IllegalArgumentException("'" + value + "' is not a whole number");
           }
         }
+        case "session-cookie-name" -> {
+          if (!value.trim().matches("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,128}")) {
+            throw new IllegalArgumentException("'" + value + "' is not a cookie name");
+          }
+        }
+        case "session-cookie-path" -> NginxValues.path(value);
+        case "session-cookie-domain" -> {
+          if (!value.trim().matches("\\.?[A-Za-z0-9.-]{1,253}")) {
+            throw new IllegalArgumentException("'" + value + "' is not a domain");
+          }
+        }
+        case "session-cookie-samesite" -> {
+          if (!List.of("Strict", "Lax", "None").contains(value.trim())) {
+            throw new IllegalArgumentException("'" + value + "' is not Strict, Lax or None");
+          }
+        }
+        case "session-cookie-secure" -> NginxValues.bool(value);
+        case "session-cookie-expires" -> NginxValues.positiveInt(value);
         case "affinity" -> {
           if (!value.trim().equals("cookie")) {
             throw new IllegalArgumentException("'" + value + "' is not cookie");
@@ -405,6 +423,29 @@ public final class NginxAnnotations {
           }
         }
       }
+      io.aralez.api.v1.StickyCookie shape = null;
+      if (sticky != null) {
+        io.aralez.api.v1.StickyCookie.Builder c =
+            io.aralez.api.v1.StickyCookie.newBuilder()
+                .setName(v.getOrDefault("session-cookie-name", "INGRESSCOOKIE"))
+                .setPath(v.getOrDefault("session-cookie-path", ""))
+                .setDomain(v.getOrDefault("session-cookie-domain", ""))
+                // ingress-nginx sends no SameSite unless asked.
+                .setSameSite(v.getOrDefault("session-cookie-samesite", "-"));
+        if (v.containsKey("session-cookie-secure")) {
+          c.setSecure(String.valueOf(flag("session-cookie-secure")));
+        }
+        if (v.containsKey("session-cookie-expires")) {
+          c.setExpiresSeconds(NginxValues.positiveInt(v.get("session-cookie-expires")));
+        }
+        shape = c.build();
+      } else {
+        for (String k : List.copyOf(v.keySet())) {
+          if (k.startsWith("session-cookie-")) {
+            downgrade(k, Outcome.IGNORED, "has no effect without affinity: cookie");
+          }
+        }
+      }
       return new NginxResult(
           keys,
           regex,
@@ -421,7 +462,8 @@ public final class NginxAnnotations {
           authUrl,
           sticky,
           rules.build(),
-          canary);
+          canary,
+          shape);
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */

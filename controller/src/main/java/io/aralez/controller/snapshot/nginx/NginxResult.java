@@ -15,6 +15,8 @@ import java.util.List;
  * @param stickyMaxAge affinity cookie Max-Age in seconds (0: session cookie), or null
  * @param canary how this Ingress splits traffic off its main Ingress, or null when it is not a
  *     canary
+ * @param cookieShape the affinity cookie's name and attributes (no path: the Ingress path), or null
+ *     without affinity
  */
 public record NginxResult(
     List<KeyOutcome> keys,
@@ -32,7 +34,8 @@ public record NginxResult(
     String authUrl,
     Long stickyMaxAge,
     RouteRules rules,
-    Canary canary) {
+    Canary canary,
+    io.aralez.api.v1.StickyCookie cookieShape) {
 
   public NginxResult {
     keys = List.copyOf(keys);

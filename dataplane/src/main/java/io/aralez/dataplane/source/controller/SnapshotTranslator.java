@@ -246,12 +246,7 @@ public final class SnapshotTranslator {
       // Credentials the controller could not read: refuse everyone rather than admit everyone.
       directStatus = 503;
     }
-    StickySessions sticky =
-        p.getSticky().getEnabled()
-            ? new StickySessions(
-                true,
-                p.getSticky().getMaxAgeSeconds() == 0 ? null : p.getSticky().getMaxAgeSeconds())
-            : StickySessions.OFF;
+    StickySessions sticky = StickyShapes.sticky(where, p.getSticky(), errors);
     UpstreamTimeouts upstream =
         new UpstreamTimeouts(
             p.getConnectTimeoutMs() == 0 ? null : Duration.ofMillis(p.getConnectTimeoutMs()),
