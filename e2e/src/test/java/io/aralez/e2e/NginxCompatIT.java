@@ -203,6 +203,13 @@ class NginxCompatIT {
     s.createContext(
         "/",
         ex -> {
+          if (ex.getRequestURI().getPath().startsWith("/slow")) {
+            try {
+              Thread.sleep(1500);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+          }
           byte[] in = ex.getRequestBody().readAllBytes();
           // Counted once the whole body arrived: a body cut off upstream is not a request served.
           backendHits.incrementAndGet();
@@ -229,7 +236,7 @@ class NginxCompatIT {
             o.write(out);
           }
         });
-    s.setExecutor(Executors.newFixedThreadPool(4));
+    s.setExecutor(Executors.newFixedThreadPool(16));
     s.start();
     return s;
   }
@@ -646,6 +653,43 @@ class NginxCompatIT {
         get("sticky.test", "/app/x", "Cookie", cookie.substring(0, cookie.indexOf(';')));
     assertThat(again.status).isEqualTo(200);
     assertThat(again.headers).as("a valid cookie is not set again").doesNotContainKey("set-cookie");
+  }
+
+  @Test
+  void limitConnectionsLetsExactlyNRequestsInFlightPerClient() throws Exception {
+    ingress("conc", "conc.test", "/", "Prefix", Map.of(N + "limit-connections", "2"));
+    served("conc.test", "/");
+    var pool = Executors.newFixedThreadPool(5);
+    try {
+      List<java.util.concurrent.Future<Integer>> results = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        results.add(pool.submit(() -> get("conc.test", "/slow").status));
+      }
+      List<Integer> statuses = new ArrayList<>();
+      for (var f : results) {
+        statuses.add(f.get());
+      }
+      assertThat(statuses).containsOnly(200, 503);
+      assertThat(statuses.stream().filter(x -> x == 200).count()).isEqualTo(2);
+    } finally {
+      pool.shutdownNow();
+    }
+    // Every place came back, also from a client that hung up mid-request.
+    try (Socket gone = new Socket("127.0.0.1", proxyPort)) {
+      gone.getOutputStream()
+          .write(
+              "GET /slow HTTP/1.1\r\nHost: conc.test\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      Thread.sleep(200);
+    }
+    Thread.sleep(2000);
+    var again = Executors.newFixedThreadPool(2);
+    try {
+      var x = again.submit(() -> get("conc.test", "/slow").status);
+      var y = again.submit(() -> get("conc.test", "/slow").status);
+      assertThat(List.of(x.get(), y.get())).as("both places free again").containsExactly(200, 200);
+    } finally {
+      again.shutdownNow();
+    }
   }
 
   @Test

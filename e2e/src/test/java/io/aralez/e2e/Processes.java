@@ -51,9 +51,23 @@ public final class Processes implements AutoCloseable {
     }
   }
 
+  private static final java.util.Set<Integer> GIVEN = new java.util.HashSet<>();
+
+  /**
+   * A port that was free a moment ago and not handed out before by this JVM (the kernel may give
+   * the same ephemeral port to two binds in a row).
+   */
   public static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
+    for (int attempt = 0; ; attempt++) {
+      int port;
+      try (ServerSocket s = new ServerSocket(0)) {
+        port = s.getLocalPort();
+      }
+      synchronized (GIVEN) {
+        if (GIVEN.add(port) || attempt > 100) {
+          return port;
+        }
+      }
     }
   }
 

@@ -35,6 +35,9 @@ final class Admitting {
   /** The backend id the client's sticky cookie named, or null. */
   String stickyId;
 
+  /** The concurrency permit this request holds, or null. */
+  io.aralez.dataplane.policy.ConcurrencyLimiter.Permit permit;
+
   /** Headers steps add to the response (CORS, HSTS), also to a local answer; null until one. */
   List<ProxyConfig.Header> responseHeaders;
 

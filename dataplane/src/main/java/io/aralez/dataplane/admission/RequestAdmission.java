@@ -31,6 +31,7 @@ public final class RequestAdmission {
         List.of(
             new ErrorLimitStep(services.errors(), rejections),
             new RateLimitStep(services.rate(), rejections),
+            new ConcurrencyStep(services.concurrency(), rejections),
             new HstsStep(settings.secure()),
             new RedirectStep(),
             new FixedRedirectStep(),
@@ -70,6 +71,10 @@ public final class RequestAdmission {
     for (AdmissionStep step : steps) {
       Verdict.Local answer = step.check(request);
       if (answer != null) {
+        if (request.permit != null) {
+          // Answered here: the request ends with this answer, its place with it.
+          request.permit.release();
+        }
         return new Admission(request.facts, request.withResponseHeaders(answer));
       }
     }
@@ -83,7 +88,8 @@ public final class RequestAdmission {
             request.edits());
     return new Admission(
         request.facts,
-        request.callout == null ? forward : new Verdict.Callout(forward, request.callout));
+        request.callout == null ? forward : new Verdict.Callout(forward, request.callout),
+        request.permit);
   }
 
   private static String hostOf(RequestTarget target) {

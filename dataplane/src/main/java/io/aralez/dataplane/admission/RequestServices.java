@@ -14,10 +14,11 @@ public record RequestServices(
     ErrorLimiter errors,
     io.aralez.dataplane.metrics.ProxyMetrics metrics,
     io.aralez.dataplane.logging.AccessLog accessLog,
-    ChallengeAnswers challenges) {
+    ChallengeAnswers challenges,
+    io.aralez.dataplane.policy.ConcurrencyLimiter concurrency) {
 
   public RequestServices withChallenges(ChallengeAnswers c) {
-    return new RequestServices(identity, rate, errors, metrics, accessLog, c);
+    return new RequestServices(identity, rate, errors, metrics, accessLog, c, concurrency);
   }
 
   /** The services main.yaml describes: trusted proxies and limiter sizes. */
@@ -31,6 +32,7 @@ public record RequestServices(
         new ErrorLimiter(config.rateLimitMaxKeys(), System::nanoTime),
         metrics,
         accessLog,
-        ChallengeAnswers.NONE);
+        ChallengeAnswers.NONE,
+        new io.aralez.dataplane.policy.ConcurrencyLimiter());
   }
 }

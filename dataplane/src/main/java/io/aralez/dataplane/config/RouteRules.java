@@ -22,7 +22,8 @@ import java.util.regex.Pattern;
  * @param rateLimitStatus the status of rate-limit rejections (429 unless ingress-nginx's 503)
  * @param httpsRedirectStripSlash the HTTPS redirect drops one trailing "/" of the path
  * @param externalAuth forward auth with ingress-nginx's semantics, or null for Aralez's own
- * @param limitExempt client addresses the rate limit does not apply to (empty: none)
+ * @param limitExempt client addresses the rate and concurrency limits do not apply to
+ * @param maxConcurrentPerClient requests in flight per client on the route, 0 for no limit
  */
 public record RouteRules(
     String rewrite,
@@ -37,11 +38,12 @@ public record RouteRules(
     int rateLimitStatus,
     boolean httpsRedirectStripSlash,
     ExternalAuth externalAuth,
-    List<Cidr> limitExempt) {
+    List<Cidr> limitExempt,
+    int maxConcurrentPerClient) {
 
   public static final RouteRules NONE =
       new RouteRules(
-          null, null, null, null, -1, null, null, null, null, 429, false, null, List.of());
+          null, null, null, null, -1, null, null, null, null, 429, false, null, List.of(), 0);
 
   public RouteRules {
     limitExempt = List.copyOf(limitExempt);
@@ -79,7 +81,8 @@ public record RouteRules(
         rateLimitStatus,
         httpsRedirectStripSlash,
         externalAuth,
-        limitExempt);
+        limitExempt,
+        maxConcurrentPerClient);
   }
 
   /**

@@ -51,6 +51,7 @@ final class Exchange implements UpstreamListener {
   private Channel upstream;
   private int attempts;
   private boolean done;
+  private io.aralez.dataplane.policy.ConcurrencyLimiter.Permit permit;
 
   /** From attach to the end; null otherwise (stalls are not checked). */
   private StallWatch stalls;
@@ -297,7 +298,7 @@ final class Exchange implements UpstreamListener {
    * tunnel. The upstream connection belongs to the tunnel and never returns to a pool.
    */
   private void switchToTunnel(HttpResponse res) {
-    done = true;
+    end();
     response.upgraded();
     stalls = null;
     HeaderRewriter.upgradeResponse(res);
@@ -311,8 +312,21 @@ final class Exchange implements UpstreamListener {
 
   // ---- endings ----
 
-  private void finish() {
+  /** Every ending goes through here: the request's concurrency place is given back once. */
+  private void end() {
     done = true;
+    if (permit != null) {
+      permit.release();
+    }
+  }
+
+  /** The concurrency place admission gave this request (limit-connections), or null. */
+  void holdPermit(io.aralez.dataplane.policy.ConcurrencyLimiter.Permit permit) {
+    this.permit = permit;
+  }
+
+  private void finish() {
+    end();
     client.logAccess(response.status(), response.bytes(), backend.address());
     stalls = null;
     boolean reusable = response.upstreamKeepAlive() && request.complete() && upstream.isActive();
@@ -323,7 +337,7 @@ final class Exchange implements UpstreamListener {
   }
 
   private void fail(HttpResponseStatus status) {
-    done = true;
+    end();
     stalls = null;
     request.release();
     client.exchangeFailed(this, status, request.complete());
@@ -333,7 +347,7 @@ final class Exchange implements UpstreamListener {
   private void upstreamBroken(HttpResponseStatus status) {
     unbindUpstream();
     if (response.started()) {
-      done = true;
+      end();
       stalls = null;
       client.logAccess(response.status(), response.bytes(), backend.address());
       client.exchangeAborted(this);
@@ -347,7 +361,7 @@ final class Exchange implements UpstreamListener {
     if (done) {
       return;
     }
-    done = true;
+    end();
     stalls = null;
     request.release();
     unbindUpstream();

@@ -99,6 +99,7 @@ final class RequestStart {
     Verdict.Callout callout = verdict instanceof Verdict.Callout c ? c : null;
     Verdict.Forward forward = callout != null ? callout.forward() : (Verdict.Forward) verdict;
     Exchange ex = exchange(req, target, forward, callout != null, facts, client, clientIp);
+    ex.holdPermit(admitted.permit());
     return new Plan.Forward(
         facts,
         ex,

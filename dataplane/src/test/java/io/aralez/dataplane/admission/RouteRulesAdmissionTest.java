@@ -61,6 +61,10 @@ class RouteRulesAdmissionTest {
         paths:
           "/":
             servers: ["10.0.0.1:80"]
+      conc.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
       prefix.test:
         paths:
           "/old":
@@ -87,7 +91,8 @@ class RouteRulesAdmissionTest {
         field.equals("limitStatus") ? (Integer) v : r.rateLimitStatus(),
         r.httpsRedirectStripSlash(),
         r.externalAuth(),
-        field.equals("exempt") ? List.of(Cidr.parse((String) v)) : r.limitExempt());
+        field.equals("exempt") ? List.of(Cidr.parse((String) v)) : r.limitExempt(),
+        field.equals("concurrent") ? (Integer) v : r.maxConcurrentPerClient());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {
@@ -170,6 +175,9 @@ class RouteRulesAdmissionTest {
       }
       case "vhost.test" -> {
         return route.withRules(with(n, "host", "internal.svc"));
+      }
+      case "conc.test" -> {
+        return route.withRules(with(with(n, "concurrent", 2), "limitStatus", 503));
       }
       case "prefix.test" -> {
         // Gateway API's ReplacePrefixMatch as the controller sends it: "$1" is what follows.
@@ -405,5 +413,28 @@ class RouteRulesAdmissionTest {
         .doesNotContain("SameSite");
     assertThat(StickyCookie.parse(List.of("a=1; INGRESSCOOKIE=xyz"), "INGRESSCOOKIE"))
         .isEqualTo("xyz");
+  }
+
+  @Test
+  void requestsInFlightPerClientAreLimitedAndTheirPlacesComeBack() {
+    Admission a = admit(Head.get("conc.test", "/"));
+    Admission b = admit(Head.get("conc.test", "/"));
+    assertThat(a.permit()).isNotNull();
+    assertThat(b.permit()).isNotNull();
+    assertThat(local(admit(Head.get("conc.test", "/"))).status()).isEqualTo(503);
+    assertThat(admit(false, Head.get("conc.test", "/"), "192.0.2.99").verdict())
+        .as("another client has its own count")
+        .isInstanceOf(Verdict.Forward.class);
+    a.permit().release();
+    a.permit().release();
+    Admission c = admit(Head.get("conc.test", "/"));
+    assertThat(c.verdict()).isInstanceOf(Verdict.Forward.class);
+    assertThat(local(admit(Head.get("conc.test", "/"))).status())
+        .as("a double release gives back one place only")
+        .isEqualTo(503);
+    b.permit().release();
+    c.permit().release();
+    assertThat(fixture.services.concurrency().keys()).isEqualTo(1);
+    assertThat(fixture.metrics.scrape()).contains("reason=\"concurrency_limit\"");
   }
 }

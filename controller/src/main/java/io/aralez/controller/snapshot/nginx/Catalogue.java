@@ -127,6 +127,10 @@ public final class Catalogue {
         "canary-by-header-pattern");
     add(p, "a per-second limit of rpm/60 (at least 1)", "limit-rpm");
     add(h, "these clients are not rate limited", "limit-whitelist", "limit-allowlist");
+    add(
+        h,
+        "requests in flight per client on the location; over it 503 (limit-req-status-code)",
+        "limit-connections");
     add(p, "our limiter's burst is fixed", "limit-burst-multiplier");
     add(h, "the Host sent upstream; nginx variables are not expanded", "upstream-vhost");
     add(h, "only with rewrite-target, as in ingress-nginx", "x-forwarded-prefix");
@@ -179,7 +183,6 @@ public final class Catalogue {
     add(
         i,
         "not implemented yet",
-        "limit-connections",
         "proxy-next-upstream",
         "proxy-next-upstream-tries",
         "proxy-next-upstream-timeout",

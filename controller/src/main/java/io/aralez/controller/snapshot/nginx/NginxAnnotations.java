@@ -107,7 +107,11 @@ public final class NginxAnnotations {
         case "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout" ->
             NginxValues.timeout(value);
         case "cors-max-age" -> NginxValues.seconds(value);
-        case "limit-rps", "limit-rpm", "limit-burst-multiplier", "session-cookie-max-age" ->
+        case "limit-rps",
+            "limit-rpm",
+            "limit-burst-multiplier",
+            "session-cookie-max-age",
+            "limit-connections" ->
             NginxValues.positiveInt(value);
         case "cors-allow-methods" -> NginxValues.methods(value);
         case "cors-allow-headers", "cors-expose-headers" -> NginxValues.headerList(value);
@@ -319,7 +323,10 @@ public final class NginxAnnotations {
       } else if (v.containsKey("limit-rpm")) {
         rps = Math.max(1, NginxValues.positiveInt(v.get("limit-rpm")) / 60);
       }
-      if (rps != null) {
+      if (v.containsKey("limit-connections")) {
+        rules.setMaxConcurrentPerClient((int) NginxValues.positiveInt(v.get("limit-connections")));
+      }
+      if (rps != null || v.containsKey("limit-connections")) {
         rules.setRateLimitStatus(defaults == null ? 503 : defaults.limitReqStatus());
         String exempt =
             v.containsKey("limit-allowlist") ? v.get("limit-allowlist") : v.get("limit-whitelist");

@@ -71,7 +71,8 @@ final class RulesTranslator {
                     : r.getExternalAuth().getRedirectParam(),
                 r.getExternalAuth().getResponseHeadersList())
             : null,
-        cidrs(where, r.getLimitExemptSourcesList(), errors));
+        cidrs(where, r.getLimitExemptSourcesList(), errors),
+        r.getMaxConcurrentPerClient());
   }
 
   private static List<Cidr> cidrs(String where, List<String> list, List<String> errors) {
