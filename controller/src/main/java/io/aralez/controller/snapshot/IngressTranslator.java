@@ -142,6 +142,14 @@ final class IngressTranslator {
           claims.canary(report, vhost, r, nginx.canary());
         } else {
           claims.claim(report, vhost, r);
+          for (String alias : nginx == null ? List.<String>of() : nginx.aliases()) {
+            if (compat.ruleHosts().contains(alias)) {
+              report.warnings.add(
+                  "server-alias " + alias + " ignored: an Ingress defines that host");
+            } else {
+              claims.claim(report, alias, r);
+            }
+          }
         }
       }
     }

@@ -21,17 +21,27 @@ import java.util.TreeSet;
  *
  * @param tlsHosts every host named in the {@code tls} of a served Ingress: ingress-nginx redirects
  *     a host to HTTPS when any Ingress gives it a certificate
+ * @param ruleHosts every host a served Ingress has a rule for: a server-alias never takes one
  */
-record NginxCompat(NginxSettings settings, NginxDefaults defaults, Set<String> tlsHosts) {
+record NginxCompat(
+    NginxSettings settings, NginxDefaults defaults, Set<String> tlsHosts, Set<String> ruleHosts) {
   static final NginxCompat OFF =
-      new NginxCompat(NginxSettings.OFF, NginxDefaults.INGRESS_NGINX, Set.of());
+      new NginxCompat(NginxSettings.OFF, NginxDefaults.INGRESS_NGINX, Set.of(), Set.of());
 
   static NginxCompat of(BuilderSettings s, ClusterState state, List<Ingress> served) {
     if (!s.nginx().enabled()) {
       return OFF;
     }
     Set<String> tls = new TreeSet<>();
+    Set<String> hosts = new TreeSet<>();
     for (Ingress ing : served) {
+      if (ing.getSpec() != null && ing.getSpec().getRules() != null) {
+        for (var rule : ing.getSpec().getRules()) {
+          if (rule.getHost() != null) {
+            hosts.add(rule.getHost().toLowerCase(java.util.Locale.ROOT));
+          }
+        }
+      }
       if (ing.getSpec() == null || ing.getSpec().getTls() == null) {
         continue;
       }
@@ -41,7 +51,7 @@ record NginxCompat(NginxSettings settings, NginxDefaults defaults, Set<String> t
         }
       }
     }
-    return new NginxCompat(s.nginx(), NginxDefaults.of(state.nginxConfig()), tls);
+    return new NginxCompat(s.nginx(), NginxDefaults.of(state.nginxConfig()), tls, hosts);
   }
 
   /**

@@ -499,4 +499,20 @@ class NginxCompatTest {
     assertThat(only(r, "o.test").getPolicy().getSticky().getEnabled()).isFalse();
     assertThat(event(r, "no-affinity", "NginxAnnotationIgnored")).contains("session-cookie-name");
   }
+
+  @Test
+  void serverAliasesServeTheSamePathsUnlessAnotherIngressDefinesTheHost() {
+    ingresses.add(
+        nginx("aliased", T1)
+            .annotation(N + "server-alias", "Alias.test, taken.test")
+            .rule("main.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(nginx("owner", T2).rule("taken.test", p("Prefix", "/own", "web", 80)).build());
+    BuildResult r = build();
+    assertThat(only(r, "alias.test").getPath().getValue()).isEqualTo("/");
+    assertThat(host(r, "taken.test").getRoutesList())
+        .extracting(x -> x.getPath().getValue())
+        .containsExactly("/own");
+    assertThat(status(r, "aliased").warnings()).anyMatch(w -> w.contains("taken.test"));
+  }
 }

@@ -129,6 +129,10 @@ public final class Catalogue {
     add(h, "these clients are not rate limited", "limit-whitelist", "limit-allowlist");
     add(
         h,
+        "more host names with the same paths; ignored for a host another Ingress defines",
+        "server-alias");
+    add(
+        h,
         "requests in flight per client on the location; over it 503 (limit-req-status-code)",
         "limit-connections");
     add(p, "our limiter's burst is fixed", "limit-burst-multiplier");
@@ -188,7 +192,6 @@ public final class Catalogue {
         "proxy-next-upstream-timeout",
         "custom-http-errors",
         "default-backend",
-        "server-alias",
         "ssl-passthrough",
         "proxy-ssl-secret",
         "proxy-ssl-verify",

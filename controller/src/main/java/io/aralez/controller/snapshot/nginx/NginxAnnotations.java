@@ -227,6 +227,7 @@ public final class NginxAnnotations {
           }
         }
         case "session-cookie-path" -> NginxValues.path(value);
+        case "server-alias" -> aliases(value);
         case "session-cookie-domain" -> {
           if (!value.trim().matches("\\.?[A-Za-z0-9.-]{1,253}")) {
             throw new IllegalArgumentException("'" + value + "' is not a domain");
@@ -247,6 +248,23 @@ public final class NginxAnnotations {
         default -> {}
       }
       return null;
+    }
+
+    /** Lower-case host names, no wildcard but "*.x" of one label. */
+    private static List<String> aliases(String value) {
+      List<String> out = new ArrayList<>();
+      for (String a : value.split(",")) {
+        String h = a.trim().toLowerCase(Locale.ROOT);
+        if (h.isEmpty()) {
+          continue;
+        }
+        if (!h.matches(
+            "(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")) {
+          throw new IllegalArgumentException("'" + a.trim() + "' is not a host name");
+        }
+        out.add(h);
+      }
+      return out;
     }
 
     private boolean flag(String name) {
@@ -470,7 +488,8 @@ public final class NginxAnnotations {
           sticky,
           rules.build(),
           canary,
-          shape);
+          shape,
+          v.containsKey("server-alias") ? aliases(v.get("server-alias")) : List.of());
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */

@@ -35,10 +35,12 @@ public record NginxResult(
     Long stickyMaxAge,
     RouteRules rules,
     Canary canary,
-    io.aralez.api.v1.StickyCookie cookieShape) {
+    io.aralez.api.v1.StickyCookie cookieShape,
+    List<String> aliases) {
 
   public NginxResult {
     keys = List.copyOf(keys);
+    aliases = List.copyOf(aliases);
   }
 
   /**
