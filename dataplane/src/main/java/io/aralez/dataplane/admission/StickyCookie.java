@@ -10,6 +10,11 @@ import java.util.List;
 public final class StickyCookie {
   public static final String NAME = "backend_id";
 
+  /** RFC 9110's IMF-fixdate (two-digit day, GMT). */
+  private static final java.time.format.DateTimeFormatter IMF_FIXDATE =
+      java.time.format.DateTimeFormatter.ofPattern(
+          "EEE, dd MMM yyyy HH:mm:ss 'GMT'", java.util.Locale.US);
+
   private StickyCookie() {}
 
   /** The value of a cookie named exactly {@code backend_id}, or null. */
@@ -47,8 +52,10 @@ public final class StickyCookie {
     if (c.expiresSeconds() != null) {
       b.append("; Expires=")
           .append(
-              io.netty.handler.codec.DateFormatter.format(
-                  new java.util.Date(System.currentTimeMillis() + c.expiresSeconds() * 1000)));
+              IMF_FIXDATE.format(
+                  java.time.Instant.now()
+                      .plusSeconds(c.expiresSeconds())
+                      .atOffset(java.time.ZoneOffset.UTC)));
     }
     b.append("; HttpOnly");
     if (c.sameSite() != null) {

@@ -409,6 +409,8 @@ class RouteRulesAdmissionTest {
     String h = StickyCookie.header("abc", nginx, true);
     assertThat(h)
         .startsWith("INGRESSCOOKIE=abc; Path=/app; Domain=.example.com; Max-Age=60; Expires=")
+        .containsPattern(
+            "Expires=[A-Z][a-z]{2}, \\d{2} [A-Z][a-z]{2} \\d{4} \\d{2}:\\d{2}:\\d{2} GMT;")
         .endsWith("GMT; HttpOnly; Secure")
         .doesNotContain("SameSite");
     assertThat(StickyCookie.parse(List.of("a=1; INGRESSCOOKIE=xyz"), "INGRESSCOOKIE"))
