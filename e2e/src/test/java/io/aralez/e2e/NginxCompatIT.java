@@ -693,6 +693,33 @@ class NginxCompatIT {
   }
 
   @Test
+  void theDefaultBackendAnswersWhileTheServiceIsMissingOrEmpty() throws Exception {
+    ingress(
+        "fallback",
+        "fallback.test",
+        "/",
+        "Prefix",
+        "nowhere",
+        Map.of(N + "default-backend", "web-canary"));
+    served("fallback.test", "/");
+    Response r = get("fallback.test", "/x");
+    assertThat(r.status).isEqualTo(200);
+    assertThat(r.headers).containsEntry("x-backend", "canary");
+    assertThat(r.seen("x-code")).isEqualTo("503");
+    assertThat(r.seen("x-service-name")).isEqualTo("nowhere");
+    // The Service appears with no endpoint: still the fallback; with one: the Service itself.
+    k8s.resource(Fixtures.service(NS, "nowhere")).createOr(c -> c.update());
+    Thread.sleep(1000);
+    assertThat(get("fallback.test", "/x").headers).containsEntry("x-backend", "canary");
+    k8s.resource(Fixtures.localSlice(NS, "nowhere", "nowhere-0", backend.getAddress().getPort()))
+        .createOr(c -> c.update());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "main".equals(get("fallback.test", "/x").headers.get("x-backend")));
+    assertThat(get("fallback.test", "/x").seen("x-code")).isNull();
+  }
+
+  @Test
   void theReportCommandListsEveryIngressAndAnnotation() throws Exception {
     ingress(
         "report-me",

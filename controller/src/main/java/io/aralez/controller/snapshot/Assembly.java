@@ -41,6 +41,9 @@ final class Assembly {
         for (WeightedCluster w : r.getBackendsList()) {
           used.add(w.getCluster());
         }
+        for (WeightedCluster w : r.getFallbackBackendsList()) {
+          used.add(w.getCluster());
+        }
       }
     }
     EndpointSnapshot.Builder eps = EndpointSnapshot.newBuilder();

@@ -72,6 +72,15 @@ final class Clusters {
     return id;
   }
 
+  /** The number of a Service's first port, or null when the Service or its ports are unknown. */
+  Integer firstPort(String ns, String name) {
+    Service svc = lookups.service(ns + "/" + name);
+    if (svc == null || svc.getSpec() == null || svc.getSpec().getPorts() == null) {
+      return null;
+    }
+    return svc.getSpec().getPorts().isEmpty() ? null : svc.getSpec().getPorts().get(0).getPort();
+  }
+
   /** The protocol a Service port is spoken to with, or null when the Service or port is unknown. */
   String portProtocol(String ns, String name, Integer number, String portName) {
     Service svc = lookups.service(ns + "/" + name);

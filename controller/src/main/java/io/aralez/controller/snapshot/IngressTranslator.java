@@ -133,6 +133,12 @@ final class IngressTranslator {
         } else {
           backend(report, ns, p.getBackend(), policy.protocol(), r);
         }
+        if (nginx != null
+            && nginx.defaultBackend() != null
+            && r.getRedirect().getUrlPrefix().isEmpty()) {
+          fallback(
+              report, ns, ing.getMetadata().getName(), p.getBackend(), nginx.defaultBackend(), r);
+        }
         if (nginx != null && nginx.denied()) {
           // As ingress-nginx denies the location: 503 for everyone, never an open route.
           r.clearBackends().setDirectStatus(503);
@@ -161,6 +167,44 @@ final class IngressTranslator {
               .setPolicy(proto);
       backend(report, ns, spec.getDefaultBackend(), policy.protocol(), r);
       claims.claimDefault(report, r.build());
+    }
+  }
+
+  /**
+   * ingress-nginx's default-backend: the Service that answers while the path's own has no endpoint
+   * (or does not exist), told why by the headers ingress-nginx sends it.
+   */
+  private void fallback(
+      ObjectReport report,
+      String ns,
+      String ingress,
+      IngressBackend own,
+      String service,
+      Route.Builder r) {
+    Integer port = clusters.firstPort(ns, service);
+    String cluster = port == null ? null : clusters.cluster(report, ns, service, port, null, null);
+    if (cluster == null) {
+      report.warnings.add("default-backend Service " + ns + "/" + service + " not found");
+      return;
+    }
+    r.addFallbackBackends(WeightedCluster.newBuilder().setCluster(cluster).setWeight(1));
+    String svc = own.getService() == null ? "" : own.getService().getName();
+    var sp = own.getService() == null ? null : own.getService().getPort();
+    String portText =
+        sp == null ? "" : sp.getNumber() != null ? String.valueOf(sp.getNumber()) : sp.getName();
+    for (String[] h :
+        new String[][] {
+          {"X-Code", "503"},
+          {"X-Namespace", ns},
+          {"X-Ingress-Name", ingress},
+          {"X-Service-Name", svc},
+          {"X-Service-Port", portText}
+        }) {
+      r.addFallbackHeaders(io.aralez.api.v1.Header.newBuilder().setName(h[0]).setValue(h[1]));
+    }
+    if (r.getBackendsCount() == 0 && r.getDirectStatus() == 503) {
+      // The Service is missing: the fallback answers instead of a 503.
+      r.setDirectStatus(0);
     }
   }
 

@@ -515,4 +515,24 @@ class NginxCompatTest {
         .containsExactly("/own");
     assertThat(status(r, "aliased").warnings()).anyMatch(w -> w.contains("taken.test"));
   }
+
+  @Test
+  void aDefaultBackendStandsInForAMissingOrEmptyService() {
+    services.add(service("ns", "errors", "http=80"));
+    slices.add(slice("ns", "errors-1", "errors", "http=8080", "10.0.8.1"));
+    ingresses.add(
+        nginx("fallback", T1)
+            .annotation(N + "default-backend", "errors")
+            .rule("f.test", p("Prefix", "/", "missing", 80))
+            .build());
+    Route f = only(build(), "f.test");
+    assertThat(f.getDirectStatus()).as("not a 503: the fallback answers").isZero();
+    assertThat(f.getBackendsCount()).isZero();
+    assertThat(f.getFallbackBackendsList())
+        .extracting(w -> w.getCluster())
+        .containsExactly("ns/errors:80");
+    assertThat(f.getFallbackHeadersList())
+        .extracting(h -> h.getName() + ": " + h.getValue())
+        .contains("X-Code: 503", "X-Service-Name: missing", "X-Ingress-Name: fallback");
+  }
 }

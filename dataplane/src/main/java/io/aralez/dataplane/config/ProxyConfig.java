@@ -240,6 +240,31 @@ public record ProxyConfig(
           rules);
     }
 
+    /** This route with more headers set on the upstream request (a fallback's). */
+    public Route withServerHeaders(List<Header> extra) {
+      List<Header> all = new java.util.ArrayList<>(serverHeaders);
+      all.addAll(extra);
+      return new Route(
+          host,
+          path,
+          backends,
+          healthcheck,
+          toHttps,
+          redirectTo,
+          rateLimit,
+          x4xxLimit,
+          all,
+          clientHeaders,
+          auth,
+          protocol,
+          match,
+          directStatus,
+          redirectCode,
+          sticky,
+          upstream,
+          rules);
+    }
+
     /** This route with request rules. */
     public Route withRules(RouteRules rules) {
       return new Route(

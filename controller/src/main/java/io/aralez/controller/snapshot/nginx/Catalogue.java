@@ -133,6 +133,11 @@ public final class Catalogue {
         "server-alias");
     add(
         h,
+        "answers while the path's Service is missing or has no ready endpoint, with X-Code: 503,"
+            + " X-Service-Name and the rest",
+        "default-backend");
+    add(
+        h,
         "requests in flight per client on the location; over it 503 (limit-req-status-code)",
         "limit-connections");
     add(p, "our limiter's burst is fixed", "limit-burst-multiplier");
@@ -191,7 +196,6 @@ public final class Catalogue {
         "proxy-next-upstream-tries",
         "proxy-next-upstream-timeout",
         "custom-http-errors",
-        "default-backend",
         "ssl-passthrough",
         "proxy-ssl-secret",
         "proxy-ssl-verify",

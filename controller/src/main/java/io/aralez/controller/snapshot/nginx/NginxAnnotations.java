@@ -228,6 +228,11 @@ public final class NginxAnnotations {
         }
         case "session-cookie-path" -> NginxValues.path(value);
         case "server-alias" -> aliases(value);
+        case "default-backend" -> {
+          if (!value.trim().matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
+            throw new IllegalArgumentException("'" + value + "' is not a Service name");
+          }
+        }
         case "session-cookie-domain" -> {
           if (!value.trim().matches("\\.?[A-Za-z0-9.-]{1,253}")) {
             throw new IllegalArgumentException("'" + value + "' is not a domain");
@@ -489,7 +494,8 @@ public final class NginxAnnotations {
           rules.build(),
           canary,
           shape,
-          v.containsKey("server-alias") ? aliases(v.get("server-alias")) : List.of());
+          v.containsKey("server-alias") ? aliases(v.get("server-alias")) : List.of(),
+          v.get("default-backend"));
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */

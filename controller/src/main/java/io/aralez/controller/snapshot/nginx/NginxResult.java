@@ -36,7 +36,8 @@ public record NginxResult(
     RouteRules rules,
     Canary canary,
     io.aralez.api.v1.StickyCookie cookieShape,
-    List<String> aliases) {
+    List<String> aliases,
+    String defaultBackend) {
 
   public NginxResult {
     keys = List.copyOf(keys);

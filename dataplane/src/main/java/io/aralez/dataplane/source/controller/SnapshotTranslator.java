@@ -59,8 +59,15 @@ public final class SnapshotTranslator {
   /** A virtual host of {@link CompiledRoutes}. */
   public record CompiledHost(String name, List<CompiledRoute> routes) {}
 
-  /** A route without backends yet, and the clusters its backends come from. */
-  public record CompiledRoute(Route route, List<WeightedCluster> clusters) {}
+  /**
+   * A route without backends yet, and the clusters its backends come from; the fallback clusters
+   * (with their request headers) serve while those have no endpoint.
+   */
+  public record CompiledRoute(
+      Route route,
+      List<WeightedCluster> clusters,
+      List<WeightedCluster> fallback,
+      List<Header> fallbackHeaders) {}
 
   /**
    * Both stages at once.
@@ -95,7 +102,12 @@ public final class SnapshotTranslator {
       for (io.aralez.api.v1.Route r : vh.getRoutesList()) {
         Route route = route(name, r, clusters, errors);
         if (route != null) {
-          list.add(new CompiledRoute(route, r.getBackendsList()));
+          list.add(
+              new CompiledRoute(
+                  route,
+                  r.getBackendsList(),
+                  r.getFallbackBackendsList(),
+                  headers(r.getFallbackHeadersList())));
         }
       }
       hosts.add(new CompiledHost(name, list));
@@ -151,19 +163,12 @@ public final class SnapshotTranslator {
     for (CompiledHost h : routes.hosts()) {
       List<Route> list = new ArrayList<>(h.routes().size());
       for (CompiledRoute cr : h.routes()) {
-        List<Backend> backends = new ArrayList<>();
-        for (WeightedCluster w : cr.clusters()) {
-          List<HostPort> eps = addresses.get(w.getCluster());
-          if (eps == null) {
-            errors.add("cluster " + w.getCluster() + " has no endpoints entry");
+        List<Backend> backends = backends(cr.clusters(), addresses, errors);
+        if (backends.isEmpty() && !cr.fallback().isEmpty()) {
+          List<Backend> fallback = backends(cr.fallback(), addresses, errors);
+          if (!fallback.isEmpty()) {
+            list.add(cr.route().withBackends(fallback).withServerHeaders(cr.fallbackHeaders()));
             continue;
-          }
-          if (w.getWeight() == 0 || eps.isEmpty()) {
-            continue;
-          }
-          long each = Math.max(1, w.getWeight() * WEIGHT_SCALE / eps.size());
-          for (HostPort hp : eps) {
-            backends.add(new Backend(hp, each));
           }
         }
         list.add(cr.route().withBackends(backends));
@@ -180,6 +185,27 @@ public final class SnapshotTranslator {
         hosts,
         routes.certificates(),
         routes.acmeChallenges());
+  }
+
+  /** Each endpoint of a cluster gets the cluster's weight shared among them. */
+  private static List<Backend> backends(
+      List<WeightedCluster> clusters, Map<String, List<HostPort>> addresses, List<String> errors) {
+    List<Backend> backends = new ArrayList<>();
+    for (WeightedCluster w : clusters) {
+      List<HostPort> eps = addresses.get(w.getCluster());
+      if (eps == null) {
+        errors.add("cluster " + w.getCluster() + " has no endpoints entry");
+        continue;
+      }
+      if (w.getWeight() == 0 || eps.isEmpty()) {
+        continue;
+      }
+      long each = Math.max(1, w.getWeight() * WEIGHT_SCALE / eps.size());
+      for (HostPort hp : eps) {
+        backends.add(new Backend(hp, each));
+      }
+    }
+    return backends;
   }
 
   private static Route route(
