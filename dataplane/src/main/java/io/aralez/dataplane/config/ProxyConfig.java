@@ -219,54 +219,22 @@ public record ProxyConfig(
 
     /** This route with other backends (the controller's endpoints bound to it). */
     public Route withBackends(List<Backend> backends) {
-      return new Route(
-          host,
-          path,
-          backends,
-          healthcheck,
-          toHttps,
-          redirectTo,
-          rateLimit,
-          x4xxLimit,
-          serverHeaders,
-          clientHeaders,
-          auth,
-          protocol,
-          match,
-          directStatus,
-          redirectCode,
-          sticky,
-          upstream,
-          rules);
+      return copy(backends, serverHeaders, rules);
     }
 
     /** This route with more headers set on the upstream request (a fallback's). */
     public Route withServerHeaders(List<Header> extra) {
       List<Header> all = new java.util.ArrayList<>(serverHeaders);
       all.addAll(extra);
-      return new Route(
-          host,
-          path,
-          backends,
-          healthcheck,
-          toHttps,
-          redirectTo,
-          rateLimit,
-          x4xxLimit,
-          all,
-          clientHeaders,
-          auth,
-          protocol,
-          match,
-          directStatus,
-          redirectCode,
-          sticky,
-          upstream,
-          rules);
+      return copy(backends, all, rules);
     }
 
     /** This route with request rules. */
     public Route withRules(RouteRules rules) {
+      return copy(backends, serverHeaders, rules);
+    }
+
+    private Route copy(List<Backend> backends, List<Header> serverHeaders, RouteRules rules) {
       return new Route(
           host,
           path,
@@ -429,24 +397,5 @@ public record ProxyConfig(
     public StickySessions(boolean enabled, Long maxAgeSeconds) {
       this(enabled, maxAgeSeconds, CookieShape.ARALEZ);
     }
-  }
-
-  /**
-   * The affinity cookie's name and attributes.
-   *
-   * @param sameSite Strict, Lax, None, or null for none
-   * @param secure true or false to force Secure, null to follow the request's scheme
-   * @param expiresSeconds Expires = now + this, or null for none
-   */
-  public record CookieShape(
-      String name,
-      String path,
-      String domain,
-      String sameSite,
-      Boolean secure,
-      Long expiresSeconds) {
-    /** Aralez's own: {@code backend_id}, Path=/, SameSite=Lax, Secure over TLS. */
-    public static final CookieShape ARALEZ =
-        new CookieShape("backend_id", "/", null, "Lax", null, null);
   }
 }

@@ -404,7 +404,7 @@ class RouteRulesAdmissionTest {
         new io.aralez.dataplane.config.ProxyConfig.StickySessions(
             true,
             60L,
-            new io.aralez.dataplane.config.ProxyConfig.CookieShape(
+            new io.aralez.dataplane.config.CookieShape(
                 "INGRESSCOOKIE", "/app", ".example.com", null, null, 3600L));
     String h = StickyCookie.header("abc", nginx, true);
     assertThat(h)

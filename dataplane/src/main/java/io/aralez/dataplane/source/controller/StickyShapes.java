@@ -1,7 +1,7 @@
 package io.aralez.dataplane.source.controller;
 
 import io.aralez.api.v1.StickyCookie;
-import io.aralez.dataplane.config.ProxyConfig.CookieShape;
+import io.aralez.dataplane.config.CookieShape;
 import io.aralez.dataplane.config.ProxyConfig.StickySessions;
 import java.util.List;
 
