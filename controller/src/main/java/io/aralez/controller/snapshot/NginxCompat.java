@@ -167,6 +167,6 @@ record NginxCompat(
         null,
         r.connectTimeoutMs(),
         r.readTimeoutMs(),
-        null);
+        r.connectAttempts());
   }
 }

@@ -139,6 +139,7 @@ class NginxCompatTest {
     assertThat(a.getPolicy().getConnectTimeoutMs()).isEqualTo(5000);
     assertThat(a.getPolicy().getReadTimeoutMs()).isEqualTo(60000);
     assertThat(a.getPolicy().getRedirectCode()).isEqualTo(308);
+    assertThat(a.getPolicy().getConnectAttempts()).as("proxy-next-upstream-tries 3").isEqualTo(3);
     assertThat(only(r, "b.test").getRules().getMaxBodyBytes()).isEqualTo(1 << 20);
     // Our own class keeps our defaults.
     assertThat(only(r, "d.test").getRules().getMaxBodyBytes()).isZero();
@@ -387,6 +388,7 @@ class NginxCompatTest {
             .annotation(N + "proxy-read-timeout", "3600")
             .annotation(N + "limit-rpm", "120")
             .annotation(N + "limit-whitelist", "10.0.0.0/8, 192.0.2.7")
+            .annotation(N + "proxy-next-upstream", "off")
             .rule("g.test", p("Prefix", "/", "grpc", 50051))
             .build());
     ingresses.add(
@@ -397,6 +399,7 @@ class NginxCompatTest {
     BuildResult r = build();
     Route g = only(r, "g.test");
     assertThat(g.getPolicy().getReadTimeoutMs()).isEqualTo(3_600_000);
+    assertThat(g.getPolicy().getConnectAttempts()).isEqualTo(1);
     assertThat(g.getPolicy().getRateLimitRps()).isEqualTo(2);
     assertThat(g.getRules().getRateLimitStatus()).isEqualTo(503);
     assertThat(g.getRules().getLimitExemptSourcesList()).containsExactly("10.0.0.0/8", "192.0.2.7");

@@ -132,6 +132,12 @@ public final class Catalogue {
         "more host names with the same paths; ignored for a host another Ingress defines",
         "server-alias");
     add(
+        p,
+        "failed connects only are tried on another endpoint (tries = attempts, at most 5; 3 by"
+            + " default; off = 1); timeouts and 5xx answers are not retried",
+        "proxy-next-upstream",
+        "proxy-next-upstream-tries");
+    add(
         h,
         "answers while the path's Service is missing or has no ready endpoint, with X-Code: 503,"
             + " X-Service-Name and the rest",
@@ -192,8 +198,6 @@ public final class Catalogue {
     add(
         i,
         "not implemented yet",
-        "proxy-next-upstream",
-        "proxy-next-upstream-tries",
         "proxy-next-upstream-timeout",
         "custom-http-errors",
         "ssl-passthrough",

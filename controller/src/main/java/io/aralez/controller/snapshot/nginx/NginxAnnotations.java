@@ -228,6 +228,27 @@ public final class NginxAnnotations {
         }
         case "session-cookie-path" -> NginxValues.path(value);
         case "server-alias" -> aliases(value);
+        case "proxy-next-upstream-tries" -> NginxValues.positiveInt(value);
+        case "proxy-next-upstream" -> {
+          for (String w : value.trim().split("\\s+")) {
+            if (!List.of(
+                    "error",
+                    "timeout",
+                    "invalid_header",
+                    "http_500",
+                    "http_502",
+                    "http_503",
+                    "http_504",
+                    "http_403",
+                    "http_404",
+                    "http_429",
+                    "non_idempotent",
+                    "off")
+                .contains(w)) {
+              throw new IllegalArgumentException("'" + w + "' is not a proxy-next-upstream case");
+            }
+          }
+        }
         case "default-backend" -> {
           if (!value.trim().matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")) {
             throw new IllegalArgumentException("'" + value + "' is not a Service name");
@@ -486,6 +507,7 @@ public final class NginxAnnotations {
           protocol,
           connect,
           read,
+          attempts(defaults),
           rps,
           authType,
           authSecret,
@@ -496,6 +518,21 @@ public final class NginxAnnotations {
           shape,
           v.containsKey("server-alias") ? aliases(v.get("server-alias")) : List.of(),
           v.get("default-backend"));
+    }
+
+    /**
+     * Backends tried when connecting fails: proxy-next-upstream-tries (1 to 5), 1 with "off",
+     * ingress-nginx's 3 by default on its own classes.
+     */
+    private Integer attempts(NginxDefaults defaults) {
+      String cases = v.getOrDefault("proxy-next-upstream", "error timeout");
+      if (cases.contains("off") || !cases.contains("error")) {
+        return 1;
+      }
+      if (v.containsKey("proxy-next-upstream-tries")) {
+        return (int) Math.min(5, NginxValues.positiveInt(v.get("proxy-next-upstream-tries")));
+      }
+      return defaults == null ? null : 3;
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */

@@ -12,6 +12,7 @@ import java.util.List;
  * @param denied a reference could not be used (a bad allow list, an auth Secret in another
  *     namespace): every path answers 503, as ingress-nginx denies the location
  * @param protocol HTTP, HTTPS, H2C or H2
+ * @param connectAttempts backends tried when connecting fails (proxy-next-upstream-tries), or null
  * @param stickyMaxAge affinity cookie Max-Age in seconds (0: session cookie), or null
  * @param canary how this Ingress splits traffic off its main Ingress, or null when it is not a
  *     canary
@@ -28,6 +29,7 @@ public record NginxResult(
     String protocol,
     Long connectTimeoutMs,
     Long readTimeoutMs,
+    Integer connectAttempts,
     Long rateLimitRps,
     String authType,
     String authSecret,
