@@ -73,6 +73,32 @@ class BuilderTranslatorAgreementTest {
     ANNOTATIONS.put("aralez.io/backend-protocol", new String[] {"GRPC", "HTTPS", "SPDY"});
     ANNOTATIONS.put("aralez.io/read-timeout", new String[] {"500ms", "2h", "0s", "soon"});
     ANNOTATIONS.put("aralez.io/connect-attempts", new String[] {"1", "5", "6", "0"});
+    // ingress-nginx's, read in compat mode: hostile values must stay with their Ingress too.
+    String n = "nginx.ingress.kubernetes.io/";
+    ANNOTATIONS.put(n + "rewrite-target", new String[] {"/$2", "/a b", "http://x/$1", "$1"});
+    ANNOTATIONS.put(n + "use-regex", new String[] {"true", "maybe"});
+    ANNOTATIONS.put(n + "proxy-body-size", new String[] {"8m", "0", "15r", "99999999999g"});
+    ANNOTATIONS.put(
+        n + "whitelist-source-range", new String[] {"10.0.0.0/8", "10.0.0.0/33", "x", "::1/128"});
+    ANNOTATIONS.put(n + "enable-cors", new String[] {"true", "false"});
+    ANNOTATIONS.put(
+        n + "cors-allow-origin",
+        new String[] {"https://*.a.com", "*", "javascript:x", "https://a:99999"});
+    ANNOTATIONS.put(n + "configuration-snippet", new String[] {"return 200;"});
+    ANNOTATIONS.put(n + "upstream-vhost", new String[] {"internal", "$host", "a b"});
+    ANNOTATIONS.put(n + "app-root", new String[] {"/app", "app", "//evil"});
+    ANNOTATIONS.put(n + "auth-url", new String[] {"http://auth/check", "nope"});
+    ANNOTATIONS.put(n + "auth-signin", new String[] {"http://$host/start", "bad url"});
+    ANNOTATIONS.put(n + "canary", new String[] {"true", "false"});
+    ANNOTATIONS.put(n + "canary-by-header", new String[] {"X-Canary", "bad header"});
+    ANNOTATIONS.put(n + "canary-by-cookie", new String[] {"beta", "a;b"});
+    ANNOTATIONS.put(n + "canary-weight", new String[] {"30", "101", "-1"});
+    ANNOTATIONS.put(n + "affinity", new String[] {"cookie", "ip"});
+    ANNOTATIONS.put(n + "session-cookie-name", new String[] {"route", "a=b"});
+    ANNOTATIONS.put(n + "session-cookie-samesite", new String[] {"Lax", "Sometimes"});
+    ANNOTATIONS.put(n + "default-backend", new String[] {"grpc", "Bad_Name", "missing"});
+    ANNOTATIONS.put(n + "limit-connections", new String[] {"2", "0", "x"});
+    ANNOTATIONS.put(n + "server-alias", new String[] {"alias.example.com", "bad host"});
   }
 
   static <T> T pick(Random r, T[] values) {
@@ -86,7 +112,13 @@ class BuilderTranslatorAgreementTest {
 
   @Test
   void randomClustersAlwaysBuildSnapshotsTheDataPlaneAccepts() throws Exception {
-    SnapshotBuilder builder = new SnapshotBuilder(BuilderSettings.defaults());
+    SnapshotBuilder builder =
+        new SnapshotBuilder(
+            new BuilderSettings(
+                BuilderSettings.CONTROLLER_NAME,
+                "aralez",
+                false,
+                io.aralez.controller.snapshot.nginx.NginxSettings.on()));
     for (int round = 0; round < 300; round++) {
       Random r = new Random(round);
       List<Ingress> ingresses = new ArrayList<>();
@@ -240,7 +272,12 @@ class BuilderTranslatorAgreementTest {
       int seed = round;
       assertThatCode(
               () ->
-                  SnapshotTranslator.translate(built.routes(), built.endpoints(), built.version()))
+                  assertThat(
+                          io.aralez.dataplane.config.ConfigValidator.problems(
+                              SnapshotTranslator.translate(
+                                  built.routes(), built.endpoints(), built.version()),
+                              false))
+                      .isEmpty())
           .as("seed %d: %s", seed, built.statuses())
           .doesNotThrowAnyException();
       assertThat(built.statuses()).hasSize(ingresses.size() + routes.size());
