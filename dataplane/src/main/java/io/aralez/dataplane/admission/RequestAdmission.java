@@ -1,6 +1,7 @@
 package io.aralez.dataplane.admission;
 
 import io.aralez.dataplane.config.ProxySettings;
+import io.aralez.dataplane.config.RouteRules;
 import io.aralez.dataplane.policy.ClientIdentity;
 import io.aralez.dataplane.request.RequestHead;
 import io.aralez.dataplane.request.RequestTarget;
@@ -17,6 +18,7 @@ public final class RequestAdmission {
   private final ClientIdentity identity;
   private final AcmeChallengeStep acme;
   private final List<AdmissionStep> steps;
+  private final List<AdmissionStep> plainSteps;
   private final Rejections rejections;
 
   public RequestAdmission(RequestServices services, ProxySettings settings) {
@@ -27,23 +29,33 @@ public final class RequestAdmission {
     // and auth (the original and nginx answer them to anyone), CORS before the answers that should
     // carry its headers (a 401), auth before the path is rewritten and a backend chosen. Each step
     // returns at once when its route does not use it.
+    ErrorLimitStep errors = new ErrorLimitStep(services.errors(), rejections);
+    RateLimitStep rate = new RateLimitStep(services.rate(), rejections);
+    RedirectStep redirect = new RedirectStep();
+    HttpsRedirectStep https = new HttpsRedirectStep(settings.secure(), settings.httpsPort());
+    DirectStatusStep direct = new DirectStatusStep();
+    AuthStep auth = new AuthStep(settings.masterKey(), rejections);
+    BackendStep backend = new BackendStep();
     this.steps =
         List.of(
-            new ErrorLimitStep(services.errors(), rejections),
-            new RateLimitStep(services.rate(), rejections),
+            errors,
+            rate,
             new ConcurrencyStep(services.concurrency(), rejections),
             new HstsStep(settings.secure()),
-            new RedirectStep(),
+            redirect,
             new FixedRedirectStep(),
-            new HttpsRedirectStep(settings.secure(), settings.httpsPort()),
+            https,
             new AppRootStep(settings.secure()),
             new SourceAccessStep(rejections),
             new BodyLimitStep(rejections),
             new CorsStep(),
-            new DirectStatusStep(),
-            new AuthStep(settings.masterKey(), rejections),
+            direct,
+            auth,
             new RewriteStep(),
-            new BackendStep());
+            backend);
+    // A route without request rules (most of them) skips their steps altogether: the same list,
+    // in the same order, without them.
+    this.plainSteps = List.of(errors, rate, redirect, https, direct, auth, backend);
   }
 
   /**
@@ -68,7 +80,7 @@ public final class RequestAdmission {
     }
     Admitting request =
         new Admitting(config, head, target, entry, facts(entry, head, hostOf(target), peer));
-    for (AdmissionStep step : steps) {
+    for (AdmissionStep step : entry.route().rules() == RouteRules.NONE ? plainSteps : steps) {
       Verdict.Local answer = step.check(request);
       if (answer != null) {
         if (request.permit != null) {
