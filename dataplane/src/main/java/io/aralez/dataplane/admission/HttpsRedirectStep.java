@@ -1,6 +1,9 @@
 package io.aralez.dataplane.admission;
 
-/** {@code to_https}: on the plain listener, a redirect to the same target on the TLS port. */
+/**
+ * {@code to_https}: on the plain listener, a redirect to the same target on the TLS port, unless a
+ * trusted proxy says the client already used HTTPS.
+ */
 final class HttpsRedirectStep implements AdmissionStep {
   private final boolean secure;
   private final int httpsPort;
@@ -13,6 +16,11 @@ final class HttpsRedirectStep implements AdmissionStep {
   @Override
   public Verdict.Local check(Admitting r) {
     if (!r.route().toHttps() || secure) {
+      return null;
+    }
+    if (r.facts.trustedPeer() && "https".equalsIgnoreCase(r.head.header("x-forwarded-proto"))) {
+      // TLS ended at a trusted proxy in front (force-ssl-redirect's case): already HTTPS, and a
+      // redirect would loop.
       return null;
     }
     String host = r.target.host();

@@ -439,4 +439,25 @@ class RouteRulesAdmissionTest {
     assertThat(fixture.services.concurrency().keys()).isEqualTo(1);
     assertThat(fixture.metrics.scrape()).contains("reason=\"concurrency_limit\"");
   }
+
+  @Test
+  void aTrustedProxySayingHttpsStopsTheHttpsRedirect() {
+    ProxyFixture behindLb =
+        new ProxyFixture(
+            "proxy_address_http: 127.0.0.1:8080\nupstreams_conf: upstreams.yaml\n"
+                + "trusted_proxies: [\"10.9.0.0/16\"]\n",
+            "secure.test:\n  to_https: true\n  paths:\n    \"/\":\n      servers: [\"10.0.0.1:80\"]\n",
+            java.util.function.UnaryOperator.identity());
+    var admission = new RequestAdmission(behindLb.services, behindLb.settings(false));
+    Head xfp = Head.get("secure.test", "/a", "x-forwarded-proto", "https");
+    assertThat(
+            admission.admit(behindLb.config(), xfp, RequestTarget.parse(xfp), "10.9.1.1").verdict())
+        .as("TLS ended at the trusted load balancer")
+        .isInstanceOf(Verdict.Forward.class);
+    assertThat(
+            local(admission.admit(behindLb.config(), xfp, RequestTarget.parse(xfp), "203.0.113.5"))
+                .status())
+        .as("anyone else's X-Forwarded-Proto is not believed")
+        .isEqualTo(301);
+  }
 }
