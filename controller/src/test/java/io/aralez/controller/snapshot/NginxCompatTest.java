@@ -538,4 +538,22 @@ class NginxCompatTest {
         .extracting(h -> h.getName() + ": " + h.getValue())
         .contains("X-Code: 503", "X-Service-Name: missing", "X-Ingress-Name: fallback");
   }
+
+  @Test
+  void basicAuthReadsTheHtpasswdSecretAndTheRealm() {
+    secrets.add(
+        Objects.secret(
+            "ns", "users", "Opaque", Map.of("auth", "ann:$apr1$Xy7.z/9q$L5D3OEZy36F1C/5onznlG1")));
+    ingresses.add(
+        nginx("basic", T1)
+            .annotation(N + "auth-type", "basic")
+            .annotation(N + "auth-secret", "ns/users")
+            .annotation(N + "auth-realm", "Shop staff")
+            .rule("b.test", p("Prefix", "/", "web", 80))
+            .build());
+    Route b = only(build(), "b.test");
+    assertThat(b.getPolicy().getAuth().getCredentialsList())
+        .containsExactly("ann:$apr1$Xy7.z/9q$L5D3OEZy36F1C/5onznlG1");
+    assertThat(b.getRules().getAuthRealm()).isEqualTo("Shop staff");
+  }
 }

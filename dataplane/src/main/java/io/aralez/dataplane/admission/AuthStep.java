@@ -23,7 +23,7 @@ final class AuthStep implements AdmissionStep {
     if (auth instanceof AuthDecision.Deny deny) {
       rejections.rejected("auth_" + policy.type().name());
       return deny.challenge()
-          ? Verdict.Local.of(401, "www-authenticate", Authenticator.BASIC_CHALLENGE)
+          ? Verdict.Local.of(401, "www-authenticate", r.route().rules().basicChallenge())
           : Verdict.Local.of(401);
     }
     if (auth instanceof AuthDecision.Allow allow && allow.uri() != null) {

@@ -24,6 +24,7 @@ import java.util.regex.Pattern;
  * @param externalAuth forward auth with ingress-nginx's semantics, or null for Aralez's own
  * @param limitExempt client addresses the rate and concurrency limits do not apply to
  * @param maxConcurrentPerClient requests in flight per client on the route, 0 for no limit
+ * @param authRealm the realm of the Basic challenge, or null for Aralez's
  */
 public record RouteRules(
     String rewrite,
@@ -39,11 +40,12 @@ public record RouteRules(
     boolean httpsRedirectStripSlash,
     ExternalAuth externalAuth,
     List<Cidr> limitExempt,
-    int maxConcurrentPerClient) {
+    int maxConcurrentPerClient,
+    String authRealm) {
 
   public static final RouteRules NONE =
       new RouteRules(
-          null, null, null, null, -1, null, null, null, null, 429, false, null, List.of(), 0);
+          null, null, null, null, -1, null, null, null, null, 429, false, null, List.of(), 0, null);
 
   public RouteRules {
     limitExempt = List.copyOf(limitExempt);
@@ -82,7 +84,15 @@ public record RouteRules(
         httpsRedirectStripSlash,
         externalAuth,
         limitExempt,
-        maxConcurrentPerClient);
+        maxConcurrentPerClient,
+        authRealm);
+  }
+
+  /** The WWW-Authenticate value of this route's Basic challenge. */
+  public String basicChallenge() {
+    return authRealm == null
+        ? io.aralez.dataplane.policy.Authenticator.BASIC_CHALLENGE
+        : "Basic realm=\"" + authRealm + "\"";
   }
 
   /**

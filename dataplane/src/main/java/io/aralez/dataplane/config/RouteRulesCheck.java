@@ -41,6 +41,10 @@ final class RouteRulesCheck {
         && !rules.upstreamHost().matches("[A-Za-z0-9.:\\[\\]_-]{1,255}")) {
       out.add(where + ": upstream host '" + rules.upstreamHost() + "' is not a host name");
     }
+    if (rules.authRealm() != null
+        && (!printable(rules.authRealm()) || rules.authRealm().matches(".*[\"\\\\].*"))) {
+      out.add(where + ": auth realm has quotes, backslashes or control characters");
+    }
     if (rules.hsts() != null && !printable(rules.hsts())) {
       out.add(where + ": HSTS value has control characters");
     }

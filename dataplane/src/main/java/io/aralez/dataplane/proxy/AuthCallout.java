@@ -66,7 +66,10 @@ final class AuthCallout {
           .result()
           .whenComplete(
               (d, err) ->
-                  loop.execute(() -> done.calloutDone(ex, refusal(err == null ? d : null, alloc))));
+                  loop.execute(
+                      () ->
+                          done.calloutDone(
+                              ex, refusal(err == null ? d : null, challenge(), alloc))));
       return;
     }
     String url = ((AuthDecision.Forward) callout.decision()).url();
@@ -101,12 +104,17 @@ final class AuthCallout {
   }
 
   /** A bcrypt outcome: null (allowed), 401, or 503 when the check itself failed. */
-  private static FullHttpResponse refusal(AuthDecision decision, ByteBufAllocator alloc) {
+  private String challenge() {
+    return callout.forward().entry().route().rules().basicChallenge();
+  }
+
+  private static FullHttpResponse refusal(
+      AuthDecision decision, String challenge, ByteBufAllocator alloc) {
     if (decision instanceof AuthDecision.Allow) {
       return null;
     }
     if (decision instanceof AuthDecision.Deny deny) {
-      return LocalResponses.unauthorized(alloc, deny.challenge());
+      return LocalResponses.unauthorized(alloc, deny.challenge() ? challenge : null);
     }
     return LocalResponses.unavailable(alloc);
   }

@@ -1,7 +1,6 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.admission.Verdict;
-import io.aralez.dataplane.policy.Authenticator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -108,10 +107,10 @@ public final class LocalResponses {
   }
 
   /** 401; {@code challenge} asks browsers for Basic credentials. */
-  static FullHttpResponse unauthorized(ByteBufAllocator alloc, boolean challenge) {
+  static FullHttpResponse unauthorized(ByteBufAllocator alloc, String challenge) {
     FullHttpResponse res = status(alloc, HttpResponseStatus.UNAUTHORIZED);
-    if (challenge) {
-      res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, Authenticator.BASIC_CHALLENGE);
+    if (challenge != null) {
+      res.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, challenge);
     }
     return res;
   }

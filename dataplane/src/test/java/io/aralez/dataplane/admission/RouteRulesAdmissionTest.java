@@ -47,6 +47,11 @@ class RouteRulesAdmissionTest {
         paths:
           "/":
             servers: ["10.0.0.1:80"]
+      realm.test:
+        authorization: {type: basic, data: ["ann:secret"]}
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
       anycors.test:
         authorization: {type: apikey, data: ["k"]}
         paths:
@@ -92,7 +97,8 @@ class RouteRulesAdmissionTest {
         r.httpsRedirectStripSlash(),
         r.externalAuth(),
         field.equals("exempt") ? List.of(Cidr.parse((String) v)) : r.limitExempt(),
-        field.equals("concurrent") ? (Integer) v : r.maxConcurrentPerClient());
+        field.equals("concurrent") ? (Integer) v : r.maxConcurrentPerClient(),
+        field.equals("realm") ? (String) v : r.authRealm());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {
@@ -175,6 +181,9 @@ class RouteRulesAdmissionTest {
       }
       case "vhost.test" -> {
         return route.withRules(with(n, "host", "internal.svc"));
+      }
+      case "realm.test" -> {
+        return route.withRules(with(n, "realm", "Shop staff"));
       }
       case "conc.test" -> {
         return route.withRules(with(with(n, "concurrent", 2), "limitStatus", 503));
@@ -459,5 +468,11 @@ class RouteRulesAdmissionTest {
                 .status())
         .as("anyone else's X-Forwarded-Proto is not believed")
         .isEqualTo(301);
+  }
+
+  @Test
+  void theBasicChallengeNamesTheRoutesRealm() {
+    assertThat(local(admit(Head.get("realm.test", "/"))).headers())
+        .containsEntry("www-authenticate", "Basic realm=\"Shop staff\"");
   }
 }

@@ -84,7 +84,7 @@ public final class Catalogue {
         "Basic with the htpasswd lines of the Secret's key auth (bcrypt, apr1, {SHA}, {PLAIN})",
         "auth-type",
         "auth-secret");
-    add(p, "the realm is always \"aralez\"", "auth-realm");
+    add(h, "the realm of the Basic challenge", "auth-realm");
     add(p, "auth-file only", "auth-secret-type");
     add(
         h,

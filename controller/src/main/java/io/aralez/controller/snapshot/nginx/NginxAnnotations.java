@@ -228,6 +228,12 @@ public final class NginxAnnotations {
         }
         case "session-cookie-path" -> NginxValues.path(value);
         case "server-alias" -> aliases(value);
+        case "auth-realm" -> {
+          if (value.isEmpty()
+              || value.chars().anyMatch(c -> c < ' ' || c >= 0x7f || c == '"' || c == '\\')) {
+            throw new IllegalArgumentException("'" + value + "' has quotes or control characters");
+          }
+        }
         case "proxy-next-upstream-tries" -> NginxValues.positiveInt(value);
         case "proxy-next-upstream" -> {
           for (String w : value.trim().split("\\s+")) {
@@ -434,6 +440,9 @@ public final class NginxAnnotations {
         }
       } else if (v.containsKey("auth-type")) {
         authType = "BASIC";
+        if (v.containsKey("auth-realm")) {
+          rules.setAuthRealm(v.get("auth-realm"));
+        }
         String s = v.get("auth-secret");
         if (s == null) {
           denied = true;

@@ -72,7 +72,8 @@ final class RulesTranslator {
                 r.getExternalAuth().getResponseHeadersList())
             : null,
         cidrs(where, r.getLimitExemptSourcesList(), errors),
-        r.getMaxConcurrentPerClient());
+        r.getMaxConcurrentPerClient(),
+        blankToNull(r.getAuthRealm()));
   }
 
   private static List<Cidr> cidrs(String where, List<String> list, List<String> errors) {
