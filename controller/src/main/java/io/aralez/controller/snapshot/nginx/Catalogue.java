@@ -85,6 +85,7 @@ public final class Catalogue {
         "auth-type",
         "auth-secret");
     add(h, "the realm of the Basic challenge", "auth-realm");
+    add(p, "1.1 only (what Aralez speaks); 1.0 is ignored with an Event", "proxy-http-version");
     add(p, "auth-file only", "auth-secret-type");
     add(
         h,
@@ -220,7 +221,6 @@ public final class Catalogue {
         "upstream-hash-by-subset-size",
         "load-balance",
         "service-upstream",
-        "proxy-http-version",
         "custom-headers",
         "enable-global-auth",
         "auth-method",

@@ -228,6 +228,12 @@ public final class NginxAnnotations {
         }
         case "session-cookie-path" -> NginxValues.path(value);
         case "server-alias" -> aliases(value);
+        case "proxy-http-version" -> {
+          if (!value.trim().equals("1.1")) {
+            throw new IllegalArgumentException(
+                "'" + value + "': upstreams are spoken to with HTTP/1.1 (or HTTP/2)");
+          }
+        }
         case "auth-realm" -> {
           if (value.isEmpty()
               || value.chars().anyMatch(c -> c < ' ' || c >= 0x7f || c == '"' || c == '\\')) {
