@@ -86,6 +86,10 @@ public final class Catalogue {
         "auth-secret");
     add(h, "the realm of the Basic challenge", "auth-realm");
     add(p, "1.1 only (what Aralez speaks); 1.0 is ignored with an Event", "proxy-http-version");
+    add(
+        p,
+        "round robin over ready endpoints (ewma is approximated by skipping failing ones)",
+        "load-balance");
     add(p, "auth-file only", "auth-secret-type");
     add(
         h,
@@ -219,7 +223,6 @@ public final class Catalogue {
         "upstream-hash-by",
         "upstream-hash-by-subset",
         "upstream-hash-by-subset-size",
-        "load-balance",
         "service-upstream",
         "custom-headers",
         "enable-global-auth",
