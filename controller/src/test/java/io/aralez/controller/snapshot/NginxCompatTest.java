@@ -389,6 +389,7 @@ class NginxCompatTest {
             .annotation(N + "limit-rpm", "120")
             .annotation(N + "limit-whitelist", "10.0.0.0/8, 192.0.2.7")
             .annotation(N + "proxy-next-upstream", "off")
+            .annotation(N + "upstream-hash-by", "$remote_addr$request_uri")
             .rule("g.test", p("Prefix", "/", "grpc", 50051))
             .build());
     ingresses.add(
@@ -400,6 +401,7 @@ class NginxCompatTest {
     Route g = only(r, "g.test");
     assertThat(g.getPolicy().getReadTimeoutMs()).isEqualTo(3_600_000);
     assertThat(g.getPolicy().getConnectAttempts()).isEqualTo(1);
+    assertThat(g.getRules().getHashBy()).isEqualTo("$remote_addr$request_uri");
     assertThat(g.getPolicy().getRateLimitRps()).isEqualTo(2);
     assertThat(g.getRules().getRateLimitStatus()).isEqualTo(503);
     assertThat(g.getRules().getLimitExemptSourcesList()).containsExactly("10.0.0.0/8", "192.0.2.7");

@@ -1,8 +1,9 @@
 package io.aralez.dataplane.admission;
 
 /**
- * Load balancing: the backend a valid sticky cookie names, else the balancer's next usable one.
- * With none usable the answer is 503: a request never falls through to another route.
+ * Load balancing: the backend a valid sticky cookie names, else the one the route's hash key picks,
+ * else the balancer's next usable one. With none usable the answer is 503: a request never falls
+ * through to another route.
  */
 final class BackendStep implements AdmissionStep {
   @Override
@@ -12,6 +13,10 @@ final class BackendStep implements AdmissionStep {
     if (sticky.enabled()) {
       r.stickyId = StickyCookie.parse(r.head.headers("cookie"), sticky.cookie().name());
       index = r.entry.bySticky(r.stickyId);
+    }
+    String hashBy = r.route().rules().hashBy();
+    if (index < 0 && hashBy != null) {
+      index = r.entry.byHash(HashKey.of(hashBy, r));
     }
     if (index < 0) {
       index = r.entry.pick();

@@ -25,6 +25,7 @@ import java.util.regex.Pattern;
  * @param limitExempt client addresses the rate and concurrency limits do not apply to
  * @param maxConcurrentPerClient requests in flight per client on the route, 0 for no limit
  * @param authRealm the realm of the Basic challenge, or null for Aralez's
+ * @param hashBy the consistent-hashing key expression, or null for the route's balancing
  */
 public record RouteRules(
     String rewrite,
@@ -41,11 +42,13 @@ public record RouteRules(
     ExternalAuth externalAuth,
     List<Cidr> limitExempt,
     int maxConcurrentPerClient,
-    String authRealm) {
+    String authRealm,
+    String hashBy) {
 
   public static final RouteRules NONE =
       new RouteRules(
-          null, null, null, null, -1, null, null, null, null, 429, false, null, List.of(), 0, null);
+          null, null, null, null, -1, null, null, null, null, 429, false, null, List.of(), 0, null,
+          null);
 
   public RouteRules {
     limitExempt = List.copyOf(limitExempt);
@@ -85,7 +88,8 @@ public record RouteRules(
         externalAuth,
         limitExempt,
         maxConcurrentPerClient,
-        authRealm);
+        authRealm,
+        hashBy);
   }
 
   /** The WWW-Authenticate value of this route's Basic challenge. */

@@ -45,6 +45,12 @@ final class RouteRulesCheck {
         && (!printable(rules.authRealm()) || rules.authRealm().matches(".*[\"\\\\].*"))) {
       out.add(where + ": auth realm has quotes, backslashes or control characters");
     }
+    if (rules.hashBy() != null) {
+      String p = io.aralez.common.values.HashKeys.problem(rules.hashBy());
+      if (p != null) {
+        out.add(where + ": " + p);
+      }
+    }
     if (rules.hsts() != null && !printable(rules.hsts())) {
       out.add(where + ": HSTS value has control characters");
     }

@@ -17,6 +17,8 @@ public final class RouteEntry {
   private final String[] stickyIds;
   private final Balancer balancer;
   private final Pattern regex;
+  // Per backend, for rendezvous hashing: the same address always scores the same.
+  private final long[] addressHashes;
 
   RouteEntry(Route route, BackendState[] states, String[] stickyIds) {
     this.route = route;
@@ -28,6 +30,10 @@ public final class RouteEntry {
     }
     this.regex = re == null ? null : Pattern.compile(re, Pattern.CASE_INSENSITIVE);
     this.backends = route.backends().toArray(Backend[]::new);
+    this.addressHashes = new long[backends.length];
+    for (int i = 0; i < backends.length; i++) {
+      addressHashes[i] = backends[i].address().toString().hashCode() * 0xC2B2AE3D27D4EB4FL;
+    }
     this.states = states;
     this.stickyIds = stickyIds;
     this.balancer = new Balancer(backends, states, route.healthcheck());
@@ -70,6 +76,34 @@ public final class RouteEntry {
   /** The next usable backend other than {@code excluded}, or -1. */
   public int pickExcept(int excluded) {
     return balancer.pickExcept(excluded);
+  }
+
+  /**
+   * The usable backend {@code key} hashes to, by highest random weight (rendezvous hashing): the
+   * same key keeps its backend while that one is usable, and only the keys of a backend that goes
+   * move. -1 when none is usable.
+   */
+  public int byHash(String key) {
+    long k = mix(key.hashCode() * 0x9E3779B97F4A7C15L);
+    int best = -1;
+    long bestScore = Long.MIN_VALUE;
+    for (int i = 0; i < backends.length; i++) {
+      if (!usable(i)) {
+        continue;
+      }
+      long score = mix(k ^ addressHashes[i]);
+      if (best < 0 || score > bestScore) {
+        best = i;
+        bestScore = score;
+      }
+    }
+    return best;
+  }
+
+  private static long mix(long z) {
+    z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
+    z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;
+    return z ^ (z >>> 33);
   }
 
   /** The usable backend a sticky cookie names, or -1. */

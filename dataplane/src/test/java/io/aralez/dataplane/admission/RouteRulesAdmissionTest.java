@@ -47,6 +47,10 @@ class RouteRulesAdmissionTest {
         paths:
           "/":
             servers: ["10.0.0.1:80"]
+      hash.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80", "10.0.0.4:80"]
       realm.test:
         authorization: {type: basic, data: ["ann:secret"]}
         paths:
@@ -98,7 +102,8 @@ class RouteRulesAdmissionTest {
         r.externalAuth(),
         field.equals("exempt") ? List.of(Cidr.parse((String) v)) : r.limitExempt(),
         field.equals("concurrent") ? (Integer) v : r.maxConcurrentPerClient(),
-        field.equals("realm") ? (String) v : r.authRealm());
+        field.equals("realm") ? (String) v : r.authRealm(),
+        field.equals("hash") ? (String) v : r.hashBy());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {
@@ -181,6 +186,9 @@ class RouteRulesAdmissionTest {
       }
       case "vhost.test" -> {
         return route.withRules(with(n, "host", "internal.svc"));
+      }
+      case "hash.test" -> {
+        return route.withRules(with(n, "hash", "$http_x_user|$arg_v"));
       }
       case "realm.test" -> {
         return route.withRules(with(n, "realm", "Shop staff"));
@@ -474,5 +482,29 @@ class RouteRulesAdmissionTest {
   void theBasicChallengeNamesTheRoutesRealm() {
     assertThat(local(admit(Head.get("realm.test", "/"))).headers())
         .containsEntry("www-authenticate", "Basic realm=\"Shop staff\"");
+  }
+
+  @Test
+  void aHashKeyKeepsItsBackendAndSpreadsKeys() {
+    java.util.Map<String, Integer> first = new java.util.HashMap<>();
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    for (int u = 0; u < 200; u++) {
+      String user = "user-" + u;
+      int a = forward(admit(Head.get("hash.test", "/x?v=1", "x-user", user))).index();
+      int b = forward(admit(Head.get("hash.test", "/y?v=1", "x-user", user))).index();
+      assertThat(b).as("same key, same backend").isEqualTo(a);
+      first.put(user, a);
+      used.add(a);
+    }
+    assertThat(used).as("keys spread over every backend").hasSize(4);
+    // Another query value is another key.
+    long moved =
+        first.entrySet().stream()
+            .filter(
+                e ->
+                    forward(admit(Head.get("hash.test", "/x?v=2", "x-user", e.getKey()))).index()
+                        != e.getValue())
+            .count();
+    assertThat(moved).isGreaterThan(50);
   }
 }

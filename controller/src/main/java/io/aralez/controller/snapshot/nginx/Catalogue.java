@@ -90,6 +90,16 @@ public final class Catalogue {
         p,
         "round robin over ready endpoints (ewma is approximated by skipping failing ones)",
         "load-balance");
+    add(
+        h,
+        "rendezvous hashing of $request_uri, $uri, $host, $remote_addr, $http_*, $cookie_*, $arg_*;"
+            + " wins over load-balance; a key moves only when its endpoint goes",
+        "upstream-hash-by");
+    add(
+        i,
+        "subsets are not built: the whole key is hashed",
+        "upstream-hash-by-subset",
+        "upstream-hash-by-subset-size");
     add(p, "auth-file only", "auth-secret-type");
     add(
         h,
@@ -220,9 +230,6 @@ public final class Catalogue {
         "auth-tls-error-page",
         "auth-tls-match-cn",
         "from-to-www-redirect",
-        "upstream-hash-by",
-        "upstream-hash-by-subset",
-        "upstream-hash-by-subset-size",
         "service-upstream",
         "custom-headers",
         "enable-global-auth",

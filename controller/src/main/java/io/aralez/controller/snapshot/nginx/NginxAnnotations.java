@@ -228,6 +228,12 @@ public final class NginxAnnotations {
         }
         case "session-cookie-path" -> NginxValues.path(value);
         case "server-alias" -> aliases(value);
+        case "upstream-hash-by" -> {
+          String p = io.aralez.common.values.HashKeys.problem(value.trim());
+          if (p != null) {
+            throw new IllegalArgumentException(p);
+          }
+        }
         case "proxy-http-version" -> {
           if (!value.trim().equals("1.1")) {
             throw new IllegalArgumentException(
@@ -341,6 +347,9 @@ public final class NginxAnnotations {
       }
       if (v.containsKey("app-root")) {
         rules.setAppRoot(v.get("app-root"));
+      }
+      if (v.containsKey("upstream-hash-by")) {
+        rules.setHashBy(v.get("upstream-hash-by"));
       }
       long body =
           v.containsKey("proxy-body-size")

@@ -73,7 +73,8 @@ final class RulesTranslator {
             : null,
         cidrs(where, r.getLimitExemptSourcesList(), errors),
         r.getMaxConcurrentPerClient(),
-        blankToNull(r.getAuthRealm()));
+        blankToNull(r.getAuthRealm()),
+        blankToNull(r.getHashBy()));
   }
 
   private static List<Cidr> cidrs(String where, List<String> list, List<String> errors) {
