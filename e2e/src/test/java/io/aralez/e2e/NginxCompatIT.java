@@ -61,7 +61,7 @@ class NginxCompatIT {
     dir = Files.createTempDirectory("aralez-nginx");
     cluster = TestCluster.open(dir);
     k8s = cluster.client();
-    processes = new Processes(Path.of("target/e2e-logs/nginx"));
+    processes = new Processes(Path.of("target/e2e-logs-nginx"));
     backend = echoBackend("main");
     canaryBackend = echoBackend("canary");
     auth = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);

@@ -21,7 +21,10 @@ public final class Processes implements AutoCloseable {
     this.logs = Files.createDirectories(logs);
     try (var old = Files.list(logs)) {
       for (Path f : old.toList()) {
-        Files.delete(f);
+        if (!Files.isDirectory(f)) {
+          // Another test's logs may sit in a folder here: they are that test's to clear.
+          Files.delete(f);
+        }
       }
     }
     // A killed test run must not leave proxies and controllers behind.
