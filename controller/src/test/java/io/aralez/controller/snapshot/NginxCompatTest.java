@@ -390,6 +390,7 @@ class NginxCompatTest {
             .annotation(N + "limit-whitelist", "10.0.0.0/8, 192.0.2.7")
             .annotation(N + "proxy-next-upstream", "off")
             .annotation(N + "upstream-hash-by", "$remote_addr$request_uri")
+            .annotation(N + "enable-access-log", "false")
             .rule("g.test", p("Prefix", "/", "grpc", 50051))
             .build());
     ingresses.add(
@@ -402,6 +403,7 @@ class NginxCompatTest {
     assertThat(g.getPolicy().getReadTimeoutMs()).isEqualTo(3_600_000);
     assertThat(g.getPolicy().getConnectAttempts()).isEqualTo(1);
     assertThat(g.getRules().getHashBy()).isEqualTo("$remote_addr$request_uri");
+    assertThat(g.getRules().getNoAccessLog()).isTrue();
     assertThat(g.getPolicy().getRateLimitRps()).isEqualTo(2);
     assertThat(g.getRules().getRateLimitStatus()).isEqualTo(503);
     assertThat(g.getRules().getLimitExemptSourcesList()).containsExactly("10.0.0.0/8", "192.0.2.7");

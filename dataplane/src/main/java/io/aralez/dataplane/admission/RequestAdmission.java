@@ -119,6 +119,13 @@ public final class RequestAdmission {
     String limitKey =
         route.rateLimit() != null || route.x4xxLimit() != null ? client + "|" + route.host() : null;
     return new RequestFacts(
-        requestHost, route.host(), route.path(), client, trusted, limitKey, route.x4xxLimit());
+        requestHost,
+        route.host(),
+        route.path(),
+        client,
+        trusted,
+        limitKey,
+        route.x4xxLimit(),
+        !route.rules().noAccessLog());
   }
 }

@@ -14,6 +14,7 @@ package io.aralez.dataplane.admission;
  * @param limitKey the limiter key of this client on this route, or null when the route has no
  *     limits
  * @param x4xxLimit the route's 4xx limit, or null
+ * @param accessLogged whether the request goes into the access log (a route may opt out)
  */
 public record RequestFacts(
     String requestHost,
@@ -22,7 +23,8 @@ public record RequestFacts(
     String client,
     boolean trustedPeer,
     String limitKey,
-    Long x4xxLimit) {
+    Long x4xxLimit,
+    boolean accessLogged) {
 
   /** A request that matched no route. */
   public static RequestFacts unrouted(String peer) {
@@ -31,6 +33,6 @@ public record RequestFacts(
 
   /** A request for {@code requestHost} that matched no route. */
   public static RequestFacts unrouted(String requestHost, String peer) {
-    return new RequestFacts(requestHost, "none", "none", peer, false, null, null);
+    return new RequestFacts(requestHost, "none", "none", peer, false, null, null, true);
   }
 }

@@ -26,6 +26,7 @@ import java.util.regex.Pattern;
  * @param maxConcurrentPerClient requests in flight per client on the route, 0 for no limit
  * @param authRealm the realm of the Basic challenge, or null for Aralez's
  * @param hashBy the consistent-hashing key expression, or null for the route's balancing
+ * @param noAccessLog the route's requests are left out of the access log
  */
 public record RouteRules(
     String rewrite,
@@ -43,12 +44,13 @@ public record RouteRules(
     List<Cidr> limitExempt,
     int maxConcurrentPerClient,
     String authRealm,
-    String hashBy) {
+    String hashBy,
+    boolean noAccessLog) {
 
   public static final RouteRules NONE =
       new RouteRules(
           null, null, null, null, -1, null, null, null, null, 429, false, null, List.of(), 0, null,
-          null);
+          null, false);
 
   public RouteRules {
     limitExempt = List.copyOf(limitExempt);
@@ -89,7 +91,8 @@ public record RouteRules(
         limitExempt,
         maxConcurrentPerClient,
         authRealm,
-        hashBy);
+        hashBy,
+        noAccessLog);
   }
 
   /** The WWW-Authenticate value of this route's Basic challenge. */

@@ -33,7 +33,7 @@ record RequestRecord(long started, String method, String uri, RequestFacts facts
   /** One access-log line (written off the event loop, bounded). */
   void log(RequestServices services, int status, long bytes, HostPort upstream) {
     var log = services.accessLog();
-    if (log.enabled()) {
+    if (log.enabled() && facts.accessLogged()) {
       log.log(
           facts.client(),
           facts.requestHost(),

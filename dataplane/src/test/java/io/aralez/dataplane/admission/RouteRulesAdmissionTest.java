@@ -103,7 +103,8 @@ class RouteRulesAdmissionTest {
         field.equals("exempt") ? List.of(Cidr.parse((String) v)) : r.limitExempt(),
         field.equals("concurrent") ? (Integer) v : r.maxConcurrentPerClient(),
         field.equals("realm") ? (String) v : r.authRealm(),
-        field.equals("hash") ? (String) v : r.hashBy());
+        field.equals("hash") ? (String) v : r.hashBy(),
+        field.equals("nolog") ? (Boolean) v : r.noAccessLog());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {
@@ -185,7 +186,7 @@ class RouteRulesAdmissionTest {
         return route.withRules(with(with(n, "limitStatus", 503), "exempt", "198.51.100.0/24"));
       }
       case "vhost.test" -> {
-        return route.withRules(with(n, "host", "internal.svc"));
+        return route.withRules(with(with(n, "host", "internal.svc"), "nolog", true));
       }
       case "hash.test" -> {
         return route.withRules(with(n, "hash", "$http_x_user|$arg_v"));
@@ -404,6 +405,12 @@ class RouteRulesAdmissionTest {
           .as("limit-whitelist")
           .isInstanceOf(Verdict.Forward.class);
     }
+  }
+
+  @Test
+  void aRouteCanStayOutOfTheAccessLog() {
+    assertThat(admit(Head.get("vhost.test", "/")).facts().accessLogged()).isFalse();
+    assertThat(admit(Head.get("plain.test", "/")).facts().accessLogged()).isTrue();
   }
 
   @Test

@@ -100,6 +100,7 @@ public final class Catalogue {
         "subsets are not built: the whole key is hashed",
         "upstream-hash-by-subset",
         "upstream-hash-by-subset-size");
+    add(h, "\"false\" leaves the location's requests out of the access log", "enable-access-log");
     add(p, "auth-file only", "auth-secret-type");
     add(
         h,
@@ -244,7 +245,6 @@ public final class Catalogue {
         "proxy-redirect-to",
         "ssl-ciphers",
         "ssl-prefer-server-ciphers",
-        "enable-access-log",
         "enable-opentelemetry",
         "opentelemetry-trust-incoming-span",
         "opentelemetry-operation-name",

@@ -97,6 +97,7 @@ public final class NginxAnnotations {
     private String check(String name, String value, String namespace) {
       switch (name) {
         case "use-regex",
+            "enable-access-log",
             "ssl-redirect",
             "force-ssl-redirect",
             "preserve-trailing-slash",
@@ -347,6 +348,9 @@ public final class NginxAnnotations {
       }
       if (v.containsKey("app-root")) {
         rules.setAppRoot(v.get("app-root"));
+      }
+      if (v.containsKey("enable-access-log") && !flag("enable-access-log")) {
+        rules.setNoAccessLog(true);
       }
       if (v.containsKey("upstream-hash-by")) {
         rules.setHashBy(v.get("upstream-hash-by"));

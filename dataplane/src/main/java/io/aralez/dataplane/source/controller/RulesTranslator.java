@@ -74,7 +74,8 @@ final class RulesTranslator {
         cidrs(where, r.getLimitExemptSourcesList(), errors),
         r.getMaxConcurrentPerClient(),
         blankToNull(r.getAuthRealm()),
-        blankToNull(r.getHashBy()));
+        blankToNull(r.getHashBy()),
+        r.getNoAccessLog());
   }
 
   private static List<Cidr> cidrs(String where, List<String> list, List<String> errors) {
