@@ -391,6 +391,9 @@ class NginxCompatTest {
             .annotation(N + "proxy-next-upstream", "off")
             .annotation(N + "upstream-hash-by", "$remote_addr$request_uri")
             .annotation(N + "enable-access-log", "false")
+            .annotation(N + "proxy-redirect-from", "http://grpc.internal/")
+            .annotation(N + "proxy-redirect-to", "https://g.test/")
+            .annotation(N + "proxy-cookie-path", "/app /")
             .rule("g.test", p("Prefix", "/", "grpc", 50051))
             .build());
     ingresses.add(
@@ -404,6 +407,9 @@ class NginxCompatTest {
     assertThat(g.getPolicy().getConnectAttempts()).isEqualTo(1);
     assertThat(g.getRules().getHashBy()).isEqualTo("$remote_addr$request_uri");
     assertThat(g.getRules().getNoAccessLog()).isTrue();
+    assertThat(g.getRules().getResponseRewrite().getLocationTo()).isEqualTo("https://g.test/");
+    assertThat(g.getRules().getResponseRewrite().getCookiePathFrom()).isEqualTo("/app");
+    assertThat(g.getRules().getResponseRewrite().getCookieDomainFrom()).isEmpty();
     assertThat(g.getPolicy().getRateLimitRps()).isEqualTo(2);
     assertThat(g.getRules().getRateLimitStatus()).isEqualTo(503);
     assertThat(g.getRules().getLimitExemptSourcesList()).containsExactly("10.0.0.0/8", "192.0.2.7");

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * @param authRealm the realm of the Basic challenge, or null for Aralez's
  * @param hashBy the consistent-hashing key expression, or null for the route's balancing
  * @param noAccessLog the route's requests are left out of the access log
+ * @param responseRewrite rewrites of the upstream's Location and Set-Cookie, or null
  */
 public record RouteRules(
     String rewrite,
@@ -45,12 +46,13 @@ public record RouteRules(
     int maxConcurrentPerClient,
     String authRealm,
     String hashBy,
-    boolean noAccessLog) {
+    boolean noAccessLog,
+    ResponseRewrite responseRewrite) {
 
   public static final RouteRules NONE =
       new RouteRules(
           null, null, null, null, -1, null, null, null, null, 429, false, null, List.of(), 0, null,
-          null, false);
+          null, false, null);
 
   public RouteRules {
     limitExempt = List.copyOf(limitExempt);
@@ -92,8 +94,24 @@ public record RouteRules(
         maxConcurrentPerClient,
         authRealm,
         hashBy,
-        noAccessLog);
+        noAccessLog,
+        responseRewrite);
   }
+
+  /**
+   * Prefix replacements in the upstream's answer; a null "from" leaves that part alone.
+   *
+   * @param locationFrom replaced at the start of Location and Refresh's URL
+   * @param cookieDomainFrom a Set-Cookie Domain equal to it (case-insensitive) becomes the "to"
+   * @param cookiePathFrom replaced at the start of a Set-Cookie Path
+   */
+  public record ResponseRewrite(
+      String locationFrom,
+      String locationTo,
+      String cookieDomainFrom,
+      String cookieDomainTo,
+      String cookiePathFrom,
+      String cookiePathTo) {}
 
   /** The WWW-Authenticate value of this route's Basic challenge. */
   public String basicChallenge() {

@@ -51,6 +51,22 @@ final class RouteRulesCheck {
         out.add(where + ": " + p);
       }
     }
+    if (rules.responseRewrite() != null) {
+      var rw = rules.responseRewrite();
+      for (String v :
+          new String[] {
+            rw.locationFrom(),
+            rw.locationTo(),
+            rw.cookieDomainFrom(),
+            rw.cookieDomainTo(),
+            rw.cookiePathFrom(),
+            rw.cookiePathTo()
+          }) {
+        if (v != null && (!printable(v) || v.indexOf(';') >= 0 || v.indexOf(' ') >= 0)) {
+          out.add(where + ": a response rewrite has spaces, ';' or control characters");
+        }
+      }
+    }
     if (rules.hsts() != null && !printable(rules.hsts())) {
       out.add(where + ": HSTS value has control characters");
     }

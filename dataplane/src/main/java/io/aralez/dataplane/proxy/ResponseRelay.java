@@ -76,6 +76,10 @@ final class ResponseRelay {
     for (var h : forward.edits().responseHeaders()) {
       res.headers().set(h.name(), h.value());
     }
+    var rewrite = entry.route().rules().responseRewrite();
+    if (rewrite != null) {
+      ResponseRewriter.apply(res.headers(), rewrite);
+    }
     var sticky = forward.sticky();
     if (sticky.enabled() && !entry.stickyId(backend).equals(forward.stickyId())) {
       // Added next to the upstream's own cookies, never replacing them.

@@ -104,7 +104,8 @@ class RouteRulesAdmissionTest {
         field.equals("concurrent") ? (Integer) v : r.maxConcurrentPerClient(),
         field.equals("realm") ? (String) v : r.authRealm(),
         field.equals("hash") ? (String) v : r.hashBy(),
-        field.equals("nolog") ? (Boolean) v : r.noAccessLog());
+        field.equals("nolog") ? (Boolean) v : r.noAccessLog(),
+        r.responseRewrite());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {

@@ -104,6 +104,16 @@ public final class Catalogue {
     add(p, "auth-file only", "auth-secret-type");
     add(
         h,
+        "prefix replaced in the upstream's Location and Refresh (from: off or default leave them)",
+        "proxy-redirect-from",
+        "proxy-redirect-to");
+    add(
+        h,
+        "Set-Cookie Domain (equal, case-insensitive) and Path (prefix) rewritten; no regex forms",
+        "proxy-cookie-domain",
+        "proxy-cookie-path");
+    add(
+        h,
         "2xx lets through; 401 and 403 answered (401 → 302 to auth-signin); else 500",
         "auth-url");
     add(
@@ -239,10 +249,6 @@ public final class Catalogue {
         "auth-always-set-cookie",
         "auth-proxy-set-headers",
         "satisfy",
-        "proxy-cookie-domain",
-        "proxy-cookie-path",
-        "proxy-redirect-from",
-        "proxy-redirect-to",
         "ssl-ciphers",
         "ssl-prefer-server-ciphers",
         "enable-opentelemetry",

@@ -229,6 +229,17 @@ public final class NginxAnnotations {
         }
         case "session-cookie-path" -> NginxValues.path(value);
         case "server-alias" -> aliases(value);
+        case "proxy-redirect-from", "proxy-redirect-to" -> {
+          if (value.trim().isEmpty() || value.trim().matches(".*[\\s;\\x00-\\x1f].*")) {
+            throw new IllegalArgumentException("'" + value + "' is not a URL prefix");
+          }
+        }
+        case "proxy-cookie-domain", "proxy-cookie-path" -> {
+          String t = value.trim();
+          if (!t.equals("off") && !t.matches("[^\\s;~]+\\s+[^\\s;]+")) {
+            throw new IllegalArgumentException("'" + value + "' is not 'off' or 'from to'");
+          }
+        }
         case "upstream-hash-by" -> {
           String p = io.aralez.common.values.HashKeys.problem(value.trim());
           if (p != null) {
@@ -312,6 +323,14 @@ public final class NginxAnnotations {
       return out;
     }
 
+    /** "from to", or null for "off" or unset. */
+    private static String[] pair(String value) {
+      if (value == null || value.trim().equals("off")) {
+        return null;
+      }
+      return value.trim().split("\\s+", 2);
+    }
+
     private boolean flag(String name) {
       return v.containsKey(name) && NginxValues.bool(v.get(name));
     }
@@ -348,6 +367,25 @@ public final class NginxAnnotations {
       }
       if (v.containsKey("app-root")) {
         rules.setAppRoot(v.get("app-root"));
+      }
+      io.aralez.api.v1.ResponseRewrite.Builder rw = io.aralez.api.v1.ResponseRewrite.newBuilder();
+      String from = v.get("proxy-redirect-from");
+      if (from != null
+          && !from.equals("off")
+          && !from.equals("default")
+          && v.containsKey("proxy-redirect-to")) {
+        rw.setLocationFrom(from).setLocationTo(v.get("proxy-redirect-to"));
+      }
+      String[] domain = pair(v.get("proxy-cookie-domain"));
+      if (domain != null) {
+        rw.setCookieDomainFrom(domain[0]).setCookieDomainTo(domain[1]);
+      }
+      String[] cpath = pair(v.get("proxy-cookie-path"));
+      if (cpath != null) {
+        rw.setCookiePathFrom(cpath[0]).setCookiePathTo(cpath[1]);
+      }
+      if (!rw.build().equals(io.aralez.api.v1.ResponseRewrite.getDefaultInstance())) {
+        rules.setResponseRewrite(rw);
       }
       if (v.containsKey("enable-access-log") && !flag("enable-access-log")) {
         rules.setNoAccessLog(true);

@@ -75,7 +75,16 @@ final class RulesTranslator {
         r.getMaxConcurrentPerClient(),
         blankToNull(r.getAuthRealm()),
         blankToNull(r.getHashBy()),
-        r.getNoAccessLog());
+        r.getNoAccessLog(),
+        r.hasResponseRewrite()
+            ? new RouteRules.ResponseRewrite(
+                blankToNull(r.getResponseRewrite().getLocationFrom()),
+                r.getResponseRewrite().getLocationTo(),
+                blankToNull(r.getResponseRewrite().getCookieDomainFrom()),
+                r.getResponseRewrite().getCookieDomainTo(),
+                blankToNull(r.getResponseRewrite().getCookiePathFrom()),
+                r.getResponseRewrite().getCookiePathTo())
+            : null);
   }
 
   private static List<Cidr> cidrs(String where, List<String> list, List<String> errors) {
