@@ -559,11 +559,14 @@ class NginxCompatTest {
             .annotation(N + "auth-type", "basic")
             .annotation(N + "auth-secret", "ns/users")
             .annotation(N + "auth-realm", "Shop staff")
+            .annotation(N + "satisfy", "any")
+            .annotation(N + "whitelist-source-range", "10.0.0.0/8")
             .rule("b.test", p("Prefix", "/", "web", 80))
             .build());
     Route b = only(build(), "b.test");
     assertThat(b.getPolicy().getAuth().getCredentialsList())
         .containsExactly("ann:$apr1$Xy7.z/9q$L5D3OEZy36F1C/5onznlG1");
     assertThat(b.getRules().getAuthRealm()).isEqualTo("Shop staff");
+    assertThat(b.getRules().getSatisfyAny()).isTrue();
   }
 }

@@ -35,6 +35,12 @@ final class Admitting {
   /** The backend id the client's sticky cookie named, or null. */
   String stickyId;
 
+  /**
+   * Whether the route's source lists let the client in: null when the route has none. With
+   * satisfy-any, a refusal waits for the auth step instead of answering 403.
+   */
+  Boolean sourceAdmitted;
+
   /** The concurrency permit this request holds, or null. */
   io.aralez.dataplane.policy.ConcurrencyLimiter.Permit permit;
 

@@ -19,6 +19,10 @@ final class AuthStep implements AdmissionStep {
   @Override
   public Verdict.Local check(Admitting r) {
     var policy = r.route().auth();
+    if (r.route().rules().satisfyAny() && Boolean.TRUE.equals(r.sourceAdmitted)) {
+      // satisfy any: the source lists already let this client in.
+      return null;
+    }
     AuthDecision auth = Authenticator.check(policy, r.head::header, r.target.uri(), masterKey);
     if (auth instanceof AuthDecision.Deny deny) {
       rejections.rejected("auth_" + policy.type().name());

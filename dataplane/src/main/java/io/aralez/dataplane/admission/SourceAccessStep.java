@@ -14,7 +14,15 @@ final class SourceAccessStep implements AdmissionStep {
   @Override
   public Verdict.Local check(Admitting r) {
     var access = r.route().rules().access();
-    if (access == null || access.admits(r.facts.client())) {
+    if (access == null) {
+      return null;
+    }
+    r.sourceAdmitted = access.admits(r.facts.client());
+    if (r.sourceAdmitted
+        || r.route().rules().satisfyAny()
+            && r.route().auth().type()
+                != io.aralez.dataplane.config.ProxyConfig.AuthPolicy.Type.NONE) {
+      // satisfy any: the auth step may still let the client in.
       return null;
     }
     rejections.rejected("source_access");

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * @param hashBy the consistent-hashing key expression, or null for the route's balancing
  * @param noAccessLog the route's requests are left out of the access log
  * @param responseRewrite rewrites of the upstream's Location and Set-Cookie, or null
+ * @param satisfyAny passing either the source lists or the auth is enough
  */
 public record RouteRules(
     String rewrite,
@@ -47,12 +48,13 @@ public record RouteRules(
     String authRealm,
     String hashBy,
     boolean noAccessLog,
-    ResponseRewrite responseRewrite) {
+    ResponseRewrite responseRewrite,
+    boolean satisfyAny) {
 
   public static final RouteRules NONE =
       new RouteRules(
           null, null, null, null, -1, null, null, null, null, 429, false, null, List.of(), 0, null,
-          null, false, null);
+          null, false, null, false);
 
   public RouteRules {
     limitExempt = List.copyOf(limitExempt);
@@ -95,7 +97,8 @@ public record RouteRules(
         authRealm,
         hashBy,
         noAccessLog,
-        responseRewrite);
+        responseRewrite,
+        satisfyAny);
   }
 
   /**

@@ -47,6 +47,11 @@ class RouteRulesAdmissionTest {
         paths:
           "/":
             servers: ["10.0.0.1:80"]
+      any.test:
+        authorization: {type: apikey, data: ["k"]}
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
       hash.test:
         paths:
           "/":
@@ -105,7 +110,8 @@ class RouteRulesAdmissionTest {
         field.equals("realm") ? (String) v : r.authRealm(),
         field.equals("hash") ? (String) v : r.hashBy(),
         field.equals("nolog") ? (Boolean) v : r.noAccessLog(),
-        r.responseRewrite());
+        r.responseRewrite(),
+        field.equals("satisfyAny") ? (Boolean) v : r.satisfyAny());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {
@@ -188,6 +194,16 @@ class RouteRulesAdmissionTest {
       }
       case "vhost.test" -> {
         return route.withRules(with(with(n, "host", "internal.svc"), "nolog", true));
+      }
+      case "any.test" -> {
+        return route.withRules(
+            with(
+                with(
+                    n,
+                    "access",
+                    new RouteRules.SourceAccess(List.of(), List.of(Cidr.parse("10.0.0.0/8")))),
+                "satisfyAny",
+                true));
       }
       case "hash.test" -> {
         return route.withRules(with(n, "hash", "$http_x_user|$arg_v"));
@@ -514,5 +530,18 @@ class RouteRulesAdmissionTest {
                         != e.getValue())
             .count();
     assertThat(moved).isGreaterThan(50);
+  }
+
+  @Test
+  void satisfyAnyLetsEitherTheSourceListOrTheAuthDecide() {
+    assertThat(admit(false, Head.get("any.test", "/"), "10.1.2.3").verdict())
+        .as("inside the list, no key")
+        .isInstanceOf(Verdict.Forward.class);
+    assertThat(admit(false, Head.get("any.test", "/", "x-api-key", "k"), "203.0.113.9").verdict())
+        .as("outside the list, with the key")
+        .isInstanceOf(Verdict.Forward.class);
+    assertThat(local(admit(false, Head.get("any.test", "/"), "203.0.113.9")).status())
+        .as("neither")
+        .isEqualTo(401);
   }
 }

@@ -102,6 +102,7 @@ public final class Catalogue {
         "upstream-hash-by-subset-size");
     add(h, "\"false\" leaves the location's requests out of the access log", "enable-access-log");
     add(p, "auth-file only", "auth-secret-type");
+    add(h, "any: passing the source lists or the auth is enough", "satisfy");
     add(
         h,
         "prefix replaced in the upstream's Location and Refresh (from: off or default leave them)",
@@ -248,7 +249,6 @@ public final class Catalogue {
         "auth-request-redirect",
         "auth-always-set-cookie",
         "auth-proxy-set-headers",
-        "satisfy",
         "ssl-ciphers",
         "ssl-prefer-server-ciphers",
         "enable-opentelemetry",

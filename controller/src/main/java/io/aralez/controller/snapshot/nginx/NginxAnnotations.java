@@ -229,6 +229,11 @@ public final class NginxAnnotations {
         }
         case "session-cookie-path" -> NginxValues.path(value);
         case "server-alias" -> aliases(value);
+        case "satisfy" -> {
+          if (!value.trim().equals("any") && !value.trim().equals("all")) {
+            throw new IllegalArgumentException("'" + value + "' is not all or any");
+          }
+        }
         case "proxy-redirect-from", "proxy-redirect-to" -> {
           if (value.trim().isEmpty() || value.trim().matches(".*[\\s;\\x00-\\x1f].*")) {
             throw new IllegalArgumentException("'" + value + "' is not a URL prefix");
@@ -386,6 +391,9 @@ public final class NginxAnnotations {
       }
       if (!rw.build().equals(io.aralez.api.v1.ResponseRewrite.getDefaultInstance())) {
         rules.setResponseRewrite(rw);
+      }
+      if ("any".equals(v.get("satisfy"))) {
+        rules.setSatisfyAny(true);
       }
       if (v.containsKey("enable-access-log") && !flag("enable-access-log")) {
         rules.setNoAccessLog(true);

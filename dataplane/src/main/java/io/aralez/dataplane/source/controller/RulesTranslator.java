@@ -84,7 +84,8 @@ final class RulesTranslator {
                 r.getResponseRewrite().getCookieDomainTo(),
                 blankToNull(r.getResponseRewrite().getCookiePathFrom()),
                 r.getResponseRewrite().getCookiePathTo())
-            : null);
+            : null,
+        r.getSatisfyAny());
   }
 
   private static List<Cidr> cidrs(String where, List<String> list, List<String> errors) {
