@@ -569,4 +569,21 @@ class NginxCompatTest {
     assertThat(b.getRules().getAuthRealm()).isEqualTo("Shop staff");
     assertThat(b.getRules().getSatisfyAny()).isTrue();
   }
+
+  @Test
+  void theConfigMapsGlobalAuthGuardsLocationsWithoutTheirOwn() {
+    config.put("global-auth-url", "http://auth.internal/check");
+    config.put("global-auth-signin", "https://$host/login");
+    ingresses.add(nginx("guarded", T1).rule("g.test", p("Prefix", "/", "web", 80)).build());
+    ingresses.add(
+        nginx("opted-out", T1)
+            .annotation(N + "enable-global-auth", "false")
+            .rule("o.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    Route g = only(r, "g.test");
+    assertThat(g.getPolicy().getAuth().getForwardUrl()).isEqualTo("http://auth.internal/check");
+    assertThat(g.getRules().getExternalAuth().getSigninUrl()).isEqualTo("https://$host/login");
+    assertThat(only(r, "o.test").getPolicy().hasAuth()).isFalse();
+  }
 }

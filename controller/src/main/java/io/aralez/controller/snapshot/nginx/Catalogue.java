@@ -105,6 +105,10 @@ public final class Catalogue {
     add(h, "any: passing the source lists or the auth is enough", "satisfy");
     add(
         h,
+        "\"false\" opts the location out of the ConfigMap's global-auth-url",
+        "enable-global-auth");
+    add(
+        h,
         "prefix replaced in the upstream's Location and Refresh (from: off or default leave them)",
         "proxy-redirect-from",
         "proxy-redirect-to");
@@ -244,7 +248,6 @@ public final class Catalogue {
         "from-to-www-redirect",
         "service-upstream",
         "custom-headers",
-        "enable-global-auth",
         "auth-method",
         "auth-request-redirect",
         "auth-always-set-cookie",

@@ -98,6 +98,7 @@ public final class NginxAnnotations {
       switch (name) {
         case "use-regex",
             "enable-access-log",
+            "enable-global-auth",
             "ssl-redirect",
             "force-ssl-redirect",
             "preserve-trailing-slash",
@@ -479,6 +480,22 @@ public final class NginxAnnotations {
       String authType = null;
       String authSecret = null;
       String authUrl = null;
+      boolean global =
+          defaults != null
+              && defaults.globalAuthUrl() != null
+              && !v.containsKey("auth-url")
+              && !v.containsKey("auth-type")
+              && (!v.containsKey("enable-global-auth") || flag("enable-global-auth"));
+      if (global) {
+        // The ConfigMap's global-auth-url guards every location that has no auth of its own.
+        v.put("auth-url", defaults.globalAuthUrl());
+        if (defaults.globalAuthSignin() != null) {
+          v.putIfAbsent("auth-signin", defaults.globalAuthSignin());
+        }
+        if (defaults.globalAuthResponseHeaders() != null) {
+          v.putIfAbsent("auth-response-headers", defaults.globalAuthResponseHeaders());
+        }
+      }
       if (v.containsKey("auth-url")) {
         authType = "FORWARD";
         authUrl = v.get("auth-url");

@@ -24,6 +24,9 @@ public record NginxDefaults(
     int limitReqStatus,
     List<String> allowList,
     List<String> denyList,
+    String globalAuthUrl,
+    String globalAuthSignin,
+    String globalAuthResponseHeaders,
     List<String> problems,
     List<String> ignored) {
 
@@ -45,6 +48,9 @@ public record NginxDefaults(
           "whitelist-source-range",
           "allowlist-source-range",
           "denylist-source-range",
+          "global-auth-url",
+          "global-auth-signin",
+          "global-auth-response-headers",
           // Already how Aralez behaves, so honoured as they stand at their defaults.
           "allow-snippet-annotations",
           "annotations-risk-level");
@@ -106,8 +112,28 @@ public record NginxDefaults(
             : "whitelist-source-range";
     List<String> allow = p.get(allowKey, List.of(), NginxValues::cidrs);
     List<String> deny = p.get("denylist-source-range", List.of(), NginxValues::cidrs);
+    String authUrl = p.get("global-auth-url", null, NginxValues::url);
+    String authSignin =
+        p.get(
+            "global-auth-signin",
+            null,
+            v -> NginxValues.url(v.replace("$host", "host")) == null ? null : v.trim());
+    String authHeaders = p.get("global-auth-response-headers", null, NginxValues::headerList);
     return new NginxDefaults(
-        ssl, code, hsts, body, connect, read, limitStatus, allow, deny, problems, ignored);
+        ssl,
+        code,
+        hsts,
+        body,
+        connect,
+        read,
+        limitStatus,
+        allow,
+        deny,
+        authUrl,
+        authSignin,
+        authHeaders,
+        problems,
+        ignored);
   }
 
   private record Parse(Map<String, String> data, List<String> problems) {
