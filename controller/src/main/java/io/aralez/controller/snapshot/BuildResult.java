@@ -1,5 +1,6 @@
 package io.aralez.controller.snapshot;
 
+import io.aralez.api.v1.Endpoint;
 import io.aralez.api.v1.EndpointSnapshot;
 import io.aralez.api.v1.RouteSnapshot;
 import java.util.SortedMap;
@@ -61,7 +62,11 @@ public record BuildResult(
   }
 
   /** Where the endpoints of one cluster come from. */
-  public record EndpointSource(String service, String portName) {}
+  public record EndpointSource(String service, String portName, Endpoint fixed) {
+    public EndpointSource(String service, String portName) {
+      this(service, portName, null);
+    }
+  }
 
   /** A result without endpoint sources (tests, hand-made snapshots). */
   public BuildResult(

@@ -42,6 +42,21 @@ final class Clusters {
       Integer number,
       String portName,
       String protocol) {
+    return cluster(report, ns, name, number, portName, protocol, false);
+  }
+
+  /**
+   * @param viaService send to the Service's cluster IP and port instead of its endpoints
+   *     (ingress-nginx's service-upstream); a headless Service falls back to its endpoints
+   */
+  String cluster(
+      ObjectReport report,
+      String ns,
+      String name,
+      Integer number,
+      String portName,
+      String protocol,
+      boolean viaService) {
     Service svc = lookups.service(ns + "/" + name);
     if (svc == null) {
       report.warnings.add("Service " + ns + "/" + name + " not found: answered with 503/500");
@@ -62,6 +77,28 @@ final class Clusters {
     }
     String proto = protocol != null ? protocol : appProtocol(port.getAppProtocol());
     String id = ns + "/" + name + ":" + port.getPort() + (proto.equals("HTTP") ? "" : "/" + proto);
+    String clusterIp = svc.getSpec() == null ? null : svc.getSpec().getClusterIP();
+    if (viaService && clusterIp != null && Values.ipLiteral(clusterIp)) {
+      String vid = id + "@service";
+      if (!clusters.containsKey(vid)) {
+        Endpoint fixed =
+            Endpoint.newBuilder().setAddress(clusterIp).setPort(port.getPort()).build();
+        clusters.put(
+            vid,
+            Cluster.newBuilder().setName(vid).setProtocol(Cluster.Protocol.valueOf(proto)).build());
+        endpoints.put(vid, List.of(fixed));
+        sources.put(vid, new BuildResult.EndpointSource(ns + "/" + name, port.getName(), fixed));
+      }
+      return vid;
+    }
+    if (viaService) {
+      report.warnings.add(
+          "service-upstream: Service "
+              + ns
+              + "/"
+              + name
+              + " has no cluster IP; its endpoints are used");
+    }
     if (!clusters.containsKey(id)) {
       clusters.put(
           id,

@@ -131,7 +131,13 @@ final class IngressTranslator {
         if (policy.redirectUrl() != null) {
           r.setRedirect(Redirect.newBuilder().setUrlPrefix(policy.redirectUrl()));
         } else {
-          backend(report, ns, p.getBackend(), policy.protocol(), r);
+          backend(
+              report,
+              ns,
+              p.getBackend(),
+              policy.protocol(),
+              r,
+              nginx != null && nginx.serviceUpstream());
         }
         if (nginx != null
             && nginx.defaultBackend() != null
@@ -288,6 +294,16 @@ final class IngressTranslator {
 
   private void backend(
       ObjectReport report, String ns, IngressBackend b, String protocol, Route.Builder r) {
+    backend(report, ns, b, protocol, r, false);
+  }
+
+  private void backend(
+      ObjectReport report,
+      String ns,
+      IngressBackend b,
+      String protocol,
+      Route.Builder r,
+      boolean viaService) {
     if (b.getService() == null) {
       report.warnings.add(
           "resource backends are not supported ("
@@ -307,7 +323,8 @@ final class IngressTranslator {
             b.getService().getName(),
             port == null ? null : port.getNumber(),
             port == null ? null : port.getName(),
-            protocol);
+            protocol,
+            viaService);
     if (cluster == null) {
       r.setDirectStatus(503);
     } else {

@@ -90,7 +90,10 @@ public final class SnapshotBuilder {
       eps.addClusters(
           Assembly.endpoints(
               e.getKey(),
-              Clusters.readyEndpoints(lookups, e.getValue().service(), e.getValue().portName())));
+              e.getValue().fixed() != null
+                  ? List.of(e.getValue().fixed())
+                  : Clusters.readyEndpoints(
+                      lookups, e.getValue().service(), e.getValue().portName())));
     }
     EndpointSnapshot endpoints = eps.build();
     return new BuildResult(

@@ -586,4 +586,35 @@ class NginxCompatTest {
     assertThat(g.getRules().getExternalAuth().getSigninUrl()).isEqualTo("https://$host/login");
     assertThat(only(r, "o.test").getPolicy().hasAuth()).isFalse();
   }
+
+  @Test
+  void serviceUpstreamSendsToTheClusterIp() {
+    services.set(
+        0,
+        new io.fabric8.kubernetes.api.model.ServiceBuilder(services.get(0))
+            .editSpec()
+            .withClusterIP("10.96.0.10")
+            .endSpec()
+            .build());
+    ingresses.add(
+        nginx("via-svc", T1)
+            .annotation(N + "service-upstream", "true")
+            .rule("v.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(nginx("pods", T1).rule("p.test", p("Prefix", "/", "web", 80)).build());
+    BuildResult r = build();
+    String cluster = only(r, "v.test").getBackends(0).getCluster();
+    assertThat(cluster).isEqualTo("ns/web:80@service");
+    assertThat(
+            r.endpoints().getClustersList().stream()
+                .filter(c -> c.getCluster().equals(cluster))
+                .flatMap(c -> c.getEndpointsList().stream())
+                .map(e -> e.getAddress() + ":" + e.getPort())
+                .toList())
+        .containsExactly("10.96.0.10:80");
+    assertThat(only(r, "p.test").getBackends(0).getCluster()).isEqualTo("ns/web:80");
+    // An endpoints-only rebuild keeps the cluster IP.
+    BuildResult again = new SnapshotBuilder(settings).withEndpoints(r, slices);
+    assertThat(again.endpoints()).isEqualTo(r.endpoints());
+  }
 }

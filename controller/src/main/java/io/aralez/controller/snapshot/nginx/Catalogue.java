@@ -105,6 +105,11 @@ public final class Catalogue {
     add(h, "any: passing the source lists or the auth is enough", "satisfy");
     add(
         h,
+        "the Service's cluster IP and port instead of its endpoints (affinity and retries then see"
+            + " one endpoint); a headless Service keeps its endpoints",
+        "service-upstream");
+    add(
+        h,
         "\"false\" opts the location out of the ConfigMap's global-auth-url",
         "enable-global-auth");
     add(
@@ -246,7 +251,6 @@ public final class Catalogue {
         "auth-tls-error-page",
         "auth-tls-match-cn",
         "from-to-www-redirect",
-        "service-upstream",
         "custom-headers",
         "auth-method",
         "auth-request-redirect",

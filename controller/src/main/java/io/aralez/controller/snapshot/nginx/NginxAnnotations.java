@@ -97,6 +97,7 @@ public final class NginxAnnotations {
     private String check(String name, String value, String namespace) {
       switch (name) {
         case "use-regex",
+            "service-upstream",
             "enable-access-log",
             "enable-global-auth",
             "ssl-redirect",
@@ -608,7 +609,8 @@ public final class NginxAnnotations {
           canary,
           shape,
           v.containsKey("server-alias") ? aliases(v.get("server-alias")) : List.of(),
-          v.get("default-backend"));
+          v.get("default-backend"),
+          flag("service-upstream"));
     }
 
     /**

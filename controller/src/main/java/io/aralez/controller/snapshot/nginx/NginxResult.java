@@ -18,6 +18,10 @@ import java.util.List;
  *     canary
  * @param cookieShape the affinity cookie's name and attributes (no path: the Ingress path), or null
  *     without affinity
+ * @param aliases more host names served like the Ingress's own (server-alias)
+ * @param defaultBackend the Service (same namespace, first port) that answers while a path's own
+ *     Service has no endpoint, or null
+ * @param serviceUpstream send to the Services' cluster IPs instead of their endpoints
  */
 public record NginxResult(
     List<KeyOutcome> keys,
@@ -39,7 +43,8 @@ public record NginxResult(
     Canary canary,
     io.aralez.api.v1.StickyCookie cookieShape,
     List<String> aliases,
-    String defaultBackend) {
+    String defaultBackend,
+    boolean serviceUpstream) {
 
   public NginxResult {
     keys = List.copyOf(keys);
