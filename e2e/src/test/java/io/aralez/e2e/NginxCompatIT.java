@@ -488,6 +488,7 @@ class NginxCompatIT {
         Map.of(N + "permanent-redirect", "https://new.example.com/landing"));
     ingress("root", "root.test", "/", "Prefix", Map.of(N + "app-root", "/app1"));
     ingress("secure", "secure.test", "/", "Prefix", Map.of(N + "force-ssl-redirect", "true"));
+    ingress("bare", "bare.test", "/", "Prefix", Map.of(N + "from-to-www-redirect", "true"));
     served("moved.test", "/");
     served("root.test", "/x");
     served("secure.test", "/");
@@ -504,6 +505,10 @@ class NginxCompatIT {
         .isIn("https://secure.test", "https://secure.test:443");
     Response deep = get("secure.test", "/a/?x=1");
     assertThat(deep.headers.get("location")).endsWith("/a/?x=1");
+    served("www.bare.test", "/");
+    Response www = get("www.bare.test", "/foo?x=1");
+    assertThat(www.status).isEqualTo(308);
+    assertThat(www.headers).containsEntry("location", "http://bare.test/foo?x=1");
     Response slash = get("secure.test", "/a/");
     assertThat(slash.headers.get("location"))
         .as("trailing slash stripped")

@@ -109,6 +109,9 @@ final class IngressTranslator {
       if (nginx != null && nginx.regex() && compat.settings().quirks()) {
         claims.regexHost(vhost);
       }
+      if (nginx != null && nginx.fromToWww() && !host.isEmpty() && !host.startsWith("*.")) {
+        wwwTwin(report, base + "/" + i, host, proto);
+      }
       List<HTTPIngressPath> paths = rule.getHttp().getPaths();
       for (int j = 0; j < paths.size(); j++) {
         HTTPIngressPath p = paths.get(j);
@@ -212,6 +215,28 @@ final class IngressTranslator {
       // The Service is missing: the fallback answers instead of a 503.
       r.setDirectStatus(0);
     }
+  }
+
+  /**
+   * from-to-www-redirect: the www / bare twin of {@code host} answers every request with a redirect
+   * to the same path on {@code host}, unless some Ingress serves the twin itself.
+   */
+  private void wwwTwin(ObjectReport report, String id, String host, Policy policy) {
+    String twin = host.startsWith("www.") ? host.substring(4) : "www." + host;
+    if (compat.ruleHosts().contains(twin)) {
+      return;
+    }
+    int code = policy.getRedirectCode() == 0 ? 308 : policy.getRedirectCode();
+    Route.Builder r =
+        Route.newBuilder()
+            .setId(id + "/www")
+            .setPath(PathMatch.newBuilder().setType(PathMatch.Type.PREFIX).setValue("/"))
+            .setRules(
+                io.aralez.api.v1.RouteRules.newBuilder()
+                    .setRedirectLocation("$scheme://" + host + "$request_uri")
+                    .setRedirectLocationCode(code));
+    claims.host(twin);
+    claims.claim(report, twin, r);
   }
 
   /** The hosts of {@code spec.tls}, registering their certificates. */

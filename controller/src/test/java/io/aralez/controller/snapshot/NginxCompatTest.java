@@ -617,4 +617,22 @@ class NginxCompatTest {
     BuildResult again = new SnapshotBuilder(settings).withEndpoints(r, slices);
     assertThat(again.endpoints()).isEqualTo(r.endpoints());
   }
+
+  @Test
+  void fromToWwwRedirectServesTheTwinUnlessAnIngressDefinesIt() {
+    ingresses.add(
+        nginx("bare", T1)
+            .annotation(N + "from-to-www-redirect", "true")
+            .rule("example.test", p("Prefix", "/", "web", 80))
+            .rule("taken.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("www-owner", T2).rule("www.taken.test", p("Prefix", "/", "web", 80)).build());
+    BuildResult r = build();
+    Route twin = only(r, "www.example.test");
+    assertThat(twin.getRules().getRedirectLocation())
+        .isEqualTo("$scheme://example.test$request_uri");
+    assertThat(twin.getRules().getRedirectLocationCode()).isEqualTo(308);
+    assertThat(only(r, "www.taken.test").getBackendsCount()).isEqualTo(1);
+  }
 }

@@ -43,7 +43,7 @@ public final class RequestAdmission {
             new ConcurrencyStep(services.concurrency(), rejections),
             new HstsStep(settings.secure()),
             redirect,
-            new FixedRedirectStep(),
+            new FixedRedirectStep(settings.secure()),
             https,
             new AppRootStep(settings.secure()),
             new SourceAccessStep(rejections),

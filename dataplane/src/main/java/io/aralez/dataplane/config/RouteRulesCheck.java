@@ -27,7 +27,9 @@ final class RouteRulesCheck {
     }
     if (rules.redirect() != null) {
       var fixed = rules.redirect();
-      if (!HttpUrls.absolute(fixed.location()) && !plainPath(fixed.location())) {
+      // $scheme and $request_uri are filled in per request; nothing else may vary.
+      String sample = fixed.location().replace("$scheme", "https").replace("$request_uri", "/");
+      if (sample.indexOf('$') >= 0 || !HttpUrls.absolute(sample) && !plainPath(sample)) {
         out.add(where + ": redirect location '" + fixed.location() + "' is not a URL or path");
       }
       if (fixed.code() < 300 || fixed.code() > 308) {

@@ -104,6 +104,11 @@ public final class Catalogue {
     add(p, "auth-file only", "auth-secret-type");
     add(h, "any: passing the source lists or the auth is enough", "satisfy");
     add(
+        p,
+        "www.<host> ↔ <host> redirect (http-redirect-code, path and query kept) unless an Ingress"
+            + " defines the twin; the Location carries no explicit port",
+        "from-to-www-redirect");
+    add(
         h,
         "the Service's cluster IP and port instead of its endpoints (affinity and retries then see"
             + " one endpoint); a headless Service keeps its endpoints",
@@ -250,7 +255,6 @@ public final class Catalogue {
         "auth-tls-pass-certificate-to-upstream",
         "auth-tls-error-page",
         "auth-tls-match-cn",
-        "from-to-www-redirect",
         "custom-headers",
         "auth-method",
         "auth-request-redirect",

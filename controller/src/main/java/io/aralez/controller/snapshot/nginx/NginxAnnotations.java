@@ -97,6 +97,7 @@ public final class NginxAnnotations {
     private String check(String name, String value, String namespace) {
       switch (name) {
         case "use-regex",
+            "from-to-www-redirect",
             "service-upstream",
             "enable-access-log",
             "enable-global-auth",
@@ -610,7 +611,8 @@ public final class NginxAnnotations {
           shape,
           v.containsKey("server-alias") ? aliases(v.get("server-alias")) : List.of(),
           v.get("default-backend"),
-          flag("service-upstream"));
+          flag("service-upstream"),
+          flag("from-to-www-redirect"));
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.List;
  * @param defaultBackend the Service (same namespace, first port) that answers while a path's own
  *     Service has no endpoint, or null
  * @param serviceUpstream send to the Services' cluster IPs instead of their endpoints
+ * @param fromToWww the www / bare twin of each host redirects to it
  */
 public record NginxResult(
     List<KeyOutcome> keys,
@@ -44,7 +45,8 @@ public record NginxResult(
     io.aralez.api.v1.StickyCookie cookieShape,
     List<String> aliases,
     String defaultBackend,
-    boolean serviceUpstream) {
+    boolean serviceUpstream,
+    boolean fromToWww) {
 
   public NginxResult {
     keys = List.copyOf(keys);
