@@ -2,6 +2,7 @@ package io.aralez.controller.snapshot;
 
 import io.aralez.api.v1.Cors;
 import io.aralez.common.values.PathRegexes;
+import io.aralez.controller.snapshot.nginx.NginxValues;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,9 +11,8 @@ import java.util.List;
  * value is an error (the object is left out), never silently dropped.
  */
 final class RuleValues {
-  static final String CORS_METHODS = "GET, PUT, POST, DELETE, PATCH, OPTIONS";
-  static final String CORS_HEADERS =
-      "DNT,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization";
+  static final String CORS_METHODS = NginxValues.CORS_METHODS;
+  static final String CORS_HEADERS = NginxValues.CORS_HEADERS;
   private static final String ORIGIN =
       "[A-Za-z][A-Za-z0-9+.-]*://(\\*\\.)?[A-Za-z0-9.-]+(:\\d{1,5})?";
 

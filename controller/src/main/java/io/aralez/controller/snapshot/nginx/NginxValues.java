@@ -12,6 +12,12 @@ import java.util.regex.Pattern;
  * value is ignored (the default applies) or denies the location, as ingress-nginx does.
  */
 public final class NginxValues {
+  /** ingress-nginx's default cors-allow-methods and cors-allow-headers. */
+  public static final String CORS_METHODS = "GET, PUT, POST, DELETE, PATCH, OPTIONS";
+
+  public static final String CORS_HEADERS =
+      "DNT,Keep-Alive,User-Agent,X-Requested-With,If-Modified-Since,Cache-Control,Content-Type,Range,Authorization";
+
   private static final Pattern SIZE =
       Pattern.compile("(\\d{1,12})([bkmg]?)", Pattern.CASE_INSENSITIVE);
   private static final Pattern SECONDS = Pattern.compile("\\d{1,9}");
