@@ -44,13 +44,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   private HeadTimeoutHandler headTimer;
   private ClientState state = ClientState.IDLE;
   private Exchange exchange;
-  // Body bytes of the current request so far, against its route's limit.
-  private long bodyBytes;
-  // Whether the current request's last body part has arrived.
-  private boolean bodyDone;
-  // Body bytes read and dropped after a local answer; past the cap the connection closes.
-  private long discarded;
-  private static final long MAX_DISCARD_BYTES = 1 << 20;
+  private final BodyCount body = new BodyCount();
   private boolean draining;
   private boolean closeAfterDiscard;
   private String clientIp;
@@ -173,32 +167,26 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   }
 
   private void onRequestContent(HttpContent content) {
-    if (content instanceof LastHttpContent) {
-      bodyDone = true;
-    }
+    boolean overLimit = body.add(content, exchange == null ? -1 : exchange.bodyLimit());
     if (content.decoderResult().isFailure()) {
       LOG.debug("malformed request body from {}: {}", clientIp, content.decoderResult().cause());
       refuseBody(content, HttpResponseStatus.BAD_REQUEST);
       return;
     }
-    if (exchange != null && exchange.bodyLimit() >= 0) {
-      bodyBytes += content.content().readableBytes();
-      if (bodyBytes > exchange.bodyLimit()) {
-        // A chunked (or HTTP/2) body over the route's limit: counted as it streams, never held.
-        start.exchanges().metrics().rejected("body_size");
-        refuseBody(content, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
-        return;
-      }
+    if (overLimit) {
+      // A chunked (or HTTP/2) body over the route's limit: counted as it streams, never held.
+      start.exchanges().metrics().rejected("body_size");
+      refuseBody(content, HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+      return;
     }
     switch (state) {
       case CONNECTING, STREAMING -> exchange.onRequestContent(content);
       case DISCARDING -> {
-        discarded += content.content().readableBytes();
+        boolean tooMuch = body.discard(content);
         content.release();
         if (content instanceof LastHttpContent) {
           afterLocalResponse();
-        } else if (discarded > MAX_DISCARD_BYTES) {
-          // Not worth reading further for a request already answered.
+        } else if (tooMuch) {
           closeNow();
         }
       }
@@ -235,7 +223,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
       ctx.writeAndFlush(res);
       state = ClientState.DISCARDING;
       closeAfterDiscard = true;
-      discarded = 0;
+      body.startDiscarding();
       if (last) {
         afterLocalResponse();
       }
@@ -246,8 +234,7 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
 
   private void onRequestHead(HttpRequest req) {
     request = RequestRecord.start(req.method().name(), req.uri(), clientIp);
-    bodyBytes = 0;
-    bodyDone = false;
+    body.reset();
     if (headTimer != null) {
       headTimer.headReceived();
     }
@@ -312,8 +299,8 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
     // answer it is still sending towards (a 413, a 401 on an upload).
     state = ClientState.DISCARDING;
     closeAfterDiscard = !keepAlive;
-    discarded = 0;
-    if (bodyDone) {
+    body.startDiscarding();
+    if (body.done()) {
       // The body already went by (held for an exchange a callout then refused): nothing to drop.
       afterLocalResponse();
     }
