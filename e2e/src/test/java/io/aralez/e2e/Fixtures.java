@@ -16,6 +16,19 @@ public final class Fixtures {
   /** An Ingress of class aralez: one host, one Prefix path to port "http" of a Service. */
   public static Ingress ingress(
       String ns, String name, String host, String path, String service, Map<String, String> ann) {
+    return ingress(ns, name, "aralez", host, path, "Prefix", service, ann);
+  }
+
+  /** An Ingress of {@code className}: one host, one path to port "http" of a Service. */
+  public static Ingress ingress(
+      String ns,
+      String name,
+      String className,
+      String host,
+      String path,
+      String pathType,
+      String service,
+      Map<String, String> ann) {
     return new IngressBuilder()
         .withNewMetadata()
         .withNamespace(ns)
@@ -23,13 +36,13 @@ public final class Fixtures {
         .withAnnotations(ann)
         .endMetadata()
         .withNewSpec()
-        .withIngressClassName("aralez")
+        .withIngressClassName(className)
         .addNewRule()
         .withHost(host)
         .withNewHttp()
         .addNewPath()
         .withPath(path)
-        .withPathType("Prefix")
+        .withPathType(pathType)
         .withNewBackend()
         .withNewService()
         .withName(service)

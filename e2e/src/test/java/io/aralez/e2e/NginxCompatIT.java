@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
@@ -296,34 +295,7 @@ class NginxCompatIT {
 
   static Ingress ingress(
       String name, String host, String path, String type, String service, Map<String, String> ann) {
-    return k8s.resource(
-            new IngressBuilder()
-                .withNewMetadata()
-                .withNamespace(NS)
-                .withName(name)
-                .withAnnotations(ann)
-                .endMetadata()
-                .withNewSpec()
-                .withIngressClassName("nginx")
-                .addNewRule()
-                .withHost(host)
-                .withNewHttp()
-                .addNewPath()
-                .withPath(path)
-                .withPathType(type)
-                .withNewBackend()
-                .withNewService()
-                .withName(service)
-                .withNewPort()
-                .withName("http")
-                .endPort()
-                .endService()
-                .endBackend()
-                .endPath()
-                .endHttp()
-                .endRule()
-                .endSpec()
-                .build())
+    return k8s.resource(Fixtures.ingress(NS, name, "nginx", host, path, type, service, ann))
         .createOr(c -> c.update());
   }
 
