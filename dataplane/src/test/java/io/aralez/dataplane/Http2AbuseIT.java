@@ -179,4 +179,34 @@ class Http2AbuseIT {
           .anyMatch(f -> f.type() == HEADERS && f.stream() == 1 && (f.payload()[0] & 0xff) == 0x88);
     }
   }
+
+  /**
+   * MadeYouReset: a client that makes the server reset stream after stream (here with a
+   * WINDOW_UPDATE of 0, a stream error) gets GOAWAY(ENHANCE_YOUR_CALM) once the resets pass the
+   * limit, instead of an unbounded stream of RST_STREAMs.
+   */
+  @Test
+  void serverSentResetsAreBoundedLikeReceivedOnes() throws Exception {
+    try (Conn c = new Conn()) {
+      java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
+      for (int i = 0; i < 500; i++) {
+        int stream = 2 * i + 1;
+        burst.writeBytes(frame(HEADERS, 0x4, stream, block(true, "http", "h2.test")));
+        burst.writeBytes(frame(WINDOW_UPDATE, 0, stream, new byte[] {0, 0, 0, 0}));
+      }
+      try {
+        c.out.write(burst.toByteArray());
+        c.out.flush();
+      } catch (java.net.SocketException closedWhileWriting) {
+        // The server may close before the whole burst is written: that is the point.
+      }
+      List<Frame> frames = c.readAll(true);
+      long resets = frames.stream().filter(f -> f.type() == RST_STREAM).count();
+      assertThat(resets).as("resets sent").isLessThan(500);
+      assertThat(frames)
+          .as("GOAWAY with ENHANCE_YOUR_CALM (0xb)")
+          .anyMatch(
+              f -> f.type() == GOAWAY && f.payload().length >= 8 && (f.payload()[7] & 0xff) == 0xb);
+    }
+  }
 }

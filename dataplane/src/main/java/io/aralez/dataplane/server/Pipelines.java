@@ -76,7 +76,8 @@ public final class Pipelines {
             .initialWindowSize(h2.initialWindowSize())
             .maxFrameSize(h2.maxFrameSize())
             .maxHeaderListSize(limits.maxHeaderSize());
-    p.addLast(
+    p.addLast("h2-reset-guard", new ResetGuard(h2.maxResetsPerWindow(), h2.resetWindowSeconds()))
+        .addLast(
             "h2",
             Http2FrameCodecBuilder.forServer()
                 .initialSettings(initial)
