@@ -1,5 +1,14 @@
 package io.aralez.dataplane.config;
 
+import static io.aralez.dataplane.config.MainConfigFields.accessLog;
+import static io.aralez.dataplane.config.MainConfigFields.acme;
+import static io.aralez.dataplane.config.MainConfigFields.bindAddress;
+import static io.aralez.dataplane.config.MainConfigFields.checkPort;
+import static io.aralez.dataplane.config.MainConfigFields.dur;
+import static io.aralez.dataplane.config.MainConfigFields.enumValue;
+import static io.aralez.dataplane.config.MainConfigFields.firstOf;
+import static io.aralez.dataplane.config.MainConfigFields.path;
+
 import io.aralez.dataplane.config.MainConfig.AccessLog;
 import io.aralez.dataplane.config.MainConfig.HealthCheckMethod;
 import io.aralez.dataplane.config.MainConfig.Limits;
@@ -12,13 +21,10 @@ import io.aralez.dataplane.config.yaml.YamlDocument;
 import io.aralez.dataplane.config.yaml.YamlMap;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
-import java.util.Optional;
 import java.util.Set;
 
 /** Reads main.yaml into a {@link MainConfig}, reporting every problem with file and line. */
@@ -304,143 +310,5 @@ public final class MainConfigParser {
         trusted,
         rateKeys,
         acme);
-  }
-
-  /**
-   * The ACME keys. Certificates go to the certificate folder, state to {@code
-   * {proxy_configs}/autoconfigs} (next to upstreams.yaml without proxy_configs).
-   */
-  private static MainConfig.Acme acme(
-      YamlMap y, Path base, Path proxyConfigs, Path upstreams, Path certificates) {
-    java.net.URI directory = io.aralez.acme.AcmeDirectory.LETS_ENCRYPT;
-    Optional<String> dirText = y.string("acme_directory");
-    if (dirText.isPresent()) {
-      try {
-        directory = io.aralez.acme.AcmeDirectory.parse(dirText.get());
-      } catch (IllegalArgumentException e) {
-        y.error("acme_directory", e.getMessage());
-      }
-    }
-    String email = y.string("acme_email").map(String::trim).filter(t -> !t.isEmpty()).orElse(null);
-    if (email != null && !email.matches("[^@\\s]+@[^@\\s]+")) {
-      y.error("acme_email", "'" + email + "' is not an e-mail address");
-    }
-    Path caFile = path(y, "acme_ca_file", base);
-    java.util.List<String> domains = new java.util.ArrayList<>();
-    y.stringList("acme_domains")
-        .ifPresent(
-            list ->
-                list.forEach(
-                    d -> {
-                      String n = io.aralez.common.values.HostNames.normalizeConfigured(d.value());
-                      if (n == null || n.startsWith("*.")) {
-                        y.error(
-                            "acme_domains",
-                            "'" + d.value() + "' is not a host name HTTP-01 can certify");
-                      } else if (!domains.contains(n)) {
-                        domains.add(n);
-                      }
-                    }));
-    if (!domains.isEmpty() && certificates == null) {
-      y.error(
-          "acme_domains", "needs a certificate folder: set proxy_certificates or proxy_configs");
-    }
-    Duration renewBefore =
-        y.duration("acme_renew_before", Duration.ofMinutes(1), Duration.ofDays(3650))
-            .orElse(Duration.ofDays(30));
-    Duration interval =
-        y.duration("acme_check_interval", Duration.ofSeconds(1), Duration.ofDays(30))
-            .orElse(Duration.ofHours(12));
-    Path stateBase =
-        proxyConfigs != null
-            ? proxyConfigs
-            : upstreams != null && upstreams.getParent() != null ? upstreams.getParent() : base;
-    return new MainConfig.Acme(
-        directory,
-        email,
-        caFile,
-        java.util.List.copyOf(domains),
-        renewBefore,
-        interval,
-        stateBase.resolve("autoconfigs"));
-  }
-
-  private static void checkPort(YamlMap y, InetSocketAddress... addresses) {
-    String[] names = {
-      "proxy_address_http", "proxy_address_tls", "config_address", "file_server_address"
-    };
-    for (int i = 0; i < addresses.length; i++) {
-      for (int j = i + 1; j < addresses.length; j++) {
-        if (addresses[i] != null && addresses[i].equals(addresses[j])) {
-          y.error(names[j], "uses the same address as " + names[i]);
-        }
-      }
-    }
-  }
-
-  private static String firstOf(YamlMap y, String preferred, String legacy) {
-    Optional<String> v = y.string(preferred);
-    return v.isPresent() ? v.get() : y.string(legacy).orElse(null);
-  }
-
-  /** Timeouts must be positive: a zero would mean "never" in some places and "now" in others. */
-  private static Duration dur(YamlMap y, String key, Duration dflt) {
-    return y.duration(key, Duration.ofMillis(10), Duration.ofDays(1)).orElse(dflt);
-  }
-
-  private static Path path(YamlMap y, String key, Path base) {
-    return y.string(key)
-        .map(String::trim)
-        .filter(s -> !s.isEmpty())
-        .map(s -> base.resolve(s).normalize())
-        .orElse(null);
-  }
-
-  private static InetSocketAddress bindAddress(YamlMap y, String key) {
-    Optional<String> text = y.string(key);
-    if (text.isEmpty()) {
-      return null;
-    }
-    try {
-      return HostPort.parse(text.get()).toBindAddress();
-    } catch (IllegalArgumentException e) {
-      y.error(key, e.getMessage());
-    } catch (UnknownHostException e) {
-      y.error(key, "cannot resolve host: " + e.getMessage());
-    }
-    return null;
-  }
-
-  private static <E extends Enum<E>> Optional<E> enumValue(YamlMap y, String key, Class<E> type) {
-    Optional<String> text = y.string(key);
-    if (text.isEmpty()) {
-      return Optional.empty();
-    }
-    try {
-      return Optional.of(Enum.valueOf(type, text.get().trim().toUpperCase(Locale.ROOT)));
-    } catch (IllegalArgumentException e) {
-      StringBuilder allowed = new StringBuilder();
-      for (E c : type.getEnumConstants()) {
-        allowed.append(allowed.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
-      }
-      y.error(key, "'" + text.get() + "' is not one of " + allowed);
-      return Optional.empty();
-    }
-  }
-
-  private static AccessLog accessLog(YamlMap y) {
-    Optional<String> text = y.string("access_log");
-    if (text.isEmpty()) {
-      return AccessLog.OFF;
-    }
-    return switch (text.get().trim().toLowerCase(Locale.ROOT)) {
-      case "all", "access" -> AccessLog.ALL;
-      case "error", "errors" -> AccessLog.ERROR;
-      case "off", "none", "false" -> AccessLog.OFF;
-      default -> {
-        y.error("access_log", "'" + text.get() + "' is not one of all, error, off");
-        yield AccessLog.OFF;
-      }
-    };
   }
 }
