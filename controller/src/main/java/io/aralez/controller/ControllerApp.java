@@ -22,9 +22,6 @@ import io.grpc.Server;
 import io.grpc.ServerInterceptors;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -37,7 +34,6 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,7 +55,6 @@ public final class ControllerApp implements AutoCloseable {
   private final ScheduledExecutorService reportThread =
       Executors.newSingleThreadScheduledExecutor(daemon("aralez-report"));
   private final SnapshotStore store = new SnapshotStore();
-  private final AtomicLong generation = new AtomicLong();
   private KubernetesClient client;
   private ClusterEvents events;
   private Operator operator;
@@ -71,11 +66,8 @@ public final class ControllerApp implements AutoCloseable {
   private volatile boolean built;
   // The caches the current snapshot was built from; status compares against them.
   private volatile ClusterState builtFrom;
-  private Timer buildTimer;
-  private Counter builds;
   private Debouncer rebuild;
-  private io.micrometer.core.instrument.MultiGauge snapshotInfo;
-  private io.micrometer.core.instrument.MultiGauge nginxAnnotations;
+  private ControllerMetrics metrics;
   private ReplicaReports reports;
   private io.aralez.controller.acme.ChallengeBoard challenges;
   private io.aralez.controller.acme.CertificateKeeper certificates;
@@ -98,7 +90,7 @@ public final class ControllerApp implements AutoCloseable {
     status =
         new StatusWriter(
             client, new StatusWriter.Publish(options.publishService(), options.publishAddresses()));
-    metrics();
+    metrics = new ControllerMetrics(registry, store, () -> leader);
     rebuild = new Debouncer(buildThread, this::rebuildNow, HOLDOFF, MAX_HOLDOFF);
     events = new ClusterEvents(settings, options.namespaces(), rebuild::signal);
     store.onPodsChange(events::reconcileSoon);
@@ -179,52 +171,6 @@ public final class ControllerApp implements AutoCloseable {
     status.certificates(certificates::report);
     certificates.start();
     LOG.info("ACME on: {}", a.directory());
-  }
-
-  private void metrics() {
-    buildTimer =
-        Timer.builder("aralez.controller.build.duration")
-            .description("Time to build one snapshot from the caches")
-            .register(registry);
-    builds = Counter.builder("aralez.controller.snapshots").register(registry);
-    Gauge.builder("aralez.controller.snapshot.generation", generation, AtomicLong::get)
-        .description("Increases each time a snapshot with a new version is published")
-        .register(registry);
-    Gauge.builder("aralez.controller.connected.dataplanes", store, s -> s.pods().size())
-        .register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "aralez.controller.acks", store, SnapshotStore::acks)
-        .register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder(
-            "aralez.controller.nacks", store, SnapshotStore::nacks)
-        .register(registry);
-    Gauge.builder("aralez.controller.leader", () -> leader ? 1 : 0).register(registry);
-    nginxAnnotations =
-        io.micrometer.core.instrument.MultiGauge.builder("aralez.controller.nginx.annotations")
-            .description(
-                "ingress-nginx annotations on served Ingresses, by outcome (honoured, partial,"
-                    + " ignored, refused, unknown, invalid)")
-            .register(registry);
-    snapshotInfo =
-        io.micrometer.core.instrument.MultiGauge.builder("aralez.controller.snapshot.info")
-            .description("1, labelled with the version of the newest snapshot")
-            .register(registry);
-  }
-
-  private static java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> annotationRows(
-      BuildResult r) {
-    java.util.Map<String, Integer> sums = new java.util.TreeMap<>();
-    r.statuses()
-        .values()
-        .forEach(st -> st.annotationOutcomes().forEach((k, n) -> sums.merge(k, n, Integer::sum)));
-    java.util.List<io.micrometer.core.instrument.MultiGauge.Row<?>> rows =
-        new java.util.ArrayList<>();
-    sums.forEach(
-        (k, n) ->
-            rows.add(
-                io.micrometer.core.instrument.MultiGauge.Row.of(
-                    io.micrometer.core.instrument.Tags.of("outcome", k), n)));
-    return rows;
   }
 
   /** {@code --nginx-report}: prints the migration report and returns the exit code. */
@@ -337,15 +283,9 @@ public final class ControllerApp implements AutoCloseable {
       if (challenges != null) {
         r = r.withChallenges(challenges.current());
       }
-      buildTimer.record(System.nanoTime() - t0, TimeUnit.NANOSECONDS);
-      builds.increment();
+      metrics.built(System.nanoTime() - t0);
       if (previous == null || !previous.version().equals(r.version())) {
-        generation.incrementAndGet();
-        snapshotInfo.register(
-            java.util.List.of(
-                io.micrometer.core.instrument.MultiGauge.Row.of(
-                    io.micrometer.core.instrument.Tags.of("version", r.version()), 1)),
-            true);
+        metrics.published(r);
         LOG.info(
             "snapshot {}: {} hosts, {} clusters, {} certificates, built in {} ms{}",
             r.version(),
@@ -355,7 +295,6 @@ public final class ControllerApp implements AutoCloseable {
             (System.nanoTime() - t0) / 1_000_000,
             state == null ? " (endpoints only)" : "");
         store.publish(r);
-        nginxAnnotations.register(annotationRows(r), true);
       }
       if (state != null) {
         builtFrom = state;
