@@ -27,6 +27,14 @@ public final class NginxValues {
 
   private NginxValues() {}
 
+  /**
+   * {@code v} without surrounding spaces and tabs; other control characters stay and make the value
+   * invalid ({@link String#trim} would quietly drop a NUL).
+   */
+  static String blankTrimmed(String v) {
+    return v.replaceAll("^[ \t]+|[ \t]+$", "");
+  }
+
   public static boolean bool(String v) {
     return switch (v.trim().toLowerCase(Locale.ROOT)) {
       case "true", "on" -> true;
@@ -37,7 +45,7 @@ public final class NginxValues {
 
   /** nginx size: digits with an optional b, k, m or g (binary units); 0 means no limit. */
   public static long size(String v) {
-    Matcher m = SIZE.matcher(v.trim());
+    Matcher m = SIZE.matcher(blankTrimmed(v));
     if (!m.matches()) {
       throw new IllegalArgumentException("'" + v + "' is not an nginx size (like 8m or 512k)");
     }
@@ -57,7 +65,7 @@ public final class NginxValues {
 
   /** Whole seconds without a unit, as ingress-nginx's timeouts take them. */
   public static long seconds(String v) {
-    String t = v.trim();
+    String t = blankTrimmed(v);
     if (!SECONDS.matcher(t).matches()) {
       throw new IllegalArgumentException("'" + v + "' is not a whole number of seconds");
     }
@@ -74,7 +82,7 @@ public final class NginxValues {
   }
 
   public static long positiveInt(String v) {
-    String t = v.trim();
+    String t = blankTrimmed(v);
     if (!t.matches("\\d{1,9}") || Long.parseLong(t) == 0) {
       throw new IllegalArgumentException("'" + v + "' is not a positive integer");
     }

@@ -1,0 +1,32 @@
+package io.aralez.controller.snapshot.nginx;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.StringLength;
+
+/** nginx sizes the way nginx reads them: binary units, either case; anything else refused. */
+class NginxValuesPropertyTest {
+  @Property
+  void unitsAreBinaryAndCaseInsensitive(@ForAll @IntRange(min = 0, max = 1_000_000) int n) {
+    assertThat(NginxValues.size(String.valueOf(n))).isEqualTo(n);
+    assertThat(NginxValues.size(n + "k")).isEqualTo(n * 1024L);
+    assertThat(NginxValues.size(n + "K")).isEqualTo(n * 1024L);
+    assertThat(NginxValues.size(n + "m")).isEqualTo((long) n << 20);
+    assertThat(NginxValues.size(n + "G")).isEqualTo((long) n << 30);
+  }
+
+  @Property
+  void aSizeWithAnyOtherSuffixIsRefused(
+      @ForAll @IntRange(min = 0, max = 1000) int n,
+      @ForAll @StringLength(min = 1, max = 3) String suffix) {
+    if (suffix.matches("[bkmgBKMG]") || suffix.matches("[ \\t]*")) {
+      return;
+    }
+    assertThatThrownBy(() -> NginxValues.size(n + suffix))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+}
