@@ -728,5 +728,15 @@ class NginxCompatIT {
         .containsPattern("ignored +" + N.replace(".", "\\.") + "enable-modsecurity: no WAF")
         .containsPattern("honoured +" + N.replace(".", "\\.") + "app-root")
         .contains("ignored   use-geoip");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                k8s.v1().events().inNamespace("ingress-nginx").list().getItems().stream()
+                    .anyMatch(
+                        e ->
+                            e.getReason().equals("NginxConfigIgnored")
+                                && e.getInvolvedObject().getKind().equals("ConfigMap")
+                                && e.getMessage().contains("use-geoip")));
   }
 }

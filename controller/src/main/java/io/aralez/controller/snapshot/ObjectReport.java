@@ -17,9 +17,15 @@ final class ObjectReport {
   boolean resolvedRefs = true;
 
   ObjectReport(HasMetadata o) {
-    ref = ObjectRef.of(o);
-    Long g = o.getMetadata().getGeneration();
-    generation = g == null ? 0 : g;
+    this(
+        ObjectRef.of(o),
+        o.getMetadata().getGeneration() == null ? 0 : o.getMetadata().getGeneration());
+  }
+
+  /** A report on an object the builder reads but does not serve (ingress-nginx's ConfigMap). */
+  ObjectReport(ObjectRef ref, long generation) {
+    this.ref = ref;
+    this.generation = generation;
   }
 
   /** {@code f}'s value, or null with its message as an error (the object is refused). */

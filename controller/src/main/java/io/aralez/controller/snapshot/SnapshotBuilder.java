@@ -65,6 +65,7 @@ public final class SnapshotBuilder {
         routes.add((AralezRoute) o, report);
       }
     }
+    configMapReport(state).ifPresent(rep -> reports.put(rep.ref, rep));
     BuildResult r =
         Assembly.assemble(
             resolvers.claims(), resolvers.clusters(), resolvers.certificates(), reports);
@@ -76,6 +77,37 @@ public final class SnapshotBuilder {
         r.statuses(),
         r.endpointSources(),
         AcmeTargets.of(served));
+  }
+
+  /**
+   * Events on ingress-nginx's ConfigMap (compat mode with {@code --nginx-configmap}): values it
+   * refused and keys Aralez does not apply, so the operator sees them where they wrote them.
+   */
+  private java.util.Optional<ObjectReport> configMapReport(ClusterState state) {
+    String cm = settings.nginx().enabled() ? settings.nginx().configMap() : null;
+    if (cm == null || state.nginxConfig().isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    int slash = cm.indexOf('/');
+    ObjectReport report =
+        new ObjectReport(
+            new ObjectRef("ConfigMap", cm.substring(0, slash), cm.substring(slash + 1)), 0);
+    var defaults = io.aralez.controller.snapshot.nginx.NginxDefaults.of(state.nginxConfig());
+    if (!defaults.problems().isEmpty()) {
+      report.events.add(
+          new ObjectStatus.Event(
+              true,
+              "NginxConfigInvalid",
+              "ingress-nginx's default kept for: " + String.join("; ", defaults.problems())));
+    }
+    if (!defaults.ignored().isEmpty()) {
+      report.events.add(
+          new ObjectStatus.Event(
+              true,
+              "NginxConfigIgnored",
+              "not applied by Aralez: " + String.join(", ", defaults.ignored())));
+    }
+    return java.util.Optional.of(report);
   }
 
   /**

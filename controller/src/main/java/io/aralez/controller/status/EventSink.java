@@ -44,7 +44,11 @@ public final class EventSink {
                   .withNamespace(ref.namespace())
                   .withName(ref.name())
                   .withApiVersion(
-                      ref.kind().equals("Ingress") ? "networking.k8s.io/v1" : "aralez.io/v1alpha1")
+                      switch (ref.kind()) {
+                        case "Ingress" -> "networking.k8s.io/v1";
+                        case "ConfigMap" -> "v1";
+                        default -> "aralez.io/v1alpha1";
+                      })
                   .endInvolvedObject()
                   .withType(warning ? "Warning" : "Normal")
                   .withReason(reason)

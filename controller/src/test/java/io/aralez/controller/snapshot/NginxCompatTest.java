@@ -635,4 +635,31 @@ class NginxCompatTest {
     assertThat(twin.getRules().getRedirectLocationCode()).isEqualTo(308);
     assertThat(only(r, "www.taken.test").getBackendsCount()).isEqualTo(1);
   }
+
+  @Test
+  void theConfigMapGetsEventsForWhatItAsksInVain() {
+    settings =
+        new BuilderSettings(
+            BuilderSettings.CONTROLLER_NAME,
+            "aralez",
+            false,
+            new NginxSettings(
+                true,
+                true,
+                NginxSettings.CONTROLLER_CLASS,
+                NginxSettings.INGRESS_CLASS,
+                NginxSettings.PREFIX,
+                "ingress-nginx/ingress-nginx-controller"));
+    config.put("use-geoip", "true");
+    config.put("proxy-body-size", "lots");
+    ObjectStatus cm =
+        build()
+            .statuses()
+            .get(new ObjectRef("ConfigMap", "ingress-nginx", "ingress-nginx-controller"));
+    assertThat(cm.events())
+        .extracting(ObjectStatus.Event::reason)
+        .containsExactly("NginxConfigInvalid", "NginxConfigIgnored");
+    assertThat(cm.events().get(1).message()).contains("use-geoip");
+    assertThat(cm.events().get(0).message()).contains("proxy-body-size");
+  }
 }
