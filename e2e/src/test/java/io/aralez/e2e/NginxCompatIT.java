@@ -68,7 +68,12 @@ class NginxCompatIT {
         "/check",
         ex -> {
           String want = ex.getRequestHeaders().getFirst("X-Want");
-          int status = want == null ? 401 : Integer.parseInt(want);
+          // A POST from the proxy with the configured X-Auth-Request-Redirect passes (auth-method).
+          boolean post =
+              ex.getRequestMethod().equals("POST")
+                  && "/after-login"
+                      .equals(ex.getRequestHeaders().getFirst("X-Auth-Request-Redirect"));
+          int status = want != null ? Integer.parseInt(want) : post ? 200 : 401;
           if (status == 200) {
             ex.getResponseHeaders().set("X-User", "alice");
             ex.getResponseHeaders().set("X-Other", "not listed");
@@ -569,6 +574,17 @@ class NginxCompatIT {
         .isEqualTo(500);
     served("plainauth.test", "/");
     assertThat(get("plainauth.test", "/").status).as("401 without auth-signin").isEqualTo(401);
+    ingress(
+        "post-auth",
+        "postauth.test",
+        "/",
+        "Prefix",
+        Map.of(
+            N + "auth-url", url,
+            N + "auth-method", "POST",
+            N + "auth-request-redirect", "/after-login"));
+    served("postauth.test", "/");
+    assertThat(get("postauth.test", "/").status).as("auth-method POST").isEqualTo(200);
   }
 
   @Test

@@ -130,8 +130,15 @@ public record RouteRules(
    * @param signinUrl where a 401 sends the client ({@code $host} expanded), or null
    * @param redirectParam the query parameter carrying the original URL ({@code rd})
    * @param responseHeaders headers copied from the auth answer onto the upstream request
+   * @param method the auth request's method, or null for GET (HEAD for a HEAD)
+   * @param requestRedirect X-Auth-Request-Redirect sent to the auth server, or null for the URI
    */
-  public record ExternalAuth(String signinUrl, String redirectParam, List<String> responseHeaders) {
+  public record ExternalAuth(
+      String signinUrl,
+      String redirectParam,
+      List<String> responseHeaders,
+      String method,
+      String requestRedirect) {
     public ExternalAuth {
       responseHeaders = List.copyOf(responseHeaders);
     }

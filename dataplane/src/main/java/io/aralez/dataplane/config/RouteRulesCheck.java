@@ -86,6 +86,12 @@ final class RouteRulesCheck {
       if (!ea.redirectParam().matches("[A-Za-z0-9_.-]{1,64}")) {
         out.add(where + ": redirect parameter '" + ea.redirectParam() + "' is not a plain name");
       }
+      if (ea.method() != null && !ea.method().matches("GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS")) {
+        out.add(where + ": auth method '" + ea.method() + "' is not an HTTP method");
+      }
+      if (ea.requestRedirect() != null && !printable(ea.requestRedirect())) {
+        out.add(where + ": auth request redirect has control characters");
+      }
       for (String h : ea.responseHeaders()) {
         if (!io.aralez.common.values.HeaderRules.validName(h)) {
           out.add(where + ": '" + h + "' is not a header name");

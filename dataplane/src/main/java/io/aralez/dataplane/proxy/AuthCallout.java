@@ -83,7 +83,7 @@ final class AuthCallout {
             client,
             settings.secure(),
             settings.forwardAuthTimeout(),
-            callout.forward().entry().route().rules().externalAuth() != null)
+            callout.forward().entry().route().rules().externalAuth())
         .addListener(
             (io.netty.util.concurrent.Future<ForwardAuthCall.Result> f) -> {
               var external = callout.forward().entry().route().rules().externalAuth();

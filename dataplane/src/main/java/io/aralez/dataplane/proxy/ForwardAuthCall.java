@@ -78,7 +78,8 @@ final class ForwardAuthCall implements UpstreamListener {
       String clientIp,
       boolean secure,
       Duration timeout,
-      boolean nginx) {
+      io.aralez.dataplane.config.RouteRules.ExternalAuth external) {
+    boolean nginx = external != null;
     Promise<Result> promise = loop.newPromise();
     ForwardAuthCall call = new ForwardAuthCall(promise);
     URI u = URI.create(url);
@@ -93,7 +94,9 @@ final class ForwardAuthCall implements UpstreamListener {
     FullHttpRequest req =
         new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1,
-            client.method().equals(HttpMethod.HEAD) ? HttpMethod.HEAD : HttpMethod.GET,
+            nginx && external.method() != null
+                ? HttpMethod.valueOf(external.method())
+                : client.method().equals(HttpMethod.HEAD) ? HttpMethod.HEAD : HttpMethod.GET,
             path);
     HttpHeaders h = req.headers();
     h.set(HttpHeaderNames.HOST, u.getRawAuthority());
@@ -114,7 +117,9 @@ final class ForwardAuthCall implements UpstreamListener {
       String hostHeader = target.hostHeader().isEmpty() ? "" : target.hostHeader();
       h.set("X-Original-URL", (secure ? "https://" : "http://") + hostHeader + target.uri());
       h.set("X-Original-Method", client.method().name());
-      h.set("X-Auth-Request-Redirect", target.uri());
+      h.set(
+          "X-Auth-Request-Redirect",
+          external.requestRedirect() != null ? external.requestRedirect() : target.uri());
       h.set("X-Sent-From", "aralez");
     } else {
       copy(client.headers(), h, HttpHeaderNames.AUTHORIZATION);

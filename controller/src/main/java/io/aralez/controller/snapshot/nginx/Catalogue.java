@@ -104,6 +104,11 @@ public final class Catalogue {
     add(p, "auth-file only", "auth-secret-type");
     add(h, "any: passing the source lists or the auth is enough", "satisfy");
     add(
+        h,
+        "the auth request's method, and the X-Auth-Request-Redirect it carries",
+        "auth-method",
+        "auth-request-redirect");
+    add(
         p,
         "www.<host> ↔ <host> redirect (http-redirect-code, path and query kept) unless an Ingress"
             + " defines the twin; the Location carries no explicit port",
@@ -256,8 +261,6 @@ public final class Catalogue {
         "auth-tls-error-page",
         "auth-tls-match-cn",
         "custom-headers",
-        "auth-method",
-        "auth-request-redirect",
         "auth-always-set-cookie",
         "auth-proxy-set-headers",
         "ssl-ciphers",

@@ -243,6 +243,12 @@ public final class NginxAnnotations {
         if (v.containsKey("auth-signin")) {
           ea.setSigninUrl(v.get("auth-signin"));
         }
+        if (v.containsKey("auth-method")) {
+          ea.setMethod(v.get("auth-method"));
+        }
+        if (v.containsKey("auth-request-redirect")) {
+          ea.setRequestRedirect(v.get("auth-request-redirect"));
+        }
         if (v.containsKey("auth-response-headers")) {
           for (String h : v.get("auth-response-headers").split(",")) {
             if (!h.isBlank()) {

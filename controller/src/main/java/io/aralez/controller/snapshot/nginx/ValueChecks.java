@@ -136,6 +136,16 @@ final class ValueChecks {
         }
       }
       case "auth-response-headers" -> NginxValues.headerList(value);
+      case "auth-method" -> {
+        if (!value.trim().matches("GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS")) {
+          throw new IllegalArgumentException("'" + value + "' is not an HTTP method");
+        }
+      }
+      case "auth-request-redirect" -> {
+        if (value.isEmpty() || value.chars().anyMatch(c -> c < ' ' || c >= 0x7f)) {
+          throw new IllegalArgumentException("the value is empty or has control characters");
+        }
+      }
       case "canary" -> NginxValues.bool(value);
       case "canary-by-header", "canary-by-cookie" -> {
         if (!value.trim().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}")) {

@@ -69,7 +69,9 @@ final class RulesTranslator {
                 r.getExternalAuth().getRedirectParam().isEmpty()
                     ? "rd"
                     : r.getExternalAuth().getRedirectParam(),
-                r.getExternalAuth().getResponseHeadersList())
+                r.getExternalAuth().getResponseHeadersList(),
+                blankToNull(r.getExternalAuth().getMethod()),
+                blankToNull(r.getExternalAuth().getRequestRedirect()))
             : null,
         cidrs(where, r.getLimitExemptSourcesList(), errors),
         r.getMaxConcurrentPerClient(),
