@@ -1,12 +1,15 @@
 package io.aralez.common.values;
 
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import com.google.re2j.Pattern;
+import com.google.re2j.PatternSyntaxException;
 
 /**
- * The rule for a regex path (ingress-nginx's {@code use-regex}): a Java regex, matched
- * case-insensitively from the start of the path. Checked the same way by the controller, which
- * reports a bad one on its Ingress, and by the data plane, which refuses a snapshot carrying one.
+ * The rule for a regex path (ingress-nginx's {@code use-regex}): an RE2 regex, matched
+ * case-insensitively from the start of the path. RE2 (re2j) matches in linear time: a path regex
+ * written by whoever may create an Ingress can never make the data plane backtrack for seconds on
+ * one request; what it cannot do (back-references, look-around) is refused here. Checked the same
+ * way by the controller, which reports a bad one on its Ingress, and by the data plane, which
+ * refuses a snapshot carrying one.
  */
 public final class PathRegexes {
   /** Longer patterns are refused: they are typos or attempts to make matching expensive. */
@@ -29,7 +32,7 @@ public final class PathRegexes {
       Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
       return null;
     } catch (PatternSyntaxException e) {
-      return "'" + regex + "' is not a valid regex: " + e.getDescription();
+      return "'" + regex + "' is not a valid RE2 regex: " + e.getDescription();
     }
   }
 

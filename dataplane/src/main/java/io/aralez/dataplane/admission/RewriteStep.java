@@ -1,7 +1,7 @@
 package io.aralez.dataplane.admission;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import com.google.re2j.Matcher;
+import com.google.re2j.Pattern;
 
 /**
  * {@code rewrite-target}: the whole path sent upstream is replaced by the target, whose {@code

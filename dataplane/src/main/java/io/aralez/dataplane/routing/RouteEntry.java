@@ -1,10 +1,10 @@
 package io.aralez.dataplane.routing;
 
+import com.google.re2j.Pattern;
 import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.upstream.BackendState;
 import io.aralez.dataplane.upstream.Balancer;
-import java.util.regex.Pattern;
 
 /**
  * A compiled route: the immutable policy, the live state of each backend, their sticky ids, and the

@@ -544,4 +544,43 @@ class RouteRulesAdmissionTest {
         .as("neither")
         .isEqualTo(401);
   }
+
+  @Test
+  @org.junit.jupiter.api.Timeout(30)
+  void aRegexPathCannotBacktrack() {
+    // With a backtracking engine this path takes exponential time against "/(a+)+$"; RE2 is linear.
+    ProxyConfig.Route route =
+        new ProxyConfig.Route(
+            "redos.test",
+            "/(a+)+$",
+            List.of(),
+            false,
+            false,
+            null,
+            null,
+            null,
+            List.of(),
+            List.of(),
+            ProxyConfig.AuthPolicy.NONE,
+            null,
+            new ProxyConfig.Match(false, null, List.of(), List.of(), "/(a+)+$", List.of()),
+            null,
+            301,
+            null,
+            ProxyConfig.UpstreamTimeouts.DEFAULT);
+    var router =
+        io.aralez.dataplane.routing.Router.compile(
+            new ProxyConfig(
+                "t",
+                "1",
+                ProxyConfig.StickySessions.OFF,
+                List.of(new ProxyConfig.VirtualHost("redos.test", List.of(route)))),
+            a -> null,
+            new byte[16]);
+    String path = "/" + "a".repeat(20_000) + "b";
+    assertThat(router.route("redos.test", path)).isNull();
+    assertThat(router.route("redos.test", "/aaaa")).isNotNull();
+    assertThat(io.aralez.common.values.PathRegexes.problem("/(a)\\1")).contains("RE2");
+    assertThat(io.aralez.common.values.PathRegexes.problem("/(?=a)b")).contains("RE2");
+  }
 }
