@@ -89,7 +89,9 @@ public final class ControllerApp implements AutoCloseable {
     builder = new SnapshotBuilder(settings);
     status =
         new StatusWriter(
-            client, new StatusWriter.Publish(options.publishService(), options.publishAddresses()));
+            client,
+            new StatusWriter.Publish(
+                options.publishService(), options.publishAddresses(), options.updateStatus()));
     metrics = new ControllerMetrics(registry, store, () -> leader);
     rebuild = new Debouncer(buildThread, this::rebuildNow, HOLDOFF, MAX_HOLDOFF);
     events = new ClusterEvents(settings, options.namespaces(), rebuild::signal);

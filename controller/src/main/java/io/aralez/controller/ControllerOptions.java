@@ -31,7 +31,8 @@ public record ControllerOptions(
     boolean watchWithoutClass,
     Acme acme,
     io.aralez.controller.snapshot.nginx.NginxSettings nginx,
-    String nginxReport) {
+    String nginxReport,
+    boolean updateStatus) {
 
   /**
    * ACME, on when {@code --acme-directory} is given.
@@ -70,6 +71,8 @@ public record ControllerOptions(
         --acme-ca-file FILE        PEM CAs trusted for the ACME server's own TLS
         --acme-renew-before DUR    renew certificates with less than this left (default 30d)
         --acme-check-interval DUR  check every certificate this often (default 12h)
+        --update-status BOOL       write Ingress status.loadBalancer (default true; false while
+                                   ingress-nginx still serves the same Ingresses)
         --nginx-compat BOOL        also serve ingress-nginx's IngressClasses and honour
                                    nginx.ingress.kubernetes.io/* annotations (default false)
         --nginx-compat-quirks BOOL apply ingress-nginx's quirks that contradict the Ingress spec
@@ -113,7 +116,8 @@ public record ControllerOptions(
           "nginx-ingress-class",
           "annotations-prefix",
           "nginx-configmap",
-          "nginx-report");
+          "nginx-report",
+          "update-status");
 
   /** Thrown for bad usage: the message is for the user. */
   static final class UsageException extends Exception {
@@ -188,7 +192,8 @@ public record ControllerOptions(
         bool(v.getOrDefault("watch-ingress-without-class", "false"), "watch-ingress-without-class"),
         acme(v),
         nginx(v),
-        report(v.get("nginx-report")));
+        report(v.get("nginx-report")),
+        bool(v.getOrDefault("update-status", "true"), "update-status"));
   }
 
   private static io.aralez.controller.snapshot.nginx.NginxSettings nginx(Map<String, String> v)

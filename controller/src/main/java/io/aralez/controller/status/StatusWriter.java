@@ -42,8 +42,15 @@ public final class StatusWriter {
   /**
    * @param publishService "namespace/name" of the Service whose load-balancer address is published
    * @param publishAddresses fixed IPs or host names to publish instead
+   * @param ingressStatus write Ingress {@code status.loadBalancer} (off while another controller,
+   *     such as ingress-nginx during a migration, writes it for the same Ingresses)
    */
-  public record Publish(String publishService, List<String> publishAddresses) {}
+  public record Publish(
+      String publishService, List<String> publishAddresses, boolean ingressStatus) {
+    public Publish(String publishService, List<String> publishAddresses) {
+      this(publishService, publishAddresses, true);
+    }
+  }
 
   private final KubernetesClient client;
   private final Publish publish;
@@ -92,7 +99,9 @@ public final class StatusWriter {
       try {
         events(ref, st);
         if (ref.kind().equals("Ingress") && ingresses.containsKey(ref)) {
-          ingress(ref, ingresses.get(ref), st, lb);
+          if (publish.ingressStatus()) {
+            ingress(ref, ingresses.get(ref), st, lb);
+          }
         } else if (ref.kind().equals("AralezRoute") && routes.containsKey(ref)) {
           route(ref, routes.get(ref), st, lb, result.version(), pods);
         }

@@ -168,4 +168,34 @@ class StatusWriterTest {
         .extracting(Condition::getStatus)
         .containsExactly("True");
   }
+
+  @Test
+  void withoutIngressStatusOnlyEventsAreWritten() {
+    Service lb = client.resource(service("aralez", "proxy", "http=80")).create();
+    lb.setStatus(
+        new io.fabric8.kubernetes.api.model.ServiceStatusBuilder()
+            .withNewLoadBalancer()
+            .withIngress(new LoadBalancerIngressBuilder().withHostname("lb.example.com").build())
+            .endLoadBalancer()
+            .build());
+    client.resource(lb).updateStatus();
+    client
+        .resource(
+            new Objects.Ing("ns", "shared", "2026-01-01T00:00:00Z")
+                .annotation("aralez.io/no-such-key", "x")
+                .rule("s.example.com", p("Prefix", "/", "web", 80))
+                .build())
+        .create();
+    // --update-status=false: ingress-nginx still owns status.loadBalancer during the overlap.
+    StatusWriter writer =
+        new StatusWriter(client, new StatusWriter.Publish("aralez/proxy", List.of(), false));
+    ClusterState state = state();
+    writer.write(new SnapshotBuilder(BuilderSettings.defaults()).build(state), state, List.of());
+    Ingress shared = client.network().v1().ingresses().inNamespace("ns").withName("shared").get();
+    assertThat(shared.getStatus() == null || shared.getStatus().getLoadBalancer() == null)
+        .as("no address published")
+        .isTrue();
+    assertThat(client.v1().events().inNamespace("ns").list().getItems())
+        .anyMatch(e -> e.getInvolvedObject().getName().equals("shared"));
+  }
 }
