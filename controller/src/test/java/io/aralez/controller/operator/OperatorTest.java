@@ -77,10 +77,10 @@ class OperatorTest {
             "default",
             "--publish-address",
             "203.0.113.7")) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> c.get("/readyz").statusCode() == 200);
+      await().atMost(Duration.ofSeconds(90)).until(() -> c.get("/readyz").statusCode() == 200);
       // The reconciler (JOSDK) wrote the Ingress status from the snapshot.
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(90))
           .until(() -> "203.0.113.7".equals(lbIp(ingress("shop"))));
       // Only the referenced Secret is read, by name: no list of Secrets, nothing of "unrelated".
       java.util.List<String> paths = new java.util.ArrayList<>();
@@ -108,9 +108,10 @@ class OperatorTest {
       Ingress shop = ingress("shop");
       shop.getStatus().getLoadBalancer().getIngress().get(0).setIp("198.51.100.1");
       client.resource(shop).updateStatus();
-      // The reconciler puts our address back (a status write of its own)...
+      // The reconciler puts our address back (a status write of its own); generous bounds: on a
+      // loaded machine the informer and JOSDK threads wait their turn...
       await()
-          .atMost(Duration.ofSeconds(30))
+          .atMost(Duration.ofSeconds(90))
           .until(() -> "203.0.113.7".equals(lbIp(ingress("shop"))));
       await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
       // ...and neither status write rebuilt the snapshot.
