@@ -66,18 +66,12 @@ final class Admitting {
 
   /** What the steps changed, for the exchange. */
   Verdict.Edits edits() {
-    var rules = route().rules();
-    if (responseHeaders == null
-        && requestHeaders == null
-        && rules.upstreamHost() == null
-        && rules.maxBodyBytes() < 0) {
+    if (responseHeaders == null && requestHeaders == null) {
       return Verdict.Edits.NONE;
     }
     return new Verdict.Edits(
-        rules.upstreamHost(),
         requestHeaders == null ? List.of() : requestHeaders,
-        responseHeaders == null ? List.of() : responseHeaders,
-        rules.maxBodyBytes());
+        responseHeaders == null ? List.of() : responseHeaders);
   }
 
   /** {@code answer} with the headers steps asked every response to carry (CORS on a 401). */

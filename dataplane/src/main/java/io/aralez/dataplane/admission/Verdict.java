@@ -43,23 +43,27 @@ public sealed interface Verdict {
         RouteEntry entry, int index, StickySessions sticky, String stickyId, String uri) {
       this(entry, index, sticky, stickyId, uri, Edits.NONE);
     }
+
+    /** The request body's limit (413 when exceeded while streaming), or -1: the route's. */
+    public long maxBodyBytes() {
+      return entry.route().rules().maxBodyBytes();
+    }
+
+    /** The Host header to send upstream instead of the client's, or null: the route's. */
+    public String upstreamHost() {
+      return entry.route().rules().upstreamHost();
+    }
   }
 
   /**
    * Per-request changes decided by admission steps (the route's static headers are applied
    * elsewhere).
    *
-   * @param host the Host header to send upstream instead of the client's, or null
    * @param requestHeaders set on the upstream request
    * @param responseHeaders set on the response to the client, replacing the upstream's
-   * @param maxBodyBytes the request body's limit (413 when exceeded while streaming), or -1
    */
-  record Edits(
-      String host,
-      List<ProxyConfig.Header> requestHeaders,
-      List<ProxyConfig.Header> responseHeaders,
-      long maxBodyBytes) {
-    public static final Edits NONE = new Edits(null, List.of(), List.of(), -1);
+  record Edits(List<ProxyConfig.Header> requestHeaders, List<ProxyConfig.Header> responseHeaders) {
+    public static final Edits NONE = new Edits(List.of(), List.of());
 
     public Edits {
       requestHeaders = List.copyOf(requestHeaders);

@@ -88,7 +88,7 @@ final class Exchange implements UpstreamListener {
   /** Some of the response went to the client already. */
   /** The largest request body the route accepts, or -1. */
   long bodyLimit() {
-    return forward.edits().maxBodyBytes();
+    return forward.maxBodyBytes();
   }
 
   boolean responseStarted() {

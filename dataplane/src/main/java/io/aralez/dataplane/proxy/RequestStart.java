@@ -126,8 +126,8 @@ final class RequestStart {
     boolean inPlace = !(req instanceof FullHttpRequest) && !callout;
     Verdict.Edits edits = forward.edits();
     String host =
-        edits.host() != null
-            ? edits.host()
+        forward.upstreamHost() != null
+            ? forward.upstreamHost()
             : target.hostHeader().isEmpty() ? target.host() : target.hostHeader();
     HttpRequest upstream =
         HeaderRewriter.upstreamRequest(

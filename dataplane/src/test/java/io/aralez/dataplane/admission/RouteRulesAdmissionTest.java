@@ -329,10 +329,10 @@ class RouteRulesAdmissionTest {
                 .status())
         .isEqualTo(413);
     Verdict.Forward exact = forward(admit(Head.get("body.test", "/", "content-length", "1024")));
-    assertThat(exact.edits().maxBodyBytes()).isEqualTo(1024);
+    assertThat(exact.maxBodyBytes()).isEqualTo(1024);
     Verdict.Forward chunked =
         forward(admit(Head.get("body.test", "/", "transfer-encoding", "chunked")));
-    assertThat(chunked.edits().maxBodyBytes()).isEqualTo(1024);
+    assertThat(chunked.maxBodyBytes()).isEqualTo(1024);
     assertThat(forward(admit(Head.get("plain.test", "/"))).edits())
         .as("a route without rules edits nothing")
         .isSameAs(Verdict.Edits.NONE);
@@ -432,7 +432,7 @@ class RouteRulesAdmissionTest {
 
   @Test
   void upstreamVhostReplacesTheHostSentUpstream() {
-    assertThat(forward(admit(Head.get("vhost.test", "/"))).edits().host())
+    assertThat(forward(admit(Head.get("vhost.test", "/"))).upstreamHost())
         .isEqualTo("internal.svc");
   }
 
@@ -567,7 +567,7 @@ class RouteRulesAdmissionTest {
             null,
             301,
             null,
-            ProxyConfig.UpstreamTimeouts.DEFAULT);
+            io.aralez.dataplane.config.UpstreamTimeouts.DEFAULT);
     var router =
         io.aralez.dataplane.routing.Router.compile(
             new ProxyConfig(

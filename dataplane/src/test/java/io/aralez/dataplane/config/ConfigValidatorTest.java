@@ -8,7 +8,6 @@ import io.aralez.dataplane.config.ProxyConfig.Header;
 import io.aralez.dataplane.config.ProxyConfig.Match;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.StickySessions;
-import io.aralez.dataplane.config.ProxyConfig.UpstreamTimeouts;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
 import java.util.List;
 import java.util.function.UnaryOperator;

@@ -42,7 +42,7 @@ class RouteMatchTest {
         null,
         301,
         null,
-        ProxyConfig.UpstreamTimeouts.DEFAULT);
+        io.aralez.dataplane.config.UpstreamTimeouts.DEFAULT);
   }
 
   static Backend b(int port, long weight) {

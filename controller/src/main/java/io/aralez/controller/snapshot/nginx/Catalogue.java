@@ -212,7 +212,7 @@ public final class Catalogue {
         "session-cookie-expires");
     add(
         i,
-        "not implemented yet (balanced affinity: a session may move when a backend goes)",
+        "not supported: affinity is balanced (a session moves only when its backend goes); ignored",
         "session-cookie-conditional-samesite-none",
         "session-cookie-change-on-failure",
         "affinity-mode",
@@ -243,7 +243,7 @@ public final class Catalogue {
         "auth-cache-duration");
     add(
         i,
-        "not implemented yet",
+        "not supported by Aralez; ignored with a Warning Event",
         "proxy-next-upstream-timeout",
         "custom-http-errors",
         "ssl-passthrough",
