@@ -73,6 +73,9 @@ class BuilderTranslatorAgreementTest {
     ANNOTATIONS.put("aralez.io/backend-protocol", new String[] {"GRPC", "HTTPS", "SPDY"});
     ANNOTATIONS.put("aralez.io/read-timeout", new String[] {"500ms", "2h", "0s", "soon"});
     ANNOTATIONS.put("aralez.io/connect-attempts", new String[] {"1", "5", "6", "0"});
+    ANNOTATIONS.put("aralez.io/max-connections", new String[] {"1", "64", "0", "-3", "many"});
+    ANNOTATIONS.put("aralez.io/queue-size", new String[] {"0", "100", "-1", "2000000"});
+    ANNOTATIONS.put("aralez.io/queue-timeout", new String[] {"250ms", "5s", "0s", "2h", "x"});
     // ingress-nginx's, read in compat mode: hostile values must stay with their Ingress too.
     String n = "nginx.ingress.kubernetes.io/";
     ANNOTATIONS.put(n + "rewrite-target", new String[] {"/$2", "/a b", "http://x/$1", "$1"});

@@ -150,6 +150,9 @@ public class AralezRouteSpec {
     public Timeouts timeouts;
     public Retry retry;
 
+    /** Requests in flight per backend address and the queue in front of that cap. */
+    public Connections connections;
+
     /** Rewrites the path (and Host) sent upstream, as Gateway API's URLRewrite filter. */
     public UrlRewrite urlRewrite;
 
@@ -224,6 +227,24 @@ public class AralezRouteSpec {
     /** Longest wait for the backend while it owes data (default: upstream_read_timeout). */
     @Pattern("^([0-9]+(ms|s|m|h))+$")
     public String read;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Connections {
+    /**
+     * Requests in flight per backend address, across every route sending to it (each holds one
+     * HTTP/1.1 connection); past it requests wait in the queue.
+     */
+    @Min(1)
+    public Integer max;
+
+    /** Requests that may wait for a place (default: the data plane's upstream_queue_size). */
+    @Min(0)
+    public Integer queueSize;
+
+    /** How long they wait before 503 (default: the data plane's upstream_queue_timeout). */
+    @Pattern("^([0-9]+(ms|s|m|h))+$")
+    public String queueTimeout;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

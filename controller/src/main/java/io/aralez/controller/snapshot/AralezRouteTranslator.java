@@ -310,7 +310,15 @@ final class AralezRouteTranslator {
             : Values.timeoutMillis(p.timeouts.read),
         p.retry == null || p.retry.connectAttempts == null
             ? null
-            : Values.connectAttempts(String.valueOf(p.retry.connectAttempts)));
+            : Values.connectAttempts(String.valueOf(p.retry.connectAttempts)),
+        p.connections == null
+            ? null
+            : PolicySpec.BackendCap.of(
+                p.connections.max,
+                p.connections.queueSize,
+                p.connections.queueTimeout == null
+                    ? null
+                    : Values.timeoutMillis(p.connections.queueTimeout)));
   }
 
   private static Long limit(AralezRouteSpec.RateLimit l, String field) {

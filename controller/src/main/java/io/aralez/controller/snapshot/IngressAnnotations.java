@@ -52,6 +52,9 @@ final class IngressAnnotations {
     KEYS.put("connect-timeout", (d, v) -> d.connectTimeoutMs = Values.timeoutMillis(v));
     KEYS.put("read-timeout", (d, v) -> d.readTimeoutMs = Values.timeoutMillis(v));
     KEYS.put("connect-attempts", (d, v) -> d.connectAttempts = Values.connectAttempts(v));
+    KEYS.put("max-connections", (d, v) -> d.maxConnections = Values.count(v, 1, 1_000_000));
+    KEYS.put("queue-size", (d, v) -> d.queueSize = Values.count(v, 0, 1_000_000));
+    KEYS.put("queue-timeout", (d, v) -> d.queueTimeoutMs = Values.timeoutMillis(v));
     // Read by AcmeTargets; parsed here so a bad value is an error like any other annotation's.
     KEYS.put("acme", (d, v) -> Values.bool(v));
     // Request rules, the same as ingress-nginx's keys of the same name (README).
@@ -155,7 +158,8 @@ final class IngressAnnotations {
             d.redirectCode,
             d.connectTimeoutMs,
             d.readTimeoutMs,
-            d.connectAttempts);
+            d.connectAttempts,
+            PolicySpec.BackendCap.of(d.maxConnections, d.queueSize, d.queueTimeoutMs));
     return new Parsed(spec, d.forceSslRedirect, d.rules.build(), d.regex, errors, warnings);
   }
 
@@ -215,5 +219,8 @@ final class IngressAnnotations {
     Long connectTimeoutMs;
     Long readTimeoutMs;
     Integer connectAttempts;
+    Integer maxConnections;
+    Integer queueSize;
+    Long queueTimeoutMs;
   }
 }

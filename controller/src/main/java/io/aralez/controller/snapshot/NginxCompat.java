@@ -167,6 +167,7 @@ record NginxCompat(
         null,
         r.connectTimeoutMs(),
         r.readTimeoutMs(),
-        r.connectAttempts());
+        r.connectAttempts(),
+        null);
   }
 }

@@ -48,6 +48,18 @@ final class Policies {
     if (p.connectAttempts() != null) {
       b.setConnectAttempts(p.connectAttempts());
     }
+    PolicySpec.BackendCap cap = p.backendCap();
+    if (cap != null) {
+      if (cap.maxConnections() != null) {
+        b.setMaxConnections(cap.maxConnections());
+      }
+      if (cap.queueSize() != null) {
+        b.setQueueSize(cap.queueSize());
+      }
+      if (cap.queueTimeoutMs() != null) {
+        b.setQueueTimeoutMs(cap.queueTimeoutMs().intValue());
+      }
+    }
     Integer code = p.redirectUrl() != null ? p.redirectCode() : p.sslRedirectCode();
     if (code != null) {
       b.setRedirectCode(code);

@@ -11,6 +11,7 @@ import java.util.List;
  * @param stickyMaxAge cookie Max-Age in seconds, 0 for a session cookie, null for no affinity
  * @param protocol HTTP, HTTPS, H2 or H2C
  * @param connectAttempts backends tried when connecting fails (1-5)
+ * @param backendCap requests in flight per backend and the queue in front of it
  */
 public record PolicySpec(
     Long rateLimit,
@@ -29,12 +30,27 @@ public record PolicySpec(
     Integer redirectCode,
     Long connectTimeoutMs,
     Long readTimeoutMs,
-    Integer connectAttempts) {
+    Integer connectAttempts,
+    BackendCap backendCap) {
+
+  /**
+   * @param maxConnections requests in flight per backend address
+   * @param queueSize requests that may wait for a place, or null for the data plane's default
+   * @param queueTimeoutMs how long they wait, or null for the data plane's default
+   */
+  public record BackendCap(Integer maxConnections, Integer queueSize, Long queueTimeoutMs) {
+    /** A cap from optional parts, or null when none is set. */
+    static BackendCap of(Integer maxConnections, Integer queueSize, Long queueTimeoutMs) {
+      return maxConnections == null && queueSize == null && queueTimeoutMs == null
+          ? null
+          : new BackendCap(maxConnections, queueSize, queueTimeoutMs);
+    }
+  }
 
   public static final PolicySpec NONE =
       new PolicySpec(
           null, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-          null, null);
+          null, null, null);
 
   /** This spec with the redirect settings replaced. */
   public PolicySpec withRedirects(
@@ -56,7 +72,8 @@ public record PolicySpec(
         redirectCode,
         connectTimeoutMs,
         readTimeoutMs,
-        connectAttempts);
+        connectAttempts,
+        backendCap);
   }
 
   /** This spec with every unset field taken from {@code parent}. */
@@ -78,6 +95,7 @@ public record PolicySpec(
         redirectCode != null ? redirectCode : parent.redirectCode,
         connectTimeoutMs != null ? connectTimeoutMs : parent.connectTimeoutMs,
         readTimeoutMs != null ? readTimeoutMs : parent.readTimeoutMs,
-        connectAttempts != null ? connectAttempts : parent.connectAttempts);
+        connectAttempts != null ? connectAttempts : parent.connectAttempts,
+        backendCap != null ? backendCap : parent.backendCap);
   }
 }

@@ -104,6 +104,20 @@ final class Values {
     return ms;
   }
 
+  /** A whole number within {@code min}..{@code max}. */
+  static int count(String v, int min, int max) {
+    long n;
+    try {
+      n = Long.parseLong(v.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("'" + v + "' is not a whole number");
+    }
+    if (n < min || n > max) {
+      throw new IllegalArgumentException("'" + v + "' is not within " + min + "-" + max);
+    }
+    return (int) n;
+  }
+
   static int connectAttempts(String v) {
     long n = positive(v);
     if (n > 5) {

@@ -39,7 +39,7 @@ class PoliciesTest {
         "ns",
         new PolicySpec(
             5L, null, type, secret, null, null, null, 60L, true, null, null, null, null, null, null,
-            null, null));
+            null, null, null));
   }
 
   private static ObjectReport report() {

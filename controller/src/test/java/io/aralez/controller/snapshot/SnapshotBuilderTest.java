@@ -383,6 +383,9 @@ class SnapshotBuilderTest {
             .annotation("aralez.io/connect-timeout", "2s")
             .annotation("aralez.io/read-timeout", "1m30s")
             .annotation("aralez.io/connect-attempts", "3")
+            .annotation("aralez.io/max-connections", "16")
+            .annotation("aralez.io/queue-size", "0")
+            .annotation("aralez.io/queue-timeout", "250ms")
             .rule("g.example.com", p("Prefix", "/", "web", 80))
             .build());
     ingresses.add(
@@ -416,6 +419,10 @@ class SnapshotBuilderTest {
     assertThat(g.getPolicy().getConnectTimeoutMs()).isEqualTo(2000);
     assertThat(g.getPolicy().getReadTimeoutMs()).isEqualTo(90_000);
     assertThat(g.getPolicy().getConnectAttempts()).isEqualTo(3);
+    assertThat(g.getPolicy().getMaxConnections()).isEqualTo(16);
+    assertThat(g.getPolicy().hasQueueSize()).as("0 is set: no queue").isTrue();
+    assertThat(g.getPolicy().getQueueSize()).isZero();
+    assertThat(g.getPolicy().getQueueTimeoutMs()).isEqualTo(250);
     assertThat(r.routes().getClusters(0).getName()).isEqualTo("ns/web:80/H2C");
     assertThat(r.statuses().get(new ObjectRef("Ingress", "ns", "good")).warnings())
         .anyMatch(w -> w.contains("aralez.io/frobnicate"));
@@ -554,6 +561,9 @@ class SnapshotBuilderTest {
     api.timeouts.read = "5s";
     api.retry = new AralezRouteSpec.Retry();
     api.retry.connectAttempts = 1;
+    spec.defaults.connections = new AralezRouteSpec.Connections();
+    spec.defaults.connections.max = 32;
+    spec.defaults.connections.queueTimeout = "2s";
     AralezRouteSpec.Rule old = new AralezRouteSpec.Rule();
     old.matches.add(match("Exact", "/old", null, Map.of()));
     old.redirect = new AralezRouteSpec.Redirect();
@@ -579,6 +589,9 @@ class SnapshotBuilderTest {
     assertThat(apiRoute.getPolicy().getRateLimitRps()).isEqualTo(100);
     assertThat(apiRoute.getPolicy().getReadTimeoutMs()).isEqualTo(5000);
     assertThat(apiRoute.getPolicy().getConnectAttempts()).isEqualTo(1);
+    assertThat(apiRoute.getPolicy().getMaxConnections()).as("from defaults").isEqualTo(32);
+    assertThat(apiRoute.getPolicy().hasQueueSize()).as("the data plane's").isFalse();
+    assertThat(apiRoute.getPolicy().getQueueTimeoutMs()).isEqualTo(2000);
     Route redirect =
         vh.getRoutesList().stream()
             .filter(x -> x.getPath().getType() == PathMatch.Type.EXACT)

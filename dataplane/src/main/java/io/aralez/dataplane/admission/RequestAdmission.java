@@ -25,7 +25,8 @@ public final class RequestAdmission {
     this.identity = services.identity();
     this.acme = new AcmeChallengeStep(settings.secure(), services.challenges());
     this.rejections = services.metrics()::rejected;
-    // The order is the contract: limits before anything costly, redirects before access checks
+    // The order is the contract: shedding first, limits before anything costly, redirects before
+    // access checks
     // and auth (the original and nginx answer them to anyone), CORS before the answers that should
     // carry its headers (a 401), auth before the path is rewritten and a backend chosen. Each step
     // returns at once when its route does not use it.
@@ -36,8 +37,10 @@ public final class RequestAdmission {
     DirectStatusStep direct = new DirectStatusStep();
     AuthStep auth = new AuthStep(settings.masterKey(), rejections);
     BackendStep backend = new BackendStep();
+    OverloadStep overload = new OverloadStep(services.pressure(), rejections);
     this.steps =
         List.of(
+            overload,
             errors,
             rate,
             new ConcurrencyStep(services.concurrency(), rejections),
@@ -55,7 +58,7 @@ public final class RequestAdmission {
             backend);
     // A route without request rules (most of them) skips their steps altogether: the same list,
     // in the same order, without them.
-    this.plainSteps = List.of(errors, rate, redirect, https, direct, auth, backend);
+    this.plainSteps = List.of(overload, errors, rate, redirect, https, direct, auth, backend);
   }
 
   /**

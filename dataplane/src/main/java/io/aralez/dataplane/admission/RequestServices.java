@@ -15,10 +15,18 @@ public record RequestServices(
     io.aralez.dataplane.metrics.ProxyMetrics metrics,
     io.aralez.dataplane.logging.AccessLog accessLog,
     ChallengeAnswers challenges,
-    io.aralez.dataplane.policy.ConcurrencyLimiter concurrency) {
+    io.aralez.dataplane.policy.ConcurrencyLimiter concurrency,
+    Pressure pressure) {
 
   public RequestServices withChallenges(ChallengeAnswers c) {
-    return new RequestServices(identity, rate, errors, metrics, accessLog, c, concurrency);
+    return new RequestServices(
+        identity, rate, errors, metrics, accessLog, c, concurrency, pressure);
+  }
+
+  /** These services, shedding requests while {@code p} is high. */
+  public RequestServices withPressure(Pressure p) {
+    return new RequestServices(
+        identity, rate, errors, metrics, accessLog, challenges, concurrency, p);
   }
 
   /** The services main.yaml describes: trusted proxies and limiter sizes. */
@@ -33,6 +41,7 @@ public record RequestServices(
         metrics,
         accessLog,
         ChallengeAnswers.NONE,
-        new io.aralez.dataplane.policy.ConcurrencyLimiter());
+        new io.aralez.dataplane.policy.ConcurrencyLimiter(),
+        Pressure.NONE);
   }
 }

@@ -48,7 +48,27 @@ public record MainConfig(
     Duration websocketIdleTimeout,
     java.util.List<io.aralez.dataplane.config.Cidr> trustedProxies,
     int rateLimitMaxKeys,
-    Acme acme) {
+    Acme acme,
+    Overload overload) {
+
+  /**
+   * What keeps the process serving when more arrives than it can take: past each limit new work is
+   * refused cleanly instead of queueing without bound or running out of memory.
+   *
+   * @param maxClientConnections client connections open at once; a connection past it is closed as
+   *     soon as it is accepted
+   * @param directMemoryPercent share of the direct-memory limit in use past which new requests get
+   *     503 and new connections are closed
+   * @param upstreamMaxConnections requests in flight per backend address (0: no cap)
+   * @param upstreamQueueSize requests that may wait for a place at a capped backend
+   * @param upstreamQueueTimeout how long they wait before 503
+   */
+  public record Overload(
+      int maxClientConnections,
+      int directMemoryPercent,
+      int upstreamMaxConnections,
+      int upstreamQueueSize,
+      Duration upstreamQueueTimeout) {}
 
   /**
    * Automatic certificates (ACME HTTP-01).

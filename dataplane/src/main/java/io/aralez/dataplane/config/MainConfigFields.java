@@ -154,4 +154,29 @@ final class MainConfigFields {
       }
     };
   }
+
+  /**
+   * The overload limits. The default connection cap leaves room in the file-descriptor limit for
+   * one upstream connection per client connection plus listeners, logs and health probes, so the
+   * process refuses connections before accept() starts failing with EMFILE.
+   */
+  static MainConfig.Overload overload(YamlMap y) {
+    return new MainConfig.Overload(
+        (int) y.integer("max_client_connections", 1, 10_000_000).orElse(defaultConnectionCap()),
+        (int) y.integer("max_direct_memory_percent", 10, 100).orElse(90),
+        (int) y.integer("upstream_max_connections", 0, 1_000_000).orElse(0),
+        (int) y.integer("upstream_queue_size", 0, 1_000_000).orElse(100),
+        y.duration("upstream_queue_timeout", Duration.ofMillis(1), Duration.ofHours(1))
+            .orElse(Duration.ofSeconds(5)));
+  }
+
+  /** Half the descriptors this process may open, less a reserve; 10,000 where unknown. */
+  static int defaultConnectionCap() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+      long fds = unix.getMaxFileDescriptorCount();
+      return (int) Math.max(16, Math.min(1_000_000, (fds - 256) / 2));
+    }
+    return 10_000;
+  }
 }

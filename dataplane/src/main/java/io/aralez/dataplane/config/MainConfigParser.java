@@ -90,7 +90,12 @@ public final class MainConfigParser {
           "websocket_idle_timeout",
           "forward_auth_timeout",
           "trusted_proxies",
-          "rate_limit_max_keys");
+          "rate_limit_max_keys",
+          "max_client_connections",
+          "max_direct_memory_percent",
+          "upstream_max_connections",
+          "upstream_queue_size",
+          "upstream_queue_timeout");
 
   /** Keys of the original that have no meaning here; accepted so old files keep working. */
   private static final Set<String> IGNORED =
@@ -267,6 +272,7 @@ public final class MainConfigParser {
     int rateKeys = (int) y.integer("rate_limit_max_keys", 1000, 100_000_000).orElse(100_000);
 
     MainConfig.Acme acme = acme(y, base, proxyConfigs, upstreams, certificates);
+    MainConfig.Overload overload = MainConfigFields.overload(y);
     checkPort(y, http, tls, configAddress, fsAddress);
     problems.throwIfErrors();
     return new MainConfig(
@@ -309,6 +315,7 @@ public final class MainConfigParser {
         websocketIdle,
         trusted,
         rateKeys,
-        acme);
+        acme,
+        overload);
   }
 }

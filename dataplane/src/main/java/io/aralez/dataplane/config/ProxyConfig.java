@@ -114,7 +114,7 @@ public record ProxyConfig(
       Integer directStatus,
       int redirectCode,
       StickySessions sticky,
-      UpstreamTimeouts upstream,
+      UpstreamOptions upstream,
       RouteRules rules) {
     public Route {
       Objects.requireNonNull(upstream);
@@ -144,7 +144,7 @@ public record ProxyConfig(
         Integer directStatus,
         int redirectCode,
         StickySessions sticky,
-        UpstreamTimeouts upstream) {
+        UpstreamOptions upstream) {
       this(
           host,
           path,
@@ -197,7 +197,7 @@ public record ProxyConfig(
           null,
           301,
           null,
-          UpstreamTimeouts.DEFAULT);
+          UpstreamOptions.DEFAULT);
     }
 
     /** A prefix route with health checks and nothing else: backends only. */
@@ -234,7 +234,20 @@ public record ProxyConfig(
       return copy(backends, serverHeaders, rules);
     }
 
+    /** This route with other upstream options (upstreams.yaml's backend cap). */
+    public Route withUpstream(UpstreamOptions upstream) {
+      return copy(backends, serverHeaders, rules, upstream);
+    }
+
     private Route copy(List<Backend> backends, List<Header> serverHeaders, RouteRules rules) {
+      return copy(backends, serverHeaders, rules, upstream);
+    }
+
+    private Route copy(
+        List<Backend> backends,
+        List<Header> serverHeaders,
+        RouteRules rules,
+        UpstreamOptions upstream) {
       return new Route(
           host,
           path,

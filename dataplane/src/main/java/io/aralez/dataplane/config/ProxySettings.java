@@ -20,7 +20,10 @@ public record ProxySettings(
     Duration clientBody,
     Duration websocketIdle,
     String masterKey,
-    Duration forwardAuthTimeout) {
+    Duration forwardAuthTimeout,
+    int upstreamMaxConnections,
+    int upstreamQueueSize,
+    Duration upstreamQueueTimeout) {
 
   public static ProxySettings from(MainConfig c, boolean secure) {
     int httpsPort = c.proxyAddressTls() == null ? 443 : c.proxyAddressTls().getPort();
@@ -37,6 +40,9 @@ public record ProxySettings(
         t.clientBody(),
         c.websocketIdleTimeout(),
         c.masterKey(),
-        t.forwardAuth());
+        t.forwardAuth(),
+        c.overload().upstreamMaxConnections(),
+        c.overload().upstreamQueueSize(),
+        c.overload().upstreamQueueTimeout());
   }
 }

@@ -56,6 +56,8 @@ public final class ProxyMetrics {
   private final Counter tlsFailed;
   private final MultiGauge backends;
   private final MultiGauge expiry;
+  private final MultiGauge queued;
+  private final MultiGauge inFlight;
   private final ConcurrentHashMap<String, Counter> acmeOrders = new ConcurrentHashMap<>();
   private volatile Supplier<List<io.aralez.dataplane.tls.Certificates.Loaded>> served;
   private final java.util.concurrent.atomic.AtomicReference<ActiveConfig> pendingBackends =
@@ -82,6 +84,14 @@ public final class ProxyMetrics {
     expiry =
         MultiGauge.builder("aralez_certificate_expiry_seconds")
             .description("Seconds until a served certificate expires (negative: expired)")
+            .register(registry);
+    queued =
+        MultiGauge.builder("aralez_backend_queued_requests")
+            .description("Requests waiting for a place at a backend at its max_connections")
+            .register(registry);
+    inFlight =
+        MultiGauge.builder("aralez_backend_in_flight_requests")
+            .description("Requests holding a place at a backend with max_connections")
             .register(registry);
     backends =
         MultiGauge.builder("aralez_backend_up")
@@ -209,6 +219,34 @@ public final class ProxyMetrics {
       }
     }
     backends.register(rows, true);
+    // Per address: the cap and its queue are shared by every route listing the backend.
+    java.util.Map<String, io.aralez.dataplane.upstream.BackendGate> gates =
+        new java.util.TreeMap<>();
+    for (var vh : active.config().hosts()) {
+      for (var route : vh.routes()) {
+        var entry = active.router().entry(route);
+        for (int i = 0; i < entry.size(); i++) {
+          gates.put(entry.backend(i).address().toString(), entry.state(i).gate());
+        }
+      }
+    }
+    List<MultiGauge.Row<?>> waiting = new ArrayList<>();
+    List<MultiGauge.Row<?>> busy = new ArrayList<>();
+    gates.forEach(
+        (address, gate) -> {
+          waiting.add(
+              MultiGauge.Row.of(
+                  Tags.of("backend", address),
+                  gate,
+                  io.aralez.dataplane.upstream.BackendGate::queued));
+          busy.add(
+              MultiGauge.Row.of(
+                  Tags.of("backend", address),
+                  gate,
+                  io.aralez.dataplane.upstream.BackendGate::inFlight));
+        });
+    queued.register(waiting, true);
+    inFlight.register(busy, true);
   }
 
   /** One answered request. */

@@ -5,6 +5,7 @@ import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.metrics.ProxyMetrics;
 import io.aralez.dataplane.routing.RouteEntry;
+import io.aralez.dataplane.upstream.BackendGate;
 import io.aralez.dataplane.upstream.UpstreamListener;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.channel.Channel;
@@ -53,6 +54,11 @@ final class Exchange implements UpstreamListener {
   private boolean done;
   private io.aralez.dataplane.policy.ConcurrencyLimiter.Permit permit;
 
+  /** This request's place at a capped backend, held to the end; or the wait for one. */
+  private BackendGate.Slot slot;
+
+  private Future<BackendGate.Slot> waiting;
+
   /** From attach to the end; null otherwise (stalls are not checked). */
   private StallWatch stalls;
 
@@ -85,12 +91,12 @@ final class Exchange implements UpstreamListener {
     return upstreamHead;
   }
 
-  /** Some of the response went to the client already. */
   /** The largest request body the route accepts, or -1. */
   long bodyLimit() {
     return forward.maxBodyBytes();
   }
 
+  /** Some of the response went to the client already. */
   boolean responseStarted() {
     return response.started();
   }
@@ -104,7 +110,50 @@ final class Exchange implements UpstreamListener {
     acquire();
   }
 
+  /**
+   * Waits for a place at the backend when its route caps requests in flight, then connects. A
+   * request keeps its place across a retry on a fresh connection to the same backend.
+   */
   private void acquire() {
+    int max =
+        entry.route().upstream().maxConnectionsOr(services.settings().upstreamMaxConnections());
+    if (max <= 0 || slot != null) {
+      connect();
+      return;
+    }
+    var options = entry.route().upstream();
+    ProxySettings s = services.settings();
+    waiting =
+        entry
+            .state(index)
+            .gate()
+            .acquire(
+                client.channel().eventLoop(),
+                max,
+                options.queueSizeOr(s.upstreamQueueSize()),
+                options.queueTimeoutOr(s.upstreamQueueTimeout()));
+    waiting.addListener(
+        (Future<BackendGate.Slot> f) -> {
+          waiting = null;
+          if (f.isCancelled()) {
+            return;
+          }
+          if (!f.isSuccess()) {
+            boolean full = ((BackendGate.Refused) f.cause()).queueFull();
+            services.metrics().rejected(full ? "backend_queue_full" : "backend_queue_timeout");
+            if (!done) {
+              fail(HttpResponseStatus.SERVICE_UNAVAILABLE);
+            }
+          } else if (done) {
+            f.getNow().release();
+          } else {
+            slot = f.getNow();
+            connect();
+          }
+        });
+  }
+
+  private void connect() {
     entry.state(index).countRequest();
     UpstreamPool.Key key =
         UpstreamPool.Key.choose(
@@ -148,6 +197,7 @@ final class Exchange implements UpstreamListener {
         attempts < entry.route().upstream().connectAttempts() ? entry.pickExcept(index) : -1;
     if (other >= 0) {
       services.metrics().retry();
+      releaseSlot();
       index = other;
       backend = entry.backend(other);
       start();
@@ -317,6 +367,17 @@ final class Exchange implements UpstreamListener {
     done = true;
     if (permit != null) {
       permit.release();
+    }
+    if (waiting != null) {
+      waiting.cancel(false);
+    }
+    releaseSlot();
+  }
+
+  private void releaseSlot() {
+    if (slot != null) {
+      slot.release();
+      slot = null;
     }
   }
 

@@ -15,8 +15,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -44,7 +42,8 @@ public final class ProxyServer {
   private final ConfigHolder holder;
   private final Transport transport;
   private final EventLoopGroup workerGroup;
-  private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+  private final ClientConnections clients;
+  private final ChannelGroup connections;
   private final List<Channel> listeners = new ArrayList<>();
 
   private final boolean takeOver;
@@ -67,7 +66,16 @@ public final class ProxyServer {
       io.aralez.dataplane.admission.ChallengeAnswers challenges,
       boolean takeOver) {
     this.connector = connector;
-    this.services = RequestServices.from(config, metrics, accessLog).withChallenges(challenges);
+    var pressure =
+        new io.aralez.dataplane.net.DirectMemoryPressure(config.overload().directMemoryPercent());
+    this.services =
+        RequestServices.from(config, metrics, accessLog)
+            .withChallenges(challenges)
+            .withPressure(pressure);
+    this.clients =
+        new ClientConnections(
+            config.overload().maxClientConnections(), pressure, metrics::rejected);
+    this.connections = clients.group();
     metrics.connections(connections::size);
     this.takeOver = takeOver;
     this.config = config;
@@ -81,10 +89,9 @@ public final class ProxyServer {
    * bound.
    */
   public void start(CertificateSource certificates) throws InterruptedException {
-    bind(config.proxyAddressHttp(), new FrontendInitializer(pipelines(false), connections));
+    bind(config.proxyAddressHttp(), new FrontendInitializer(pipelines(false), clients));
     if (config.proxyAddressTls() != null) {
-      bind(
-          config.proxyAddressTls(), new TlsInitializer(certificates, pipelines(true), connections));
+      bind(config.proxyAddressTls(), new TlsInitializer(certificates, pipelines(true), clients));
     }
   }
 

@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
 import io.netty.handler.ssl.SniHandler;
@@ -16,9 +15,10 @@ final class TlsInitializer extends ChannelInitializer<Channel> {
 
   private final CertificateSource certificates;
   private final Pipelines pipelines;
-  private final ChannelGroup connections;
+  private final ClientConnections connections;
 
-  TlsInitializer(CertificateSource certificates, Pipelines pipelines, ChannelGroup connections) {
+  TlsInitializer(
+      CertificateSource certificates, Pipelines pipelines, ClientConnections connections) {
     this.certificates = certificates;
     this.pipelines = pipelines;
     this.connections = connections;
@@ -26,7 +26,9 @@ final class TlsInitializer extends ChannelInitializer<Channel> {
 
   @Override
   protected void initChannel(Channel ch) {
-    connections.add(ch);
+    if (!connections.admit(ch)) {
+      return;
+    }
     ch.pipeline()
         .addLast("read-on-active", new ReadOnActive())
         .addLast("sni", new SniHandler(certificates, HANDSHAKE_TIMEOUT_MILLIS))

@@ -20,6 +20,7 @@ public final class BackendState {
   private int failStreak;
   private final LongAdder requests = new LongAdder();
   private final LongAdder failures = new LongAdder();
+  private final BackendGate gate = new BackendGate();
 
   BackendState(HostPort address) {
     this.address = address;
@@ -40,6 +41,11 @@ public final class BackendState {
 
   public String lastError() {
     return lastError;
+  }
+
+  /** Requests in flight to this address and the queue in front of its cap. */
+  public BackendGate gate() {
+    return gate;
   }
 
   public long requests() {

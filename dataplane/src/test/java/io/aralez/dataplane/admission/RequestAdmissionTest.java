@@ -148,6 +148,28 @@ public class RequestAdmissionTest {
   }
 
   @Test
+  void shortOfMemoryEveryRoutedRequestIs503WithRetryAfterUntilThePressureEnds() {
+    boolean[] high = {true};
+    var admission =
+        new RequestAdmission(fixture.services.withPressure(() -> high[0]), fixture.settings(false));
+    Head head = Head.get("open.test", "/a");
+    Verdict.Local shed =
+        (Verdict.Local)
+            admission
+                .admit(fixture.config(), head, RequestTarget.parse(head), "192.0.2.10")
+                .verdict();
+    assertThat(shed.status()).isEqualTo(503);
+    assertThat(shed.headers()).containsEntry("retry-after", "1");
+    assertThat(fixture.metrics.scrape()).contains("reason=\"direct_memory\"");
+    high[0] = false;
+    assertThat(
+            admission
+                .admit(fixture.config(), head, RequestTarget.parse(head), "192.0.2.10")
+                .verdict())
+        .isInstanceOf(Verdict.Forward.class);
+  }
+
+  @Test
   void anUnknownHostIs404WithoutRouteLabels() {
     Admission a = admit(Head.get("nobody.test", "/"));
     assertThat(local(a).status()).isEqualTo(404);

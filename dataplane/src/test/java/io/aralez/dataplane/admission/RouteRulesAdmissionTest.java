@@ -567,7 +567,7 @@ class RouteRulesAdmissionTest {
             null,
             301,
             null,
-            io.aralez.dataplane.config.UpstreamTimeouts.DEFAULT);
+            io.aralez.dataplane.config.UpstreamOptions.DEFAULT);
     var router =
         io.aralez.dataplane.routing.Router.compile(
             new ProxyConfig(

@@ -34,7 +34,7 @@ class ConfigValidatorTest {
       AuthPolicy auth,
       Integer directStatus,
       int code,
-      UpstreamTimeouts t) {
+      UpstreamOptions t) {
     return new Route(
         r.host(),
         r.path(),
@@ -94,7 +94,7 @@ class ConfigValidatorTest {
           .as(path)
           .isNotEmpty();
     }
-    UpstreamTimeouts d = UpstreamTimeouts.DEFAULT;
+    UpstreamOptions d = UpstreamOptions.DEFAULT;
     AuthPolicy none = AuthPolicy.NONE;
     assertThat(problemsOf(r -> with(r, "/relative", List.of(), none, null, 301, d)))
         .singleElement()
@@ -110,8 +110,7 @@ class ConfigValidatorTest {
         .contains("not an error status");
     assertThat(
             problemsOf(
-                r ->
-                    with(r, null, List.of(), none, null, 301, new UpstreamTimeouts(null, null, 9))))
+                r -> with(r, null, List.of(), none, null, 301, new UpstreamOptions(null, null, 9))))
         .singleElement()
         .asString()
         .contains("connect attempts 9");
@@ -150,7 +149,7 @@ class ConfigValidatorTest {
                     AuthPolicy.NONE,
                     null,
                     301,
-                    UpstreamTimeouts.DEFAULT)));
+                    UpstreamOptions.DEFAULT)));
     assertThat(problems(true, h)).isEmpty();
     assertThat(problems(false, h)).singleElement().asString().contains("'Host'");
   }

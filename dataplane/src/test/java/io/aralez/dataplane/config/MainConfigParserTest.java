@@ -97,6 +97,28 @@ class MainConfigParserTest {
   }
 
   @Test
+  void overloadLimitsHaveExplicitDefaultsAndBounds() throws Exception {
+    MainConfig d = parse(BASE, new Problems());
+    assertThat(d.overload().maxClientConnections())
+        .isEqualTo(MainConfigFields.defaultConnectionCap())
+        .isPositive();
+    assertThat(d.overload().directMemoryPercent()).isEqualTo(90);
+    assertThat(d.overload().upstreamMaxConnections()).isZero();
+    assertThat(d.overload().upstreamQueueSize()).isEqualTo(100);
+    assertThat(d.overload().upstreamQueueTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+    MainConfig c =
+        parse(
+            BASE
+                + "max_client_connections: 500\nmax_direct_memory_percent: 75\n"
+                + "upstream_max_connections: 8\nupstream_queue_size: 0\nupstream_queue_timeout: 250ms\n",
+            new Problems());
+    assertThat(c.overload())
+        .isEqualTo(new MainConfig.Overload(500, 75, 8, 0, java.time.Duration.ofMillis(250)));
+    assertThatThrownBy(() -> parse(BASE + "max_direct_memory_percent: 5\n", new Problems()))
+        .hasMessageContaining("max_direct_memory_percent");
+  }
+
+  @Test
   void defaults() throws Exception {
     MainConfig c =
         parse("proxy_address_http: 127.0.0.1:80\nupstreams_conf: u.yaml\n", new Problems());

@@ -42,7 +42,7 @@ class RouteMatchTest {
         null,
         301,
         null,
-        io.aralez.dataplane.config.UpstreamTimeouts.DEFAULT);
+        io.aralez.dataplane.config.UpstreamOptions.DEFAULT);
   }
 
   static Backend b(int port, long weight) {

@@ -24,8 +24,8 @@ import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.StickySessions;
 import io.aralez.dataplane.config.ProxyConfig.TlsCertificate;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
+import io.aralez.dataplane.config.UpstreamOptions;
 import io.aralez.dataplane.config.UpstreamProtocol;
-import io.aralez.dataplane.config.UpstreamTimeouts;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -273,11 +273,14 @@ public final class SnapshotTranslator {
       directStatus = 503;
     }
     StickySessions sticky = StickyShapes.sticky(where, p.getSticky(), errors);
-    UpstreamTimeouts upstream =
-        new UpstreamTimeouts(
+    UpstreamOptions upstream =
+        new UpstreamOptions(
             p.getConnectTimeoutMs() == 0 ? null : Duration.ofMillis(p.getConnectTimeoutMs()),
             p.getReadTimeoutMs() == 0 ? null : Duration.ofMillis(p.getReadTimeoutMs()),
-            p.getConnectAttempts() == 0 ? 2 : p.getConnectAttempts());
+            p.getConnectAttempts() == 0 ? 2 : p.getConnectAttempts(),
+            p.getMaxConnections(),
+            p.hasQueueSize() ? p.getQueueSize() : -1,
+            p.getQueueTimeoutMs() == 0 ? null : Duration.ofMillis(p.getQueueTimeoutMs()));
     if (errors.size() > before) {
       return null;
     }

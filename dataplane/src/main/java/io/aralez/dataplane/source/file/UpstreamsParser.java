@@ -9,6 +9,7 @@ import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxyConfig.Header;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
+import io.aralez.dataplane.config.UpstreamOptions;
 import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.config.yaml.YamlDocument;
@@ -16,6 +17,7 @@ import io.aralez.dataplane.config.yaml.YamlMap;
 import io.aralez.dataplane.request.Paths;
 import io.aralez.dataplane.source.ProviderSettings;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,7 +70,10 @@ public final class UpstreamsParser {
           "server_headers",
           "client_headers",
           "authorization",
-          "protocol");
+          "protocol",
+          "max_connections",
+          "queue_size",
+          "queue_timeout");
 
   private UpstreamsParser() {}
 
@@ -238,18 +243,19 @@ public final class UpstreamsParser {
       p.warnUnknown(PATH_KEYS);
       routes.add(
           new Route(
-              name,
-              path,
-              servers(p),
-              p.bool("healthcheck").orElse(true),
-              p.bool("to_https").orElse(toHttps),
-              PolicyFields.redirect(p),
-              orElse(PolicyFields.limit(p, "rate_limit"), rate),
-              orElse(PolicyFields.limit(p, "x4xx_limit"), x4xx),
-              PolicyFields.merge(server, PolicyFields.headers(p, "server_headers")),
-              PolicyFields.merge(client, PolicyFields.headers(p, "client_headers")),
-              PolicyFields.auth(p).orElse(auth),
-              protocol(p)));
+                  name,
+                  path,
+                  servers(p),
+                  p.bool("healthcheck").orElse(true),
+                  p.bool("to_https").orElse(toHttps),
+                  PolicyFields.redirect(p),
+                  orElse(PolicyFields.limit(p, "rate_limit"), rate),
+                  orElse(PolicyFields.limit(p, "x4xx_limit"), x4xx),
+                  PolicyFields.merge(server, PolicyFields.headers(p, "server_headers")),
+                  PolicyFields.merge(client, PolicyFields.headers(p, "client_headers")),
+                  PolicyFields.auth(p).orElse(auth),
+                  protocol(p))
+              .withUpstream(backendCap(p)));
     }
     return new VirtualHost(name, routes);
   }
@@ -271,6 +277,14 @@ public final class UpstreamsParser {
       }
     }
     return out;
+  }
+
+  /** The per-path cap on requests in flight per backend and its queue; absent keys: main.yaml's. */
+  private static UpstreamOptions backendCap(YamlMap p) {
+    return UpstreamOptions.DEFAULT.withBackendCap(
+        (int) p.integer("max_connections", 1, 1_000_000).orElse(0),
+        (int) p.integer("queue_size", 0, 1_000_000).orElse(-1),
+        p.duration("queue_timeout", Duration.ofMillis(1), Duration.ofHours(1)).orElse(null));
   }
 
   /** The per-path protocol override; absent or "auto" means detect. */

@@ -108,6 +108,28 @@ class UpstreamsParserTest {
   }
 
   @Test
+  void aPathCapsRequestsInFlightPerBackendWithItsQueue() throws Exception {
+    ProxyConfig c =
+        parse(
+            "provider: file\na.test:\n  paths:\n    \"/\":\n      servers: [\"10.0.0.1:80\"]\n"
+                + "      max_connections: 4\n      queue_size: 0\n      queue_timeout: 2s\n"
+                + "    \"/b\":\n      servers: [\"10.0.0.1:80\"]\n");
+    var capped = route(c, "a.test", "/").upstream();
+    assertThat(capped.maxConnectionsOr(99)).isEqualTo(4);
+    assertThat(capped.queueSizeOr(99)).isZero();
+    assertThat(capped.queueTimeoutOr(null)).isEqualTo(java.time.Duration.ofSeconds(2));
+    var plain = route(c, "a.test", "/b").upstream();
+    assertThat(plain.maxConnectionsOr(99)).as("main.yaml's").isEqualTo(99);
+    assertThat(plain.queueSizeOr(99)).isEqualTo(99);
+    assertThatThrownBy(
+            () ->
+                parse(
+                    "provider: file\na.test:\n  paths:\n    \"/\":\n      servers: [\"10.0.0.1:80\"]\n"
+                        + "      max_connections: 0\n"))
+        .hasMessageContaining("max_connections");
+  }
+
+  @Test
   void upstreamsKeyFormIsEquivalent() throws Exception {
     String nested =
         "provider: file\nupstreams:\n  a.test:\n    paths:\n      \"/\":\n        servers: [\"10.0.0.1:80\"]\n";

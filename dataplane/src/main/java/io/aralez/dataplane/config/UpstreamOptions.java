@@ -1,0 +1,56 @@
+package io.aralez.dataplane.config;
+
+import java.time.Duration;
+
+/**
+ * Per-route overrides of how backends are reached: timeouts, retries, and the cap on requests in
+ * flight per backend with its wait queue. A null or 0 field means main.yaml's setting.
+ *
+ * @param connect connect timeout, or null for upstream_connect_timeout
+ * @param read read timeout, or null for upstream_read_timeout
+ * @param connectAttempts backends tried when connecting fails (1: no retry; the default 2 is one
+ *     retry on another backend)
+ * @param maxConnections requests in flight allowed per backend address (each holds one HTTP/1.1
+ *     connection), or 0 for upstream_max_connections
+ * @param queueSize requests that may wait for a place when the backend is at its cap, or -1 for
+ *     upstream_queue_size (0: no queue, refuse at once)
+ * @param queueTimeout how long a request waits in that queue, or null for upstream_queue_timeout
+ */
+public record UpstreamOptions(
+    Duration connect,
+    Duration read,
+    int connectAttempts,
+    int maxConnections,
+    int queueSize,
+    Duration queueTimeout) {
+  public static final UpstreamOptions DEFAULT = new UpstreamOptions(null, null, 2);
+
+  public UpstreamOptions(Duration connect, Duration read, int connectAttempts) {
+    this(connect, read, connectAttempts, 0, -1, null);
+  }
+
+  public Duration connectOr(Duration global) {
+    return connect != null ? connect : global;
+  }
+
+  public Duration readOr(Duration global) {
+    return read != null ? read : global;
+  }
+
+  public int maxConnectionsOr(int global) {
+    return maxConnections > 0 ? maxConnections : global;
+  }
+
+  public int queueSizeOr(int global) {
+    return queueSize >= 0 ? queueSize : global;
+  }
+
+  public Duration queueTimeoutOr(Duration global) {
+    return queueTimeout != null ? queueTimeout : global;
+  }
+
+  /** The same options with the backend cap and queue from upstreams.yaml. */
+  public UpstreamOptions withBackendCap(int max, int queue, Duration timeout) {
+    return new UpstreamOptions(connect, read, connectAttempts, max, queue, timeout);
+  }
+}
