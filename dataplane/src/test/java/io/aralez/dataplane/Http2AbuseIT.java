@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,8 @@ class Http2AbuseIT {
   static final int SETTINGS = 0x4;
   static final int GOAWAY = 0x7;
   static final int WINDOW_UPDATE = 0x8;
+  static final int PING = 0x6;
+  static final int CONTINUATION = 0x9;
 
   @TempDir static Path dir;
   static EchoBackend backend;
@@ -146,6 +149,7 @@ class Http2AbuseIT {
   }
 
   @Test
+  @Tag("catalogue-2.2")
   void aStreamWithoutMethodIsReset() throws Exception {
     int before = backend.count();
     try (Conn c = new Conn()) {
@@ -158,6 +162,7 @@ class Http2AbuseIT {
   }
 
   @Test
+  @Tag("catalogue-2.2")
   void aMalformedSchemeIs400AndNeverForwarded() throws Exception {
     int before = backend.count();
     try (Conn c = new Conn()) {
@@ -186,6 +191,7 @@ class Http2AbuseIT {
    * limit, instead of an unbounded stream of RST_STREAMs.
    */
   @Test
+  @Tag("catalogue-2.5")
   void serverSentResetsAreBoundedLikeReceivedOnes() throws Exception {
     try (Conn c = new Conn()) {
       java.io.ByteArrayOutputStream burst = new java.io.ByteArrayOutputStream();
@@ -207,6 +213,221 @@ class Http2AbuseIT {
           .as("GOAWAY with ENHANCE_YOUR_CALM (0xb)")
           .anyMatch(
               f -> f.type() == GOAWAY && f.payload().length >= 8 && (f.payload()[7] & 0xff) == 0xb);
+    }
+  }
+
+  /** HPACK integer with an N-bit prefix, the prefix's other bits set from {@code flags}. */
+  static void hpackInt(ByteArrayOutputStream b, int flags, int prefixBits, int value) {
+    int max = (1 << prefixBits) - 1;
+    if (value < max) {
+      b.write(flags | value);
+      return;
+    }
+    b.write(flags | max);
+    value -= max;
+    while (value >= 128) {
+      b.write(value % 128 + 128);
+      value /= 128;
+    }
+    b.write(value);
+  }
+
+  /** HPACK: a literal with a new name; {@code index} adds it to the dynamic table. */
+  static void newName(ByteArrayOutputStream b, String name, String value, boolean index) {
+    b.write(index ? 0x40 : 0x00);
+    hpackInt(b, 0, 7, name.length());
+    b.writeBytes(name.getBytes(StandardCharsets.ISO_8859_1));
+    hpackInt(b, 0, 7, value.length());
+    b.writeBytes(value.getBytes(StandardCharsets.ISO_8859_1));
+  }
+
+  /** Sends one stream's headers and tells whether it was refused (reset, 400, or closed). */
+  static boolean refused(byte[] headerBlock) throws IOException {
+    try (Conn c = new Conn()) {
+      c.out.write(frame(HEADERS, 0x5, 1, headerBlock));
+      c.out.flush();
+      List<Frame> frames = c.readAll(false);
+      boolean ok =
+          frames.stream()
+              .anyMatch(
+                  f -> f.type() == HEADERS && f.stream() == 1 && (f.payload()[0] & 0xff) == 0x88);
+      return !ok;
+    }
+  }
+
+  /**
+   * H2-V2 to V4: what an HTTP/1.1 backend could read differently from us never reaches it:
+   * connection-specific headers, upper-case names, control characters in values, bad or unknown
+   * pseudo-headers.
+   */
+  @Test
+  @Tag("catalogue-2.2")
+  void headersThatCouldDesyncAnHttp1BackendAreRefused() throws Exception {
+    java.util.Map<String, byte[]> cases = new java.util.LinkedHashMap<>();
+    String[][] regular = {
+      {"X-Upper", "1"},
+      {"connection", "keep-alive"},
+      {"keep-alive", "timeout=5"},
+      {"proxy-connection", "keep-alive"},
+      {"transfer-encoding", "chunked"},
+      {"upgrade", "h2c"},
+      {"te", "gzip"},
+      {"x-crlf", "a\r\nx-injected: 1"},
+      {"x-nul", "a\u0000b"},
+      {":foo", "bar"},
+    };
+    for (String[] h : regular) {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      b.writeBytes(block(true, "http", "h2.test"));
+      newName(b, h[0], h[1], false);
+      cases.put(h[0] + ": " + h[1].replace("\r", "\\r").replace("\n", "\\n"), b.toByteArray());
+    }
+    for (String path : new String[] {"", "hello-world", "/ HTTP/1.1\r\nHost: x"}) {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      b.write(0x82); // :method GET
+      b.write(0x86); // :scheme http
+      literal(b, 4, path); // :path
+      literal(b, 1, "h2.test");
+      cases.put(":path '" + path.replace("\r\n", "CRLF") + "'", b.toByteArray());
+    }
+    int before = backend.count();
+    for (var e : cases.entrySet()) {
+      assertThat(refused(e.getValue())).as(e.getKey()).isTrue();
+    }
+    assertThat(backend.count()).as("nothing reached the backend").isEqualTo(before);
+    assertThat(refused(block(true, "http", "h2.test"))).as("the plain stream").isFalse();
+  }
+
+  /**
+   * H2-03: a header block that never ends, in 16 KiB CONTINUATION frames or in empty ones, closes
+   * the connection instead of growing memory or spinning.
+   */
+  @Test
+  @Tag("catalogue-2.5")
+  void continuationFloodsCloseTheConnection() throws Exception {
+    int before = backend.count();
+    for (int size : new int[] {16 * 1024, 0}) {
+      try (Conn c = new Conn()) {
+        ByteArrayOutputStream start = new ByteArrayOutputStream();
+        start.writeBytes(block(true, "http", "h2.test"));
+        c.out.write(frame(HEADERS, 0x1, 1, start.toByteArray())); // END_STREAM, no END_HEADERS
+        byte[] payload = new byte[size];
+        // Each 16 KiB piece is the middle of one long literal value: 'a's.
+        java.util.Arrays.fill(payload, (byte) 'a');
+        byte[] cont = frame(CONTINUATION, 0, 1, payload);
+        Thread writer =
+            new Thread(
+                () -> {
+                  try {
+                    for (int i = 0; i < 100_000; i++) {
+                      c.out.write(cont);
+                    }
+                    c.out.flush();
+                  } catch (IOException closed) {
+                    // the server closed: expected
+                  }
+                });
+        writer.setDaemon(true);
+        writer.start();
+        List<Frame> frames = c.readAll(true);
+        assertThat(frames).as("size %d", size).noneMatch(f -> f.type() == HEADERS);
+      }
+    }
+    assertThat(backend.count()).isEqualTo(before);
+  }
+
+  /**
+   * H2-04: a 4 KiB field put into the dynamic table once and then referenced with one byte, over
+   * and over, is refused once the decoded list passes the header-list limit; it never reaches the
+   * backend as a huge request.
+   */
+  @Test
+  @Tag("catalogue-2.5")
+  void anHpackBombIsRefused() throws Exception {
+    int before = backend.count();
+    ByteArrayOutputStream b = new ByteArrayOutputStream();
+    b.writeBytes(block(true, "http", "h2.test"));
+    newName(b, "x-bomb", "b".repeat(4000), true);
+    for (int i = 0; i < 4000; i++) {
+      b.write(0x80 | 62); // the newest dynamic-table entry: x-bomb again
+    }
+    byte[] blockBytes = b.toByteArray();
+    try (Conn c = new Conn()) {
+      // Split into frames within the default 16 KiB frame size.
+      int off = 0;
+      while (off < blockBytes.length) {
+        int n = Math.min(16_384, blockBytes.length - off);
+        byte[] piece = java.util.Arrays.copyOfRange(blockBytes, off, off + n);
+        boolean first = off == 0;
+        boolean last = off + n == blockBytes.length;
+        c.out.write(
+            frame(first ? HEADERS : CONTINUATION, (first ? 0x1 : 0) | (last ? 0x4 : 0), 1, piece));
+        off += n;
+      }
+      c.out.flush();
+      List<Frame> frames = c.readAll(false);
+      assertThat(frames)
+          .noneMatch(
+              f -> f.type() == HEADERS && f.stream() == 1 && (f.payload()[0] & 0xff) == 0x88);
+    } catch (java.net.SocketException closed) {
+      // closing the connection is a refusal too
+    }
+    assertThat(backend.count()).isEqualTo(before);
+  }
+
+  /**
+   * H2-08: a client that sends PINGs and never reads the acknowledgements cannot make the server
+   * buffer them: past what the kernel's socket buffers hold, either the connection is cut (Netty's
+   * limit of 10,000 queued control frames) or the server stops reading the client. Two million
+   * PINGs (34 MB of acknowledgements) are far more than loopback buffers take.
+   */
+  @Test
+  @Tag("catalogue-2.5")
+  void aPingFloodFromAClientThatNeverReadsIsCutOffOrHeldBack() throws Exception {
+    try (Socket s = new Socket()) {
+      s.setReceiveBufferSize(4096);
+      s.connect(new java.net.InetSocketAddress("127.0.0.1", proxy.port()));
+      OutputStream out = s.getOutputStream();
+      out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.write(frame(SETTINGS, 0, 0, new byte[0]));
+      ByteArrayOutputStream many = new ByteArrayOutputStream();
+      for (int i = 0; i < 1000; i++) {
+        many.writeBytes(frame(PING, 0, 0, new byte[8]));
+      }
+      byte[] burst = many.toByteArray();
+      java.util.concurrent.atomic.AtomicInteger bursts =
+          new java.util.concurrent.atomic.AtomicInteger();
+      java.util.concurrent.atomic.AtomicBoolean cut =
+          new java.util.concurrent.atomic.AtomicBoolean();
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 2000; i++) {
+                    out.write(burst);
+                    bursts.incrementAndGet();
+                  }
+                  out.flush();
+                } catch (IOException closed) {
+                  cut.set(true);
+                }
+              });
+      writer.setDaemon(true);
+      writer.start();
+      // Wait until the writer finishes, is cut off, or makes no progress for 5 s (held back).
+      int last = -1;
+      while (writer.isAlive()) {
+        int now = bursts.get();
+        if (now == last) {
+          break;
+        }
+        last = now;
+        writer.join(5_000);
+      }
+      boolean heldBack = writer.isAlive();
+      assertThat(cut.get() || heldBack)
+          .as("all %d PINGs were taken while nobody read the acknowledgements", bursts.get() * 1000)
+          .isTrue();
     }
   }
 }

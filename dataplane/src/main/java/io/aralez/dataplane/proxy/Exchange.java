@@ -5,7 +5,6 @@ import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.metrics.ProxyMetrics;
 import io.aralez.dataplane.routing.RouteEntry;
-import io.aralez.dataplane.upstream.BackendGate;
 import io.aralez.dataplane.upstream.UpstreamListener;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.channel.Channel;
@@ -55,9 +54,7 @@ final class Exchange implements UpstreamListener {
   private io.aralez.dataplane.policy.ConcurrencyLimiter.Permit permit;
 
   /** This request's place at a capped backend, held to the end; or the wait for one. */
-  private BackendGate.Slot slot;
-
-  private Future<BackendGate.Slot> waiting;
+  private final BackendPlace place = new BackendPlace();
 
   /** From attach to the end; null otherwise (stalls are not checked). */
   private StallWatch stalls;
@@ -115,42 +112,14 @@ final class Exchange implements UpstreamListener {
    * request keeps its place across a retry on a fresh connection to the same backend.
    */
   private void acquire() {
-    int max =
-        entry.route().upstream().maxConnectionsOr(services.settings().upstreamMaxConnections());
-    if (max <= 0 || slot != null) {
-      connect();
-      return;
-    }
-    var options = entry.route().upstream();
-    ProxySettings s = services.settings();
-    waiting =
-        entry
-            .state(index)
-            .gate()
-            .acquire(
-                client.channel().eventLoop(),
-                max,
-                options.queueSizeOr(s.upstreamQueueSize()),
-                options.queueTimeoutOr(s.upstreamQueueTimeout()));
-    waiting.addListener(
-        (Future<BackendGate.Slot> f) -> {
-          waiting = null;
-          if (f.isCancelled()) {
-            return;
-          }
-          if (!f.isSuccess()) {
-            boolean full = ((BackendGate.Refused) f.cause()).queueFull();
-            services.metrics().rejected(full ? "backend_queue_full" : "backend_queue_timeout");
-            if (!done) {
-              fail(HttpResponseStatus.SERVICE_UNAVAILABLE);
-            }
-          } else if (done) {
-            f.getNow().release();
-          } else {
-            slot = f.getNow();
-            connect();
-          }
-        });
+    place.take(
+        client.channel().eventLoop(),
+        entry.state(index),
+        entry.route().upstream(),
+        services.settings(),
+        services.metrics(),
+        this::connect,
+        () -> fail(HttpResponseStatus.SERVICE_UNAVAILABLE));
   }
 
   private void connect() {
@@ -197,7 +166,7 @@ final class Exchange implements UpstreamListener {
         attempts < entry.route().upstream().connectAttempts() ? entry.pickExcept(index) : -1;
     if (other >= 0) {
       services.metrics().retry();
-      releaseSlot();
+      place.release();
       index = other;
       backend = entry.backend(other);
       start();
@@ -368,17 +337,7 @@ final class Exchange implements UpstreamListener {
     if (permit != null) {
       permit.release();
     }
-    if (waiting != null) {
-      waiting.cancel(false);
-    }
-    releaseSlot();
-  }
-
-  private void releaseSlot() {
-    if (slot != null) {
-      slot.release();
-      slot = null;
-    }
+    place.release();
   }
 
   /** The concurrency place admission gave this request (limit-connections), or null. */

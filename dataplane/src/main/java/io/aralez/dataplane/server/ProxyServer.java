@@ -66,8 +66,7 @@ public final class ProxyServer {
       io.aralez.dataplane.admission.ChallengeAnswers challenges,
       boolean takeOver) {
     this.connector = connector;
-    var pressure =
-        new io.aralez.dataplane.net.DirectMemoryPressure(config.overload().directMemoryPercent());
+    var pressure = new DirectMemoryPressure(config.overload().directMemoryPercent());
     this.services =
         RequestServices.from(config, metrics, accessLog)
             .withChallenges(challenges)

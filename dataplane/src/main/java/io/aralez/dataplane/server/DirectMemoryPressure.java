@@ -1,4 +1,4 @@
-package io.aralez.dataplane.net;
+package io.aralez.dataplane.server;
 
 import io.aralez.dataplane.admission.Pressure;
 import io.netty.util.internal.PlatformDependent;
