@@ -22,11 +22,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.shredzone.acme4j.exception.AcmeException;
 
 /** The shared orderer against Debian's pebble, with real HTTP-01 validation on loopback. */
+@Tag("catalogue-2.12")
 class OrdererIT {
   static HttpServer http;
   static Pebble pebble;

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("catalogue-2.12")
 class PoliciesTest {
   static final Instant NOW = Instant.parse("2026-12-03T12:00:00Z");
 

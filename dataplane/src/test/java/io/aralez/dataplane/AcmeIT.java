@@ -25,6 +25,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Automatic certificates out of the cluster, against Debian's real pebble with real HTTP-01
  * validation: the real bin/aralez answers pebble's challenge requests on its plain listener.
  */
+@Tag("catalogue-2.12")
 class AcmeIT {
   static final String KEY = "acme-test-master-key-0123456789";
   static final HttpClient HTTP = HttpClient.newHttpClient();

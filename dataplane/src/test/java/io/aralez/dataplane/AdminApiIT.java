@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +83,7 @@ class AdminApiIT {
   }
 
   @Test
+  @Tag("catalogue-2.13")
   void pushAppliesValidatesAndSaves() throws Exception {
     assertThat(post("/conf", config("v2"), "X-Aralez-Key", KEY).statusCode()).isEqualTo(200);
     assertThat(proxied("/").headers().firstValue("X-Version")).hasValue("v2");
@@ -117,6 +119,7 @@ class AdminApiIT {
   }
 
   @Test
+  @Tag("catalogue-2.13")
   void guessingTheKeyGetsSlower() throws Exception {
     for (int i = 0; i < 4; i++) {
       assertThat(post("/conf", config("x"), "X-Aralez-Key", "guess-" + i).statusCode())

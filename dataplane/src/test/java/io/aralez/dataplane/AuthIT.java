@@ -17,10 +17,12 @@ import java.util.Date;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** JWT and forward auth through the proxy, with a real local auth server. */
+@Tag("catalogue-2.9")
 class AuthIT {
   @TempDir static Path dir;
   static EchoBackend backend;
@@ -129,6 +131,7 @@ class AuthIT {
   }
 
   @Test
+  @Tag("catalogue-2.3")
   void encodedAndParameterisedPathsCannotSkipPathScopedAuth() throws Exception {
     assertThat(code("--path-as-is", proxy.base() + "/admin/x")).isEqualTo("401");
     assertThat(code("-H", "x-api-key: admin-key-1", proxy.base() + "/admin/x")).isEqualTo("200");
@@ -155,6 +158,7 @@ class AuthIT {
   }
 
   @Test
+  @Tag("catalogue-2.15")
   void jwtInHeaderOrQueryAndTheQueryTokenNeverReachesTheBackend() throws Exception {
     String token =
         JWT.create()
@@ -176,6 +180,7 @@ class AuthIT {
   }
 
   @Test
+  @Tag("catalogue-2.4")
   void forwardAuthAllowsWithIdentityHeadersAndStripsSpoofs() throws Exception {
     String res =
         Curl.run(
@@ -215,6 +220,7 @@ class AuthIT {
   }
 
   @Test
+  @Tag("catalogue-2.8")
   void forwardAuthOverTlsAlwaysVerifiesTheAuthServer(@TempDir Path other) throws Exception {
     Path pem = other.resolve("auth.pem");
     var kmf = io.aralez.dataplane.testing.TestCertificates.selfSigned(other, pem);
@@ -278,6 +284,7 @@ class AuthIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void forwardAuthTimeoutOrOutageFailsClosed() throws Exception {
     int before = backend.count();
     long start = System.nanoTime();

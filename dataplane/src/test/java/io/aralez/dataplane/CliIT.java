@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -104,6 +105,7 @@ class CliIT {
   }
 
   @Test
+  @Tag("catalogue-2.13")
   void sighupReappliesAnUnchangedFileOverAConfigPush() throws Exception {
     try (EchoBackend fromFile = new EchoBackend("file");
         EchoBackend pushed = new EchoBackend("pushed")) {
@@ -149,6 +151,7 @@ class CliIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void sigtermFinishesInFlightRequestsRemovesPidFileAndExitsZero() throws Exception {
     try (EchoBackend backend = new EchoBackend("b")) {
       int port =
@@ -282,6 +285,7 @@ class CliIT {
   }
 
   @Test
+  @Tag("catalogue-2.15")
   void accessLogHasOneLinePerRequestAndNoSecrets() throws Exception {
     try (EchoBackend backend = new EchoBackend("b")) {
       int port = writeConfig(backend.address(), "access_log: all\nlog_file: aralez.log\n");
@@ -330,6 +334,7 @@ class CliIT {
 
   /** 256 MiB each way through a proxy whose heap is capped at 128 MiB. */
   @Test
+  @Tag("catalogue-2.6")
   void streamsLargeBodiesWithBoundedMemory() throws Exception {
     long size = 256L * 1024 * 1024;
     try (EchoBackend backend = new EchoBackend("b")) {

@@ -8,10 +8,12 @@ import io.aralez.dataplane.testing.RawHttp;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Slow and idle clients are cut off by absolute deadlines. */
+@Tag("catalogue-2.6")
 class ClientTimeoutIT {
   @TempDir static Path dir;
   static EchoBackend backend;

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +115,7 @@ class ConsulIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void consulDownBadTokenAndGarbageKeepTheLastGoodBackends() throws Exception {
     try (EchoBackend a = new EchoBackend("a")) {
       FakeConsul consul = new FakeConsul();
@@ -189,6 +191,7 @@ class ConsulIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void aServiceFlappingAHundredTimesASecondMakesABoundedNumberOfSwaps() throws Exception {
     try (FakeConsul consul = new FakeConsul();
         EchoBackend a = new EchoBackend("a");

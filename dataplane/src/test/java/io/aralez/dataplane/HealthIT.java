@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.KeyManagerFactory;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,6 +63,7 @@ class HealthIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void killedBackendLeavesRotationAndComesBack() throws Exception {
     EchoBackend a = new EchoBackend("a");
     EchoBackend b = new EchoBackend("b");
@@ -120,6 +122,7 @@ class HealthIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void backendAnswering500ToProbesLeavesAndReturns() throws Exception {
     try (EchoBackend a = new EchoBackend("a");
         EchoBackend b = new EchoBackend("b");
@@ -141,6 +144,7 @@ class HealthIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void allBackendsDownIs503AndAReloadKeepsTheirState() throws Exception {
     try (EchoBackend a = new EchoBackend("a");
         ProxyHarness proxy =
@@ -191,6 +195,7 @@ class HealthIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void refusedBackendNeverSurfacesWhileAnotherIsHealthy() throws Exception {
     int dead = FreePort.get();
     try (EchoBackend a = new EchoBackend("a");
@@ -206,6 +211,7 @@ class HealthIT {
   }
 
   @Test
+  @Tag("catalogue-2.15")
   void stickySessions() throws Exception {
     EchoBackend[] backends = {new EchoBackend("a"), new EchoBackend("b"), new EchoBackend("c")};
     try (ProxyHarness proxy =
@@ -312,6 +318,7 @@ class HealthIT {
   }
 
   @Test
+  @Tag("catalogue-2.8")
   void verificationIsOptInAndUsesTheGivenCa() throws Exception {
     Path pem = dir.resolve("backend.pem");
     KeyManagerFactory kmf = TestCertificates.selfSigned(dir, pem);

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -143,6 +144,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void hostMatchIsCaseInsensitiveAndIgnoresPort() throws Exception {
     assertThat(get("EXAMPLE.com:8080", "/").statusCode()).isEqualTo(200);
     assertThat(get("example.com.", "/").statusCode()).isEqualTo(200);
@@ -157,11 +159,13 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void unknownHostWithoutDefaultIs404() throws Exception {
     assertThat(get("nobody.test", "/").statusCode()).isEqualTo(404);
   }
 
   @Test
+  @Tag("catalogue-2.3")
   void longestPrefixOnSegmentBoundaries() throws Exception {
     assertThat(get("example.com", "/api").body()).contains("backend=c");
     assertThat(get("example.com", "/api/v1/x").body()).contains("backend=c");
@@ -204,6 +208,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void routeWithoutServersIs503WithRetryAfter() throws Exception {
     HttpResponse<String> r = get("example.com", "/empty");
     assertThat(r.statusCode()).isEqualTo(503);
@@ -211,6 +216,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void connectRefusedIs502() throws Exception {
     HttpResponse<String> r = get("example.com", "/dead");
     assertThat(r.statusCode()).isEqualTo(502);
@@ -218,6 +224,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void connectFailureIsRetriedOnAnotherServer() throws Exception {
     for (int i = 0; i < 4; i++) {
       HttpResponse<String> r = get("example.com", "/half-dead");
@@ -227,6 +234,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void slowUpstreamIs504() throws Exception {
     HttpResponse<String> r = get("example.com", "/sleep/3000");
     assertThat(r.statusCode()).isEqualTo(504);
@@ -256,6 +264,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void postBodiesWithLengthAndChunked() throws Exception {
     byte[] body = new byte[300_000];
     HttpResponse<String> r =
@@ -277,6 +286,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void expectContinueWithCurl() throws Exception {
     Path file = dir.resolve("payload.bin");
     java.nio.file.Files.write(file, new byte[2_000_000]);
@@ -294,6 +304,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void hopByHopHeadersAreRemoved() throws Exception {
     try (RawHttp raw = new RawHttp(proxy.port())) {
       String res =
@@ -314,6 +325,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.4")
   void forwardedForFromAnUntrustedClientIsReplaced() throws Exception {
     CLIENT.send(
         HttpRequest.newBuilder(URI.create(proxy.base() + "/api/xff"))
@@ -325,6 +337,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void keepAliveAndPipeliningAnswerInOrder() throws Exception {
     try (RawHttp raw = new RawHttp(proxy.port())) {
       String res =
@@ -346,6 +359,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void http10ClientGetsAnAnswerAndClose() throws Exception {
     try (RawHttp raw = new RawHttp(proxy.port())) {
       String res = raw.send("GET /api/old HTTP/1.0\r\nHost: example.com\r\n\r\n").readAll(2000);
@@ -355,6 +369,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void badRequestsAreRefusedAndNeverForwarded() throws Exception {
     int before = c.count();
     String[] bad = {
@@ -388,6 +403,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void absoluteFormTargetRoutesOnItsAuthority() throws Exception {
     try (RawHttp raw = new RawHttp(proxy.port())) {
       String res =
@@ -400,6 +416,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.9")
   void basicAndApiKeyAuthorization() throws Exception {
     Curl.Result noCreds = Curl.run("-i", "-H", "Host: example.com", proxy.base() + "/basic/x");
     assertThat(noCreds.out()).startsWith("HTTP/1.1 401").contains("www-authenticate: Basic realm=");
@@ -465,6 +482,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void h2cUpgradeIsNotOfferedAndNotForwarded() throws Exception {
     try (RawHttp raw = new RawHttp(proxy.port())) {
       String res =
@@ -481,6 +499,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void unknownExpectationIs417() throws Exception {
     try (RawHttp raw = new RawHttp(proxy.port())) {
       String res =
@@ -491,6 +510,7 @@ class ProxyIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void requestHeaderTooLargeIs431() throws Exception {
     try (RawHttp raw = new RawHttp(proxy.port())) {
       String res =

@@ -11,10 +11,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Rate and 4xx limits with real requests. */
+@Tag("catalogue-2.10")
 class RateLimitIT {
   @TempDir Path dir;
   static final HttpClient CLIENT =
@@ -34,6 +36,7 @@ class RateLimitIT {
   }
 
   @Test
+  @Tag("catalogue-2.4")
   void limitsPerClientAndHostRecoverAndIgnoreSpoofedAddresses() throws Exception {
     try (EchoBackend b = new EchoBackend("b");
         ProxyHarness proxy =
@@ -86,6 +89,7 @@ class RateLimitIT {
   }
 
   @Test
+  @Tag("catalogue-2.4")
   void behindATrustedProxyTheForwardedClientIsTheKey() throws Exception {
     try (EchoBackend b = new EchoBackend("b");
         ProxyHarness proxy =

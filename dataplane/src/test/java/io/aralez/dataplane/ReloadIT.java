@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +52,7 @@ class ReloadIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void fiftyRewritesUnderLoadLoseNoRequest() throws Exception {
     try (EchoBackend a = new EchoBackend("a");
         EchoBackend b = new EchoBackend("b");
@@ -96,6 +98,7 @@ class ReloadIT {
   }
 
   @Test
+  @Tag("catalogue-2.13")
   void invalidFileKeepsTheLastGoodConfig() throws Exception {
     try (EchoBackend a = new EchoBackend("a");
         ProxyHarness proxy = ProxyHarness.start(dir, "", config(a.address(), "good"))) {
@@ -138,6 +141,7 @@ class ReloadIT {
   }
 
   @Test
+  @Tag("catalogue-2.13")
   void inFlightRequestFinishesOnTheConfigItStartedWith() throws Exception {
     try (EchoBackend a = new EchoBackend("a");
         ProxyHarness proxy = ProxyHarness.start(dir, "", config(a.address(), "old"))) {

@@ -25,10 +25,12 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The TLS listener: SNI, wildcard, default certificate, hot reload, ALPN, grades. */
+@Tag("catalogue-2.8")
 class TlsIT {
   @TempDir static Path dir;
   static EchoBackend backend;

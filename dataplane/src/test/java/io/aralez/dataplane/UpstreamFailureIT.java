@@ -7,12 +7,14 @@ import io.aralez.dataplane.testing.RawBackend;
 import io.aralez.dataplane.testing.RawHttp;
 import java.io.InputStream;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Backends that die, lie or go stale; the proxy answers honestly and never reuses a bad connection.
  */
+@Tag("catalogue-3")
 class UpstreamFailureIT {
   @TempDir Path dir;
 
@@ -136,6 +138,7 @@ class UpstreamFailureIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void invalidUpstreamFramingGives502() throws Exception {
     try (RawBackend backend =
             new RawBackend(
@@ -153,6 +156,7 @@ class UpstreamFailureIT {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void closeDelimitedResponseIsRechunkedForHttp11Clients() throws Exception {
     try (RawBackend backend =
             new RawBackend(

@@ -20,11 +20,13 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** WebSocket (ws and wss) through the proxy with the JDK's client against a Netty echo server. */
+@Tag("catalogue-2.7")
 class WebSocketIT {
   @TempDir static Path dir;
   static WsEchoBackend backend;

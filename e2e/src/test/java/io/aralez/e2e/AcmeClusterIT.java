@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * check renews: the test sees renewals, and sees them stop when the annotation goes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@Tag("catalogue-2.12")
 class AcmeClusterIT {
   static final String NS = "aralez-acme";
   static final String TOKEN = "acme-e2e-token-0123456789abcdef";

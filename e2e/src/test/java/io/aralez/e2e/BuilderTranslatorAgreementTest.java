@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * the controller builds is one every data plane accepts (problems stay with the object that has
  * them). Random clusters made of valid and hostile values, seeded so a failure repeats.
  */
+@Tag("catalogue-2.13")
 class BuilderTranslatorAgreementTest {
   static final String[] HOSTS = {
     "a.example.com",

@@ -24,6 +24,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code bin/aralez} watches EndpointSlices on the fabric8 mock API server (CRUD mode; there is no
  * kube-apiserver here) and routes their ready endpoints, with no controller.
  */
+@Tag("catalogue-3")
 class KubernetesDiscoveryIT {
   private static final String NS = "shop";
   private static final HttpClient HTTP =

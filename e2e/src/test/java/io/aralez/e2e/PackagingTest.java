@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * controller exactly the access it uses.
  */
 @EnableKubernetesMockClient(crud = true)
+@Tag("catalogue-2.14")
 class PackagingTest {
   static final Path HOME = Processes.HOME;
   static final Path CHART = HOME.resolve("charts/aralez");

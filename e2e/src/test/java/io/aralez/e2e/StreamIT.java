@@ -41,6 +41,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -114,6 +115,7 @@ class StreamIT {
   private ConfigIntake intake;
 
   @Test
+  @Tag("catalogue-2.13")
   void ackAppliesAndNackKeepsTheOldVersion() throws Exception {
     ConfigHolder holder = new ConfigHolder();
     snapshots.publish(snapshot("h.example.com", "r1", "e1", 9001));
@@ -145,6 +147,7 @@ class StreamIT {
   }
 
   @Test
+  @Tag("catalogue-2.13")
   void onlyTheNewestSnapshotIsSentAfterASlowAckAndStaleNoncesAreIgnored() throws Exception {
     snapshots.publish(snapshot("h.example.com", "r1", "e1", 9001));
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
@@ -202,6 +205,7 @@ class StreamIT {
   }
 
   @Test
+  @Tag("catalogue-3")
   void theDataPlaneReconnectsAndConvergesKeepingItsConfigMeanwhile() throws Exception {
     ConfigHolder holder = new ConfigHolder();
     snapshots.publish(snapshot("h.example.com", "r1", "e1", 9001));
@@ -222,6 +226,7 @@ class StreamIT {
   }
 
   @Test
+  @Tag("catalogue-2.14")
   void overTlsWithTheControllersCaAndNotReadyBeforeTheFirstSnapshot() throws Exception {
     Path crt = dir.resolve("controller.crt");
     Path key = dir.resolve("controller.key");
@@ -251,6 +256,7 @@ class StreamIT {
   }
 
   @Test
+  @Tag("catalogue-2.14")
   void unauthenticatedClientsAreRefused() throws Exception {
     snapshots.publish(snapshot("h.example.com", "r1", "e1", 9001));
     ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();

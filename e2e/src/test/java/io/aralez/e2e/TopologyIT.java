@@ -28,6 +28,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -345,6 +346,7 @@ class TopologyIT {
   }
 
   @Test
+  @Tag("catalogue-2.14")
   @Order(5)
   void anInvalidAnnotationLeavesOnlyThatIngressOutWithAWarningEvent() throws Exception {
     ingress("broken", "broken.example.com", "/", "app", Map.of("aralez.io/rate-limit-rps", "many"));
@@ -427,6 +429,7 @@ class TopologyIT {
   }
 
   @Test
+  @Tag("catalogue-2.13")
   @Order(5)
   void aConfigPushIsRefusedInControllerMode() throws Exception {
     HttpResponse<String> r =
@@ -495,6 +498,8 @@ class TopologyIT {
   }
 
   @Test
+  @Tag("catalogue-3")
+  @Tag("catalogue-2.14")
   @Order(7)
   void dataPlanesKeepServingWithoutTheControllerAndConvergeWhenItIsBack() throws Exception {
     // One leader (JOSDK's Lease): replica 0, which started first; replica 1 follows and only

@@ -18,6 +18,7 @@ import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The controller on JOSDK against the fabric8 mock API server (CRUD mode; there is no
  * kube-apiserver here), the Operator started as the real process starts it.
  */
+@Tag("catalogue-2.14")
 class OperatorTest {
   KubernetesMockServer server;
   KubernetesClient client;

@@ -8,8 +8,10 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("catalogue-2.12")
 class AcmeTargetsTest {
   static final String T = "2026-01-01T00:00:00Z";
 

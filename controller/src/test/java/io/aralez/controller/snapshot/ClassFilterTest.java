@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aralez.controller.crd.AralezRouteSpec;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("catalogue-2.14")
 class ClassFilterTest {
   private static final String T = "2026-01-01T00:00:00Z";
 

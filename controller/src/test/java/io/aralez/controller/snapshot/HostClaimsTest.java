@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aralez.api.v1.PathMatch;
 import io.aralez.api.v1.Route;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("catalogue-2.14")
 class HostClaimsTest {
   private static final String T = "2026-01-01T00:00:00Z";
 

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** ingress-nginx compatibility in the pure builder: classes, annotations, defaults, Events. */
@@ -172,6 +173,7 @@ class NginxCompatTest {
   }
 
   @Test
+  @Tag("catalogue-2.14")
   void snippetsRefuseTheIngressWithAnEventNamingTheAnnotation() {
     ingresses.add(
         nginx("snippet", T1)
@@ -253,6 +255,7 @@ class NginxCompatTest {
   }
 
   @Test
+  @Tag("catalogue-2.14")
   void anInvalidValueIsIgnoredWhileABadReferenceDeniesTheLocation() {
     ingresses.add(
         nginx("bad-size", T1)

@@ -12,6 +12,7 @@ import io.aralez.controller.crd.AralezRouteSpec;
 import io.aralez.controller.snapshot.Objects.Ing;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -69,6 +70,7 @@ class RequestRulesTest {
   }
 
   @Test
+  @Tag("catalogue-2.14")
   void aBadAralezValueLeavesTheIngressOut() {
     for (Map<String, String> ann :
         List.of(

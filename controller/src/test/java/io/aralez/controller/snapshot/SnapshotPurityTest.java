@@ -8,6 +8,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
  * model classes are data and allowed, and so is {@code CustomResource}, the base of our CRD's
  * model), no gRPC, no network, no files, no environment, no clock, no randomness.
  */
+@Tag("catalogue-2.14")
 class SnapshotPurityTest {
   static final JavaClasses SNAPSHOT =
       new ClassFileImporter()

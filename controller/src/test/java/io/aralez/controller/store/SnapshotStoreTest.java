@@ -8,8 +8,10 @@ import io.aralez.controller.snapshot.BuildResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("catalogue-2.13")
 class SnapshotStoreTest {
   private static BuildResult result(String r, String e) {
     return new BuildResult(

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Every admission step, decided without a channel: request view in, verdict out. */
@@ -128,6 +129,7 @@ public class RequestAdmissionTest {
   }
 
   @Test
+  @Tag("catalogue-2.3")
   void aPathABackendCouldReadAsAnotherRouteIsRefused() {
     for (String path :
         List.of("/public/..%2fadmin", "/admin%2Fx", "/public%5c..%5cadmin", "/public/..;/admin")) {
@@ -190,6 +192,7 @@ public class RequestAdmissionTest {
   }
 
   @Test
+  @Tag("catalogue-2.10")
   void theRateLimitAnswers429WithRetryAfterInWholeSeconds() {
     List<Integer> statuses = new ArrayList<>();
     Verdict.Local refused = null;
@@ -208,6 +211,7 @@ public class RequestAdmissionTest {
   }
 
   @Test
+  @Tag("catalogue-2.10")
   void theErrorLimitBlocksAClientThatEarnedTooMany4xx() {
     Admission a = admit(Head.get("errors.test", "/"));
     assertThat(a.verdict()).isInstanceOf(Verdict.Forward.class);
@@ -235,6 +239,7 @@ public class RequestAdmissionTest {
   }
 
   @Test
+  @Tag("catalogue-2.9")
   void anApiKeyIsCheckedHere() {
     assertThat(local(admit(Head.get("key.test", "/"))).status()).isEqualTo(401);
     assertThat(admit(Head.get("key.test", "/", "x-api-key", "s3cret-key")).verdict())
@@ -243,6 +248,7 @@ public class RequestAdmissionTest {
   }
 
   @Test
+  @Tag("catalogue-2.9")
   void basicAuthWithoutCredentialsAsksForThem() {
     Verdict.Local l = local(admit(Head.get("plainbasic.test", "/")));
     assertThat(l.status()).isEqualTo(401);
@@ -253,6 +259,7 @@ public class RequestAdmissionTest {
   }
 
   @Test
+  @Tag("catalogue-2.9")
   void aBcryptCheckBecomesACalloutOffTheRequestPath() {
     String creds = "Basic " + Base64.getEncoder().encodeToString("ann:pw".getBytes());
     Admission a = admit(Head.get("basic.test", "/", "authorization", creds));
@@ -263,6 +270,7 @@ public class RequestAdmissionTest {
   }
 
   @Test
+  @Tag("catalogue-2.9")
   void forwardAuthIsACalloutToTheAuthServer() {
     var callout = (Verdict.Callout) admit(Head.get("fwd.test", "/")).verdict();
     assertThat(((AuthDecision.Forward) callout.decision()).url())
@@ -270,6 +278,7 @@ public class RequestAdmissionTest {
   }
 
   @Test
+  @Tag("catalogue-2.12")
   void anAcmeChallengeIsAnsweredForAnyHostBeforeRoutingAndRedirects() {
     for (String host : List.of("secure.test", "nobody.test", "moved.test")) {
       Verdict.Local l = local(admit(Head.get(host, "/.well-known/acme-challenge/tok-1_A")));
@@ -287,6 +296,7 @@ public class RequestAdmissionTest {
   }
 
   @Test
+  @Tag("catalogue-2.4")
   void forwardingHeadersCountOnlyFromTrustedPeers() {
     Admission a = admit(Head.get("limited.test", "/", "x-forwarded-for", "203.0.113.5"));
     assertThat(a.facts().client()).isEqualTo("192.0.2.10");

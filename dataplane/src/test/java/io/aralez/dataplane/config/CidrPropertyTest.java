@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Tag;
 
 /** A CIDR block contains its own addresses and not the ones past its prefix. */
+@Tag("catalogue-2.4")
 class CidrPropertyTest {
   @Property
   void aBlockContainsTheAddressItWasWrittenWith(

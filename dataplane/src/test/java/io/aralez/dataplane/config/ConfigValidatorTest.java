@@ -11,8 +11,10 @@ import io.aralez.dataplane.config.ProxyConfig.StickySessions;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("catalogue-2.13")
 class ConfigValidatorTest {
   private static Route route(String host, String path) {
     return Route.plain(host, path, List.of(new Backend(HostPort.parse("127.0.0.1:80"))));

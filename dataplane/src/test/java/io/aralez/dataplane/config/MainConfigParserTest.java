@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aralez.dataplane.config.yaml.Problems;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class MainConfigParserTest {
@@ -209,6 +210,7 @@ class MainConfigParserTest {
   }
 
   @Test
+  @Tag("catalogue-2.13")
   void invalidYamlIsAnErrorWithALine() {
     assertThatThrownBy(() -> parse("a: [1, 2\nb: 3\n", new Problems()))
         .hasMessageContaining("/etc/aralez/main.yaml:")
@@ -218,6 +220,7 @@ class MainConfigParserTest {
   }
 
   @Test
+  @Tag("catalogue-2.13")
   void aliasBombsAreRefused() {
     StringBuilder bomb = new StringBuilder("a: &a [x,x,x,x,x,x,x,x,x,x]\n");
     for (int i = 1; i < 12; i++) {

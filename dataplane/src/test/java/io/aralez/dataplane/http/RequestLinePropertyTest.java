@@ -10,8 +10,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import org.junit.jupiter.api.Tag;
 
 /** Properties of the strict request-line check, over generated valid and broken lines. */
+@Tag("catalogue-2.1")
 class RequestLinePropertyTest {
   @Provide
   Arbitrary<String> methods() {

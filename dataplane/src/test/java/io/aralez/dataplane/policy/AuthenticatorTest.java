@@ -12,9 +12,11 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.mindrot.jbcrypt.BCrypt;
 
+@Tag("catalogue-2.9")
 class AuthenticatorTest {
   static HttpHeaders headers(String name, String value) {
     HttpHeaders h = new DefaultHttpHeaders();

@@ -6,8 +6,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.AlphaChars;
 import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Tag;
 
 /** apr1 hashes verify their own password and no other. */
+@Tag("catalogue-2.9")
 class HtpasswdPropertyTest {
   @Property(tries = 200)
   void aHashVerifiesItsPasswordOnly(

@@ -7,12 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * htpasswd's apr1, {SHA} and {PLAIN} formats, against vectors made by OpenSSL ({@code openssl
  * passwd -apr1 -salt Xy7.z/9q ...}, {@code openssl sha1 -binary | base64}).
  */
+@Tag("catalogue-2.9")
 class HtpasswdTest {
   static final Map<String, String> APR1 =
       Map.of(

@@ -6,6 +6,7 @@ import io.aralez.dataplane.testing.EmbeddedProxy;
 import io.aralez.dataplane.testing.ProxyFixture;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,6 +63,7 @@ class ExchangeTest {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void pipelinedRequestsAreAnsweredInOrderOnOneUpstreamConnection() {
     proxy.send(
         "GET /1 HTTP/1.1\r\nHost: one.test\r\n\r\nGET /2 HTTP/1.1\r\nHost: one.test\r\n\r\n");
@@ -76,6 +78,7 @@ class ExchangeTest {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void aChunkedBodyStreamsUpstreamAndItsTrailersAreDropped() {
     proxy.send(
         "POST /up HTTP/1.1\r\nHost: one.test\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -89,6 +92,7 @@ class ExchangeTest {
   }
 
   @Test
+  @Tag("catalogue-3")
   void aRefusedBackendIsRetriedOnTheOther() {
     proxy.refused.add(81);
     proxy.send("GET / HTTP/1.1\r\nHost: app.test\r\n\r\n");
@@ -109,6 +113,7 @@ class ExchangeTest {
   }
 
   @Test
+  @Tag("catalogue-3")
   void aSilentUpstreamIs504AfterTheReadTimeout() {
     proxy.send("GET / HTTP/1.1\r\nHost: one.test\r\n\r\n");
     proxy.advance(Duration.ofSeconds(59));
@@ -118,6 +123,7 @@ class ExchangeTest {
   }
 
   @Test
+  @Tag("catalogue-2.6")
   void aClientThatStopsSendingItsBodyGets408() {
     proxy.send("POST / HTTP/1.1\r\nHost: one.test\r\nContent-Length: 10\r\n\r\nabc");
     assertThat(proxy.sentUpstream(0)).endsWith("abc");
@@ -136,6 +142,7 @@ class ExchangeTest {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void anInvalidResponseIs502AndTheConnectionIsNotReused() {
     proxy.send("GET / HTTP/1.1\r\nHost: one.test\r\n\r\n");
     proxy.reply(0, "HTTP/1.1 200 OK\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab");
@@ -196,6 +203,7 @@ class ExchangeTest {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void anOverlongRequestLineIsStill414() {
     proxy.send("GET /" + "a".repeat(20_000) + " HTTP/1.1\r\nHost: one.test\r\n\r\n");
     assertThat(proxy.received()).startsWith("HTTP/1.1 414");
@@ -203,6 +211,7 @@ class ExchangeTest {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void aRequestLineMayArriveInPiecesAndAfterEmptyLines() {
     proxy.send("\r\nGE");
     proxy.send("T /split HT");
@@ -218,6 +227,7 @@ class ExchangeTest {
   }
 
   @Test
+  @Tag("catalogue-2.1")
   void aMalformedChunkAfterTheResponseStartedClosesTheClient() {
     proxy.send(
         "POST /x HTTP/1.1\r\nHost: one.test\r\nTransfer-Encoding: chunked\r\n\r\n"
@@ -230,6 +240,7 @@ class ExchangeTest {
   }
 
   @Test
+  @Tag("catalogue-2.4")
   void aTrustedProxysForwardingHeadersPassAndNameTheRealClient() {
     try (EmbeddedProxy trusted =
         new EmbeddedProxy(

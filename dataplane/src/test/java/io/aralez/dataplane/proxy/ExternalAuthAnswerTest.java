@@ -6,9 +6,11 @@ import io.aralez.dataplane.admission.RequestAdmissionTest;
 import io.aralez.dataplane.config.RouteRules;
 import io.aralez.dataplane.request.RequestTarget;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The sign-in redirect ingress-nginx builds on a 401 (its e2e case, byte for byte). */
+@Tag("catalogue-2.9")
 class ExternalAuthAnswerTest {
   @Test
   void theOriginalUrlIsEscapedAfterTheHost() {

@@ -7,11 +7,13 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Properties of path canonicalisation over paths made of the pieces attacks are made of (dot
  * segments, encoded dots and slashes, parameters, doubled slashes).
  */
+@Tag("catalogue-2.3")
 class PathsPropertyTest {
   @Provide
   Arbitrary<String> paths() {

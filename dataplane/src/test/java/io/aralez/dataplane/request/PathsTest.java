@@ -2,8 +2,10 @@ package io.aralez.dataplane.request;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("catalogue-2.3")
 class PathsTest {
   @Test
   void canonicalForm() {

@@ -20,6 +20,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Exact paths, method/header/query conditions and weights: what the controller's routes need. */
@@ -74,6 +75,7 @@ class RouteMatchTest {
   }
 
   @Test
+  @Tag("catalogue-2.3")
   void exactWinsOverPrefixOfTheSamePathAndIsByteExact() {
     Router r =
         router(

@@ -12,8 +12,10 @@ import io.aralez.dataplane.runtime.Candidate.Kind;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("catalogue-2.13")
 class ConfigIntakeTest {
   private final ConfigHolder holder = new ConfigHolder();
   private final ConfigIntake intake = new ConfigIntake(holder);

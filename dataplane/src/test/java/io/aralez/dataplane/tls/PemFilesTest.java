@@ -8,9 +8,11 @@ import io.aralez.dataplane.testing.OpenSsl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("catalogue-2.8")
 class PemFilesTest {
   @TempDir Path dir;
 

@@ -7,8 +7,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.StringLength;
+import org.junit.jupiter.api.Tag;
 
 /** nginx sizes the way nginx reads them: binary units, either case; anything else refused. */
+@Tag("catalogue-2.14")
 class NginxValuesPropertyTest {
   @Property
   void unitsAreBinaryAndCaseInsensitive(@ForAll @IntRange(min = 0, max = 1_000_000) int n) {

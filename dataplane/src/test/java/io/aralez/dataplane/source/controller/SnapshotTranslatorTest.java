@@ -19,8 +19,10 @@ import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.ConfigValidator;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.UpstreamProtocol;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("catalogue-2.13")
 class SnapshotTranslatorTest {
   static RouteSnapshot.Builder snapshot(Route.Builder route) {
     return RouteSnapshot.newBuilder()
