@@ -506,6 +506,26 @@ class TopologyIT {
     // serves snapshots.
     assertThat(leader(0)).isEqualTo(1);
     assertThat(leader(1)).isEqualTo(0);
+    // Traffic on data plane 0 for the whole outage and the return: not one request may fail.
+    java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread load =
+        new Thread(
+            () -> {
+              while (loading.get()) {
+                try {
+                  int status = get(proxyPorts[0], "/", "app.example.com").statusCode();
+                  if (status != 200) {
+                    failures.add("status " + status);
+                  }
+                } catch (Exception e) {
+                  failures.add(e.toString());
+                }
+                sent.incrementAndGet();
+              }
+            });
+    load.start();
     // Replica 0 goes away: data plane 0 keeps its last snapshot, replica 1 takes over status
     // within the lease duration (15 s).
     Processes.kill(controllers[0]);
@@ -538,5 +558,9 @@ class TopologyIT {
         .atMost(Duration.ofSeconds(10))
         .until(() -> served(proxyPorts[0], "app.example.com", "/", 16).contains("pod-4"));
     assertThat(processes.log("dataplane-0")).contains("reconnecting");
+    loading.set(false);
+    load.join();
+    assertThat(sent.get()).as("requests during the outage").isGreaterThan(100);
+    assertThat(failures).as("failed requests while the controller was away and back").isEmpty();
   }
 }
