@@ -28,6 +28,9 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    // TLS 1.2 renegotiation started by a client costs the server a handshake per request of the
+    // client's choosing; BoringSSL refuses it, and so must the JDK engine when it is the fallback.
+    System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
     System.exit(run(args, System.out, System.err));
   }
 

@@ -223,6 +223,100 @@ class TlsIT {
     return Double.parseDouble(m.group(1));
   }
 
+  /** One request with this Host on a connection opened for {@code sni}; the status line. */
+  static String statusOn(String sni, String host) throws Exception {
+    try (SSLSocket s = connect(sni)) {
+      s.getOutputStream()
+          .write(
+              ("GET / HTTP/1.1\r\nHost: " + host + "\r\nConnection: close\r\n\r\n")
+                  .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      return new String(
+              s.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1)
+          .lines()
+          .findFirst()
+          .orElse("");
+    }
+  }
+
+  /**
+   * TLS-04: a connection opened for a.test (whose certificate covers only a.test) does not answer
+   * for b.test: 421, so the client opens one for b.test and checks b.test's certificate. Names the
+   * served certificate covers may share a connection (HTTP/2 coalescing), and a client that sent no
+   * SNI is routed by Host as before.
+   */
+  @Test
+  void aHostTheConnectionsCertificateDoesNotCoverIs421() throws Exception {
+    assertThat(statusOn("a.test", "b.test")).startsWith("HTTP/1.1 421");
+    assertThat(statusOn("a.test", "a.test:" + tlsPort)).startsWith("HTTP/1.1 200");
+    assertThat(statusOn("www.c.test", "c.test"))
+        .as("covered by the same certificate")
+        .startsWith("HTTP/1.1 200");
+    assertThat(statusOn("x.wild.test", "y.wild.test")).startsWith("HTTP/1.1 200");
+    assertThat(statusOn("x.wild.test", "a.b.wild.test")).startsWith("HTTP/1.1 421");
+    assertThat(statusOn("unknown.test", "unknown.test"))
+        .as("the default certificate for an unknown name, Host the same: routed as before")
+        .startsWith("HTTP/1.1 200");
+    // HTTP/2 with curl: SNI a.test, :authority b.test.
+    Curl.Result h2 =
+        Curl.run(
+            "-k",
+            "--http2",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_version} %{http_code}",
+            "--resolve",
+            "a.test:" + tlsPort + ":127.0.0.1",
+            "-H",
+            "Host: b.test",
+            "https://a.test:" + tlsPort + "/");
+    assertThat(h2.out()).isEqualTo("2 421");
+    // No SNI at all (connecting by address): the Host header decides.
+    Curl.Result bare =
+        Curl.run(
+            "-k",
+            "-o",
+            "/dev/null",
+            "-w",
+            "%{http_code}",
+            "-H",
+            "Host: a.test",
+            "https://127.0.0.1:" + tlsPort + "/");
+    assertThat(bare.out()).isEqualTo("200");
+  }
+
+  /** TLS-07: a TLS 1.2 client asking to renegotiate does not get a second handshake. */
+  @Test
+  void clientInitiatedRenegotiationIsRefused() throws Exception {
+    SSLContext ctx = SSLContext.getInstance("TLSv1.2");
+    ctx.init(null, new TrustManager[] {new TrustAll()}, null);
+    try (SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", tlsPort)) {
+      s.setEnabledProtocols(new String[] {"TLSv1.2"});
+      s.setSoTimeout(10_000);
+      s.startHandshake();
+      byte[] before = s.getSession().getId();
+      // A second handshake on the same connection; the JDK client drives it with the next write.
+      // A server that allows it answers the request after a new handshake; ours sends an alert.
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> {
+                s.startHandshake();
+                s.getOutputStream()
+                    .write(
+                        "GET / HTTP/1.1\r\nHost: a.test\r\n\r\n"
+                            .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                s.getOutputStream().flush();
+                int first = s.getInputStream().read();
+                throw new AssertionError(
+                    "answered after renegotiating (first byte "
+                        + first
+                        + ", new session: "
+                        + !java.util.Arrays.equals(before, s.getSession().getId())
+                        + ")");
+              })
+          .isInstanceOf(java.io.IOException.class);
+    }
+  }
+
   static SSLSocket connect(String sni) throws Exception {
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(null, new TrustManager[] {new TrustAll()}, null);

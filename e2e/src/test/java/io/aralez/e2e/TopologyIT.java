@@ -507,9 +507,11 @@ class TopologyIT {
     assertThat(leader(0)).isEqualTo(1);
     assertThat(leader(1)).isEqualTo(0);
     // Traffic on data plane 0 for the whole outage and the return: not one request may fail.
-    java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger sent =
+        new java.util.concurrent.atomic.AtomicInteger();
     java.util.List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.concurrent.atomic.AtomicBoolean loading = new java.util.concurrent.atomic.AtomicBoolean(true);
+    java.util.concurrent.atomic.AtomicBoolean loading =
+        new java.util.concurrent.atomic.AtomicBoolean(true);
     Thread load =
         new Thread(
             () -> {

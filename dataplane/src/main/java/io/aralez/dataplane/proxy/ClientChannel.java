@@ -34,6 +34,13 @@ final class ClientChannel {
     return http2;
   }
 
+  /** A value set on the client's connection (the parent of an HTTP/2 stream), or null. */
+  <T> T connectionAttr(io.netty.util.AttributeKey<T> key) {
+    // Only a stream's parent is its connection; an accepted socket's parent is the listener.
+    var ch = ctx.channel();
+    return (http2 ? ch.parent() : ch).attr(key).get();
+  }
+
   boolean writable() {
     return ctx.channel().isWritable();
   }

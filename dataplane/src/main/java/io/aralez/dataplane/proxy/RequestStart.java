@@ -89,6 +89,12 @@ final class RequestStart {
           RequestFacts.unrouted(clientIp),
           LocalResponses.status(alloc, HttpResponseStatus.BAD_REQUEST));
     }
+    if (!authoritative(client, target)) {
+      exchanges.metrics().rejected("misdirected");
+      return new Plan.Refuse(
+          RequestFacts.unrouted(clientIp),
+          LocalResponses.status(alloc, HttpResponseStatus.MISDIRECTED_REQUEST));
+    }
     // The one read of the config for this request: everything below uses this snapshot.
     Admission admitted = admission.admit(holder.current(), head, target, clientIp);
     RequestFacts facts = admitted.facts();
@@ -107,6 +113,15 @@ final class RequestStart {
             ? null
             : new AuthCallout(
                 callout, ex, req, target, facts.client(), exchanges, client.channel().eventLoop()));
+  }
+
+  /**
+   * Whether the TLS connection this request came on was opened for its host (see {@link
+   * io.aralez.dataplane.tls.ServedNames}); plain connections always are.
+   */
+  private static boolean authoritative(ClientSide client, RequestTarget target) {
+    var served = client.channel().connectionAttr(io.aralez.dataplane.tls.ServedNames.KEY);
+    return served == null || served.authoritativeFor(target.host());
   }
 
   private Exchange exchange(

@@ -52,12 +52,29 @@ final class TlsInitializer extends ChannelInitializer<Channel> {
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
       pipelines.services().metrics().tlsHandshake(true);
+      var ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+      if (ssl != null && sni != null) {
+        ctx.channel()
+            .attr(io.aralez.dataplane.tls.ServedNames.KEY)
+            .set(io.aralez.dataplane.tls.ServedNames.of(sni, ssl.engine().getSession()));
+      }
       if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
         pipelines.installHttp2(ctx.pipeline());
       } else {
         pipelines.installHttp1(ctx.pipeline());
       }
       ctx.fireChannelActive();
+    }
+
+    /** The name the client asked for, once the SNI handler read it. */
+    private String sni;
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+      if (evt instanceof io.netty.handler.ssl.SniCompletionEvent e && e.isSuccess()) {
+        sni = e.hostname();
+      }
+      super.userEventTriggered(ctx, evt);
     }
 
     @Override
