@@ -635,6 +635,40 @@ class NginxCompatIT {
         .containsEntry("x-backend", "main");
   }
 
+  /**
+   * canary-by-header-pattern: an RE2 regex found in the header's value; "always" is not special.
+   */
+  @Test
+  void aCanaryByHeaderPatternMatchesTheRegexAnywhereInTheValue() throws Exception {
+    ingress("beta", "beta.test", "/", "Prefix", Map.of());
+    ingress(
+        "beta-canary",
+        "beta.test",
+        "/",
+        "Prefix",
+        "web-canary",
+        Map.of(
+            N + "canary", "true",
+            N + "canary-by-header", "X-Region",
+            N + "canary-by-header-pattern", "^eu-(west|north)-[0-9]+$"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                "canary"
+                    .equals(
+                        get("beta.test", "/", "X-Region", "eu-west-1").headers.get("x-backend")));
+    assertThat(get("beta.test", "/", "X-Region", "eu-north-12").headers)
+        .containsEntry("x-backend", "canary");
+    assertThat(get("beta.test", "/", "X-Region", "us-east-1").headers)
+        .containsEntry("x-backend", "main");
+    assertThat(get("beta.test", "/", "X-Region", "always").headers)
+        .as("with a pattern, always is just a value")
+        .containsEntry("x-backend", "main");
+    assertThat(get("beta.test", "/").headers).containsEntry("x-backend", "main");
+  }
+
   @Test
   void affinitySetsIngressNginxsCookieAndItPinsTheBackend() throws Exception {
     ingress("sticky", "sticky.test", "/app", "Prefix", Map.of(N + "affinity", "cookie"));

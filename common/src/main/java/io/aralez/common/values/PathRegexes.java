@@ -37,6 +37,28 @@ public final class PathRegexes {
   }
 
   /**
+   * What is wrong with {@code regex} as a header-value regex (found anywhere in the value), or null
+   * when it compiles as RE2.
+   */
+  public static String headerProblem(String regex) {
+    if (regex == null || regex.isEmpty()) {
+      return "an empty header regex";
+    }
+    if (regex.length() > MAX_LENGTH) {
+      return "a header regex is longer than " + MAX_LENGTH + " characters";
+    }
+    if (regex.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
+      return "a header regex has control characters";
+    }
+    try {
+      Pattern.compile(regex);
+      return null;
+    } catch (PatternSyntaxException e) {
+      return "'" + regex + "' is not a valid RE2 regex: " + e.getDescription();
+    }
+  }
+
+  /**
    * A rewrite target with {@code $1..$9} group references: an origin-form path, or an absolute
    * http(s) URL (answered as a redirect). Null when valid.
    */

@@ -61,6 +61,12 @@ final class Canaries {
       if (spec.header() != null) {
         if (spec.headerValue() != null) {
           extra.add(variant(base, "header", spec.header(), spec.headerValue(), canary, false));
+        } else if (spec.headerPattern() != null) {
+          Route r =
+              variant(base, "header-pattern", spec.header(), spec.headerPattern(), canary, false);
+          Route.Builder b = r.toBuilder();
+          b.setHeaders(0, b.getHeaders(0).toBuilder().setRegex(true));
+          extra.add(b.build());
         } else {
           extra.add(variant(base, "header", spec.header(), "always", canary, false));
           extra.add(variant(base, "header", spec.header(), "never", mainBackends, false));

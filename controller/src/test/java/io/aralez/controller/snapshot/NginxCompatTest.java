@@ -479,6 +479,51 @@ class NginxCompatTest {
   }
 
   @Test
+  void aHeaderPatternCanaryIsOneRegexConditionAndABadRegexIsIgnoredWithAnEvent() {
+    services.add(service("ns", "web-canary", "http=80"));
+    slices.add(slice("ns", "canary-1", "web-canary", "http=8080", "10.0.9.1"));
+    ingresses.add(nginx("main", T1).rule("p.test", p("Prefix", "/", "web", 80)).build());
+    ingresses.add(
+        nginx("canary", T2)
+            .annotation(N + "canary", "true")
+            .annotation(N + "canary-by-header", "X-Region")
+            .annotation(N + "canary-by-header-pattern", "^eu-.*")
+            .rule("p.test", p("Prefix", "/", "web-canary", 80))
+            .build());
+    ingresses.add(nginx("main2", T1).rule("q.test", p("Prefix", "/", "web", 80)).build());
+    ingresses.add(
+        nginx("canary2", T2)
+            .annotation(N + "canary", "true")
+            .annotation(N + "canary-by-header", "X-Region")
+            .annotation(N + "canary-by-header-value", "eu")
+            .annotation(N + "canary-by-header-pattern", "(a")
+            .rule("q.test", p("Prefix", "/", "web-canary", 80))
+            .build());
+    BuildResult r = build();
+    List<io.aralez.api.v1.HeaderMatch> p =
+        host(r, "p.test").getRoutesList().stream()
+            .flatMap(x -> x.getHeadersList().stream())
+            .toList();
+    assertThat(p)
+        .singleElement()
+        .satisfies(
+            h -> {
+              assertThat(h.getName()).isEqualTo("X-Region");
+              assertThat(h.getValue()).isEqualTo("^eu-.*");
+              assertThat(h.getRegex()).isTrue();
+            });
+    // A value wins over a pattern; a bad pattern is an invalid value, ignored with an Event.
+    List<io.aralez.api.v1.HeaderMatch> q =
+        host(r, "q.test").getRoutesList().stream()
+            .flatMap(x -> x.getHeadersList().stream())
+            .toList();
+    assertThat(q).singleElement().satisfies(h -> assertThat(h.getRegex()).isFalse());
+    assertThat(event(r, "canary2", "NginxAnnotationInvalid"))
+        .contains("canary-by-header-pattern")
+        .contains("RE2");
+  }
+
+  @Test
   void affinityCookiesTakeIngressNginxsNameAndTheIngressPath() {
     ingresses.add(
         nginx("sticky", T1)

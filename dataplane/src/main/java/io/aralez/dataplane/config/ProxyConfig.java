@@ -285,6 +285,8 @@ public record ProxyConfig(
    * @param regex a Java regex the path must match case-insensitively from its start (the route's
    *     path is then this regex), or null
    * @param cookies cookies that must each be present with exactly this value
+   * @param headerPatterns headers (lower-case names) whose value must contain a match of an RE2
+   *     regex (ingress-nginx's canary-by-header-pattern)
    */
   public record Match(
       boolean exact,
@@ -292,7 +294,8 @@ public record ProxyConfig(
       List<Header> headers,
       List<Header> query,
       String regex,
-      List<Header> cookies) {
+      List<Header> cookies,
+      List<HeaderPattern> headerPatterns) {
     public static final Match PREFIX = new Match(false, null, List.of(), List.of());
     public static final Match EXACT = new Match(true, null, List.of(), List.of());
 
@@ -300,10 +303,21 @@ public record ProxyConfig(
       headers = List.copyOf(headers);
       query = List.copyOf(query);
       cookies = List.copyOf(cookies);
+      headerPatterns = List.copyOf(headerPatterns);
     }
 
     public Match(boolean exact, String method, List<Header> headers, List<Header> query) {
-      this(exact, method, headers, query, null, List.of());
+      this(exact, method, headers, query, null, List.of(), List.of());
+    }
+
+    public Match(
+        boolean exact,
+        String method,
+        List<Header> headers,
+        List<Header> query,
+        String regex,
+        List<Header> cookies) {
+      this(exact, method, headers, query, regex, cookies, List.of());
     }
 
     public boolean isPlainPrefix() {
@@ -311,7 +325,11 @@ public record ProxyConfig(
     }
 
     public boolean hasConditions() {
-      return method != null || !headers.isEmpty() || !query.isEmpty() || !cookies.isEmpty();
+      return method != null
+          || !headers.isEmpty()
+          || !query.isEmpty()
+          || !cookies.isEmpty()
+          || !headerPatterns.isEmpty();
     }
 
     /**
@@ -320,7 +338,7 @@ public record ProxyConfig(
      */
     public int specificity() {
       return (method != null ? 1000 : 0)
-          + headers.size() * 100
+          + (headers.size() + headerPatterns.size()) * 100
           + cookies.size() * 10
           + query.size();
     }
@@ -332,6 +350,9 @@ public record ProxyConfig(
       }
       for (Header h : headers) {
         s.append(" ").append(h.name()).append(':').append(h.value());
+      }
+      for (HeaderPattern h : headerPatterns) {
+        s.append(" ").append(h.name()).append("~").append(h.regex());
       }
       for (Header q : query) {
         s.append(" ?").append(q.name()).append('=').append(q.value());
@@ -351,6 +372,30 @@ public record ProxyConfig(
   public record Backend(HostPort address, long weight) {
     public Backend(HostPort address) {
       this(address, 1);
+    }
+  }
+
+  /**
+   * A header whose value must contain a match of {@code regex} (RE2: linear time, whoever writes
+   * it). Equal when name and regex are.
+   */
+  public record HeaderPattern(String name, String regex, com.google.re2j.Pattern compiled) {
+    public HeaderPattern(String name, String regex) {
+      this(name, regex, com.google.re2j.Pattern.compile(regex));
+    }
+
+    public boolean matches(String value) {
+      return compiled.matcher(value).find();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof HeaderPattern p && p.name.equals(name) && p.regex.equals(regex);
+    }
+
+    @Override
+    public int hashCode() {
+      return name.hashCode() * 31 + regex.hashCode();
     }
   }
 

@@ -195,6 +195,11 @@ public final class Router {
           return false;
         }
       }
+      for (ProxyConfig.HeaderPattern h : m.headerPatterns()) {
+        if (request.headers(h.name()).stream().noneMatch(h::matches)) {
+          return false;
+        }
+      }
       if (!m.cookies().isEmpty()) {
         if (cookies == null) {
           cookies = Cookies.of(request.headers("cookie"));

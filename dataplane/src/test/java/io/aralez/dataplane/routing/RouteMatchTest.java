@@ -123,6 +123,35 @@ class RouteMatchTest {
   }
 
   @Test
+  void aHeaderPatternMatchesItsRegexAnywhereInAnyValueOfTheHeader() {
+    Router r =
+        router(
+            route(
+                "/",
+                new Match(
+                    false,
+                    null,
+                    List.of(),
+                    List.of(),
+                    null,
+                    List.of(),
+                    List.of(new ProxyConfig.HeaderPattern("x-region", "eu-(west|north)"))),
+                "eu",
+                b(1, 1)),
+            route("/", Match.PREFIX, "rest", b(2, 1)));
+    assertThat(tag(r.route("h.test", "/", req(HttpMethod.GET, "/", "X-Region", "eu-west-1"))))
+        .isEqualTo("eu");
+    assertThat(tag(r.route("h.test", "/", req(HttpMethod.GET, "/", "X-Region", "zone eu-north"))))
+        .as("found anywhere, as ingress-nginx's ngx.re.match")
+        .isEqualTo("eu");
+    assertThat(tag(r.route("h.test", "/", req(HttpMethod.GET, "/", "X-Region", "us-east-1"))))
+        .isEqualTo("rest");
+    assertThat(tag(r.route("h.test", "/", req(HttpMethod.GET, "/")))).isEqualTo("rest");
+    assertThat(new ProxyConfig.HeaderPattern("a", "x+"))
+        .isEqualTo(new ProxyConfig.HeaderPattern("a", "x+"));
+  }
+
+  @Test
   void weightsShareRequestsAndWeightZeroGetsNone() {
     Router r = router(route("/", Match.PREFIX, "w", b(1, 90), b(2, 10), b(3, 0)));
     RouteEntry e = r.route("h.test", "/", req(HttpMethod.GET, "/"));

@@ -168,8 +168,9 @@ public final class Catalogue {
         "canary-weight",
         "canary-weight-total");
     add(
-        i,
-        "regex header values are not matched: use canary-by-header-value",
+        h,
+        "an RE2 regex found anywhere in the header's value (no look-around or back-references);"
+            + " ignored when canary-by-header-value is set, as in ingress-nginx",
         "canary-by-header-pattern");
     add(p, "a per-second limit of rpm/60 (at least 1)", "limit-rpm");
     add(h, "these clients are not rate limited", "limit-whitelist", "limit-allowlist");
@@ -211,11 +212,15 @@ public final class Catalogue {
         "session-cookie-max-age",
         "session-cookie-expires");
     add(
+        p,
+        "persistent is what Aralez does (a session moves only when its backend goes);"
+            + " balanced does not move sessions to endpoints added later",
+        "affinity-mode");
+    add(
         i,
-        "not supported: affinity is balanced (a session moves only when its backend goes); ignored",
+        "not supported; ignored",
         "session-cookie-conditional-samesite-none",
         "session-cookie-change-on-failure",
-        "affinity-mode",
         "affinity-canary-behavior");
     add(i, "responses are always streamed", "proxy-buffering");
     add(

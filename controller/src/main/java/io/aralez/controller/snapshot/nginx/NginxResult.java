@@ -63,7 +63,16 @@ public record NginxResult(
    * @param cookie "always" / "never" as for the header, or null
    * @param weight the share of the rest that goes to the canary, out of {@code total}
    */
-  public record Canary(String header, String headerValue, String cookie, int weight, int total) {}
+  /**
+   * @param headerPattern an RE2 regex found in the header's value (used when no headerValue)
+   */
+  public record Canary(
+      String header,
+      String headerValue,
+      String headerPattern,
+      String cookie,
+      int weight,
+      int total) {}
 
   /** How one annotation was treated. */
   public enum Outcome {

@@ -78,6 +78,10 @@ final class RuleParts {
     return new NginxResult.Canary(
         v.get("canary-by-header"),
         v.containsKey("canary-by-header") ? v.get("canary-by-header-value") : null,
+        // ingress-nginx ignores the pattern when a value is given.
+        v.containsKey("canary-by-header") && !v.containsKey("canary-by-header-value")
+            ? v.get("canary-by-header-pattern")
+            : null,
         v.get("canary-by-cookie"),
         weight,
         total);

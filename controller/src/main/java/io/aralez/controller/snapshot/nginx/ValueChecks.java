@@ -146,6 +146,11 @@ final class ValueChecks {
           throw new IllegalArgumentException("the value is empty or has control characters");
         }
       }
+      case "affinity-mode" -> {
+        if (!value.trim().matches("balanced|persistent")) {
+          throw new IllegalArgumentException("'" + value + "' is not balanced or persistent");
+        }
+      }
       case "canary" -> NginxValues.bool(value);
       case "canary-by-header", "canary-by-cookie" -> {
         if (!value.trim().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,256}")) {
@@ -155,6 +160,12 @@ final class ValueChecks {
       case "canary-by-header-value" -> {
         if (value.isEmpty() || value.chars().anyMatch(c -> c < ' ' || c >= 0x7f)) {
           throw new IllegalArgumentException("the value is empty or has control characters");
+        }
+      }
+      case "canary-by-header-pattern" -> {
+        String problem = io.aralez.common.values.PathRegexes.headerProblem(value);
+        if (problem != null) {
+          throw new IllegalArgumentException(problem);
         }
       }
       case "canary-weight", "canary-weight-total" -> {

@@ -218,8 +218,19 @@ public final class SnapshotTranslator {
       errors.add(where + ": unknown path match type");
     }
     List<Header> headerMatches = new ArrayList<>();
+    List<ProxyConfig.HeaderPattern> headerPatterns = new ArrayList<>();
     for (HeaderMatch h : r.getHeadersList()) {
-      headerMatches.add(new Header(h.getName().toLowerCase(Locale.ROOT), h.getValue()));
+      String name = h.getName().toLowerCase(Locale.ROOT);
+      if (!h.getRegex()) {
+        headerMatches.add(new Header(name, h.getValue()));
+        continue;
+      }
+      String problem = io.aralez.common.values.PathRegexes.headerProblem(h.getValue());
+      if (problem != null) {
+        errors.add(where + ": header " + name + ": " + problem);
+      } else {
+        headerPatterns.add(new ProxyConfig.HeaderPattern(name, h.getValue()));
+      }
     }
     List<Header> queryMatches = new ArrayList<>();
     for (QueryParamMatch q : r.getQueryParamsList()) {
@@ -233,7 +244,8 @@ public final class SnapshotTranslator {
             headerMatches,
             queryMatches,
             pm.getType() == PathMatch.Type.REGEX ? path : null,
-            r.getCookiesList().stream().map(c -> new Header(c.getName(), c.getValue())).toList());
+            r.getCookiesList().stream().map(c -> new Header(c.getName(), c.getValue())).toList(),
+            headerPatterns);
     var rules = RulesTranslator.rules(where, r.getRules(), errors);
 
     Policy p = r.getPolicy();
