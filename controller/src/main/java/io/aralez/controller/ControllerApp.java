@@ -322,7 +322,11 @@ public final class ControllerApp implements AutoCloseable {
     if (r == null || from == null) {
       return;
     }
-    status.write(r, from, reports != null ? reports.all(store.pods()) : store.pods());
+    // The statuses come from the build; the objects they are compared with must be as they are
+    // now. A status someone else wrote since the build changes nothing the build reads, so it
+    // rebuilds nothing: compared with the objects the build saw, it would never be put back.
+    ClusterState now = events.ready() ? events.state() : from;
+    status.write(r, now, reports != null ? reports.all(store.pods()) : store.pods());
   }
 
   @Override

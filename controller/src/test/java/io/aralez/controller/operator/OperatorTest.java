@@ -118,6 +118,16 @@ class OperatorTest {
       await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> true);
       // ...and neither status write rebuilt the snapshot.
       assertThat(c.metric("aralez_controller_snapshots_total")).isEqualTo(builds);
+      // A status already right is not written again: through more than one periodic pass
+      // (StatusReconciler.REFRESH), no request writes it.
+      drainRequests();
+      await()
+          .pollDelay(StatusReconciler.REFRESH.plusSeconds(3))
+          .atMost(StatusReconciler.REFRESH.plusSeconds(10))
+          .until(() -> true);
+      assertThat(drainRequests())
+          .as("status writes while nothing changed")
+          .noneMatch(x -> x.contains("/ingresses/shop/status") && !x.startsWith("GET"));
 
       // A spec change does rebuild, and so does an EndpointSlice change.
       client.resource(slice("ns", "web-1", "web", "http=8080", "10.0.0.1", "10.0.0.2")).update();
@@ -125,6 +135,19 @@ class OperatorTest {
           .atMost(Duration.ofSeconds(10))
           .until(() -> c.metric("aralez_controller_snapshots_total") > builds);
     }
+  }
+
+  /** The requests the mock API server received since the last call, as "METHOD path". */
+  private java.util.List<String> drainRequests() throws InterruptedException {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (int n = server.getRequestCount(); n > 0; n--) {
+      var req = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+      if (req == null) {
+        break;
+      }
+      out.add(req.getMethod() + " " + req.getPath());
+    }
+    return out;
   }
 
   private Ingress ingress(String name) {
