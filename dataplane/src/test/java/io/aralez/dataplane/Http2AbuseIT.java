@@ -282,6 +282,12 @@ class Http2AbuseIT {
       newName(b, h[0], h[1], false);
       cases.put(h[0] + ": " + h[1].replace("\r", "\\r").replace("\n", "\\n"), b.toByteArray());
     }
+    for (String authority :
+        new String[] {"a b.test", "h2.test/x", "user@h2.test", "h2.test:99999"}) {
+      ByteArrayOutputStream b = new ByteArrayOutputStream();
+      b.writeBytes(block(true, "http", authority));
+      cases.put(":authority '" + authority + "'", b.toByteArray());
+    }
     for (String path : new String[] {"", "hello-world", "/ HTTP/1.1\r\nHost: x"}) {
       ByteArrayOutputStream b = new ByteArrayOutputStream();
       b.write(0x82); // :method GET
@@ -384,6 +390,17 @@ class Http2AbuseIT {
   @Test
   @Tag("catalogue-2.5")
   void aPingFloodFromAClientThatNeverReadsIsCutOffOrHeldBack() throws Exception {
+    controlFrameFlood(PING);
+  }
+
+  /** The same with empty SETTINGS frames, each of which the server must acknowledge. */
+  @Test
+  @Tag("catalogue-2.5")
+  void aSettingsFloodFromAClientThatNeverReadsIsCutOffOrHeldBack() throws Exception {
+    controlFrameFlood(SETTINGS);
+  }
+
+  private static void controlFrameFlood(int type) throws Exception {
     try (Socket s = new Socket()) {
       s.setReceiveBufferSize(4096);
       s.connect(new java.net.InetSocketAddress("127.0.0.1", proxy.port()));
@@ -392,7 +409,7 @@ class Http2AbuseIT {
       out.write(frame(SETTINGS, 0, 0, new byte[0]));
       ByteArrayOutputStream many = new ByteArrayOutputStream();
       for (int i = 0; i < 1000; i++) {
-        many.writeBytes(frame(PING, 0, 0, new byte[8]));
+        many.writeBytes(frame(type, 0, 0, type == PING ? new byte[8] : new byte[0]));
       }
       byte[] burst = many.toByteArray();
       java.util.concurrent.atomic.AtomicInteger bursts =
@@ -426,7 +443,9 @@ class Http2AbuseIT {
       }
       boolean heldBack = writer.isAlive();
       assertThat(cut.get() || heldBack)
-          .as("all %d PINGs were taken while nobody read the acknowledgements", bursts.get() * 1000)
+          .as(
+              "all %d frames were taken while nobody read the acknowledgements",
+              bursts.get() * 1000)
           .isTrue();
     }
   }
