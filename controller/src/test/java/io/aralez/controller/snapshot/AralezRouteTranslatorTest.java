@@ -57,6 +57,49 @@ class AralezRouteTranslatorTest {
     assertThat(report.warnings).singleElement().asString().contains("missing");
   }
 
+  /** authentication and tls.httpsRedirect: what each type needs, and the bad values refused. */
+  @Test
+  void authenticationNeedsItsReferenceAndAnHttpsRedirectCodeIsChecked() {
+    AralezRouteSpec.Rule noSecret = new AralezRouteSpec.Rule();
+    noSecret.backends = List.of(backend("web", 80, 1));
+    noSecret.authentication = new AralezRouteSpec.Authentication();
+    noSecret.authentication.type = "Basic";
+    assertThat(add(route(noSecret)).errors).singleElement().asString().contains("secretRef.name");
+
+    AralezRouteSpec.Rule noUrl = new AralezRouteSpec.Rule();
+    noUrl.backends = List.of(backend("web", 80, 1));
+    noUrl.authentication = new AralezRouteSpec.Authentication();
+    noUrl.authentication.type = "Forward";
+    assertThat(add(route(noUrl)).errors).singleElement().asString().contains("forwardUrl");
+
+    AralezRouteSpec.Rule kerberos = new AralezRouteSpec.Rule();
+    kerberos.backends = List.of(backend("web", 80, 1));
+    kerberos.authentication = new AralezRouteSpec.Authentication();
+    kerberos.authentication.type = "Kerberos";
+    assertThat(add(route(kerberos)).errors).singleElement().asString().contains("Kerberos");
+
+    AralezRouteSpec.Rule forward = new AralezRouteSpec.Rule();
+    forward.backends = List.of(backend("web", 80, 1));
+    forward.authentication = new AralezRouteSpec.Authentication();
+    forward.authentication.type = "Forward";
+    forward.authentication.forwardUrl = "http://auth.ns.svc/check";
+    AralezRoute ok = route(forward);
+    ok.getSpec().tls = new AralezRouteSpec.Tls();
+    ok.getSpec().tls.httpsRedirect = new AralezRouteSpec.HttpsRedirect();
+    ok.getSpec().tls.httpsRedirect.statusCode = 308;
+    assertThat(add(ok).errors).isEmpty();
+    Route r = resolvers.claims().resolve().get("shop.example.com").get(0);
+    assertThat(r.getPolicy().getAuth().getType()).isEqualTo(io.aralez.api.v1.Auth.Type.FORWARD);
+    assertThat(r.getHttpsRedirect()).isTrue();
+    assertThat(r.getPolicy().getRedirectCode()).isEqualTo(308);
+
+    AralezRoute badCode = route(forward);
+    badCode.getSpec().tls = new AralezRouteSpec.Tls();
+    badCode.getSpec().tls.httpsRedirect = new AralezRouteSpec.HttpsRedirect();
+    badCode.getSpec().tls.httpsRedirect.statusCode = 200;
+    assertThat(add(badCode).errors).singleElement().asString().contains("200");
+  }
+
   @Test
   void whatARuleMayNotBe() {
     AralezRouteSpec.Rule mixed = new AralezRouteSpec.Rule();
