@@ -38,7 +38,6 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -159,7 +158,7 @@ class FaultsUnderLoadIT {
       Path certs = dir.resolve("certs");
       OpenSsl.selfSigned(certs, "rot", "ec", "rot.test");
       SSLContext trustAll = SSLContext.getInstance("TLS");
-      trustAll.init(null, new TrustManager[] {new TrustAll()}, null);
+      trustAll.init(null, new TrustManager[] {new TlsIT.TrustAll()}, null);
       Set<BigInteger> serials = ConcurrentHashMap.newKeySet();
       try (Load load =
           new Load(2, () -> serials.add(tlsGet(trustAll, proxy.tlsPort(), "rot.test")))) {
@@ -313,19 +312,6 @@ class FaultsUnderLoadIT {
               });
       t.setDaemon(true);
       t.start();
-    }
-  }
-
-  static final class TrustAll implements X509TrustManager {
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }

@@ -22,18 +22,7 @@ public final class PathRegexes {
     if (regex == null || regex.isEmpty() || regex.charAt(0) != '/') {
       return "a regex path must start with '/'";
     }
-    if (regex.length() > MAX_LENGTH) {
-      return "a regex path is longer than " + MAX_LENGTH + " characters";
-    }
-    if (regex.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
-      return "a regex path has control characters";
-    }
-    try {
-      Pattern.compile(regex, Pattern.CASE_INSENSITIVE);
-      return null;
-    } catch (PatternSyntaxException e) {
-      return "'" + regex + "' is not a valid RE2 regex: " + e.getDescription();
-    }
+    return compileProblem(regex, "regex path", Pattern.CASE_INSENSITIVE);
   }
 
   /**
@@ -44,14 +33,19 @@ public final class PathRegexes {
     if (regex == null || regex.isEmpty()) {
       return "an empty header regex";
     }
+    return compileProblem(regex, "header regex", 0);
+  }
+
+  /** The checks every regex a tenant writes passes: length, no control characters, RE2 syntax. */
+  private static String compileProblem(String regex, String what, int flags) {
     if (regex.length() > MAX_LENGTH) {
-      return "a header regex is longer than " + MAX_LENGTH + " characters";
+      return "a " + what + " is longer than " + MAX_LENGTH + " characters";
     }
     if (regex.chars().anyMatch(c -> c < ' ' || c == 0x7f)) {
-      return "a header regex has control characters";
+      return "a " + what + " has control characters";
     }
     try {
-      Pattern.compile(regex);
+      Pattern.compile(regex, flags);
       return null;
     } catch (PatternSyntaxException e) {
       return "'" + regex + "' is not a valid RE2 regex: " + e.getDescription();

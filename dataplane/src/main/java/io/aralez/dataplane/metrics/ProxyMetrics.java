@@ -199,6 +199,9 @@ public final class ProxyMetrics {
 
   private void backends(ActiveConfig active) {
     List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    // Per address: the cap and its queue are shared by every route listing the backend.
+    java.util.Map<String, io.aralez.dataplane.upstream.BackendGate> gates =
+        new java.util.TreeMap<>();
     for (var vh : active.config().hosts()) {
       for (var route : vh.routes()) {
         var entry = active.router().entry(route);
@@ -215,21 +218,11 @@ public final class ProxyMetrics {
                       entry.backend(i).address().toString()),
                   entry,
                   e -> e.usable(index) ? 1 : 0));
-        }
-      }
-    }
-    backends.register(rows, true);
-    // Per address: the cap and its queue are shared by every route listing the backend.
-    java.util.Map<String, io.aralez.dataplane.upstream.BackendGate> gates =
-        new java.util.TreeMap<>();
-    for (var vh : active.config().hosts()) {
-      for (var route : vh.routes()) {
-        var entry = active.router().entry(route);
-        for (int i = 0; i < entry.size(); i++) {
           gates.put(entry.backend(i).address().toString(), entry.state(i).gate());
         }
       }
     }
+    backends.register(rows, true);
     List<MultiGauge.Row<?>> waiting = new ArrayList<>();
     List<MultiGauge.Row<?>> busy = new ArrayList<>();
     gates.forEach(

@@ -89,7 +89,8 @@ final class RequestStart {
           RequestFacts.unrouted(clientIp),
           LocalResponses.status(alloc, HttpResponseStatus.BAD_REQUEST));
     }
-    if (!authoritative(client, target)) {
+    // Only the TLS listener has connections opened for a name: the plain one skips the lookup.
+    if (settings.secure() && !authoritative(client, target)) {
       exchanges.metrics().rejected("misdirected");
       return new Plan.Refuse(
           RequestFacts.unrouted(clientIp),

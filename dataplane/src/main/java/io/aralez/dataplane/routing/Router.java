@@ -180,7 +180,7 @@ public final class Router {
       this.request = request;
     }
 
-    boolean met(ProxyConfig.Match m) {
+    boolean met(io.aralez.dataplane.config.Match m) {
       if (!m.hasConditions()) {
         return true;
       }
@@ -195,7 +195,7 @@ public final class Router {
           return false;
         }
       }
-      for (ProxyConfig.HeaderPattern h : m.headerPatterns()) {
+      for (io.aralez.dataplane.config.HeaderPattern h : m.headerPatterns()) {
         if (request.headers(h.name()).stream().noneMatch(h::matches)) {
           return false;
         }

@@ -132,7 +132,7 @@ class RouteRulesAdmissionTest {
                     List.of(),
                     route.auth(),
                     null,
-                    new ProxyConfig.Match(
+                    new io.aralez.dataplane.config.Match(
                         false, null, List.of(), List.of(), "/something(/|$)(.*)", List.of()),
                     null,
                     301,
@@ -563,7 +563,8 @@ class RouteRulesAdmissionTest {
             List.of(),
             ProxyConfig.AuthPolicy.NONE,
             null,
-            new ProxyConfig.Match(false, null, List.of(), List.of(), "/(a+)+$", List.of()),
+            new io.aralez.dataplane.config.Match(
+                false, null, List.of(), List.of(), "/(a+)+$", List.of()),
             null,
             301,
             null,

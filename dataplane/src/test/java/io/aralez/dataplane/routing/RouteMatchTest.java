@@ -3,11 +3,11 @@ package io.aralez.dataplane.routing;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aralez.dataplane.config.HostPort;
+import io.aralez.dataplane.config.Match;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
 import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxyConfig.Header;
-import io.aralez.dataplane.config.ProxyConfig.Match;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.VirtualHost;
 import io.aralez.dataplane.proxy.NettyRequestHead;
@@ -135,7 +135,9 @@ class RouteMatchTest {
                     List.of(),
                     null,
                     List.of(),
-                    List.of(new ProxyConfig.HeaderPattern("x-region", "eu-(west|north)"))),
+                    List.of(
+                        new io.aralez.dataplane.config.HeaderPattern(
+                            "x-region", "eu-(west|north)"))),
                 "eu",
                 b(1, 1)),
             route("/", Match.PREFIX, "rest", b(2, 1)));
@@ -147,8 +149,8 @@ class RouteMatchTest {
     assertThat(tag(r.route("h.test", "/", req(HttpMethod.GET, "/", "X-Region", "us-east-1"))))
         .isEqualTo("rest");
     assertThat(tag(r.route("h.test", "/", req(HttpMethod.GET, "/")))).isEqualTo("rest");
-    assertThat(new ProxyConfig.HeaderPattern("a", "x+"))
-        .isEqualTo(new ProxyConfig.HeaderPattern("a", "x+"));
+    assertThat(new io.aralez.dataplane.config.HeaderPattern("a", "x+"))
+        .isEqualTo(new io.aralez.dataplane.config.HeaderPattern("a", "x+"));
   }
 
   @Test

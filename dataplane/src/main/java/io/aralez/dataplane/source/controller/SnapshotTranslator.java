@@ -15,11 +15,11 @@ import io.aralez.api.v1.WeightedCluster;
 import io.aralez.common.pem.PemFiles;
 import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.HostPort;
+import io.aralez.dataplane.config.Match;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
 import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxyConfig.Header;
-import io.aralez.dataplane.config.ProxyConfig.Match;
 import io.aralez.dataplane.config.ProxyConfig.Route;
 import io.aralez.dataplane.config.ProxyConfig.StickySessions;
 import io.aralez.dataplane.config.ProxyConfig.TlsCertificate;
@@ -218,7 +218,7 @@ public final class SnapshotTranslator {
       errors.add(where + ": unknown path match type");
     }
     List<Header> headerMatches = new ArrayList<>();
-    List<ProxyConfig.HeaderPattern> headerPatterns = new ArrayList<>();
+    List<io.aralez.dataplane.config.HeaderPattern> headerPatterns = new ArrayList<>();
     for (HeaderMatch h : r.getHeadersList()) {
       String name = h.getName().toLowerCase(Locale.ROOT);
       if (!h.getRegex()) {
@@ -229,7 +229,7 @@ public final class SnapshotTranslator {
       if (problem != null) {
         errors.add(where + ": header " + name + ": " + problem);
       } else {
-        headerPatterns.add(new ProxyConfig.HeaderPattern(name, h.getValue()));
+        headerPatterns.add(new io.aralez.dataplane.config.HeaderPattern(name, h.getValue()));
       }
     }
     List<Header> queryMatches = new ArrayList<>();
