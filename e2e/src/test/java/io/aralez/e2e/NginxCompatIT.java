@@ -235,7 +235,11 @@ class NginxCompatIT {
           ex.getResponseHeaders().set("Content-Type", "text/plain");
           ex.getResponseHeaders().set("X-Backend", name);
           ex.getResponseHeaders().set("Strict-Transport-Security", "max-age=5");
-          ex.sendResponseHeaders(200, out.length);
+          // "/status/NNN..." answers NNN, as a failing application would.
+          String path = ex.getRequestURI().getPath();
+          int status =
+              path.matches("/status/\\d{3}.*") ? Integer.parseInt(path.substring(8, 11)) : 200;
+          ex.sendResponseHeaders(status, out.length);
           try (OutputStream o = ex.getResponseBody()) {
             o.write(out);
           }
@@ -744,6 +748,59 @@ class NginxCompatIT {
         .atMost(Duration.ofSeconds(30))
         .until(() -> "main".equals(get("fallback.test", "/x").headers.get("x-backend")));
     assertThat(get("fallback.test", "/x").seen("x-code")).isNull();
+  }
+
+  @Test
+  void customHttpErrorsAreAnsweredByTheDefaultBackend() throws Exception {
+    ingress(
+        "errors",
+        "errors.test",
+        "/",
+        "Prefix",
+        Map.of(N + "custom-http-errors", "404, 503", N + "default-backend", "web-canary"));
+    served("errors.test", "/");
+    Response r =
+        get(
+            "errors.test",
+            "/status/404/page?x=1",
+            "Accept",
+            "application/json",
+            "X-Request-ID",
+            "req-42");
+    assertThat(r.status).as("the error backend's status").isEqualTo(200);
+    assertThat(r.headers).containsEntry("x-backend", "canary");
+    assertThat(r.seen("target")).isEqualTo("/?x=1");
+    assertThat(r.seen("x-code")).isEqualTo("404");
+    assertThat(r.seen("x-format")).isEqualTo("application/json");
+    assertThat(r.seen("x-original-uri")).isEqualTo("/status/404/page?x=1");
+    assertThat(r.seen("x-request-id")).isEqualTo("req-42");
+    assertThat(r.seen("x-namespace")).isEqualTo(NS);
+    assertThat(r.seen("x-ingress-name")).isEqualTo("errors");
+    assertThat(r.seen("x-service-name")).isEqualTo("web");
+    assertThat(r.seen("x-service-port")).isEqualTo("http");
+    // A status not listed, and success, come from the Service itself.
+    Response other = get("errors.test", "/status/500");
+    assertThat(other.status).isEqualTo(500);
+    assertThat(other.headers).containsEntry("x-backend", "main");
+    assertThat(get("errors.test", "/fine").headers).containsEntry("x-backend", "main");
+    // Without a default-backend there is nothing to answer with: the upstream's answer stays, and
+    // the Ingress says why.
+    ingress(
+        "errors-alone",
+        "errors-alone.test",
+        "/",
+        "Prefix",
+        Map.of(N + "custom-http-errors", "404"));
+    served("errors-alone.test", "/");
+    Response alone = get("errors-alone.test", "/status/404");
+    assertThat(alone.status).isEqualTo(404);
+    assertThat(alone.headers).containsEntry("x-backend", "main");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                events("errors-alone", "NginxAnnotationIgnored").stream()
+                    .anyMatch(e -> e.getMessage().contains(N + "custom-http-errors")));
   }
 
   @Test

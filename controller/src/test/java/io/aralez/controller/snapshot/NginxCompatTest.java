@@ -710,4 +710,47 @@ class NginxCompatTest {
     assertThat(cm.events().get(1).message()).contains("use-geoip");
     assertThat(cm.events().get(0).message()).contains("proxy-body-size");
   }
+
+  @Test
+  void customHttpErrorsNeedTheDefaultBackendAndValidCodes() {
+    services.add(service("ns", "errors", "http=80"));
+    slices.add(slice("ns", "errors-1", "errors", "http=8080", "10.0.0.9"));
+    ingresses.add(
+        nginx("pages", T1)
+            .annotation(N + "custom-http-errors", "404, 503")
+            .annotation(N + "default-backend", "errors")
+            .rule("pages.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("alone", T1)
+            .annotation(N + "custom-http-errors", "404")
+            .rule("alone.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("bad-codes", T1)
+            .annotation(N + "custom-http-errors", "404,200")
+            .annotation(N + "default-backend", "errors")
+            .rule("bad-codes.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("off", T1)
+            .annotation(N + "custom-http-errors", "404")
+            .annotation(N + "default-backend", "errors")
+            .annotation(N + "disable-proxy-intercept-errors", "true")
+            .rule("off.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    Route pages = only(r, "pages.test");
+    assertThat(pages.getRules().getInterceptCodesList()).containsExactly(404, 503);
+    assertThat(pages.getFallbackBackendsCount()).isEqualTo(1);
+    assertThat(pages.getFallbackHeadersList())
+        .extracting(io.aralez.api.v1.Header::getName)
+        .contains("X-Namespace", "X-Ingress-Name", "X-Service-Name", "X-Service-Port");
+    assertThat(only(r, "alone.test").getRules().getInterceptCodesList()).isEmpty();
+    assertThat(event(r, "alone", "NginxAnnotationIgnored")).contains(N + "custom-http-errors");
+    assertThat(only(r, "bad-codes.test").getRules().getInterceptCodesList()).isEmpty();
+    assertThat(event(r, "bad-codes", "NginxAnnotationInvalid"))
+        .contains("'200' is not an HTTP error status");
+    assertThat(only(r, "off.test").getRules().getInterceptCodesList()).isEmpty();
+  }
 }

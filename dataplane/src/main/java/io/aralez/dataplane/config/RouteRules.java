@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
  * @param noAccessLog the route's requests are left out of the access log
  * @param responseRewrite rewrites of the upstream's Location and Set-Cookie, or null
  * @param satisfyAny passing either the source lists or the auth is enough
+ * @param errorPages upstream error statuses answered by an error backend instead, or null
  */
 public record RouteRules(
     String rewrite,
@@ -49,12 +50,13 @@ public record RouteRules(
     String hashBy,
     boolean noAccessLog,
     ResponseRewrite responseRewrite,
-    boolean satisfyAny) {
+    boolean satisfyAny,
+    ErrorPages errorPages) {
 
   public static final RouteRules NONE =
       new RouteRules(
           null, null, null, null, -1, null, null, null, null, 429, false, null, List.of(), 0, null,
-          null, false, null, false);
+          null, false, null, false, null);
 
   public RouteRules {
     limitExempt = List.copyOf(limitExempt);
@@ -98,7 +100,62 @@ public record RouteRules(
         hashBy,
         noAccessLog,
         responseRewrite,
-        satisfyAny);
+        satisfyAny,
+        errorPages);
+  }
+
+  /** The same rules with {@code errorPages}. */
+  public RouteRules withErrorPages(ErrorPages errorPages) {
+    return new RouteRules(
+        rewrite,
+        forwardedPrefix,
+        redirect,
+        appRoot,
+        maxBodyBytes,
+        upstreamHost,
+        access,
+        cors,
+        hsts,
+        rateLimitStatus,
+        httpsRedirectStripSlash,
+        externalAuth,
+        limitExempt,
+        maxConcurrentPerClient,
+        authRealm,
+        hashBy,
+        noAccessLog,
+        responseRewrite,
+        satisfyAny,
+        errorPages);
+  }
+
+  /**
+   * ingress-nginx's custom-http-errors: an upstream answer with one of {@code codes} is dropped and
+   * the client gets what an error backend answers instead.
+   *
+   * @param backends the error backends (the route's default backend); none: nothing is replaced
+   * @param headers sent to the error backend besides X-Code and the request's own
+   */
+  public record ErrorPages(
+      java.util.Set<Integer> codes,
+      List<ProxyConfig.Backend> backends,
+      List<ProxyConfig.Header> headers) {
+    public ErrorPages {
+      codes = java.util.Set.copyOf(codes);
+      backends = List.copyOf(backends);
+      headers = List.copyOf(headers);
+    }
+
+    /** Whether an upstream answer with {@code status} is replaced. */
+    public boolean intercepts(int status) {
+      return !backends.isEmpty() && codes.contains(status);
+    }
+
+    /** The same codes answered by {@code backends}, told {@code headers}. */
+    public ErrorPages servedBy(
+        List<ProxyConfig.Backend> backends, List<ProxyConfig.Header> headers) {
+      return new ErrorPages(codes, backends, headers);
+    }
   }
 
   /**

@@ -46,6 +46,7 @@ public final class ProxyMetrics {
       requests = new ConcurrentHashMap<>();
 
   private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<Integer, Counter> errorPages = new ConcurrentHashMap<>();
   // FunctionCounter holds its state object weakly: a method reference passed in would be
   // collected and the counter would read NaN. These keep them alive as long as the registry.
   private final List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -329,6 +330,18 @@ public final class ProxyMetrics {
             b ->
                 Counter.builder("aralez_upstream_connect_errors")
                     .tag("backend", b)
+                    .register(registry))
+        .increment();
+  }
+
+  /** An upstream answer with {@code status} replaced by an error page (400-599: bounded). */
+  public void errorPage(int status) {
+    errorPages
+        .computeIfAbsent(
+            status,
+            c ->
+                Counter.builder("aralez_error_pages")
+                    .tag("code", Integer.toString(c))
                     .register(registry))
         .increment();
   }

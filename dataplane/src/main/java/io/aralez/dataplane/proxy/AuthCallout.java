@@ -85,7 +85,7 @@ final class AuthCallout {
             settings.forwardAuthTimeout(),
             callout.forward().entry().route().rules().externalAuth())
         .addListener(
-            (io.netty.util.concurrent.Future<ForwardAuthCall.Result> f) -> {
+            (io.netty.util.concurrent.Future<SideCall.Result> f) -> {
               var external = callout.forward().entry().route().rules().externalAuth();
               Consumer<FullHttpResponse> answer = r -> done.calloutDone(ex, r);
               if (external != null) {
@@ -121,7 +121,7 @@ final class AuthCallout {
 
   private static void forwarded(
       Exchange ex,
-      ForwardAuthCall.Result result,
+      SideCall.Result result,
       ByteBufAllocator alloc,
       Consumer<FullHttpResponse> then) {
     int status = result.status();

@@ -2,7 +2,8 @@ package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.upstream.UpstreamPool;
-import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.codec.http.FullHttpResponse;
 
 /**
  * What an {@link Exchange} may do to the client connection it answers. The exchange never reaches
@@ -32,8 +33,14 @@ interface ClientSide {
   /** The response went out completely. */
   void exchangeDone(Exchange ex, boolean closeClient);
 
-  /** The exchange failed before any response byte went out: answer {@code status} instead. */
-  void exchangeFailed(Exchange ex, HttpResponseStatus status, boolean requestComplete);
+  /** For answers made here. */
+  ByteBufAllocator alloc();
+
+  /**
+   * No response byte of the upstream's went out and none will: {@code response} (a failure status,
+   * an error page) is the answer instead.
+   */
+  void exchangeAnswered(Exchange ex, FullHttpResponse response, boolean requestComplete);
 
   /** The response broke after it started: close. */
   void exchangeAborted(Exchange ex);

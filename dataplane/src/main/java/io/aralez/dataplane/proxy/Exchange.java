@@ -53,6 +53,9 @@ final class Exchange implements UpstreamListener {
   private boolean done;
   private io.aralez.dataplane.policy.ConcurrencyLimiter.Permit permit;
 
+  /** What the error backend needs when the route replaces upstream errors; null otherwise. */
+  private ErrorPage errorPage;
+
   /** This request's place at a capped backend, held to the end; or the wait for one. */
   private final BackendPlace place = new BackendPlace();
 
@@ -82,6 +85,11 @@ final class Exchange implements UpstreamListener {
   /** The head to send upstream; set once, before {@link #start}. */
   void sendAs(HttpRequest head) {
     this.upstreamHead = head;
+  }
+
+  /** Upstream answers {@code page} names are replaced by an error backend's. */
+  void replaceErrors(ErrorPage page) {
+    this.errorPage = page;
   }
 
   HttpRequest upstreamHead() {
@@ -232,6 +240,11 @@ final class Exchange implements UpstreamListener {
         upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
         return;
       }
+      if (errorPage != null && errorPage.replaces(res.status().code())) {
+        ReferenceCountUtil.release(msg);
+        replaceWithErrorPage(res.status().code());
+        return;
+      }
       switch (response.head(res, request.complete(), forward, index)) {
         case UPGRADE -> {
           switchToTunnel(res);
@@ -329,6 +342,36 @@ final class Exchange implements UpstreamListener {
     client.becomeTunnel(l);
   }
 
+  /**
+   * The upstream's answer is one the route replaces: its connection is dropped (its body was not
+   * read), the client's body is no longer forwarded, and the error backend answers instead.
+   */
+  private void replaceWithErrorPage(int status) {
+    unbindUpstream();
+    request.discard();
+    stalls = null;
+    services.metrics().errorPage(status);
+    errorPage
+        .fetch(
+            services.pool(),
+            client.channel().eventLoop(),
+            status,
+            java.time.Duration.ofNanos(readTimeout()))
+        .addListener(
+            (Future<SideCall.Result> f) -> {
+              SideCall.Result result = f.getNow();
+              if (done) {
+                if (result.body() != null) {
+                  result.body().release();
+                }
+                return;
+              }
+              end();
+              client.exchangeAnswered(
+                  this, ErrorPage.answer(client.alloc(), result, status), request.complete());
+            });
+  }
+
   // ---- endings ----
 
   /** Every ending goes through here: the request's concurrency place is given back once. */
@@ -360,7 +403,8 @@ final class Exchange implements UpstreamListener {
     end();
     stalls = null;
     request.release();
-    client.exchangeFailed(this, status, request.complete());
+    client.exchangeAnswered(
+        this, LocalResponses.failure(client.alloc(), status), request.complete());
   }
 
   /** The upstream connection can no longer be trusted: drop it and tell the client. */

@@ -22,7 +22,7 @@ final class ExternalAuthAnswer {
 
   static void decide(
       HttpHeaders upstream,
-      ForwardAuthCall.Result result,
+      SideCall.Result result,
       RouteRules.ExternalAuth rules,
       RequestTarget target,
       boolean secure,

@@ -53,7 +53,7 @@ public final class LocalResponses {
   }
 
   /** The forward-auth server's refusal, relayed: its status, Location, content type and body. */
-  static FullHttpResponse relay(ByteBufAllocator alloc, ForwardAuthCall.Result auth) {
+  static FullHttpResponse relay(ByteBufAllocator alloc, SideCall.Result auth) {
     HttpResponseStatus status = HttpResponseStatus.valueOf(auth.status());
     FullHttpResponse res =
         new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, auth.body().retainedDuplicate());

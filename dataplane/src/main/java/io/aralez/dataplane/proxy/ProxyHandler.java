@@ -5,6 +5,7 @@ import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.upstream.UpstreamPool;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
@@ -389,12 +390,17 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
   }
 
   @Override
-  public void exchangeFailed(Exchange ex, HttpResponseStatus status, boolean requestComplete) {
+  public ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
+  @Override
+  public void exchangeAnswered(Exchange ex, FullHttpResponse res, boolean requestComplete) {
     if (exchange != ex) {
+      res.release();
       return;
     }
     exchange = null;
-    FullHttpResponse res = LocalResponses.failure(ctx.alloc(), status);
     if (http2 || !requestComplete || draining || !ex.clientKeepAlive()) {
       respondAndClose(res);
       return;

@@ -16,6 +16,7 @@ final class RequestRelay {
   private Channel upstream;
   private boolean complete;
   private boolean bodySent;
+  private boolean discarding;
 
   /** Writes the head and whatever body was held; from now on content goes straight through. */
   void attach(Channel ch, Object head) {
@@ -39,12 +40,24 @@ final class RequestRelay {
     upstream = null;
   }
 
+  /** The request will not go anywhere now: the rest of its body is read and dropped. */
+  void discard() {
+    detach();
+    release();
+    discarding = true;
+  }
+
   /**
    * @return true when this content completed the request on an attached connection
    */
   boolean content(HttpContent content) {
     if (complete) {
       content.release();
+      return false;
+    }
+    if (discarding) {
+      content.release();
+      complete = content instanceof LastHttpContent;
       return false;
     }
     if (upstream == null) {

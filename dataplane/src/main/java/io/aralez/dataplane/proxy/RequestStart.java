@@ -160,6 +160,7 @@ final class RequestStart {
       upstream.headers().set(h.name(), h.value());
     }
     ex.sendAs(upstream);
+    ex.replaceErrors(ErrorPage.of(forward.entry().route().rules().errorPages(), req, target));
     return ex;
   }
 }

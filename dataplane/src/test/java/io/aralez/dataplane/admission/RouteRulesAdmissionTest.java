@@ -111,7 +111,8 @@ class RouteRulesAdmissionTest {
         field.equals("hash") ? (String) v : r.hashBy(),
         field.equals("nolog") ? (Boolean) v : r.noAccessLog(),
         r.responseRewrite(),
-        field.equals("satisfyAny") ? (Boolean) v : r.satisfyAny());
+        field.equals("satisfyAny") ? (Boolean) v : r.satisfyAny(),
+        r.errorPages());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {

@@ -191,6 +191,17 @@ public final class Catalogue {
         "default-backend");
     add(
         h,
+        "upstream answers with these statuses are replaced by the default-backend's answer to"
+            + " GET / (query kept) with X-Code, X-Format, X-Original-URI, X-Request-ID,"
+            + " X-Namespace, X-Ingress-Name, X-Service-Name, X-Service-Port; needs default-backend"
+            + " (no global list or backend)",
+        "custom-http-errors");
+    add(
+        h,
+        "true: custom-http-errors is not applied to this Ingress",
+        "disable-proxy-intercept-errors");
+    add(
+        h,
         "requests in flight per client on the location; over it 503 (limit-req-status-code)",
         "limit-connections");
     add(p, "our limiter's burst is fixed", "limit-burst-multiplier");
@@ -250,7 +261,6 @@ public final class Catalogue {
         i,
         "not supported by Aralez; ignored with a Warning Event",
         "proxy-next-upstream-timeout",
-        "custom-http-errors",
         "ssl-passthrough",
         "proxy-ssl-secret",
         "proxy-ssl-verify",
@@ -276,7 +286,6 @@ public final class Catalogue {
         "mirror-target",
         "mirror-host",
         "mirror-request-body",
-        "disable-proxy-intercept-errors",
         "use-port-in-redirects",
         "relative-redirects");
     add(

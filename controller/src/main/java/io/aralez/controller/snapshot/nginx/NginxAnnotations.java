@@ -124,6 +124,7 @@ public final class NginxAnnotations {
             .setRedirectLocationCode(
                 NginxValues.code(v.getOrDefault("permanent-redirect-code", ""), 300, 308, 301));
       }
+      errorPages(rules);
       if (v.containsKey("app-root")) {
         rules.setAppRoot(v.get("app-root"));
       }
@@ -328,6 +329,27 @@ public final class NginxAnnotations {
         return null;
       }
       return seconds == 0 ? null : seconds * 1000;
+    }
+
+    /** custom-http-errors: the default-backend answers instead; Aralez has no global one. */
+    private void errorPages(RouteRules.Builder rules) {
+      if (!v.containsKey("custom-http-errors")) {
+        if (v.containsKey("disable-proxy-intercept-errors")) {
+          ignoredWithout(
+              "disable-proxy-intercept-errors",
+              "has no effect without custom-http-errors (Aralez reads no global list)");
+        }
+        return;
+      }
+      if (flag("disable-proxy-intercept-errors")) {
+        ignoredWithout("custom-http-errors", "disable-proxy-intercept-errors is true");
+      } else if (!v.containsKey("default-backend")) {
+        ignoredWithout(
+            "custom-http-errors",
+            "needs default-backend on the Ingress: Aralez has no global default backend");
+      } else {
+        rules.addAllInterceptCodes(NginxValues.errorCodes(v.get("custom-http-errors")));
+      }
     }
 
     private void ignoredWithout(String name, String message) {

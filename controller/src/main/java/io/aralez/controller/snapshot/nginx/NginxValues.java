@@ -89,6 +89,19 @@ public final class NginxValues {
     return Long.parseLong(t);
   }
 
+  /** A comma-separated list of HTTP error statuses (400 to 599; spaces allowed). */
+  public static List<Integer> errorCodes(String v) {
+    List<Integer> out = new ArrayList<>();
+    for (String part : v.split(",")) {
+      String c = part.trim();
+      if (!c.matches("[45]\\d\\d")) {
+        throw new IllegalArgumentException("'" + c + "' is not an HTTP error status (400-599)");
+      }
+      out.add(Integer.parseInt(c));
+    }
+    return out;
+  }
+
   /** A comma-separated list of CIDR blocks or addresses (spaces allowed). */
   public static List<String> cidrs(String v) {
     List<String> out = new ArrayList<>();

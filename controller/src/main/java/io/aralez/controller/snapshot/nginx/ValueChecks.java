@@ -44,6 +44,8 @@ final class ValueChecks {
       case "proxy-connect-timeout", "proxy-read-timeout", "proxy-send-timeout" ->
           NginxValues.timeout(value);
       case "cors-max-age" -> NginxValues.seconds(value);
+      case "custom-http-errors" -> NginxValues.errorCodes(value);
+      case "disable-proxy-intercept-errors" -> NginxValues.bool(value);
       case "limit-rps",
           "limit-rpm",
           "limit-burst-multiplier",

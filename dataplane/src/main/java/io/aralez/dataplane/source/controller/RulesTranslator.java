@@ -87,7 +87,22 @@ final class RulesTranslator {
                 blankToNull(r.getResponseRewrite().getCookiePathFrom()),
                 r.getResponseRewrite().getCookiePathTo())
             : null,
-        r.getSatisfyAny());
+        r.getSatisfyAny(),
+        errorPages(where, r.getInterceptCodesList(), errors));
+  }
+
+  /** The statuses to replace; the error backends are bound with the endpoints. */
+  private static RouteRules.ErrorPages errorPages(
+      String where, List<Integer> codes, List<String> errors) {
+    if (codes.isEmpty()) {
+      return null;
+    }
+    for (int c : codes) {
+      if (c < 400 || c > 599) {
+        errors.add(where + ": intercepted status " + c + " is not 400 to 599");
+      }
+    }
+    return new RouteRules.ErrorPages(new java.util.HashSet<>(codes), List.of(), List.of());
   }
 
   private static List<Cidr> cidrs(String where, List<String> list, List<String> errors) {

@@ -164,6 +164,7 @@ public final class SnapshotTranslator {
       List<Route> list = new ArrayList<>(h.routes().size());
       for (CompiledRoute cr : h.routes()) {
         List<Backend> backends = backends(cr.clusters(), addresses, errors);
+        cr = withErrorBackends(cr, addresses, errors);
         if (backends.isEmpty() && !cr.fallback().isEmpty()) {
           List<Backend> fallback = backends(cr.fallback(), addresses, errors);
           if (!fallback.isEmpty()) {
@@ -185,6 +186,25 @@ public final class SnapshotTranslator {
         hosts,
         routes.certificates(),
         routes.acmeChallenges());
+  }
+
+  /** A route that replaces upstream errors gets its fallback endpoints as the error backends. */
+  private static CompiledRoute withErrorBackends(
+      CompiledRoute cr, Map<String, List<HostPort>> addresses, List<String> errors) {
+    var pages = cr.route().rules().errorPages();
+    if (pages == null) {
+      return cr;
+    }
+    // X-Code is the intercepted status, set per request; the rest say which Service failed.
+    List<Header> told =
+        cr.fallbackHeaders().stream().filter(x -> !x.name().equalsIgnoreCase("X-Code")).toList();
+    var rules = cr.route().rules();
+    Route route =
+        cr.route()
+            .withRules(
+                rules.withErrorPages(
+                    pages.servedBy(backends(cr.fallback(), addresses, errors), told)));
+    return new CompiledRoute(route, cr.clusters(), cr.fallback(), cr.fallbackHeaders());
   }
 
   /** Each endpoint of a cluster gets the cluster's weight shared among them. */
