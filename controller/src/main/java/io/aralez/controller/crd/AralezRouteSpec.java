@@ -169,6 +169,21 @@ public class AralezRouteSpec {
     /** Strict-Transport-Security on responses over TLS, e.g. "max-age=31536000". */
     @Pattern("^max-age=[0-9]{1,10}(; ?includeSubDomains)?(; ?preload)?$")
     public String hsts;
+
+    /**
+     * Upstream answers with these statuses are replaced by what {@code service} answers to GET /
+     * (told X-Code, X-Original-URI...); it also answers while the rule has no ready endpoint.
+     */
+    public ErrorPages errorPages;
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ErrorPages {
+    /** HTTP statuses from 400 to 599. */
+    @Required public List<Integer> statusCodes = new ArrayList<>();
+
+    /** The error backend, in the route's namespace, spoken to with HTTP/1.1. */
+    @Required public ServiceRef service;
   }
 
   @JsonInclude(JsonInclude.Include.NON_NULL)

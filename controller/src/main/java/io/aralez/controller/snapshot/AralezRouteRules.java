@@ -7,8 +7,8 @@ import io.aralez.controller.snapshot.nginx.NginxValues;
 
 /**
  * Processor: the request-rule fields of an AralezRoute rule (urlRewrite, cors, sourceRanges,
- * maxRequestBodySize, hsts), each inherited from {@code spec.defaults} unless the rule sets it.
- * Pure; a bad value throws {@link IllegalArgumentException} and the route is refused.
+ * maxRequestBodySize, hsts, errorPages), each inherited from {@code spec.defaults} unless the rule
+ * sets it. Pure; a bad value throws {@link IllegalArgumentException} and the route is refused.
  */
 final class AralezRouteRules {
   private AralezRouteRules() {}
@@ -67,7 +67,25 @@ final class AralezRouteRules {
     if (hsts != null) {
       b.setHsts(RuleValues.hsts(hsts));
     }
+    AralezRouteSpec.ErrorPages pages = errorPages(rule, defaults);
+    if (pages != null) {
+      for (Integer code : pages.statusCodes) {
+        if (code == null || code < 400 || code > 599) {
+          throw new IllegalArgumentException(
+              "errorPages.statusCodes: " + code + " is not 400 to 599");
+        }
+      }
+      b.addAllInterceptCodes(pages.statusCodes);
+    }
     return b.build();
+  }
+
+  /** The rule's errorPages, else the defaults', else null. */
+  static AralezRouteSpec.ErrorPages errorPages(
+      AralezRouteSpec.Policies rule, AralezRouteSpec.Policies defaults) {
+    return rule.errorPages != null
+        ? rule.errorPages
+        : defaults == null ? null : defaults.errorPages;
   }
 
   /**

@@ -159,6 +159,7 @@ final class AralezRouteTranslator {
           backends.add(WeightedCluster.newBuilder().setCluster(c).setWeight(weight).build());
         }
       }
+      String errorCluster = errorCluster(report, ns, rule, spec.defaults);
       for (int m = 0; m < ruleMatches.get(i).size(); m++) {
         for (String host : names) {
           Route.Builder r =
@@ -180,10 +181,36 @@ final class AralezRouteTranslator {
           } else {
             r.addAllBackends(backends);
           }
+          if (errorCluster != null && rule.redirect == null) {
+            var first = rule.backends.isEmpty() ? null : rule.backends.get(0).service;
+            Fallbacks.attach(
+                r,
+                errorCluster,
+                ns,
+                ar.getMetadata().getName(),
+                first == null ? "" : first.name,
+                first == null || first.port == null
+                    ? ""
+                    : first.port.number != null ? first.port.number.toString() : first.port.name);
+          }
           claims.claim(report, host, r);
         }
       }
     }
+  }
+
+  /** The cluster of the rule's error pages Service, or null when it has none (or it is unknown). */
+  private String errorCluster(
+      ObjectReport report,
+      String ns,
+      AralezRouteSpec.Rule rule,
+      AralezRouteSpec.Policies defaults) {
+    AralezRouteSpec.ErrorPages pages = AralezRouteRules.errorPages(rule, defaults);
+    if (pages == null || pages.service == null || pages.service.port == null) {
+      return null;
+    }
+    return clusters.cluster(
+        report, ns, pages.service.name, pages.service.port.number, pages.service.port.name, "HTTP");
   }
 
   /** The protocol a backend will be spoken to with, or null when its Service port is unknown. */

@@ -21,12 +21,15 @@ final class IngressAnnotations {
    *
    * @param rules the request rules (rewrite, CORS, source lists...), default when none
    * @param regex the Ingress's paths are regexes ({@code aralez.io/use-regex}, for it alone)
+   * @param defaultBackend the Service (same namespace) answering while a path's has no endpoint,
+   *     and the error pages' backend, or null
    */
   record Parsed(
       PolicySpec policy,
       boolean forceSslRedirect,
       io.aralez.api.v1.RouteRules rules,
       boolean regex,
+      String defaultBackend,
       List<String> errors,
       List<String> warnings) {}
 
@@ -75,6 +78,9 @@ final class IngressAnnotations {
         "cors-expose-headers", (d, v) -> d.corsSpec.setExposeHeaders(NginxValues.headerList(v)));
     KEYS.put("cors-allow-credentials", (d, v) -> d.corsCredentials = Values.bool(v));
     KEYS.put("cors-max-age", (d, v) -> d.corsSpec.setMaxAgeSeconds(RuleValues.maxAge(v)));
+    KEYS.put("default-backend", (d, v) -> d.defaultBackend = serviceName(v));
+    KEYS.put(
+        "custom-http-errors", (d, v) -> d.rules.addAllInterceptCodes(NginxValues.errorCodes(v)));
   }
 
   private IngressAnnotations() {}
@@ -140,6 +146,9 @@ final class IngressAnnotations {
     if (d.rules.getForwardedPrefix().length() > 0 && d.rules.getRewriteTarget().isEmpty()) {
       errors.add("aralez.io/x-forwarded-prefix needs aralez.io/rewrite-target");
     }
+    if (d.rules.getInterceptCodesCount() > 0 && d.defaultBackend == null) {
+      errors.add("aralez.io/custom-http-errors needs aralez.io/default-backend");
+    }
     PolicySpec spec =
         new PolicySpec(
             d.rateLimit,
@@ -160,7 +169,8 @@ final class IngressAnnotations {
             d.readTimeoutMs,
             d.connectAttempts,
             PolicySpec.BackendCap.of(d.maxConnections, d.queueSize, d.queueTimeoutMs));
-    return new Parsed(spec, d.forceSslRedirect, d.rules.build(), d.regex, errors, warnings);
+    return new Parsed(
+        spec, d.forceSslRedirect, d.rules.build(), d.regex, d.defaultBackend, errors, warnings);
   }
 
   private static String lower(String s) {
@@ -194,7 +204,16 @@ final class IngressAnnotations {
     return s;
   }
 
+  private static String serviceName(String v) {
+    String s = v.trim();
+    if (!s.matches("[a-z]([-a-z0-9]{0,61}[a-z0-9])?")) {
+      throw new IllegalArgumentException("'" + v + "' is not a Service name (same namespace)");
+    }
+    return s;
+  }
+
   private static final class Draft {
+    String defaultBackend;
     final io.aralez.api.v1.RouteRules.Builder rules = io.aralez.api.v1.RouteRules.newBuilder();
     final io.aralez.api.v1.Cors.Builder corsSpec = io.aralez.api.v1.Cors.newBuilder();
     boolean cors;

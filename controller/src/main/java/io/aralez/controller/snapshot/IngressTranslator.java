@@ -94,6 +94,10 @@ final class IngressTranslator {
     }
     Policy proto = policies.policy(report, ns, policy);
     boolean forceSslRedirect = ann.forceSslRedirect() || nginx != null && nginx.forceSslRedirect();
+    String defaultBackend =
+        ann.defaultBackend() != null
+            ? ann.defaultBackend()
+            : nginx != null ? nginx.defaultBackend() : null;
     String base = ns + "/Ingress/" + ing.getMetadata().getName();
     for (int i = 0; i < rules.size(); i++) {
       IngressRule rule = rules.get(i);
@@ -142,11 +146,8 @@ final class IngressTranslator {
               r,
               nginx != null && nginx.serviceUpstream());
         }
-        if (nginx != null
-            && nginx.defaultBackend() != null
-            && r.getRedirect().getUrlPrefix().isEmpty()) {
-          fallback(
-              report, ns, ing.getMetadata().getName(), p.getBackend(), nginx.defaultBackend(), r);
+        if (defaultBackend != null && r.getRedirect().getUrlPrefix().isEmpty()) {
+          fallback(report, ns, ing.getMetadata().getName(), p.getBackend(), defaultBackend, r);
         }
         if (nginx != null && nginx.denied()) {
           // As ingress-nginx denies the location: 503 for everyone, never an open route.
@@ -181,7 +182,7 @@ final class IngressTranslator {
 
   /**
    * ingress-nginx's default-backend: the Service that answers while the path's own has no endpoint
-   * (or does not exist), told why by the headers ingress-nginx sends it.
+   * (or does not exist), and the error pages' backend.
    */
   private void fallback(
       ObjectReport report,
@@ -196,25 +197,11 @@ final class IngressTranslator {
       report.warnings.add("default-backend Service " + ns + "/" + service + " not found");
       return;
     }
-    r.addFallbackBackends(WeightedCluster.newBuilder().setCluster(cluster).setWeight(1));
     String svc = own.getService() == null ? "" : own.getService().getName();
     var sp = own.getService() == null ? null : own.getService().getPort();
     String portText =
         sp == null ? "" : sp.getNumber() != null ? String.valueOf(sp.getNumber()) : sp.getName();
-    for (String[] h :
-        new String[][] {
-          {"X-Code", "503"},
-          {"X-Namespace", ns},
-          {"X-Ingress-Name", ingress},
-          {"X-Service-Name", svc},
-          {"X-Service-Port", portText}
-        }) {
-      r.addFallbackHeaders(io.aralez.api.v1.Header.newBuilder().setName(h[0]).setValue(h[1]));
-    }
-    if (r.getBackendsCount() == 0 && r.getDirectStatus() == 503) {
-      // The Service is missing: the fallback answers instead of a 503.
-      r.setDirectStatus(0);
-    }
+    Fallbacks.attach(r, cluster, ns, ingress, svc, portText);
   }
 
   /**

@@ -21,7 +21,11 @@ import org.junit.jupiter.api.Test;
  */
 class RequestRulesTest {
   final Resolvers resolvers =
-      Resolvers.of(new Lookups(List.of(service("ns", "web", "http=80")), List.of(), List.of()));
+      Resolvers.of(
+          new Lookups(
+              List.of(service("ns", "web", "http=80"), service("ns", "errors", "http=8080")),
+              List.of(),
+              List.of()));
 
   Route ingressRoute(Map<String, String> ann, String type, String path, ObjectReport[] out) {
     Ing b = new Ing("ns", "i", "2026-01-01T00:00:00Z").rule("a.test", p(type, path, "web", 80));
@@ -160,5 +164,53 @@ class RequestRulesTest {
     full.urlRewrite.path = new AralezRouteSpec.PathRewrite();
     full.urlRewrite.path.type = "ReplaceFullPath";
     assertThat(add(route(null, full)).status().accepted()).isFalse();
+  }
+
+  @Test
+  void errorPagesFromTheAnnotationsNeedADefaultBackend() {
+    ObjectReport[] r = new ObjectReport[1];
+    Route route =
+        ingressRoute(
+            Map.of(
+                "aralez.io/custom-http-errors", "404,502",
+                "aralez.io/default-backend", "errors"),
+            "Prefix",
+            "/",
+            r);
+    assertThat(r[0].errors).isEmpty();
+    assertThat(route.getRules().getInterceptCodesList()).containsExactly(404, 502);
+    assertThat(route.getFallbackBackends(0).getCluster()).isEqualTo("ns/errors:8080");
+    assertThat(route.getFallbackHeadersList())
+        .extracting(h -> h.getName() + "=" + h.getValue())
+        .contains("X-Ingress-Name=i", "X-Service-Name=web", "X-Service-Port=80");
+    for (Map<String, String> bad :
+        List.of(
+            Map.of("aralez.io/custom-http-errors", "404"),
+            Map.of("aralez.io/custom-http-errors", "302", "aralez.io/default-backend", "errors"),
+            Map.of("aralez.io/default-backend", "Errors!"))) {
+      ingressRoute(bad, "Prefix", "/", r);
+      assertThat(r[0].status().accepted()).as(bad.toString()).isFalse();
+    }
+  }
+
+  @Test
+  void errorPagesOfAnAralezRouteAreInheritedAndChecked() {
+    AralezRouteSpec.Policies defaults = new AralezRouteSpec.Policies();
+    defaults.errorPages = new AralezRouteSpec.ErrorPages();
+    defaults.errorPages.statusCodes = List.of(503);
+    defaults.errorPages.service = new AralezRouteSpec.ServiceRef();
+    defaults.errorPages.service.name = "errors";
+    defaults.errorPages.service.port = new AralezRouteSpec.Port();
+    defaults.errorPages.service.port.number = 8080;
+    ObjectReport report = add(route(defaults, prefixRule("/")));
+    assertThat(report.errors).isEmpty();
+    Route r = resolvers.claims().resolve().get("r.test").get(0);
+    assertThat(r.getRules().getInterceptCodesList()).containsExactly(503);
+    assertThat(r.getFallbackBackends(0).getCluster()).isEqualTo("ns/errors:8080");
+    assertThat(r.getFallbackHeadersList())
+        .extracting(h -> h.getName() + "=" + h.getValue())
+        .contains("X-Ingress-Name=r", "X-Service-Name=web");
+    defaults.errorPages.statusCodes = List.of(200);
+    assertThat(add(route(defaults, prefixRule("/"))).status().accepted()).isFalse();
   }
 }
