@@ -335,6 +335,7 @@ class NginxCompatTest {
         nginx("keep-slash", T2)
             .annotation(N + "force-ssl-redirect", "true")
             .annotation(N + "preserve-trailing-slash", "true")
+            .annotation(N + "use-port-in-redirects", "true")
             .rule("k.test", p("Prefix", "/", "web", 80))
             .build());
     BuildResult r = build();
@@ -343,6 +344,7 @@ class NginxCompatTest {
       redirect.put(x.getPath().getValue(), x.getHttpsRedirect());
       if (x.getHttpsRedirect()) {
         assertThat(x.getRules().getHttpsRedirectStripSlash()).isTrue();
+        assertThat(x.getRules().getHttpsRedirectExplicitPort()).isFalse();
       }
     }
     assertThat(redirect)
@@ -352,6 +354,7 @@ class NginxCompatTest {
     Route k = only(r, "k.test");
     assertThat(k.getHttpsRedirect()).isTrue();
     assertThat(k.getRules().getHttpsRedirectStripSlash()).isFalse();
+    assertThat(k.getRules().getHttpsRedirectExplicitPort()).isTrue();
   }
 
   @Test

@@ -30,11 +30,13 @@ final class HttpsRedirectStep implements AdmissionStep {
     }
     String authority = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
     String uri = r.target.uri();
-    if (r.route().rules().httpsRedirectStripSlash() && uri.endsWith("/")) {
+    var style = r.route().rules().httpsRedirect();
+    if (style.stripSlash() && uri.endsWith("/")) {
       // ingress-nginx's default: "/a/" goes to https://host/a and "/" to https://host.
       uri = uri.substring(0, uri.length() - 1);
     }
-    String location = "https://" + authority + (httpsPort == 443 ? "" : ":" + httpsPort) + uri;
+    boolean port = httpsPort != 443 || style.explicitPort();
+    String location = "https://" + authority + (port ? ":" + httpsPort : "") + uri;
     return Verdict.Local.of(r.route().redirectCode(), "location", location);
   }
 }

@@ -49,7 +49,8 @@ public record MainConfig(
     java.util.List<io.aralez.dataplane.config.Cidr> trustedProxies,
     int rateLimitMaxKeys,
     Acme acme,
-    Overload overload) {
+    Overload overload,
+    int httpsRedirectPort) {
 
   /**
    * What keeps the process serving when more arrives than it can take: past each limit new work is

@@ -45,6 +45,7 @@ public final class MainConfigParser {
           "config_api_enabled",
           "proxy_address_http",
           "proxy_address_tls",
+          "https_redirect_port",
           "proxy_configs",
           "proxy_certificates",
           "proxy_tls_grade",
@@ -273,6 +274,8 @@ public final class MainConfigParser {
 
     MainConfig.Acme acme = acme(y, base, proxyConfigs, upstreams, certificates);
     MainConfig.Overload overload = MainConfigFields.overload(y);
+    // The port clients reach HTTPS on; behind a Service or load balancer it is not the listener's.
+    int redirectPort = (int) y.integer("https_redirect_port", 1, 65535).orElse(0);
     checkPort(y, http, tls, configAddress, fsAddress);
     problems.throwIfErrors();
     return new MainConfig(
@@ -316,6 +319,7 @@ public final class MainConfigParser {
         trusted,
         rateKeys,
         acme,
-        overload);
+        overload,
+        redirectPort);
   }
 }

@@ -26,7 +26,10 @@ public record ProxySettings(
     Duration upstreamQueueTimeout) {
 
   public static ProxySettings from(MainConfig c, boolean secure) {
-    int httpsPort = c.proxyAddressTls() == null ? 443 : c.proxyAddressTls().getPort();
+    int httpsPort =
+        c.httpsRedirectPort() > 0
+            ? c.httpsRedirectPort()
+            : c.proxyAddressTls() == null ? 443 : c.proxyAddressTls().getPort();
     var t = c.timeouts();
     return new ProxySettings(
         secure,

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * @param cors cross-origin headers and preflight answers, or null
  * @param hsts the Strict-Transport-Security value for responses over TLS, or null
  * @param rateLimitStatus the status of rate-limit rejections (429 unless ingress-nginx's 503)
- * @param httpsRedirectStripSlash the HTTPS redirect drops one trailing "/" of the path
+ * @param httpsRedirect how the HTTPS redirect's Location is written
  * @param externalAuth forward auth with ingress-nginx's semantics, or null for Aralez's own
  * @param limitExempt client addresses the rate and concurrency limits do not apply to
  * @param maxConcurrentPerClient requests in flight per client on the route, 0 for no limit
@@ -42,7 +42,7 @@ public record RouteRules(
     Cors cors,
     String hsts,
     int rateLimitStatus,
-    boolean httpsRedirectStripSlash,
+    HttpsRedirect httpsRedirect,
     ExternalAuth externalAuth,
     List<Cidr> limitExempt,
     int maxConcurrentPerClient,
@@ -55,8 +55,26 @@ public record RouteRules(
 
   public static final RouteRules NONE =
       new RouteRules(
-          null, null, null, null, -1, null, null, null, null, 429, false, null, List.of(), 0, null,
-          null, false, null, false, null);
+          null,
+          null,
+          null,
+          null,
+          -1,
+          null,
+          null,
+          null,
+          null,
+          429,
+          HttpsRedirect.PLAIN,
+          null,
+          List.of(),
+          0,
+          null,
+          null,
+          false,
+          null,
+          false,
+          null);
 
   public RouteRules {
     limitExempt = List.copyOf(limitExempt);
@@ -92,7 +110,7 @@ public record RouteRules(
         cors,
         hsts,
         rateLimitStatus,
-        httpsRedirectStripSlash,
+        httpsRedirect,
         externalAuth,
         limitExempt,
         maxConcurrentPerClient,
@@ -117,7 +135,7 @@ public record RouteRules(
         cors,
         hsts,
         rateLimitStatus,
-        httpsRedirectStripSlash,
+        httpsRedirect,
         externalAuth,
         limitExempt,
         maxConcurrentPerClient,
@@ -172,6 +190,14 @@ public record RouteRules(
       String cookieDomainTo,
       String cookiePathFrom,
       String cookiePathTo) {}
+
+  /**
+   * @param stripSlash one trailing "/" of the path is dropped (ingress-nginx's default)
+   * @param explicitPort the port is written even when it is 443
+   */
+  public record HttpsRedirect(boolean stripSlash, boolean explicitPort) {
+    public static final HttpsRedirect PLAIN = new HttpsRedirect(false, false);
+  }
 
   /** The WWW-Authenticate value of this route's Basic challenge. */
   public String basicChallenge() {

@@ -22,7 +22,7 @@ interface ClientSide {
   /** The upstream can take more of the body: read the client if it may. */
   void readMore();
 
-  /** Call the exchange's stall check within this many nanoseconds. */
+  /** Call the exchange's stall check within this many nanoseconds (none when 0 or less). */
   void checkWithin(long nanos);
 
   /** The response status is known: counts it. */

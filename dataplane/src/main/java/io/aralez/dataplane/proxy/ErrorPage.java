@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * ingress-nginx's custom-http-errors: an upstream answer with a listed status is dropped and the
@@ -79,8 +81,34 @@ record ErrorPage(
     return pages.intercepts(status);
   }
 
-  /** Asks an error backend about {@code status}. */
-  Future<SideCall.Result> fetch(UpstreamPool pool, EventLoop loop, int status, Duration timeout) {
+  /**
+   * Asks an error backend about {@code status} and hands the client's answer to {@code then},
+   * unless the exchange ended meanwhile ({@code gone}).
+   */
+  void answer(
+      Exchange.Services services,
+      ClientSide client,
+      int status,
+      Duration timeout,
+      BooleanSupplier gone,
+      Consumer<FullHttpResponse> then) {
+    services.metrics().errorPage(status);
+    fetch(services.pool(), client.channel().eventLoop(), status, timeout)
+        .addListener(
+            (Future<SideCall.Result> f) -> {
+              SideCall.Result result = f.getNow();
+              if (gone.getAsBoolean()) {
+                if (result.body() != null) {
+                  result.body().release();
+                }
+                return;
+              }
+              then.accept(answer(client.alloc(), result, status));
+            });
+  }
+
+  private Future<SideCall.Result> fetch(
+      UpstreamPool pool, EventLoop loop, int status, Duration timeout) {
     FullHttpRequest req =
         new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1, head ? HttpMethod.HEAD : HttpMethod.GET, "/" + query);

@@ -1,7 +1,6 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.admission.Verdict;
-import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.metrics.ProxyMetrics;
 import io.aralez.dataplane.routing.RouteEntry;
@@ -37,63 +36,33 @@ final class Exchange implements UpstreamListener {
 
   private final ClientSide client;
   private final Services services;
+  private final Outbound out;
   private final RouteEntry entry;
   private final Verdict.Forward forward;
   private final ClientTraits traits;
   private final ResponseRelay response;
-  private final String sni;
   private final RequestRelay request = new RequestRelay();
-  private HttpRequest upstreamHead;
-
-  private int index;
-  private Backend backend;
+  private final UpstreamChoice choice;
   private UpstreamPool.Lease lease;
   private Channel upstream;
-  private int attempts;
   private boolean done;
-  private io.aralez.dataplane.policy.ConcurrencyLimiter.Permit permit;
-
-  /** What the error backend needs when the route replaces upstream errors; null otherwise. */
-  private ErrorPage errorPage;
-
-  /** This request's place at a capped backend, held to the end; or the wait for one. */
-  private final BackendPlace place = new BackendPlace();
 
   /** From attach to the end; null otherwise (stalls are not checked). */
   private StallWatch stalls;
 
-  /**
-   * @param sni the TLS server name for TLS backends (the request's host)
-   */
-  Exchange(
-      ClientSide client,
-      Services services,
-      Verdict.Forward forward,
-      ClientTraits traits,
-      String sni) {
+  Exchange(ClientSide client, Services services, Outbound out) {
     this.client = client;
     this.services = services;
-    this.forward = forward;
+    this.out = out;
+    this.forward = out.forward();
     this.entry = forward.entry();
-    this.index = forward.index();
-    this.backend = entry.backend(index);
-    this.traits = traits;
-    this.sni = sni;
+    this.traits = out.traits();
+    this.choice = new UpstreamChoice(entry, forward.index(), services);
     this.response = new ResponseRelay(client, traits, services.settings().secure());
   }
 
-  /** The head to send upstream; set once, before {@link #start}. */
-  void sendAs(HttpRequest head) {
-    this.upstreamHead = head;
-  }
-
-  /** Upstream answers {@code page} names are replaced by an error backend's. */
-  void replaceErrors(ErrorPage page) {
-    this.errorPage = page;
-  }
-
   HttpRequest upstreamHead() {
-    return upstreamHead;
+    return out.head();
   }
 
   /** The largest request body the route accepts, or -1. */
@@ -110,42 +79,20 @@ final class Exchange implements UpstreamListener {
     return traits.keepAlive();
   }
 
-  void start() {
-    attempts++;
-    acquire();
-  }
-
   /**
    * Waits for a place at the backend when its route caps requests in flight, then connects. A
    * request keeps its place across a retry on a fresh connection to the same backend.
    */
-  private void acquire() {
-    place.take(
+  void start() {
+    choice.attempt(
         client.channel().eventLoop(),
-        entry.state(index),
-        entry.route().upstream(),
-        services.settings(),
-        services.metrics(),
         this::connect,
         () -> fail(HttpResponseStatus.SERVICE_UNAVAILABLE));
   }
 
   private void connect() {
-    entry.state(index).countRequest();
-    UpstreamPool.Key key =
-        UpstreamPool.Key.choose(
-            entry.route(),
-            entry.state(index),
-            backend.address(),
-            traits.grpc(),
-            traits.upgrade(),
-            sni);
-    services
-        .pool()
-        .acquire(
-            client.channel().eventLoop(),
-            key,
-            entry.route().upstream().connectOr(services.settings().connectTimeout()))
+    choice
+        .connect(client.channel().eventLoop(), traits, out.sni())
         .addListener(
             (Future<UpstreamPool.Lease> f) -> {
               if (done) {
@@ -154,33 +101,15 @@ final class Exchange implements UpstreamListener {
                 }
               } else if (f.isSuccess()) {
                 attach(f.getNow());
+              } else if (choice.failedOver(f.cause())) {
+                start();
               } else {
-                connectFailed(f.cause());
+                fail(
+                    f.cause() instanceof ConnectTimeoutException
+                        ? HttpResponseStatus.GATEWAY_TIMEOUT
+                        : HttpResponseStatus.BAD_GATEWAY);
               }
             });
-  }
-
-  private void connectFailed(Throwable cause) {
-    boolean timeout = cause instanceof ConnectTimeoutException;
-    LOG.warn(
-        "upstream {} for {}: connect failed: {}",
-        backend.address(),
-        entry.route().id(),
-        cause.toString());
-    services.metrics().upstreamConnectError(backend.address().toString());
-    // Passive health: out of rotation until probes bring it back.
-    entry.state(index).markConnectFailure(cause.toString(), entry.route().healthcheck());
-    int other =
-        attempts < entry.route().upstream().connectAttempts() ? entry.pickExcept(index) : -1;
-    if (other >= 0) {
-      services.metrics().retry();
-      place.release();
-      index = other;
-      backend = entry.backend(other);
-      start();
-      return;
-    }
-    fail(timeout ? HttpResponseStatus.GATEWAY_TIMEOUT : HttpResponseStatus.BAD_GATEWAY);
   }
 
   private void attach(UpstreamPool.Lease l) {
@@ -188,10 +117,11 @@ final class Exchange implements UpstreamListener {
     Channel ch = l.channel();
     upstream = ch;
     l.bind(this);
-    request.attach(ch, upstreamHead);
+    request.attach(ch, out.head());
     client.requestForwarded(request.complete());
-    stalls = new StallWatch(readTimeout(), services.settings().clientBody().toNanos(), now());
-    armWatchdog(stalls.firstCheck());
+    stalls =
+        new StallWatch(readTimeout().toNanos(), services.settings().clientBody().toNanos(), now());
+    client.checkWithin(stalls.firstCheck());
     ch.read();
     client.readMore();
   }
@@ -235,17 +165,17 @@ final class Exchange implements UpstreamListener {
         ReferenceCountUtil.release(msg);
         LOG.warn(
             "upstream {} sent an invalid response: {}",
-            backend.address(),
+            choice.backend().address(),
             res.decoderResult().cause().toString());
         upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
         return;
       }
-      if (errorPage != null && errorPage.replaces(res.status().code())) {
+      if (out.errorPage() != null && out.errorPage().replaces(res.status().code())) {
         ReferenceCountUtil.release(msg);
         replaceWithErrorPage(res.status().code());
         return;
       }
-      switch (response.head(res, request.complete(), forward, index)) {
+      switch (response.head(res, request.complete(), forward, choice.index())) {
         case UPGRADE -> {
           switchToTunnel(res);
           return;
@@ -308,18 +238,17 @@ final class Exchange implements UpstreamListener {
       return;
     }
     if (cause != null) {
-      LOG.debug("upstream {} failed: {}", backend.address(), cause.toString());
+      LOG.debug("upstream {} failed: {}", choice.backend().address(), cause.toString());
     }
     if (!response.started()
         && lease.reused()
         && !request.bodySent()
         && request.complete()
-        && attempts < 3) {
+        && choice.attempts() < 3) {
       // A pooled connection the server had already closed: nothing was processed, try again
       // (HTTP/1.1 then opens a fresh connection; HTTP/2 a fresh stream or connection).
       unbindUpstream();
-      attempts++;
-      acquire();
+      start();
       return;
     }
     upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
@@ -350,25 +279,16 @@ final class Exchange implements UpstreamListener {
     unbindUpstream();
     request.discard();
     stalls = null;
-    services.metrics().errorPage(status);
-    errorPage
-        .fetch(
-            services.pool(),
-            client.channel().eventLoop(),
+    out.errorPage()
+        .answer(
+            services,
+            client,
             status,
-            java.time.Duration.ofNanos(readTimeout()))
-        .addListener(
-            (Future<SideCall.Result> f) -> {
-              SideCall.Result result = f.getNow();
-              if (done) {
-                if (result.body() != null) {
-                  result.body().release();
-                }
-                return;
-              }
+            readTimeout(),
+            () -> done,
+            res -> {
               end();
-              client.exchangeAnswered(
-                  this, ErrorPage.answer(client.alloc(), result, status), request.complete());
+              client.exchangeAnswered(this, res, request.complete());
             });
   }
 
@@ -377,20 +297,15 @@ final class Exchange implements UpstreamListener {
   /** Every ending goes through here: the request's concurrency place is given back once. */
   private void end() {
     done = true;
-    if (permit != null) {
-      permit.release();
+    if (out.permit() != null) {
+      out.permit().release();
     }
-    place.release();
-  }
-
-  /** The concurrency place admission gave this request (limit-connections), or null. */
-  void holdPermit(io.aralez.dataplane.policy.ConcurrencyLimiter.Permit permit) {
-    this.permit = permit;
+    choice.release();
   }
 
   private void finish() {
     end();
-    client.logAccess(response.status(), response.bytes(), backend.address());
+    client.logAccess(response.status(), response.bytes(), choice.backend().address());
     stalls = null;
     boolean reusable = response.upstreamKeepAlive() && request.complete() && upstream.isActive();
     lease.release(reusable);
@@ -413,7 +328,7 @@ final class Exchange implements UpstreamListener {
     if (response.started()) {
       end();
       stalls = null;
-      client.logAccess(response.status(), response.bytes(), backend.address());
+      client.logAccess(response.status(), response.bytes(), choice.backend().address());
       client.exchangeAborted(this);
     } else {
       fail(status);
@@ -447,14 +362,8 @@ final class Exchange implements UpstreamListener {
     return client.channel().eventLoop().ticker().nanoTime();
   }
 
-  private long readTimeout() {
-    return entry.route().upstream().readOr(services.settings().readTimeout()).toNanos();
-  }
-
-  private void armWatchdog(long delayNanos) {
-    if (delayNanos > 0) {
-      client.checkWithin(Math.max(delayNanos, 1_000_000L));
-    }
+  private java.time.Duration readTimeout() {
+    return entry.route().upstream().readOr(services.settings().readTimeout());
   }
 
   /** Called by the connection's stall timer, possibly earlier than this exchange asked. */
@@ -471,12 +380,12 @@ final class Exchange implements UpstreamListener {
       case UPSTREAM -> {
         LOG.warn(
             "upstream {} for {}: no data for {} ms",
-            backend.address(),
+            choice.backend().address(),
             entry.route().id(),
             stalls.upstreamIdle(now) / 1_000_000);
         upstreamBroken(HttpResponseStatus.GATEWAY_TIMEOUT);
       }
-      case NONE -> armWatchdog(stalls.nextCheck());
+      case NONE -> client.checkWithin(stalls.nextCheck());
     }
   }
 }

@@ -1,12 +1,9 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.admission.RequestServices;
-import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.upstream.UpstreamPool;
-import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -31,52 +28,18 @@ import org.slf4j.LoggerFactory;
  * pipelined requests wait in {@link Pipelined} until the previous response is done. All state is
  * touched only from this channel's event loop.
  */
-public final class ProxyHandler extends ChannelDuplexHandler implements ClientSide {
+public final class ProxyHandler extends ClientConnection {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyHandler.class);
 
   /** Sent through the pipeline to start a graceful drain of this connection. */
   public static final Object DRAIN = new Object();
 
-  private final ProxySettings settings;
-  private final RequestServices services;
   private final RequestStart start;
-  private final Pipelined pending = new Pipelined();
-  private ChannelHandlerContext ctx;
-  private HeadTimeoutHandler headTimer;
-  private ClientState state = ClientState.IDLE;
-  private Exchange exchange;
-  private final BodyCount body = new BodyCount();
-  private boolean draining;
-  private boolean closeAfterDiscard;
-  private String clientIp;
-  private boolean http2;
-  private ClientChannel out;
-  private RequestRecord request;
-
-  /** One stall timer per connection, shared by its exchanges ({@link LazyTimer}). */
-  private LazyTimer stallTimer;
 
   public ProxyHandler(
       ConfigHolder holder, ProxySettings settings, UpstreamPool pool, RequestServices services) {
-    this.settings = settings;
-    this.services = services;
+    super(settings, services);
     this.start = RequestStart.of(holder, settings, pool, services);
-  }
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
-    this.headTimer = ctx.pipeline().get(HeadTimeoutHandler.class);
-    this.stallTimer =
-        new LazyTimer(
-            ctx.executor(),
-            () -> {
-              if (exchange != null && state != ClientState.CLOSED) {
-                exchange.checkStall();
-              }
-            });
-    this.out = new ClientChannel(ctx);
-    this.http2 = out.http2();
   }
 
   @Override
@@ -151,7 +114,8 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
 
   // ---- request side ----
 
-  private void dispatch(HttpObject msg) {
+  @Override
+  void dispatch(HttpObject msg) {
     if (msg instanceof FullHttpRequest full) {
       // HTTP/2 streams that end with their headers arrive whole; the body part must travel as
       // content, never as a second request head.
@@ -275,181 +239,5 @@ public final class ProxyHandler extends ChannelDuplexHandler implements ClientSi
     ex.abort();
     exchange = null;
     respondLocal(req, refusal);
-  }
-
-  // ---- local responses ----
-
-  /**
-   * Answers without an upstream. A small pending body is read and dropped so the connection can be
-   * reused; a large or unknown one means the connection closes after the answer.
-   */
-  private void respondLocal(HttpRequest req, FullHttpResponse res) {
-    responseStatus(res.status().code());
-    logAccess(res.status().code(), res.content().readableBytes(), null);
-    boolean keepAlive = LocalResponses.keepAlive(req, res, draining);
-    ctx.write(res);
-    if (http2) {
-      ctx.flush();
-      state = ClientState.DISCARDING;
-      closeAfterDiscard = true;
-      return;
-    }
-    ctx.flush();
-    // The rest of the request's body is read and dropped even when the connection closes after
-    // the answer: closing with unread bytes resets the connection, and the client may lose the
-    // answer it is still sending towards (a 413, a 401 on an upload).
-    state = ClientState.DISCARDING;
-    closeAfterDiscard = !keepAlive;
-    body.startDiscarding();
-    if (body.done()) {
-      // The body already went by (held for an exchange a callout then refused): nothing to drop.
-      afterLocalResponse();
-    }
-  }
-
-  private void respondAndClose(FullHttpResponse res) {
-    logAccess(res.status().code(), res.content().readableBytes(), null);
-    res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    state = ClientState.CLOSED;
-    pending.release();
-    out.writeAndClose(res);
-  }
-
-  private void afterLocalResponse() {
-    if (http2) {
-      state = ClientState.CLOSED;
-      return;
-    }
-    if (closeAfterDiscard || draining) {
-      closeNow();
-      return;
-    }
-    readyForNextRequest();
-  }
-
-  private void readyForNextRequest() {
-    state = ClientState.IDLE;
-    headTimer.awaitHead();
-    HttpObject next;
-    while ((next = pending.nextFor(state == ClientState.IDLE)) != null) {
-      dispatch(next);
-      if (state == ClientState.CLOSED) {
-        pending.release();
-        return;
-      }
-    }
-    readMore();
-  }
-
-  // ---- the client side, as the exchange sees it ----
-
-  @Override
-  public ClientChannel channel() {
-    return out;
-  }
-
-  @Override
-  public boolean draining() {
-    return draining;
-  }
-
-  @Override
-  public void requestForwarded(boolean complete) {
-    if (state != ClientState.CLOSED) {
-      state = complete ? ClientState.AWAIT_RESPONSE : ClientState.STREAMING;
-    }
-  }
-
-  @Override
-  public void readMore() {
-    boolean want =
-        switch (state) {
-          case IDLE -> pending.isEmpty();
-          case DISCARDING -> true;
-          case STREAMING -> exchange != null && exchange.upstreamWritable();
-          default -> false;
-        };
-    if (want) {
-      ctx.read();
-    }
-  }
-
-  @Override
-  public void checkWithin(long nanos) {
-    stallTimer.wakeWithin(nanos);
-  }
-
-  @Override
-  public void responseStatus(int code) {
-    request.count(services, code, http2);
-  }
-
-  @Override
-  public void logAccess(int status, long bytes, HostPort upstream) {
-    request.log(services, status, bytes, upstream);
-  }
-
-  @Override
-  public ByteBufAllocator alloc() {
-    return ctx.alloc();
-  }
-
-  @Override
-  public void exchangeAnswered(Exchange ex, FullHttpResponse res, boolean requestComplete) {
-    if (exchange != ex) {
-      res.release();
-      return;
-    }
-    exchange = null;
-    if (http2 || !requestComplete || draining || !ex.clientKeepAlive()) {
-      respondAndClose(res);
-      return;
-    }
-    logAccess(res.status().code(), res.content().readableBytes(), null);
-    ctx.writeAndFlush(res);
-    readyForNextRequest();
-  }
-
-  @Override
-  public void exchangeDone(Exchange ex, boolean closeClient) {
-    if (exchange != ex) {
-      return;
-    }
-    exchange = null;
-    if (http2) {
-      state = ClientState.CLOSED;
-      out.flush();
-      return;
-    }
-    if (closeClient || draining) {
-      state = ClientState.CLOSED;
-      pending.release();
-      out.flushAndClose();
-      return;
-    }
-    ctx.flush();
-    readyForNextRequest();
-  }
-
-  @Override
-  public void exchangeAborted(Exchange ex) {
-    if (exchange == ex) {
-      exchange = null;
-    }
-    closeNow();
-  }
-
-  private void closeNow() {
-    state = ClientState.CLOSED;
-    pending.release();
-    ctx.close();
-  }
-
-  @Override
-  public void becomeTunnel(UpstreamPool.Lease upstream) {
-    exchange = null;
-    state = ClientState.CLOSED;
-    pending.release();
-    Tunnels.join(ctx.pipeline(), this, upstream, settings.websocketIdle());
   }
 }

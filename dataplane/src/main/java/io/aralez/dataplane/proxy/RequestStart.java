@@ -105,8 +105,12 @@ final class RequestStart {
     }
     Verdict.Callout callout = verdict instanceof Verdict.Callout c ? c : null;
     Verdict.Forward forward = callout != null ? callout.forward() : (Verdict.Forward) verdict;
-    Exchange ex = exchange(req, target, forward, callout != null, facts, client, clientIp);
-    ex.holdPermit(admitted.permit());
+    Exchange ex =
+        new Exchange(
+            client,
+            exchanges,
+            outbound(req, target, forward, callout != null, facts, client, clientIp)
+                .withPermit(admitted.permit()));
     return new Plan.Forward(
         facts,
         ex,
@@ -125,7 +129,7 @@ final class RequestStart {
     return served == null || served.authoritativeFor(target.host());
   }
 
-  private Exchange exchange(
+  private Outbound outbound(
       HttpRequest req,
       RequestTarget target,
       Verdict.Forward forward,
@@ -134,9 +138,9 @@ final class RequestStart {
       ClientSide client,
       String peer) {
     String sni = target.host() != null && target.host().indexOf(':') < 0 ? target.host() : null;
-    Exchange ex =
-        new Exchange(
-            client, exchanges, forward, ClientTraits.of(req, client.channel().http2()), sni);
+    // Read before the head is rewritten in place (which drops Connection and Upgrade).
+    ClientTraits traits = ClientTraits.of(req, client.channel().http2());
+    ErrorPage errorPage = ErrorPage.of(forward.entry().route().rules().errorPages(), req, target);
     // Callouts still read the client's head and may answer in its place; an HTTP/2 whole request
     // carries its body: both get a copy. Everything else is rewritten in place.
     boolean inPlace = !(req instanceof FullHttpRequest) && !callout;
@@ -159,8 +163,6 @@ final class RequestStart {
     for (var h : edits.requestHeaders()) {
       upstream.headers().set(h.name(), h.value());
     }
-    ex.sendAs(upstream);
-    ex.replaceErrors(ErrorPage.of(forward.entry().route().rules().errorPages(), req, target));
-    return ex;
+    return new Outbound(forward, traits, sni, upstream, errorPage, null);
   }
 }

@@ -231,6 +231,40 @@ public class RequestAdmissionTest {
   }
 
   @Test
+  void theHttpsRedirectNamesThePortClientsUse() {
+    // Behind a Service mapping 443 to the pod's 8443, clients must be sent to 443, not 8443.
+    String main =
+        "proxy_address_http: 127.0.0.1:8080\nupstreams_conf: upstreams.yaml\n"
+            + "https_redirect_port: %d\n";
+    for (var c :
+        Map.of(8443, "https://secure.test:8443/p", 443, "https://secure.test/p").entrySet()) {
+      var f = new ProxyFixture(String.format(main, c.getKey()), ROUTES);
+      var admission = new RequestAdmission(f.services, f.settings(false));
+      Head head = Head.get("secure.test", "/p");
+      Verdict.Local l =
+          local(admission.admit(f.config(), head, RequestTarget.parse(head), "192.0.2.10"));
+      assertThat(l.headers()).containsEntry("location", c.getValue());
+    }
+    // use-port-in-redirects: the port even when it is 443.
+    var explicit =
+        new ProxyFixture(
+            String.format(main, 443),
+            ROUTES,
+            r ->
+                r.withRules(
+                    RouteRulesAdmissionTest.with(
+                        io.aralez.dataplane.config.RouteRules.NONE,
+                        "httpsRedirect",
+                        new io.aralez.dataplane.config.RouteRules.HttpsRedirect(false, true))));
+    Head head = Head.get("secure.test", "/p");
+    Verdict.Local l =
+        local(
+            new RequestAdmission(explicit.services, explicit.settings(false))
+                .admit(explicit.config(), head, RequestTarget.parse(head), "192.0.2.10"));
+    assertThat(l.headers()).containsEntry("location", "https://secure.test:443/p");
+  }
+
+  @Test
   void toHttpsRedirectsOnlyOnThePlainListener() {
     Verdict.Local l = local(admit(false, Head.get("secure.test:8080", "/p?q")));
     assertThat(l.headers()).containsEntry("location", "https://secure.test/p?q");

@@ -103,7 +103,7 @@ class RouteRulesAdmissionTest {
         field.equals("cors") ? (RouteRules.Cors) v : r.cors(),
         field.equals("hsts") ? (String) v : r.hsts(),
         field.equals("limitStatus") ? (Integer) v : r.rateLimitStatus(),
-        r.httpsRedirectStripSlash(),
+        field.equals("httpsRedirect") ? (RouteRules.HttpsRedirect) v : r.httpsRedirect(),
         r.externalAuth(),
         field.equals("exempt") ? List.of(Cidr.parse((String) v)) : r.limitExempt(),
         field.equals("concurrent") ? (Integer) v : r.maxConcurrentPerClient(),

@@ -63,6 +63,24 @@ class ExchangeTest {
   }
 
   @Test
+  void aClientThatSaidCloseIsClosedAfterItsResponse() {
+    // The client's Connection header is read before the head is rewritten for the upstream (which
+    // drops it): the answer must still end the connection.
+    proxy.send("GET /a HTTP/1.1\r\nHost: one.test\r\nConnection: close\r\n\r\n");
+    assertThat(proxy.sentUpstream(0).toLowerCase()).doesNotContain("connection: close");
+    proxy.reply(0, OK);
+    assertThat(proxy.received()).contains("onnection: close").endsWith("hello");
+    assertThat(proxy.client.isOpen()).isFalse();
+    proxy.close();
+    EmbeddedProxy old = new EmbeddedProxy(ProxyFixture.of(ROUTES));
+    old.send("GET /a HTTP/1.0\r\nHost: one.test\r\n\r\n");
+    old.reply(0, OK);
+    assertThat(old.received()).endsWith("hello");
+    assertThat(old.client.isOpen()).as("HTTP/1.0 without keep-alive").isFalse();
+    old.close();
+  }
+
+  @Test
   @Tag("catalogue-2.1")
   void pipelinedRequestsAreAnsweredInOrderOnOneUpstreamConnection() {
     proxy.send(

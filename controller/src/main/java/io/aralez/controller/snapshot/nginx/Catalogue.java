@@ -198,6 +198,11 @@ public final class Catalogue {
         "custom-http-errors");
     add(
         h,
+        "the HTTPS redirect's Location names the port even when it is 443 (the data plane's"
+            + " https_redirect_port)",
+        "use-port-in-redirects");
+    add(
+        h,
         "true: custom-http-errors is not applied to this Ingress",
         "disable-proxy-intercept-errors");
     add(
@@ -286,7 +291,6 @@ public final class Catalogue {
         "mirror-target",
         "mirror-host",
         "mirror-request-body",
-        "use-port-in-redirects",
         "relative-redirects");
     add(
         i,

@@ -196,6 +196,7 @@ public final class NginxAnnotations {
       boolean force = flag("force-ssl-redirect");
       if (Boolean.TRUE.equals(ssl) || force) {
         rules.setHttpsRedirectStripSlash(!flag("preserve-trailing-slash"));
+        rules.setHttpsRedirectExplicitPort(flag("use-port-in-redirects"));
       }
       Integer code = null;
       if (defaults != null) {

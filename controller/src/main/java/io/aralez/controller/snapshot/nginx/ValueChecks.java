@@ -37,6 +37,7 @@ final class ValueChecks {
           "ssl-redirect",
           "force-ssl-redirect",
           "preserve-trailing-slash",
+          "use-port-in-redirects",
           "enable-cors",
           "cors-allow-credentials" ->
           NginxValues.bool(value);

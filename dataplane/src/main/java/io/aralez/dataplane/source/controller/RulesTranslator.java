@@ -62,7 +62,8 @@ final class RulesTranslator {
         cors,
         blankToNull(r.getHsts()),
         r.getRateLimitStatus() == 0 ? 429 : r.getRateLimitStatus(),
-        r.getHttpsRedirectStripSlash(),
+        new RouteRules.HttpsRedirect(
+            r.getHttpsRedirectStripSlash(), r.getHttpsRedirectExplicitPort()),
         r.hasExternalAuth()
             ? new RouteRules.ExternalAuth(
                 blankToNull(r.getExternalAuth().getSigninUrl()),

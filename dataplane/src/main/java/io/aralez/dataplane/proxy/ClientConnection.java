@@ -1,0 +1,243 @@
+package io.aralez.dataplane.proxy;
+
+import io.aralez.dataplane.admission.RequestServices;
+import io.aralez.dataplane.config.HostPort;
+import io.aralez.dataplane.config.ProxySettings;
+import io.aralez.dataplane.upstream.UpstreamPool;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+
+/**
+ * The client connection's half of {@link ProxyHandler}: its state, how each request ends on it (a
+ * local answer and the rest of the body dropped, the exchange's response, a close or a tunnel),
+ * when it is read again, and the {@link ClientSide} an exchange talks to. {@link ProxyHandler} adds
+ * the reading and starting of requests. Event loop only.
+ */
+abstract class ClientConnection extends ChannelDuplexHandler implements ClientSide {
+  final ProxySettings settings;
+  final RequestServices services;
+  final Pipelined pending = new Pipelined();
+  final BodyCount body = new BodyCount();
+  ChannelHandlerContext ctx;
+  HeadTimeoutHandler headTimer;
+  ClientState state = ClientState.IDLE;
+  Exchange exchange;
+  boolean draining;
+  boolean closeAfterDiscard;
+  String clientIp;
+  boolean http2;
+  ClientChannel out;
+  RequestRecord request;
+
+  /** One stall timer per connection, shared by its exchanges ({@link LazyTimer}). */
+  LazyTimer stallTimer;
+
+  ClientConnection(ProxySettings settings, RequestServices services) {
+    this.settings = settings;
+    this.services = services;
+  }
+
+  /** Takes in the next request's head or body part, in order. */
+  abstract void dispatch(HttpObject msg);
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+    this.headTimer = ctx.pipeline().get(HeadTimeoutHandler.class);
+    this.stallTimer =
+        new LazyTimer(
+            ctx.executor(),
+            () -> {
+              if (exchange != null && state != ClientState.CLOSED) {
+                exchange.checkStall();
+              }
+            });
+    this.out = new ClientChannel(ctx);
+    this.http2 = out.http2();
+  }
+
+  // ---- local responses ----
+
+  /**
+   * Answers without an upstream. A small pending body is read and dropped so the connection can be
+   * reused; a large or unknown one means the connection closes after the answer.
+   */
+  final void respondLocal(HttpRequest req, FullHttpResponse res) {
+    responseStatus(res.status().code());
+    logAccess(res.status().code(), res.content().readableBytes(), null);
+    boolean keepAlive = LocalResponses.keepAlive(req, res, draining);
+    ctx.write(res);
+    if (http2) {
+      ctx.flush();
+      state = ClientState.DISCARDING;
+      closeAfterDiscard = true;
+      return;
+    }
+    ctx.flush();
+    // The rest of the request's body is read and dropped even when the connection closes after
+    // the answer: closing with unread bytes resets the connection, and the client may lose the
+    // answer it is still sending towards (a 413, a 401 on an upload).
+    state = ClientState.DISCARDING;
+    closeAfterDiscard = !keepAlive;
+    body.startDiscarding();
+    if (body.done()) {
+      // The body already went by (held for an exchange a callout then refused): nothing to drop.
+      afterLocalResponse();
+    }
+  }
+
+  final void respondAndClose(FullHttpResponse res) {
+    logAccess(res.status().code(), res.content().readableBytes(), null);
+    res.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    state = ClientState.CLOSED;
+    pending.release();
+    out.writeAndClose(res);
+  }
+
+  final void afterLocalResponse() {
+    if (http2) {
+      state = ClientState.CLOSED;
+      return;
+    }
+    if (closeAfterDiscard || draining) {
+      closeNow();
+      return;
+    }
+    readyForNextRequest();
+  }
+
+  final void readyForNextRequest() {
+    state = ClientState.IDLE;
+    headTimer.awaitHead();
+    HttpObject next;
+    while ((next = pending.nextFor(state == ClientState.IDLE)) != null) {
+      dispatch(next);
+      if (state == ClientState.CLOSED) {
+        pending.release();
+        return;
+      }
+    }
+    readMore();
+  }
+
+  // ---- the client side, as the exchange sees it ----
+
+  @Override
+  public ClientChannel channel() {
+    return out;
+  }
+
+  @Override
+  public boolean draining() {
+    return draining;
+  }
+
+  @Override
+  public void requestForwarded(boolean complete) {
+    if (state != ClientState.CLOSED) {
+      state = complete ? ClientState.AWAIT_RESPONSE : ClientState.STREAMING;
+    }
+  }
+
+  @Override
+  public void readMore() {
+    boolean want =
+        switch (state) {
+          case IDLE -> pending.isEmpty();
+          case DISCARDING -> true;
+          case STREAMING -> exchange != null && exchange.upstreamWritable();
+          default -> false;
+        };
+    if (want) {
+      ctx.read();
+    }
+  }
+
+  @Override
+  public void checkWithin(long nanos) {
+    if (nanos > 0) {
+      // At most one wake-up per millisecond, however close the deadline.
+      stallTimer.wakeWithin(Math.max(nanos, 1_000_000L));
+    }
+  }
+
+  @Override
+  public void responseStatus(int code) {
+    request.count(services, code, http2);
+  }
+
+  @Override
+  public void logAccess(int status, long bytes, HostPort upstream) {
+    request.log(services, status, bytes, upstream);
+  }
+
+  @Override
+  public ByteBufAllocator alloc() {
+    return ctx.alloc();
+  }
+
+  @Override
+  public void exchangeAnswered(Exchange ex, FullHttpResponse res, boolean requestComplete) {
+    if (exchange != ex) {
+      res.release();
+      return;
+    }
+    exchange = null;
+    if (http2 || !requestComplete || draining || !ex.clientKeepAlive()) {
+      respondAndClose(res);
+      return;
+    }
+    logAccess(res.status().code(), res.content().readableBytes(), null);
+    ctx.writeAndFlush(res);
+    readyForNextRequest();
+  }
+
+  @Override
+  public void exchangeDone(Exchange ex, boolean closeClient) {
+    if (exchange != ex) {
+      return;
+    }
+    exchange = null;
+    if (http2) {
+      state = ClientState.CLOSED;
+      out.flush();
+      return;
+    }
+    if (closeClient || draining) {
+      state = ClientState.CLOSED;
+      pending.release();
+      out.flushAndClose();
+      return;
+    }
+    ctx.flush();
+    readyForNextRequest();
+  }
+
+  @Override
+  public void exchangeAborted(Exchange ex) {
+    if (exchange == ex) {
+      exchange = null;
+    }
+    closeNow();
+  }
+
+  final void closeNow() {
+    state = ClientState.CLOSED;
+    pending.release();
+    ctx.close();
+  }
+
+  @Override
+  public void becomeTunnel(UpstreamPool.Lease upstream) {
+    exchange = null;
+    state = ClientState.CLOSED;
+    pending.release();
+    Tunnels.join(ctx.pipeline(), this, upstream, settings.websocketIdle());
+  }
+}

@@ -1,0 +1,109 @@
+package io.aralez.dataplane.proxy;
+
+import io.aralez.dataplane.config.ProxyConfig.Backend;
+import io.aralez.dataplane.routing.RouteEntry;
+import io.aralez.dataplane.upstream.UpstreamPool;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which backend of its route an exchange goes to, the place it holds there when the route caps
+ * requests in flight, and its connection attempts: a failed connect moves it to another backend
+ * while the route allows more attempts. Loop thread only.
+ */
+final class UpstreamChoice {
+  private static final Logger LOG = LoggerFactory.getLogger(UpstreamChoice.class);
+
+  private final RouteEntry entry;
+  private final Exchange.Services services;
+  private final BackendPlace place = new BackendPlace();
+  private int index;
+  private Backend backend;
+  private int attempts;
+
+  UpstreamChoice(RouteEntry entry, int index, Exchange.Services services) {
+    this.entry = entry;
+    this.services = services;
+    this.index = index;
+    this.backend = entry.backend(index);
+  }
+
+  int index() {
+    return index;
+  }
+
+  Backend backend() {
+    return backend;
+  }
+
+  /** Connection attempts so far, the current one included. */
+  int attempts() {
+    return attempts;
+  }
+
+  /**
+   * A new attempt: runs {@code ready} once the request holds a place at the backend (at once when
+   * the route has no cap, or it kept its place from the last attempt), or {@code refused} when the
+   * backend's queue is full or the wait ran out.
+   */
+  void attempt(EventLoop loop, Runnable ready, Runnable refused) {
+    attempts++;
+    place.take(
+        loop,
+        entry.state(index),
+        entry.route().upstream(),
+        services.settings(),
+        services.metrics(),
+        ready,
+        refused);
+  }
+
+  /** A connection to the chosen backend, pooled or new, counted as one request to it. */
+  Future<UpstreamPool.Lease> connect(EventLoop loop, ClientTraits traits, String sni) {
+    entry.state(index).countRequest();
+    UpstreamPool.Key key =
+        UpstreamPool.Key.choose(
+            entry.route(),
+            entry.state(index),
+            backend.address(),
+            traits.grpc(),
+            traits.upgrade(),
+            sni);
+    return services
+        .pool()
+        .acquire(
+            loop, key, entry.route().upstream().connectOr(services.settings().connectTimeout()));
+  }
+
+  /**
+   * Connecting failed: the backend is out of rotation until probes bring it back (passive health).
+   *
+   * @return true when another backend was chosen for the next attempt
+   */
+  boolean failedOver(Throwable cause) {
+    LOG.warn(
+        "upstream {} for {}: connect failed: {}",
+        backend.address(),
+        entry.route().id(),
+        cause.toString());
+    services.metrics().upstreamConnectError(backend.address().toString());
+    entry.state(index).markConnectFailure(cause.toString(), entry.route().healthcheck());
+    int other =
+        attempts < entry.route().upstream().connectAttempts() ? entry.pickExcept(index) : -1;
+    if (other < 0) {
+      return false;
+    }
+    services.metrics().retry();
+    place.release();
+    index = other;
+    backend = entry.backend(other);
+    return true;
+  }
+
+  /** The request is over: its place goes to the next in the queue. */
+  void release() {
+    place.release();
+  }
+}
