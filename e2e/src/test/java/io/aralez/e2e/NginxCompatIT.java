@@ -804,6 +804,80 @@ class NginxCompatIT {
   }
 
   @Test
+  void proxySslPresentsTheClientCertificateAndVerifiesTheBackend() throws Exception {
+    try (TlsBackend tls = new TlsBackend(Files.createTempDirectory(dir, "upstream-tls"))) {
+      k8s.resource(
+              new io.fabric8.kubernetes.api.model.SecretBuilder()
+                  .withNewMetadata()
+                  .withNamespace(NS)
+                  .withName("backend-tls")
+                  .endMetadata()
+                  .withStringData(
+                      Map.of(
+                          "ca.crt", TlsBackend.read(tls.serverCrt),
+                          "tls.crt", TlsBackend.read(tls.clientCrt),
+                          "tls.key", TlsBackend.read(tls.clientKey)))
+                  .build())
+          .createOr(c -> c.update());
+      k8s.resource(Fixtures.service(NS, "secure")).createOr(c -> c.update());
+      k8s.resource(Fixtures.localSlice(NS, "secure", "secure-0", tls.port()))
+          .createOr(c -> c.update());
+      Map<String, String> base =
+          Map.of(
+              N + "backend-protocol", "HTTPS",
+              N + "proxy-ssl-secret", NS + "/backend-tls",
+              N + "proxy-ssl-verify", "on");
+      ingress(
+          "mtls",
+          "mtls.test",
+          "/",
+          "Prefix",
+          "secure",
+          with(base, "proxy-ssl-name", "backend.internal"));
+      // The Secret is read once the Ingress names it (only referenced Secrets are watched).
+      await().atMost(Duration.ofSeconds(30)).until(() -> get("mtls.test", "/").status == 200);
+      Response ok = get("mtls.test", "/");
+      assertThat(ok.body).contains("client=CN=aralez-client");
+      // The backend's certificate is not for this name: never sent anything, 502.
+      ingress(
+          "mtls-wrong-name",
+          "mtls-wrong.test",
+          "/",
+          "Prefix",
+          "secure",
+          with(base, "proxy-ssl-name", "other.internal"));
+      served("mtls-wrong.test", "/");
+      assertThat(get("mtls-wrong.test", "/").status).isEqualTo(502);
+      // Without the Secret's client certificate the backend refuses the handshake: 502.
+      ingress(
+          "tls-no-client-cert",
+          "tls-plain.test",
+          "/",
+          "Prefix",
+          "secure",
+          Map.of(N + "backend-protocol", "HTTPS"));
+      served("tls-plain.test", "/");
+      assertThat(get("tls-plain.test", "/").status).isEqualTo(502);
+      // A Secret that does not exist denies the paths, as ingress-nginx does.
+      ingress(
+          "mtls-missing",
+          "mtls-missing.test",
+          "/",
+          "Prefix",
+          "secure",
+          Map.of(N + "backend-protocol", "HTTPS", N + "proxy-ssl-secret", "nowhere"));
+      served("mtls-missing.test", "/");
+      assertThat(get("mtls-missing.test", "/").status).isEqualTo(503);
+    }
+  }
+
+  static Map<String, String> with(Map<String, String> base, String key, String value) {
+    Map<String, String> m = new LinkedHashMap<>(base);
+    m.put(N + key, value);
+    return m;
+  }
+
+  @Test
   void theReportCommandListsEveryIngressAndAnnotation() throws Exception {
     ingress(
         "report-me",

@@ -93,6 +93,12 @@ final class IngressTranslator {
       tlsHosts.addAll(compat.tlsHosts());
     }
     Policy proto = policies.policy(report, ns, policy);
+    boolean tlsDenied = false;
+    if (nginx != null && nginx.upstreamTls() != null) {
+      Policy withTls = policies.withUpstreamTls(report, ns, proto, nginx.upstreamTls());
+      tlsDenied = withTls == null;
+      proto = withTls == null ? proto : withTls;
+    }
     boolean forceSslRedirect = ann.forceSslRedirect() || nginx != null && nginx.forceSslRedirect();
     String defaultBackend =
         ann.defaultBackend() != null
@@ -149,7 +155,7 @@ final class IngressTranslator {
         if (defaultBackend != null && r.getRedirect().getUrlPrefix().isEmpty()) {
           fallback(report, ns, ing.getMetadata().getName(), p.getBackend(), defaultBackend, r);
         }
-        if (nginx != null && nginx.denied()) {
+        if (nginx != null && nginx.denied() || tlsDenied) {
           // As ingress-nginx denies the location: 503 for everyone, never an open route.
           r.clearBackends().setDirectStatus(503);
         }

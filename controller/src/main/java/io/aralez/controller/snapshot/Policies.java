@@ -70,6 +70,49 @@ final class Policies {
     return b.build();
   }
 
+  /**
+   * The policy with ingress-nginx's proxy-ssl-* settings; null when the Secret they name cannot be
+   * read (the paths then answer 503, as ingress-nginx denies the location).
+   */
+  Policy withUpstreamTls(
+      ObjectReport report,
+      String ns,
+      Policy policy,
+      io.aralez.controller.snapshot.nginx.NginxResult.UpstreamTls t) {
+    io.aralez.api.v1.UpstreamTls.Builder b =
+        io.aralez.api.v1.UpstreamTls.newBuilder()
+            .setVerify(t.verify())
+            .setSendServerName(t.sendServerName())
+            .setVerifyDepth(t.verifyDepth());
+    if (t.serverName() != null) {
+      b.setServerName(t.serverName());
+    }
+    if (t.secret() != null) {
+      Secret s = lookups.secret(ns + "/" + t.secret());
+      String ca = s == null ? null : SecretValues.value(s, "ca.crt");
+      String crt = s == null ? null : SecretValues.value(s, "tls.crt");
+      String key = s == null ? null : SecretValues.value(s, "tls.key");
+      if (s == null || ca == null && (crt == null || key == null)) {
+        report.warnings.add(
+            "proxy-ssl-secret "
+                + ns
+                + "/"
+                + t.secret()
+                + (s == null ? " not found" : " has neither ca.crt nor tls.crt and tls.key")
+                + ": every path answers 503");
+        report.resolvedRefs = false;
+        return null;
+      }
+      if (ca != null) {
+        b.setCaPem(ca);
+      }
+      if (crt != null && key != null) {
+        b.setCertPem(crt).setKeyPem(key);
+      }
+    }
+    return policy.toBuilder().setUpstreamTls(b).build();
+  }
+
   private Auth auth(ObjectReport report, String ns, PolicySpec p) {
     Auth.Builder a = Auth.newBuilder().setType(Auth.Type.valueOf(p.authType()));
     if (p.authType().equals("FORWARD")) {

@@ -37,13 +37,14 @@ public final class SecretRefs {
       if (auth != null && !auth.isBlank()) {
         out.add(ns + "/" + auth.trim());
       }
-      String nginxAuth =
-          a == null || !nginx.enabled() ? null : a.get(nginx.prefix() + "/auth-secret");
-      if (nginxAuth != null && !nginxAuth.isBlank()) {
-        String s = nginxAuth.trim();
-        // "ns/name" of another namespace is never read: the route is denied instead.
-        if (s.indexOf('/') < 0 || s.startsWith(ns + "/")) {
-          out.add(ns + "/" + s.substring(s.indexOf('/') + 1));
+      for (String key : List.of("/auth-secret", "/proxy-ssl-secret")) {
+        String ref = a == null || !nginx.enabled() ? null : a.get(nginx.prefix() + key);
+        if (ref != null && !ref.isBlank()) {
+          String s = ref.trim();
+          // "ns/name" of another namespace is never read: the route is denied instead.
+          if (s.indexOf('/') < 0 || s.startsWith(ns + "/")) {
+            out.add(ns + "/" + s.substring(s.indexOf('/') + 1));
+          }
         }
       }
     }

@@ -756,4 +756,48 @@ class NginxCompatTest {
         .contains("'200' is not an HTTP error status");
     assertThat(only(r, "off.test").getRules().getInterceptCodesList()).isEmpty();
   }
+
+  @Test
+  void proxySslReadsItsSecretFromTheIngressNamespaceOnly() {
+    secrets.add(
+        new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata()
+            .withNamespace("ns")
+            .withName("up-tls")
+            .endMetadata()
+            .withStringData(Map.of("ca.crt", "CA PEM", "tls.crt", "CRT PEM", "tls.key", "KEY PEM"))
+            .build());
+    ingresses.add(
+        nginx("tls", T1)
+            .annotation(N + "backend-protocol", "HTTPS")
+            .annotation(N + "proxy-ssl-secret", "ns/up-tls")
+            .annotation(N + "proxy-ssl-verify", "on")
+            .annotation(N + "proxy-ssl-name", "backend.internal")
+            .annotation(N + "proxy-ssl-verify-depth", "2")
+            .rule("tls.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("elsewhere", T1)
+            .annotation(N + "proxy-ssl-secret", "other/up-tls")
+            .rule("elsewhere.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("depth-alone", T1)
+            .annotation(N + "proxy-ssl-verify-depth", "3")
+            .rule("depth.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    var tls = only(r, "tls.test").getPolicy().getUpstreamTls();
+    assertThat(tls.getCaPem()).isEqualTo("CA PEM");
+    assertThat(tls.getCertPem()).isEqualTo("CRT PEM");
+    assertThat(tls.getKeyPem()).isEqualTo("KEY PEM");
+    assertThat(tls.getVerify()).isTrue();
+    assertThat(tls.getServerName()).isEqualTo("backend.internal");
+    assertThat(tls.getVerifyDepth()).isEqualTo(2);
+    assertThat(only(r, "elsewhere.test").getDirectStatus()).isEqualTo(503);
+    assertThat(reasons(r, "elsewhere")).contains("AnnotationParsingFailed");
+    assertThat(only(r, "depth.test").getPolicy().hasUpstreamTls()).isFalse();
+    assertThat(event(r, "depth-alone", "NginxAnnotationIgnored"))
+        .contains("proxy-ssl-verify-depth");
+  }
 }

@@ -116,6 +116,12 @@ public final class ConfigValidator {
     }
     auth(where, r.auth(), out);
     RouteRulesCheck.check(where, r, out);
+    if (r.upstream().tls() != null) {
+      String p = r.upstream().tls().problem();
+      if (p != null) {
+        out.add(where + ": " + p);
+      }
+    }
   }
 
   private static void headers(

@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param queueSize requests that may wait for a place when the backend is at its cap, or -1 for
  *     upstream_queue_size (0: no queue, refuse at once)
  * @param queueTimeout how long a request waits in that queue, or null for upstream_queue_timeout
+ * @param tls how TLS backends are spoken to, or null for upstream_tls_verify and ca_file
  */
 public record UpstreamOptions(
     Duration connect,
@@ -22,11 +23,12 @@ public record UpstreamOptions(
     int connectAttempts,
     int maxConnections,
     int queueSize,
-    Duration queueTimeout) {
+    Duration queueTimeout,
+    UpstreamTlsSpec tls) {
   public static final UpstreamOptions DEFAULT = new UpstreamOptions(null, null, 2);
 
   public UpstreamOptions(Duration connect, Duration read, int connectAttempts) {
-    this(connect, read, connectAttempts, 0, -1, null);
+    this(connect, read, connectAttempts, 0, -1, null, null);
   }
 
   public Duration connectOr(Duration global) {
@@ -51,6 +53,6 @@ public record UpstreamOptions(
 
   /** The same options with the backend cap and queue from upstreams.yaml. */
   public UpstreamOptions withBackendCap(int max, int queue, Duration timeout) {
-    return new UpstreamOptions(connect, read, connectAttempts, max, queue, timeout);
+    return new UpstreamOptions(connect, read, connectAttempts, max, queue, timeout, tls);
   }
 }

@@ -49,6 +49,21 @@ public final class UpstreamConnector implements AutoCloseable {
    */
   public Future<Channel> connect(
       EventLoop loop, HostPort address, UpstreamTls.Alpn alpn, String sni, Duration timeout) {
+    return connect(loop, address, alpn, sni, timeout, null);
+  }
+
+  /**
+   * The same with a route's own TLS settings.
+   *
+   * @param spec the route's upstream TLS, or null for the process's
+   */
+  public Future<Channel> connect(
+      EventLoop loop,
+      HostPort address,
+      UpstreamTls.Alpn alpn,
+      String sni,
+      Duration timeout,
+      io.aralez.dataplane.config.UpstreamTlsSpec spec) {
     Promise<Channel> promise = loop.newPromise();
     int millis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     Bootstrap b =
@@ -67,7 +82,8 @@ public final class UpstreamConnector implements AutoCloseable {
                     if (alpn != null) {
                       String peer = sni != null ? sni : address.host();
                       SslHandler ssl =
-                          tls.context(alpn).newHandler(ch.alloc(), peer, address.port());
+                          (spec == null ? tls.context(alpn) : tls.context(alpn, spec))
+                              .newHandler(ch.alloc(), peer, address.port());
                       ssl.setHandshakeTimeoutMillis(millis);
                       ch.pipeline()
                           .addLast("tls", ssl)

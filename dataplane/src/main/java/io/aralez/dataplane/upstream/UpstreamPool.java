@@ -44,9 +44,18 @@ public final class UpstreamPool {
   private static final String HANDLER = "upstream";
 
   /** Where an exchange goes: a backend, how to speak to it, and the TLS server name. */
-  public record Key(HostPort address, UpstreamProtocol protocol, String sni, boolean verified) {
+  public record Key(
+      HostPort address,
+      UpstreamProtocol protocol,
+      String sni,
+      boolean verified,
+      io.aralez.dataplane.config.UpstreamTlsSpec tls) {
     public Key(HostPort address, UpstreamProtocol protocol, String sni) {
-      this(address, protocol, sni, false);
+      this(address, protocol, sni, false, null);
+    }
+
+    public Key(HostPort address, UpstreamProtocol protocol, String sni, boolean verified) {
+      this(address, protocol, sni, verified, null);
     }
 
     /**
@@ -78,7 +87,8 @@ public final class UpstreamPool {
       if (upgrade && p.http2()) {
         p = p.tls() ? UpstreamProtocol.HTTPS : UpstreamProtocol.HTTP;
       }
-      return new Key(address, p, p.tls() ? sni : null);
+      var spec = p.tls() ? route.upstream().tls() : null;
+      return new Key(address, p, spec != null ? spec.sni(sni) : p.tls() ? sni : null, false, spec);
     }
   }
 
@@ -152,6 +162,17 @@ public final class UpstreamPool {
         UpstreamTls.Alpn alpn,
         String sni,
         java.time.Duration timeout);
+
+    /** The same, with a route's own TLS settings ({@code tls}, null for the process's). */
+    default Future<Channel> connect(
+        EventLoop loop,
+        HostPort address,
+        UpstreamTls.Alpn alpn,
+        String sni,
+        java.time.Duration timeout,
+        io.aralez.dataplane.config.UpstreamTlsSpec tls) {
+      return connect(loop, address, alpn, sni, timeout);
+    }
   }
 
   private final Dialer dialer;
@@ -172,7 +193,30 @@ public final class UpstreamPool {
       };
 
   public UpstreamPool(UpstreamConnector connector, ProxySettings settings) {
-    this(connector::connect, settings);
+    this(
+        new Dialer() {
+          @Override
+          public Future<Channel> connect(
+              EventLoop loop,
+              HostPort address,
+              UpstreamTls.Alpn alpn,
+              String sni,
+              java.time.Duration timeout) {
+            return connector.connect(loop, address, alpn, sni, timeout, null);
+          }
+
+          @Override
+          public Future<Channel> connect(
+              EventLoop loop,
+              HostPort address,
+              UpstreamTls.Alpn alpn,
+              String sni,
+              java.time.Duration timeout,
+              io.aralez.dataplane.config.UpstreamTlsSpec tls) {
+            return connector.connect(loop, address, alpn, sni, timeout, tls);
+          }
+        },
+        settings);
   }
 
   public UpstreamPool(Dialer dialer, ProxySettings settings) {
@@ -202,7 +246,7 @@ public final class UpstreamPool {
             ? null
             : key.verified() ? UpstreamTls.Alpn.HTTP1_VERIFIED : UpstreamTls.Alpn.HTTP1;
     dialer
-        .connect(loop, key.address(), alpn, key.sni(), connectTimeout)
+        .connect(loop, key.address(), alpn, key.sni(), connectTimeout, key.tls())
         .addListener(
             (Future<Channel> f) -> {
               if (!f.isSuccess()) {
@@ -318,7 +362,7 @@ public final class UpstreamPool {
     Promise<Channel> promise = loop.newPromise();
     conns.put(key, promise);
     dialer
-        .connect(loop, key.address(), alpn, key.sni(), connectTimeout)
+        .connect(loop, key.address(), alpn, key.sni(), connectTimeout, key.tls())
         .addListener(
             (Future<Channel> f) -> {
               if (!f.isSuccess()) {

@@ -53,6 +53,41 @@ public final class UpstreamTls {
     return verify;
   }
 
+  /** Contexts of routes' own TLS settings, by spec and protocols; rebuilt only when they change. */
+  private final java.util.concurrent.ConcurrentHashMap<String, SslContext> routeContexts =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** Past this many, the route contexts are dropped and built again as used (specs churned). */
+  private static final int MAX_ROUTE_CONTEXTS = 256;
+
+  /**
+   * The context for a route's own TLS settings. The spec was checked by the validator before its
+   * config went live, so a failure here is unexpected: it fails the connection (502).
+   */
+  public SslContext context(Alpn alpn, io.aralez.dataplane.config.UpstreamTlsSpec spec) {
+    String key = spec.id() + "/" + alpn;
+    SslContext ctx = routeContexts.get(key);
+    if (ctx != null) {
+      return ctx;
+    }
+    if (routeContexts.size() >= MAX_ROUTE_CONTEXTS) {
+      routeContexts.clear();
+    }
+    try {
+      ctx =
+          RouteTls.build(
+              spec,
+              OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK,
+              alpn == Alpn.H2
+                  ? ApplicationProtocolNames.HTTP_2
+                  : ApplicationProtocolNames.HTTP_1_1);
+    } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("upstream TLS settings unusable: " + e.getMessage(), e);
+    }
+    routeContexts.put(key, ctx);
+    return ctx;
+  }
+
   public SslContext context(Alpn alpn) {
     return switch (alpn) {
       case HTTP1 -> http1;

@@ -203,6 +203,28 @@ public final class Catalogue {
         "use-port-in-redirects");
     add(
         h,
+        "for HTTPS and GRPCS backends: the Secret (this namespace) gives ca.crt (trusted when"
+            + " verifying) and tls.crt + tls.key (the client certificate presented); a missing"
+            + " Secret or key answers 503; a failed verification is 502",
+        "proxy-ssl-secret",
+        "proxy-ssl-verify");
+    add(
+        h,
+        "the name verified; with verify on it is also sent as SNI (nginx needs"
+            + " proxy-ssl-server-name for that)",
+        "proxy-ssl-name");
+    add(h, "sends SNI (proxy-ssl-name, else the request's host)", "proxy-ssl-server-name");
+    add(
+        h,
+        "certificates allowed above the backend's own in the chain (1 to 10; 1 by default)",
+        "proxy-ssl-verify-depth");
+    add(
+        i,
+        "the backend TLS ciphers and protocols are Aralez's (TLS 1.2 and 1.3, strong ciphers)",
+        "proxy-ssl-ciphers",
+        "proxy-ssl-protocols");
+    add(
+        h,
         "true: custom-http-errors is not applied to this Ingress",
         "disable-proxy-intercept-errors");
     add(
@@ -267,13 +289,6 @@ public final class Catalogue {
         "not supported by Aralez; ignored with a Warning Event",
         "proxy-next-upstream-timeout",
         "ssl-passthrough",
-        "proxy-ssl-secret",
-        "proxy-ssl-verify",
-        "proxy-ssl-name",
-        "proxy-ssl-server-name",
-        "proxy-ssl-verify-depth",
-        "proxy-ssl-ciphers",
-        "proxy-ssl-protocols",
         "auth-tls-secret",
         "auth-tls-verify-client",
         "auth-tls-verify-depth",

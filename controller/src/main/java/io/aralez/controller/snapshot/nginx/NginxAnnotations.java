@@ -313,7 +313,8 @@ public final class NginxAnnotations {
           v.containsKey("server-alias") ? ValueChecks.aliases(v.get("server-alias")) : List.of(),
           v.get("default-backend"),
           flag("service-upstream"),
-          flag("from-to-www-redirect"));
+          flag("from-to-www-redirect"),
+          upstreamTls());
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */
@@ -330,6 +331,31 @@ public final class NginxAnnotations {
         return null;
       }
       return seconds == 0 ? null : seconds * 1000;
+    }
+
+    /** proxy-ssl-*, or null when none is set. */
+    private NginxResult.UpstreamTls upstreamTls() {
+      if (!v.containsKey("proxy-ssl-secret")
+          && !v.containsKey("proxy-ssl-verify")
+          && !v.containsKey("proxy-ssl-name")
+          && !v.containsKey("proxy-ssl-server-name")) {
+        for (String k :
+            List.of("proxy-ssl-verify-depth", "proxy-ssl-ciphers", "proxy-ssl-protocols")) {
+          if (v.containsKey(k)) {
+            ignoredWithout(k, "has no effect without proxy-ssl-secret or proxy-ssl-verify");
+          }
+        }
+        return null;
+      }
+      String secret = v.get("proxy-ssl-secret");
+      return new NginxResult.UpstreamTls(
+          secret == null ? null : secret.trim().substring(secret.trim().indexOf('/') + 1),
+          flag("proxy-ssl-verify"),
+          v.containsKey("proxy-ssl-name") ? v.get("proxy-ssl-name").trim() : null,
+          flag("proxy-ssl-server-name"),
+          v.containsKey("proxy-ssl-verify-depth")
+              ? (int) NginxValues.positiveInt(v.get("proxy-ssl-verify-depth"))
+              : 1);
     }
 
     /** custom-http-errors: the default-backend answers instead; Aralez has no global one. */

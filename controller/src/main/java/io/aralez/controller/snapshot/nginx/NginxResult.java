@@ -23,6 +23,7 @@ import java.util.List;
  *     Service has no endpoint, or null
  * @param serviceUpstream send to the Services' cluster IPs instead of their endpoints
  * @param fromToWww the www / bare twin of each host redirects to it
+ * @param upstreamTls how TLS backends are spoken to (proxy-ssl-*), or null for the defaults
  */
 public record NginxResult(
     List<KeyOutcome> keys,
@@ -46,7 +47,20 @@ public record NginxResult(
     List<String> aliases,
     String defaultBackend,
     boolean serviceUpstream,
-    boolean fromToWww) {
+    boolean fromToWww,
+    UpstreamTls upstreamTls) {
+
+  /**
+   * proxy-ssl-*: the Secret (this namespace; ca.crt, and tls.crt + tls.key for a client
+   * certificate), whether to verify, the name verified and sent as SNI.
+   *
+   * @param secret the Secret's name, or null
+   * @param serverName the name verified (and sent), or null for the request's host
+   * @param sendServerName proxy-ssl-server-name: on
+   * @param verifyDepth proxy-ssl-verify-depth (1 by default)
+   */
+  public record UpstreamTls(
+      String secret, boolean verify, String serverName, boolean sendServerName, int verifyDepth) {}
 
   public NginxResult {
     keys = List.copyOf(keys);

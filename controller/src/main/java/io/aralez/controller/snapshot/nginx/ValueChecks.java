@@ -38,6 +38,8 @@ final class ValueChecks {
           "force-ssl-redirect",
           "preserve-trailing-slash",
           "use-port-in-redirects",
+          "proxy-ssl-verify",
+          "proxy-ssl-server-name",
           "enable-cors",
           "cors-allow-credentials" ->
           NginxValues.bool(value);
@@ -118,6 +120,27 @@ final class ValueChecks {
         if (!ns.equals(namespace) || !n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
           return Check.deny(
               "'" + value + "' is not a Secret of this namespace; every path answers 503");
+        }
+      }
+      case "proxy-ssl-secret" -> {
+        String s = value.trim();
+        int slash = s.indexOf('/');
+        String ns = slash < 0 ? namespace : s.substring(0, slash);
+        String n = slash < 0 ? s : s.substring(slash + 1);
+        if (!ns.equals(namespace) || !n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+          return Check.deny(
+              "'" + value + "' is not a Secret of this namespace; every path answers 503");
+        }
+      }
+      case "proxy-ssl-name" -> {
+        if (!value.trim().matches("[A-Za-z0-9.-]{1,253}")) {
+          throw new IllegalArgumentException("'" + value + "' is not a host name");
+        }
+      }
+      case "proxy-ssl-verify-depth" -> {
+        long d = NginxValues.positiveInt(value);
+        if (d > 10) {
+          throw new IllegalArgumentException("'" + value + "' is not 1 to 10");
         }
       }
       case "auth-secret-type" -> {

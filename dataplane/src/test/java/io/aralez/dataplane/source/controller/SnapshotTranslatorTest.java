@@ -122,6 +122,42 @@ class SnapshotTranslatorTest {
         .hasMessageContaining("not an IP address");
   }
 
+  @Test
+  void upstreamTlsSettingsAreCheckedBeforeTheyGoLive() throws Exception {
+    io.aralez.api.v1.UpstreamTls.Builder tls =
+        io.aralez.api.v1.UpstreamTls.newBuilder()
+            .setVerify(true)
+            .setServerName("backend.internal")
+            .setVerifyDepth(2);
+    ProxyConfig c =
+        SnapshotTranslator.translate(
+            snapshot(route().setPolicy(Policy.newBuilder().setUpstreamTls(tls))).build(),
+            endpoints(),
+            "v");
+    var spec = c.hosts().get(0).routes().get(0).upstream().tls();
+    assertThat(spec.verify()).isTrue();
+    assertThat(spec.verifyDepth()).isEqualTo(2);
+    assertThat(spec.sni("request.host")).isEqualTo("backend.internal");
+    assertThat(ConfigValidator.problems(c, false)).isEmpty();
+    // Without verify or send_server_name no SNI goes out: the backend is reached by address.
+    assertThat(
+            new io.aralez.dataplane.config.UpstreamTlsSpec(null, null, null, false, null, false, 1)
+                .sni("request.host"))
+        .isNull();
+    for (var bad :
+        java.util.List.of(
+            tls.clone()
+                .setCaPem("-----BEGIN CERTIFICATE-----\nnot base64\n-----END CERTIFICATE-----"),
+            tls.clone().setCertPem("no pem here").setKeyPem("nor here"),
+            tls.clone().setKeyPem("a key without its certificate"),
+            tls.clone().setServerName("bad name!"),
+            tls.clone().setVerifyDepth(50))) {
+      String problems =
+          refusal(snapshot(route().setPolicy(Policy.newBuilder().setUpstreamTls(bad))).build());
+      assertThat(problems).as(bad.toString()).isNotEmpty();
+    }
+  }
+
   /** What a data plane refuses of a snapshot that translates: the validator's problems. */
   private static String refusal(RouteSnapshot r) throws ConfigException {
     ProxyConfig c = SnapshotTranslator.translate(r, endpoints(), "v");

@@ -1,0 +1,78 @@
+package io.aralez.dataplane.upstream;
+
+import io.aralez.common.pem.PemFiles;
+import io.aralez.dataplane.config.UpstreamTlsSpec;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
+import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.CertPathTrustManagerParameters;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * A client TLS context from a route's own upstream TLS settings: its trusted CAs with nginx's
+ * verify depth, its client certificate, host-name verification when it verifies.
+ */
+final class RouteTls {
+  private RouteTls() {}
+
+  static SslContext build(UpstreamTlsSpec spec, SslProvider provider, String protocol)
+      throws IOException, GeneralSecurityException {
+    SslContextBuilder b =
+        SslContextBuilder.forClient()
+            .sslProvider(provider)
+            .applicationProtocolConfig(
+                new ApplicationProtocolConfig(
+                    Protocol.ALPN,
+                    SelectorFailureBehavior.NO_ADVERTISE,
+                    SelectedListenerFailureBehavior.ACCEPT,
+                    protocol));
+    if (!spec.verify()) {
+      b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+    } else {
+      if (spec.caPem() != null) {
+        b.trustManager(trust(PemFiles.certificates("the upstream CA", spec.caPem()), spec));
+      }
+      b.endpointIdentificationAlgorithm("HTTPS");
+    }
+    if (spec.certPem() != null) {
+      List<X509Certificate> chain =
+          PemFiles.certificates("the upstream client certificate", spec.certPem());
+      b.keyManager(
+          PemFiles.privateKey("the upstream client key", spec.keyPem()),
+          chain.toArray(new X509Certificate[0]));
+    }
+    return b.build();
+  }
+
+  /**
+   * Trusts {@code cas} only, through at most {@code verifyDepth - 1} intermediates: nginx's depth
+   * counts the backend's own certificate's issuers, PKIX's path length the intermediates.
+   */
+  private static TrustManagerFactory trust(List<X509Certificate> cas, UpstreamTlsSpec spec)
+      throws GeneralSecurityException, IOException {
+    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+    ks.load(null, null);
+    for (int i = 0; i < cas.size(); i++) {
+      ks.setCertificateEntry("ca-" + i, cas.get(i));
+    }
+    PKIXBuilderParameters params = new PKIXBuilderParameters(ks, new X509CertSelector());
+    // No revocation lookups from the data path: nginx does not check either without a CRL.
+    params.setRevocationEnabled(false);
+    params.setMaxPathLength(spec.verifyDepth() - 1);
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
+    tmf.init(new CertPathTrustManagerParameters(params));
+    return tmf;
+  }
+}
