@@ -41,7 +41,7 @@ class ExamplesTest {
     route.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
     ingress.getMetadata().setCreationTimestamp("2026-01-02T00:00:00Z");
     List<io.fabric8.kubernetes.api.model.Service> services = new ArrayList<>();
-    for (String s : List.of("shop", "api", "api-v2", "api-canary")) {
+    for (String s : List.of("shop", "api", "api-v2", "api-canary", "error-pages")) {
       services.add(
           new ServiceBuilder()
               .withNewMetadata()
