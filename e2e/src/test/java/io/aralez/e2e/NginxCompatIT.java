@@ -89,6 +89,7 @@ class NginxCompatIT {
             }
           }
           byte[] body = "auth".getBytes(StandardCharsets.UTF_8);
+          ex.getResponseHeaders().add("Set-Cookie", "sso=abc; Path=/");
           ex.sendResponseHeaders(status, body.length);
           ex.getResponseBody().write(body);
           ex.close();
@@ -563,6 +564,12 @@ class NginxCompatIT {
     assertThat(ok.status).isEqualTo(200);
     assertThat(ok.seen("x-user")).as("the auth answer replaces the client's").isEqualTo("alice");
     assertThat(ok.seen("x-other")).as("only the listed headers").isNull();
+    assertThat(ok.headers)
+        .as("the auth cookie reaches the client")
+        .containsEntry("set-cookie", "sso=abc; Path=/");
+    assertThat(get("authed.test", "/status/404", "X-Want", "200").headers)
+        .as("as nginx's add_header: not on a 404")
+        .doesNotContainKey("set-cookie");
     Response signin = get("authed.test", "/?a=b&c=d");
     assertThat(signin.status).isEqualTo(302);
     assertThat(signin.headers)
@@ -577,7 +584,19 @@ class NginxCompatIT {
         .as("no answer within forward_auth_timeout (5 s)")
         .isEqualTo(500);
     served("plainauth.test", "/");
-    assertThat(get("plainauth.test", "/").status).as("401 without auth-signin").isEqualTo(401);
+    Response refused = get("plainauth.test", "/");
+    assertThat(refused.status).as("401 without auth-signin").isEqualTo(401);
+    assertThat(refused.headers).doesNotContainKey("set-cookie");
+    ingress(
+        "always-cookie",
+        "alwayscookie.test",
+        "/",
+        "Prefix",
+        Map.of(N + "auth-url", url, N + "auth-always-set-cookie", "true"));
+    served("alwayscookie.test", "/");
+    Response always = get("alwayscookie.test", "/");
+    assertThat(always.status).isEqualTo(401);
+    assertThat(always.headers).containsEntry("set-cookie", "sso=abc; Path=/");
     ingress(
         "post-auth",
         "postauth.test",

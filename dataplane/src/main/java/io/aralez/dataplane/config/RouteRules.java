@@ -215,13 +215,15 @@ public record RouteRules(
    * @param responseHeaders headers copied from the auth answer onto the upstream request
    * @param method the auth request's method, or null for GET (HEAD for a HEAD)
    * @param requestRedirect X-Auth-Request-Redirect sent to the auth server, or null for the URI
+   * @param alwaysSetCookie the auth server's Set-Cookie goes with every answer, refusals too
    */
   public record ExternalAuth(
       String signinUrl,
       String redirectParam,
       List<String> responseHeaders,
       String method,
-      String requestRedirect) {
+      String requestRedirect,
+      boolean alwaysSetCookie) {
     public ExternalAuth {
       responseHeaders = List.copyOf(responseHeaders);
     }

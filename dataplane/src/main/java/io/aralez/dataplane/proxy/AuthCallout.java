@@ -89,6 +89,10 @@ final class AuthCallout {
               var external = callout.forward().entry().route().rules().externalAuth();
               Consumer<FullHttpResponse> answer = r -> done.calloutDone(ex, r);
               if (external != null) {
+                SideCall.Result r = f.getNow();
+                if (r.answered() && r.status() >= 200 && r.status() < 300) {
+                  ex.authCookies(r.headers().getAll("set-cookie"), external.alwaysSetCookie());
+                }
                 ExternalAuthAnswer.decide(
                     ex.upstreamHead().headers(),
                     f.getNow(),

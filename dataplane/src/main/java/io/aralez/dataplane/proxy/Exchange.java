@@ -65,6 +65,11 @@ final class Exchange implements UpstreamListener {
     return out.head();
   }
 
+  /** The forward-auth server's cookies for the client ({@link ResponseRelay#authCookies}). */
+  void authCookies(java.util.List<String> cookies, boolean always) {
+    response.authCookies(cookies, always);
+  }
+
   /** The largest request body the route accepts, or -1. */
   long bodyLimit() {
     return forward.maxBodyBytes();

@@ -29,6 +29,32 @@ final class ExternalAuthAnswer {
       ByteBufAllocator alloc,
       Consumer<FullHttpResponse> then) {
     int status = result.status();
+    Consumer<FullHttpResponse> answer =
+        rules.alwaysSetCookie() && result.answered()
+            ? res -> then.accept(withCookies(res, result.headers()))
+            : then;
+    decide(upstream, result, status, rules, target, secure, alloc, answer);
+  }
+
+  /** auth-always-set-cookie: the auth server's cookies go with a refusal too. */
+  private static FullHttpResponse withCookies(FullHttpResponse res, HttpHeaders auth) {
+    if (res != null) {
+      for (String c : auth.getAll("set-cookie")) {
+        res.headers().add("set-cookie", c);
+      }
+    }
+    return res;
+  }
+
+  private static void decide(
+      HttpHeaders upstream,
+      SideCall.Result result,
+      int status,
+      RouteRules.ExternalAuth rules,
+      RequestTarget target,
+      boolean secure,
+      ByteBufAllocator alloc,
+      Consumer<FullHttpResponse> then) {
     try {
       if (status >= 200 && status < 300) {
         for (String name : rules.responseHeaders()) {

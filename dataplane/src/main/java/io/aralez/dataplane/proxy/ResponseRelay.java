@@ -38,6 +38,8 @@ final class ResponseRelay {
   private long bytes;
   private boolean closeClientAfter;
   private boolean upstreamKeepAlive;
+  private java.util.List<String> authCookies = java.util.List.of();
+  private boolean authCookiesAlways;
 
   ResponseRelay(ClientSide client, ClientTraits traits, boolean secure) {
     this.client = client;
@@ -88,6 +90,11 @@ final class ResponseRelay {
               HttpHeaderNames.SET_COOKIE,
               StickyCookie.header(entry.stickyId(backend), sticky, secure));
     }
+    if (!authCookies.isEmpty() && (authCookiesAlways || addHeaderApplies(code))) {
+      for (String c : authCookies) {
+        res.headers().add(HttpHeaderNames.SET_COOKIE, c);
+      }
+    }
     if (res instanceof LastHttpContent whole && !client.channel().http2()) {
       whole.trailingHeaders().clear();
     }
@@ -121,6 +128,22 @@ final class ResponseRelay {
     }
     client.channel().write(content);
     return false;
+  }
+
+  /**
+   * The forward-auth server's Set-Cookie values, added to the response: with {@code always} to any
+   * status, otherwise to the statuses nginx's add_header applies to (ingress-nginx's semantics).
+   */
+  void authCookies(java.util.List<String> cookies, boolean always) {
+    this.authCookies = java.util.List.copyOf(cookies);
+    this.authCookiesAlways = always;
+  }
+
+  private static boolean addHeaderApplies(int code) {
+    return switch (code) {
+      case 200, 201, 204, 206, 301, 302, 303, 304, 307, 308 -> true;
+      default -> false;
+    };
   }
 
   boolean started() {

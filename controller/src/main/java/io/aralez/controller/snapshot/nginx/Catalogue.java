@@ -225,6 +225,11 @@ public final class Catalogue {
         "proxy-ssl-protocols");
     add(
         h,
+        "the auth server's Set-Cookie reaches the client with every answer (refusals too), not"
+            + " only with the upstream's 2xx and 3xx",
+        "auth-always-set-cookie");
+    add(
+        h,
         "true: custom-http-errors is not applied to this Ingress",
         "disable-proxy-intercept-errors");
     add(
@@ -296,7 +301,6 @@ public final class Catalogue {
         "auth-tls-error-page",
         "auth-tls-match-cn",
         "custom-headers",
-        "auth-always-set-cookie",
         "auth-proxy-set-headers",
         "ssl-ciphers",
         "ssl-prefer-server-ciphers",

@@ -251,6 +251,7 @@ public final class NginxAnnotations {
         if (v.containsKey("auth-request-redirect")) {
           ea.setRequestRedirect(v.get("auth-request-redirect"));
         }
+        ea.setAlwaysSetCookie(flag("auth-always-set-cookie"));
         if (v.containsKey("auth-response-headers")) {
           for (String h : v.get("auth-response-headers").split(",")) {
             if (!h.isBlank()) {

@@ -40,6 +40,7 @@ final class ValueChecks {
           "use-port-in-redirects",
           "proxy-ssl-verify",
           "proxy-ssl-server-name",
+          "auth-always-set-cookie",
           "enable-cors",
           "cors-allow-credentials" ->
           NginxValues.bool(value);

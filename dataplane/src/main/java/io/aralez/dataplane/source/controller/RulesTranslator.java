@@ -72,7 +72,8 @@ final class RulesTranslator {
                     : r.getExternalAuth().getRedirectParam(),
                 r.getExternalAuth().getResponseHeadersList(),
                 blankToNull(r.getExternalAuth().getMethod()),
-                blankToNull(r.getExternalAuth().getRequestRedirect()))
+                blankToNull(r.getExternalAuth().getRequestRedirect()),
+                r.getExternalAuth().getAlwaysSetCookie())
             : null,
         cidrs(where, r.getLimitExemptSourcesList(), errors),
         r.getMaxConcurrentPerClient(),
