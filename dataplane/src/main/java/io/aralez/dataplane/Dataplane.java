@@ -27,6 +27,7 @@ import io.aralez.dataplane.source.kubernetes.KubernetesDiscovery;
 import io.aralez.dataplane.source.kubernetes.KubernetesDiscoverySettings;
 import io.aralez.dataplane.tls.CertificateLoader;
 import io.aralez.dataplane.tls.CertificateSource;
+import io.aralez.dataplane.tls.ClientAuthHosts;
 import io.aralez.dataplane.upstream.HealthChecker;
 import io.aralez.dataplane.upstream.UpstreamConnector;
 import io.aralez.dataplane.upstream.UpstreamTls;
@@ -151,7 +152,11 @@ public final class Dataplane {
         // In a cluster the certificates come with the snapshots (TLS Secrets); the folder, if
         // any, holds the default one.
         CertificateSource certs = certificates;
-        holder.addListener(c -> certs.deliver(c.config().certificates()));
+        holder.addListener(
+            c -> {
+              certs.deliver(c.config().certificates());
+              certs.requestClientCertificates(ClientAuthHosts.of(c.config()));
+            });
       }
     }
     if (certificates != null) {

@@ -51,6 +51,8 @@ class NginxCompatIT {
   static HttpServer auth;
   static final AtomicInteger backendHits = new AtomicInteger();
   static int proxyPort;
+  // TLS listener; certificates come from the Ingresses' Secrets (the folder stays empty).
+  static int tlsPort;
   static int adminPort;
   static int grpcPort;
   static int controllerHttp;
@@ -149,8 +151,15 @@ class NginxCompatIT {
     Files.writeString(
         d.resolve("main.yaml"),
         ("proxy_address_http: 127.0.0.1:%d\nconfig_address: 127.0.0.1:%d\n"
-                + "upstreams_conf: upstreams.yaml\nthreads: 1\n")
-            .formatted(proxyPort, adminPort));
+                + "upstreams_conf: upstreams.yaml\nthreads: 1\n"
+                + "proxy_address_tls: 127.0.0.1:%d\nproxy_certificates: %s\n"
+                // As in the chart: clients reach HTTPS on 443 (a Service), not the pod's port.
+                + "https_redirect_port: 443\n")
+            .formatted(
+                proxyPort,
+                adminPort,
+                tlsPort = Processes.freePort(),
+                Files.createDirectories(d.resolve("certs"))));
     Files.writeString(
         d.resolve("upstreams.yaml"),
         "provider: kubernetes\nkubernetes:\n  controller: 127.0.0.1:%d\n  tokenpath: %s\n  node_id: dp-0\n"
@@ -264,7 +273,12 @@ class NginxCompatIT {
   }
 
   static Response send(String request, int port) throws IOException {
-    try (Socket s = new Socket("127.0.0.1", port)) {
+    return send(request, new Socket("127.0.0.1", port));
+  }
+
+  /** {@code request} over {@code socket}, read to the end; closes the socket. */
+  static Response send(String request, Socket socket) throws IOException {
+    try (Socket s = socket) {
       s.setSoTimeout(15_000);
       s.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
       s.getOutputStream().flush();
@@ -894,6 +908,107 @@ class NginxCompatIT {
     Map<String, String> m = new LinkedHashMap<>(base);
     m.put(N + key, value);
     return m;
+  }
+
+  @Test
+  void authTlsChecksClientCertificatesPerIngress() throws Exception {
+    MutualTls certs = new MutualTls(Files.createTempDirectory(dir, "mtls"));
+    secret("client-ca", Map.of("ca.crt", TlsBackend.read(certs.caCrt)));
+    secret(
+        "mtls-cert",
+        Map.of(
+            "tls.crt",
+            TlsBackend.read(certs.serverCrt),
+            "tls.key",
+            TlsBackend.read(certs.serverKey)));
+    tlsIngress(
+        "mtls-on", "on.mtls.test", Map.of(N + "auth-tls-pass-certificate-to-upstream", "true"));
+    tlsIngress(
+        "mtls-optional", "optional.mtls.test", Map.of(N + "auth-tls-verify-client", "optional"));
+    tlsIngress("mtls-cn", "cn.mtls.test", Map.of(N + "auth-tls-match-cn", "CN=admin"));
+    tlsIngress(
+        "mtls-page",
+        "page.mtls.test",
+        Map.of(N + "auth-tls-error-page", "https://sso.test/cert", N + "ssl-redirect", "false"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> tlsGet("cn.mtls.test", certs.goodCrt, certs.goodKey).status == 403);
+    Response good = tlsGet("on.mtls.test", certs.goodCrt, certs.goodKey);
+    assertThat(good.status).isEqualTo(200);
+    assertThat(good.seen("ssl-client-verify")).isEqualTo("SUCCESS");
+    assertThat(good.seen("ssl-client-subject-dn")).isEqualTo("CN=good-client");
+    assertThat(good.seen("ssl-client-issuer-dn")).isEqualTo("CN=Test Client CA");
+    assertThat(good.seen("ssl-client-cert")).startsWith("-----BEGIN%20CERTIFICATE-----%0A");
+    // Required: none, or one the CA did not sign, is 400 (never a handshake failure); a forged
+    // ssl-client-verify header changes nothing.
+    assertThat(tlsGet("on.mtls.test", null, null, "ssl-client-verify", "SUCCESS").status)
+        .isEqualTo(400);
+    assertThat(tlsGet("on.mtls.test", certs.strangerCrt, certs.strangerKey).status).isEqualTo(400);
+    // Optional: none goes through (told NONE); a bad one is still 400.
+    Response none = tlsGet("optional.mtls.test", null, null, "ssl-client-verify", "SUCCESS");
+    assertThat(none.status).isEqualTo(200);
+    assertThat(none.seen("ssl-client-verify")).isEqualTo("NONE");
+    assertThat(tlsGet("optional.mtls.test", certs.strangerCrt, certs.strangerKey).status)
+        .isEqualTo(400);
+    Response page = tlsGet("page.mtls.test", null, null);
+    assertThat(page.status).isEqualTo(302);
+    assertThat(page.headers).containsEntry("location", "https://sso.test/cert");
+    // Plain HTTP is sent to HTTPS first (the host has TLS); without that redirect it carries no
+    // certificate and is refused like a TLS request without one.
+    assertThat(get("on.mtls.test", "/").status).isEqualTo(308);
+    assertThat(get("page.mtls.test", "/").headers)
+        .containsEntry("location", "https://sso.test/cert");
+    // Hosts without auth-tls are not asked for a certificate at all.
+    tlsIngress("no-mtls", "plain.mtls.test", Map.of());
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> tlsGet("plain.mtls.test", null, null).status == 200);
+    try (var s =
+        (javax.net.ssl.SSLSocket)
+            MutualTls.connect(tlsPort, "plain.mtls.test", certs.goodCrt, certs.goodKey)) {
+      assertThat(s.getSession().getLocalCertificates()).as("no certificate was asked for").isNull();
+    }
+  }
+
+  static void secret(String name, Map<String, String> data) {
+    k8s.resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName(name)
+                .endMetadata()
+                .withStringData(data)
+                .build())
+        .createOr(c -> c.update());
+  }
+
+  /** An Ingress for {@code host} over TLS (mtls-cert) whose client CA is client-ca unless none. */
+  static void tlsIngress(String name, String host, Map<String, String> more) {
+    Map<String, String> ann = new LinkedHashMap<>(more);
+    if (!name.equals("no-mtls")) {
+      ann.put(N + "auth-tls-secret", NS + "/client-ca");
+    }
+    Ingress ing = Fixtures.ingress(NS, name, "nginx", host, "/", "Prefix", "web", ann);
+    ing.getSpec()
+        .setTls(
+            List.of(
+                new io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder()
+                    .withHosts(host)
+                    .withSecretName("mtls-cert")
+                    .build()));
+    k8s.resource(ing).createOr(c -> c.update());
+  }
+
+  static Response tlsGet(String host, Path crt, Path key, String... headers) throws Exception {
+    StringBuilder r = new StringBuilder("GET / HTTP/1.1\r\nHost: " + host + "\r\n");
+    for (int i = 0; i < headers.length; i += 2) {
+      r.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+    }
+    return send(
+        r.append("Connection: close\r\n\r\n").toString(),
+        MutualTls.connect(tlsPort, host, crt, key));
   }
 
   @Test

@@ -99,6 +99,13 @@ final class IngressTranslator {
       tlsDenied = withTls == null;
       proto = withTls == null ? proto : withTls;
     }
+    if (nginx != null && nginx.clientCerts() != null) {
+      var certs = policies.clientCertificates(report, ns, nginx.clientCerts());
+      tlsDenied |= certs == null;
+      if (certs != null) {
+        requestRules = requestRules.toBuilder().setClientCertificates(certs).build();
+      }
+    }
     boolean forceSslRedirect = ann.forceSslRedirect() || nginx != null && nginx.forceSslRedirect();
     String defaultBackend =
         ann.defaultBackend() != null

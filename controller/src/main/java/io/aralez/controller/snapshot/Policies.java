@@ -113,6 +113,42 @@ final class Policies {
     return policy.toBuilder().setUpstreamTls(b).build();
   }
 
+  /**
+   * ingress-nginx's auth-tls-* with the CA read from its Secret; null when the Secret or its ca.crt
+   * cannot be read (the paths then answer 503).
+   */
+  io.aralez.api.v1.ClientCertificates clientCertificates(
+      ObjectReport report,
+      String ns,
+      io.aralez.controller.snapshot.nginx.NginxResult.ClientCerts c) {
+    Secret s = lookups.secret(ns + "/" + c.secret());
+    String ca = s == null ? null : SecretValues.value(s, "ca.crt");
+    if (ca == null || ca.isBlank()) {
+      report.warnings.add(
+          "auth-tls-secret "
+              + ns
+              + "/"
+              + c.secret()
+              + (s == null ? " not found" : " has no ca.crt")
+              + ": every path answers 503");
+      report.resolvedRefs = false;
+      return null;
+    }
+    var b =
+        io.aralez.api.v1.ClientCertificates.newBuilder()
+            .setCaPem(ca)
+            .setVerifyClient(c.mode())
+            .setVerifyDepth(c.depth())
+            .setPassCertificate(c.passCertificate());
+    if (c.errorPage() != null) {
+      b.setErrorPage(c.errorPage());
+    }
+    if (c.matchCn() != null) {
+      b.setMatchCn(c.matchCn());
+    }
+    return b.build();
+  }
+
   private Auth auth(ObjectReport report, String ns, PolicySpec p) {
     Auth.Builder a = Auth.newBuilder().setType(Auth.Type.valueOf(p.authType()));
     if (p.authType().equals("FORWARD")) {

@@ -37,7 +37,7 @@ public final class SecretRefs {
       if (auth != null && !auth.isBlank()) {
         out.add(ns + "/" + auth.trim());
       }
-      for (String key : List.of("/auth-secret", "/proxy-ssl-secret")) {
+      for (String key : List.of("/auth-secret", "/proxy-ssl-secret", "/auth-tls-secret")) {
         String ref = a == null || !nginx.enabled() ? null : a.get(nginx.prefix() + key);
         if (ref != null && !ref.isBlank()) {
           String s = ref.trim();

@@ -800,4 +800,52 @@ class NginxCompatTest {
     assertThat(event(r, "depth-alone", "NginxAnnotationIgnored"))
         .contains("proxy-ssl-verify-depth");
   }
+
+  @Test
+  void authTlsReadsTheCaFromTheIngressNamespaceAndChecksItsValues() {
+    secrets.add(
+        new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata()
+            .withNamespace("ns")
+            .withName("client-ca")
+            .endMetadata()
+            .withStringData(Map.of("ca.crt", "CA PEM"))
+            .build());
+    ingresses.add(
+        nginx("mtls", T1)
+            .annotation(N + "auth-tls-secret", "ns/client-ca")
+            .annotation(N + "auth-tls-verify-client", "optional_no_ca")
+            .annotation(N + "auth-tls-verify-depth", "2")
+            .annotation(N + "auth-tls-match-cn", "CN=(alice|bob)")
+            .rule("mtls.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("bad-mode", T1)
+            .annotation(N + "auth-tls-secret", "client-ca")
+            .annotation(N + "auth-tls-verify-client", "sometimes")
+            .rule("bad-mode.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("other-ns", T1)
+            .annotation(N + "auth-tls-secret", "kube-system/client-ca")
+            .rule("other-ns.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("no-ca", T1)
+            .annotation(N + "auth-tls-secret", "missing")
+            .rule("no-ca.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    var certs = only(r, "mtls.test").getRules().getClientCertificates();
+    assertThat(certs.getCaPem()).isEqualTo("CA PEM");
+    assertThat(certs.getVerifyClient()).isEqualTo("optional_no_ca");
+    assertThat(certs.getVerifyDepth()).isEqualTo(2);
+    assertThat(certs.getMatchCn()).isEqualTo("CN=(alice|bob)");
+    assertThat(only(r, "bad-mode.test").getRules().getClientCertificates().getVerifyClient())
+        .as("an invalid mode is ignored: the default applies")
+        .isEqualTo("on");
+    assertThat(event(r, "bad-mode", "NginxAnnotationInvalid")).contains("auth-tls-verify-client");
+    assertThat(only(r, "other-ns.test").getDirectStatus()).isEqualTo(503);
+    assertThat(only(r, "no-ca.test").getDirectStatus()).isEqualTo(503);
+  }
 }

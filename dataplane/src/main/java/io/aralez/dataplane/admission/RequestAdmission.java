@@ -49,6 +49,7 @@ public final class RequestAdmission {
             new FixedRedirectStep(settings.secure()),
             https,
             new AppRootStep(settings.secure()),
+            new ClientCertStep(),
             new SourceAccessStep(rejections),
             new BodyLimitStep(rejections),
             new CorsStep(),

@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * @param responseRewrite rewrites of the upstream's Location and Set-Cookie, or null
  * @param satisfyAny passing either the source lists or the auth is enough
  * @param errorPages upstream error statuses answered by an error backend instead, or null
+ * @param clientAuth the client certificates the route checks, or null
  */
 public record RouteRules(
     String rewrite,
@@ -51,7 +52,8 @@ public record RouteRules(
     boolean noAccessLog,
     ResponseRewrite responseRewrite,
     boolean satisfyAny,
-    ErrorPages errorPages) {
+    ErrorPages errorPages,
+    ClientAuth clientAuth) {
 
   public static final RouteRules NONE =
       new RouteRules(
@@ -74,6 +76,7 @@ public record RouteRules(
           false,
           null,
           false,
+          null,
           null);
 
   public RouteRules {
@@ -119,7 +122,8 @@ public record RouteRules(
         noAccessLog,
         responseRewrite,
         satisfyAny,
-        errorPages);
+        errorPages,
+        clientAuth);
   }
 
   /** The same rules with {@code errorPages}. */
@@ -144,7 +148,30 @@ public record RouteRules(
         noAccessLog,
         responseRewrite,
         satisfyAny,
-        errorPages);
+        errorPages,
+        clientAuth);
+  }
+
+  /**
+   * ingress-nginx's auth-tls-*: the client certificate a request over TLS must (or may) present.
+   *
+   * @param cas what a certificate must chain to
+   * @param mode {@code on}, {@code optional}, {@code optional_no_ca} or {@code off}
+   * @param depth certificates allowed above the client's own
+   * @param passCertificate the certificate goes upstream in ssl-client-cert
+   * @param errorPage where a refused client is sent (302) instead of 400, or null
+   * @param matchCn what the subject DN must contain a match of (403 otherwise), or null
+   */
+  public record ClientAuth(
+      List<java.security.cert.X509Certificate> cas,
+      String mode,
+      int depth,
+      boolean passCertificate,
+      String errorPage,
+      com.google.re2j.Pattern matchCn) {
+    public ClientAuth {
+      cas = List.copyOf(cas);
+    }
   }
 
   /**

@@ -9,7 +9,13 @@ import java.util.List;
  * A request head decoded by Netty's codec (HTTP/1.x, or HTTP/2 converted), seen as a {@link
  * RequestHead}.
  */
-public record NettyRequestHead(HttpRequest request) implements RequestHead {
+public record NettyRequestHead(
+    HttpRequest request, io.aralez.dataplane.request.PeerCertificates clientCertificates)
+    implements RequestHead {
+  public NettyRequestHead(HttpRequest request) {
+    this(request, io.aralez.dataplane.request.PeerCertificates.NONE);
+  }
+
   @Override
   public String method() {
     return request.method().name();

@@ -82,7 +82,10 @@ final class RequestStart {
       return new Plan.Refuse(
           RequestFacts.unrouted(clientIp), LocalResponses.status(alloc, refusal));
     }
-    NettyRequestHead head = new NettyRequestHead(req);
+    var peer = client.channel().connectionAttr(io.aralez.dataplane.tls.ClientChain.KEY);
+    NettyRequestHead head =
+        new NettyRequestHead(
+            req, peer == null ? io.aralez.dataplane.request.PeerCertificates.NONE : peer);
     RequestTarget target = RequestTarget.parse(head);
     if (target == null) {
       return new Plan.Refuse(

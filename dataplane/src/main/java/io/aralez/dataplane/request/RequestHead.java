@@ -22,4 +22,9 @@ public interface RequestHead {
 
   /** Every value of a header, in order; empty when absent. */
   List<String> headers(String name);
+
+  /** The certificates the client presented in its TLS handshake ({@link PeerCertificates#NONE}). */
+  default PeerCertificates clientCertificates() {
+    return PeerCertificates.NONE;
+  }
 }

@@ -53,6 +53,12 @@ final class TlsInitializer extends ChannelInitializer<Channel> {
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
       pipelines.services().metrics().tlsHandshake(true);
       var ssl = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+      if (ssl != null) {
+        var peer = io.aralez.dataplane.tls.ClientChain.of(ssl.engine().getSession());
+        if (peer != null) {
+          ctx.channel().attr(io.aralez.dataplane.tls.ClientChain.KEY).set(peer);
+        }
+      }
       if (ssl != null && sni != null) {
         ctx.channel()
             .attr(io.aralez.dataplane.tls.ServedNames.KEY)

@@ -239,10 +239,54 @@ public final class CertificateLoader {
     }
   }
 
+  /** The key and chain behind each context made here, for its client-certificate variant. */
+  private final Map<SslContext, Material> materials =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private final Map<SslContext, SslContext> clientAuthVariants =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
+  private record Material(PrivateKey key, List<X509Certificate> chain) {}
+
+  /**
+   * {@code base}'s certificate, asking the client for a certificate (optional: any is taken at the
+   * handshake, and each route checks it against its own CAs, so a refusal is an HTTP answer), or
+   * {@code base} itself when it was not made here.
+   */
+  public SslContext withClientAuth(SslContext base) {
+    SslContext known = clientAuthVariants.get(base);
+    if (known != null) {
+      return known;
+    }
+    Material m = materials.get(base);
+    if (m == null) {
+      return base;
+    }
+    try {
+      SslContext variant = builder(m.key(), m.chain(), true).build();
+      clientAuthVariants.put(base, variant);
+      return variant;
+    } catch (IOException e) {
+      LOG.error("client-certificate variant of a certificate failed: {}", e.getMessage());
+      return base;
+    }
+  }
+
   private SslContext context(PrivateKey key, List<X509Certificate> chain) throws IOException {
+    SslContext ctx = builder(key, chain, false).build();
+    materials.put(ctx, new Material(key, List.copyOf(chain)));
+    return ctx;
+  }
+
+  private SslContextBuilder builder(
+      PrivateKey key, List<X509Certificate> chain, boolean clientCertificates) {
     SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-    return SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new))
-        .sslProvider(provider)
+    SslContextBuilder b = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new));
+    if (clientCertificates) {
+      b.clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL)
+          .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE);
+    }
+    return b.sslProvider(provider)
         .protocols(TlsGrades.protocols(grade))
         .ciphers(TlsGrades.ciphers(grade), SupportedCipherSuiteFilter.INSTANCE)
         .applicationProtocolConfig(
@@ -251,8 +295,7 @@ public final class CertificateLoader {
                 ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                 ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                 ApplicationProtocolNames.HTTP_2,
-                ApplicationProtocolNames.HTTP_1_1))
-        .build();
+                ApplicationProtocolNames.HTTP_1_1));
   }
 
   /** DNS subject alternative names, else the CN; lower case. */

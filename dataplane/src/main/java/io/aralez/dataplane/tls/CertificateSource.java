@@ -6,6 +6,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.util.Mapping;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +24,10 @@ public final class CertificateSource implements Mapping<String, SslContext>, Aut
   private String fingerprint;
   private Certificates folder = Certificates.EMPTY;
   private List<TlsCertificate> delivered = List.of();
+  private java.util.Set<String> clientAuthHosts = java.util.Set.of();
+
+  /** Host names (exact, or "*.suffix") whose handshakes ask for a client certificate. */
+  private volatile Map<String, SslContext> clientAuth = Map.of();
 
   public CertificateSource(CertificateLoader loader) {
     this.loader = loader;
@@ -54,8 +59,30 @@ public final class CertificateSource implements Mapping<String, SslContext>, Aut
     LOG.info("certificates from the config source: {}", delivered);
   }
 
+  /**
+   * Hosts whose routes check client certificates: their handshakes ask for one (optionally, so the
+   * route answers a missing or bad one over HTTP), every other host's never do.
+   */
+  public synchronized void requestClientCertificates(java.util.Set<String> hosts) {
+    if (hosts.equals(clientAuthHosts)) {
+      return;
+    }
+    clientAuthHosts = java.util.Set.copyOf(hosts);
+    publish();
+  }
+
   private void publish() {
-    current.set(delivered.isEmpty() ? folder : loader.merge(folder, delivered));
+    Certificates certs = delivered.isEmpty() ? folder : loader.merge(folder, delivered);
+    Map<String, SslContext> withClientAuth = new java.util.HashMap<>();
+    for (String host : clientAuthHosts) {
+      // A wildcard host is served by what a name under it selects.
+      SslContext base = certs.select(host.startsWith("*.") ? "x" + host.substring(1) : host);
+      if (base != null) {
+        withClientAuth.put(host, loader.withClientAuth(base));
+      }
+    }
+    clientAuth = Map.copyOf(withClientAuth);
+    current.set(certs);
   }
 
   public void watch(Duration poll) {
@@ -74,6 +101,18 @@ public final class CertificateSource implements Mapping<String, SslContext>, Aut
 
   @Override
   public SslContext map(String sni) {
+    Map<String, SslContext> asking = clientAuth;
+    if (!asking.isEmpty() && sni != null) {
+      String host = sni.toLowerCase(java.util.Locale.ROOT);
+      SslContext ctx = asking.get(host);
+      int dot = host.indexOf('.');
+      if (ctx == null && dot > 0) {
+        ctx = asking.get("*" + host.substring(dot));
+      }
+      if (ctx != null) {
+        return ctx;
+      }
+    }
     return current.get().select(sni);
   }
 

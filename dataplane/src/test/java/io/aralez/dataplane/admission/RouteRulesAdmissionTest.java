@@ -112,7 +112,8 @@ class RouteRulesAdmissionTest {
         field.equals("nolog") ? (Boolean) v : r.noAccessLog(),
         r.responseRewrite(),
         field.equals("satisfyAny") ? (Boolean) v : r.satisfyAny(),
-        r.errorPages());
+        r.errorPages(),
+        field.equals("clientAuth") ? (RouteRules.ClientAuth) v : r.clientAuth());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {

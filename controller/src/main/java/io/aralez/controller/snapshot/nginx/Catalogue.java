@@ -230,6 +230,29 @@ public final class Catalogue {
         "auth-always-set-cookie");
     add(
         h,
+        "requests over TLS to the Ingress's paths must present a client certificate chaining to"
+            + " the Secret's ca.crt (this namespace; missing: 503): a missing or invalid one is 400"
+            + " (on), an invalid one only (optional), none (optional_no_ca); the handshake asks for"
+            + " a certificate for the Ingress's hosts only and never fails on it; plain-HTTP"
+            + " requests count as without one",
+        "auth-tls-secret",
+        "auth-tls-verify-client");
+    add(
+        h,
+        "certificates allowed above the client's own (1 to 10; 1 by default)",
+        "auth-tls-verify-depth");
+    add(
+        h,
+        "ssl-client-cert (the URL-escaped PEM) upstream, besides ssl-client-verify,"
+            + " ssl-client-subject-dn and ssl-client-issuer-dn, which are always set",
+        "auth-tls-pass-certificate-to-upstream");
+    add(h, "a refused client is redirected there (302) instead of 400", "auth-tls-error-page");
+    add(
+        h,
+        "an RE2 regex the verified subject DN (RFC 2253) must contain a match of: 403 otherwise",
+        "auth-tls-match-cn");
+    add(
+        h,
         "true: custom-http-errors is not applied to this Ingress",
         "disable-proxy-intercept-errors");
     add(
@@ -294,12 +317,6 @@ public final class Catalogue {
         "not supported by Aralez; ignored with a Warning Event",
         "proxy-next-upstream-timeout",
         "ssl-passthrough",
-        "auth-tls-secret",
-        "auth-tls-verify-client",
-        "auth-tls-verify-depth",
-        "auth-tls-pass-certificate-to-upstream",
-        "auth-tls-error-page",
-        "auth-tls-match-cn",
         "custom-headers",
         "auth-proxy-set-headers",
         "ssl-ciphers",

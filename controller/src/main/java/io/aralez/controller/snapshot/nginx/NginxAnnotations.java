@@ -315,7 +315,8 @@ public final class NginxAnnotations {
           v.get("default-backend"),
           flag("service-upstream"),
           flag("from-to-www-redirect"),
-          upstreamTls());
+          upstreamTls(),
+          clientCerts());
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */
@@ -332,6 +333,28 @@ public final class NginxAnnotations {
         return null;
       }
       return seconds == 0 ? null : seconds * 1000;
+    }
+
+    /** auth-tls-*, or null without auth-tls-secret. */
+    private NginxResult.ClientCerts clientCerts() {
+      String secret = v.get("auth-tls-secret");
+      if (secret == null) {
+        for (String k : List.copyOf(v.keySet())) {
+          if (k.startsWith("auth-tls-")) {
+            ignoredWithout(k, "has no effect without auth-tls-secret");
+          }
+        }
+        return null;
+      }
+      return new NginxResult.ClientCerts(
+          secret.trim().substring(secret.trim().indexOf('/') + 1),
+          v.getOrDefault("auth-tls-verify-client", "on").trim(),
+          v.containsKey("auth-tls-verify-depth")
+              ? (int) NginxValues.positiveInt(v.get("auth-tls-verify-depth"))
+              : 1,
+          flag("auth-tls-pass-certificate-to-upstream"),
+          v.containsKey("auth-tls-error-page") ? v.get("auth-tls-error-page").trim() : null,
+          v.containsKey("auth-tls-match-cn") ? v.get("auth-tls-match-cn") : null);
     }
 
     /** proxy-ssl-*, or null when none is set. */

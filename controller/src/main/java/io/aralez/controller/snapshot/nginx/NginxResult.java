@@ -24,6 +24,7 @@ import java.util.List;
  * @param serviceUpstream send to the Services' cluster IPs instead of their endpoints
  * @param fromToWww the www / bare twin of each host redirects to it
  * @param upstreamTls how TLS backends are spoken to (proxy-ssl-*), or null for the defaults
+ * @param clientCerts the client certificates requests over TLS must present (auth-tls-*), or null
  */
 public record NginxResult(
     List<KeyOutcome> keys,
@@ -48,7 +49,8 @@ public record NginxResult(
     String defaultBackend,
     boolean serviceUpstream,
     boolean fromToWww,
-    UpstreamTls upstreamTls) {
+    UpstreamTls upstreamTls,
+    ClientCerts clientCerts) {
 
   /**
    * proxy-ssl-*: the Secret (this namespace; ca.crt, and tls.crt + tls.key for a client
@@ -61,6 +63,21 @@ public record NginxResult(
    */
   public record UpstreamTls(
       String secret, boolean verify, String serverName, boolean sendServerName, int verifyDepth) {}
+
+  /**
+   * auth-tls-*: the Secret (this namespace) whose ca.crt client certificates must chain to.
+   *
+   * @param mode on, off, optional or optional_no_ca
+   * @param errorPage where a refused client is redirected, or null
+   * @param matchCn an RE2 regex the subject DN must contain, or null
+   */
+  public record ClientCerts(
+      String secret,
+      String mode,
+      int depth,
+      boolean passCertificate,
+      String errorPage,
+      String matchCn) {}
 
   public NginxResult {
     keys = List.copyOf(keys);

@@ -41,6 +41,7 @@ final class ValueChecks {
           "proxy-ssl-verify",
           "proxy-ssl-server-name",
           "auth-always-set-cookie",
+          "auth-tls-pass-certificate-to-upstream",
           "enable-cors",
           "cors-allow-credentials" ->
           NginxValues.bool(value);
@@ -121,6 +122,35 @@ final class ValueChecks {
         if (!ns.equals(namespace) || !n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
           return Check.deny(
               "'" + value + "' is not a Secret of this namespace; every path answers 503");
+        }
+      }
+      case "auth-tls-secret" -> {
+        String s = value.trim();
+        int slash = s.indexOf('/');
+        String ns = slash < 0 ? namespace : s.substring(0, slash);
+        String n = slash < 0 ? s : s.substring(slash + 1);
+        if (!ns.equals(namespace) || !n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+          return Check.deny(
+              "'" + value + "' is not a Secret of this namespace; every path answers 503");
+        }
+      }
+      case "auth-tls-verify-client" -> {
+        if (!List.of("on", "off", "optional", "optional_no_ca").contains(value.trim())) {
+          throw new IllegalArgumentException(
+              "'" + value + "' is not on, off, optional or optional_no_ca");
+        }
+      }
+      case "auth-tls-verify-depth" -> {
+        long d = NginxValues.positiveInt(value);
+        if (d > 10) {
+          throw new IllegalArgumentException("'" + value + "' is not 1 to 10");
+        }
+      }
+      case "auth-tls-error-page" -> NginxValues.url(value);
+      case "auth-tls-match-cn" -> {
+        String p = PathRegexes.headerProblem(value);
+        if (p != null) {
+          throw new IllegalArgumentException(p);
         }
       }
       case "proxy-ssl-secret" -> {

@@ -90,7 +90,37 @@ final class RulesTranslator {
                 r.getResponseRewrite().getCookiePathTo())
             : null,
         r.getSatisfyAny(),
-        errorPages(where, r.getInterceptCodesList(), errors));
+        errorPages(where, r.getInterceptCodesList(), errors),
+        r.hasClientCertificates() ? clientAuth(where, r.getClientCertificates(), errors) : null);
+  }
+
+  private static RouteRules.ClientAuth clientAuth(
+      String where, io.aralez.api.v1.ClientCertificates c, List<String> errors) {
+    String mode = c.getVerifyClient().isEmpty() ? "on" : c.getVerifyClient();
+    if (!List.of("on", "off", "optional", "optional_no_ca").contains(mode)) {
+      errors.add(
+          where + ": verify_client '" + mode + "' is not on, off, optional or optional_no_ca");
+    }
+    List<java.security.cert.X509Certificate> cas = List.of();
+    try {
+      cas = io.aralez.common.pem.PemFiles.certificates("the client CA", c.getCaPem());
+    } catch (java.security.GeneralSecurityException | IllegalArgumentException e) {
+      errors.add(where + ": " + e.getMessage());
+    }
+    com.google.re2j.Pattern cn = null;
+    if (!c.getMatchCn().isEmpty()) {
+      try {
+        cn = com.google.re2j.Pattern.compile(c.getMatchCn());
+      } catch (com.google.re2j.PatternSyntaxException e) {
+        errors.add(where + ": match_cn is not an RE2 regex: " + e.getMessage());
+      }
+    }
+    int depth = c.getVerifyDepth() == 0 ? 1 : c.getVerifyDepth();
+    if (depth > 10) {
+      errors.add(where + ": verify_depth " + depth + " is not 1 to 10");
+    }
+    return new RouteRules.ClientAuth(
+        cas, mode, depth, c.getPassCertificate(), blankToNull(c.getErrorPage()), cn);
   }
 
   /** The statuses to replace; the error backends are bound with the endpoints. */

@@ -1,0 +1,122 @@
+package io.aralez.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aralez.common.pem.PemFiles;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * Certificates for client-certificate tests, made by the openssl command line: a client CA, a
+ * client certificate it signed ("good-client"), one it did not ("stranger"), and a server
+ * certificate for {@code *.mtls.test}; and TLS client sockets presenting either or none.
+ */
+final class MutualTls {
+  final Path caCrt;
+  final Path goodCrt;
+  final Path goodKey;
+  final Path strangerCrt;
+  final Path strangerKey;
+  final Path serverCrt;
+  final Path serverKey;
+
+  MutualTls(Path dir) throws Exception {
+    caCrt = dir.resolve("client-ca.crt");
+    Path caKey = dir.resolve("client-ca.key");
+    goodCrt = dir.resolve("good.crt");
+    goodKey = dir.resolve("good.key");
+    strangerCrt = dir.resolve("stranger.crt");
+    strangerKey = dir.resolve("stranger.key");
+    serverCrt = dir.resolve("server.crt");
+    serverKey = dir.resolve("server.key");
+    Fixtures.selfSigned(caCrt, caKey, "Test Client CA", "DNS:client-ca.test");
+    Path csr = dir.resolve("good.csr");
+    run(
+        "openssl",
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=good-client",
+        "-keyout",
+        goodKey.toString(),
+        "-out",
+        csr.toString());
+    run(
+        "openssl",
+        "x509",
+        "-req",
+        "-in",
+        csr.toString(),
+        "-CA",
+        caCrt.toString(),
+        "-CAkey",
+        caKey.toString(),
+        "-CAcreateserial",
+        "-days",
+        "2",
+        "-out",
+        goodCrt.toString());
+    Fixtures.selfSigned(strangerCrt, strangerKey, "stranger", "DNS:stranger.test");
+    Fixtures.selfSigned(serverCrt, serverKey, "mtls.test", "DNS:*.mtls.test");
+  }
+
+  private static void run(String... command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(String.join(" ", command) + "\n" + out).isZero();
+  }
+
+  /**
+   * A TLS connection to {@code port} asking for {@code sni}, presenting {@code crt}/{@code key}
+   * (null: no certificate), trusting whatever the server shows.
+   */
+  static Socket connect(int port, String sni, Path crt, Path key) throws Exception {
+    KeyManager[] keys = null;
+    if (crt != null) {
+      KeyStore ks = KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry(
+          "client",
+          PemFiles.privateKey(key),
+          new char[0],
+          PemFiles.certificates(crt).toArray(new X509Certificate[0]));
+      KeyManagerFactory kmf =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      kmf.init(ks, new char[0]);
+      keys = kmf.getKeyManagers();
+    }
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(keys, new TrustManager[] {new TrustAll()}, null);
+    SSLSocket s = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port);
+    var params = s.getSSLParameters();
+    params.setServerNames(List.of(new SNIHostName(sni)));
+    s.setSSLParameters(params);
+    s.startHandshake();
+    return s;
+  }
+
+  private static final class TrustAll implements X509TrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}
