@@ -50,6 +50,11 @@ class NginxCompatIT {
   // Answers with the status the request's X-Want header names; 200 adds X-User.
   static HttpServer auth;
   static final AtomicInteger backendHits = new AtomicInteger();
+  static final Map<String, String> NGINX_CONFIG =
+      Map.of(
+          "proxy-body-size", "4k",
+          "use-geoip", "true",
+          "global-allowed-response-headers", "X-Custom-One");
   static int proxyPort;
   // TLS listener; certificates come from the Ingresses' Secrets (the folder stays empty).
   static int tlsPort;
@@ -75,7 +80,10 @@ class NginxCompatIT {
               ex.getRequestMethod().equals("POST")
                   && "/after-login"
                       .equals(ex.getRequestHeaders().getFirst("X-Auth-Request-Redirect"));
-          int status = want != null ? Integer.parseInt(want) : post ? 200 : 401;
+          // auth-proxy-set-headers: a header only the ConfigMap gives lets the request in.
+          boolean fromConfigMap =
+              "from-configmap".equals(ex.getRequestHeaders().getFirst("X-Auth-Extra"));
+          int status = want != null ? Integer.parseInt(want) : post || fromConfigMap ? 200 : 401;
           if (status == 200) {
             ex.getResponseHeaders().set("X-User", "alice");
             ex.getResponseHeaders().set("X-Other", "not listed");
@@ -115,7 +123,7 @@ class NginxCompatIT {
       k8s.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
           .createOr(c -> c.update());
     }
-    configMap(Map.of("proxy-body-size", "4k", "use-geoip", "true"));
+    configMap(NGINX_CONFIG);
     k8s.resource(Fixtures.service(NS, "web")).createOr(c -> c.update());
     k8s.resource(Fixtures.localSlice(NS, "web", "web-0", backend.getAddress().getPort()))
         .createOr(c -> c.update());
@@ -379,11 +387,15 @@ class NginxCompatIT {
         .as("the oversized bodies never reached the backend whole")
         .isEqualTo(2);
     // The ConfigMap is watched: a new default reaches the data plane.
-    configMap(Map.of("proxy-body-size", "16k", "use-geoip", "true"));
+    configMap(
+        Map.of(
+            "proxy-body-size", "16k",
+            "use-geoip", "true",
+            "global-allowed-response-headers", "X-Custom-One"));
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> post("body.test", over, false).status == 200);
-    configMap(Map.of("proxy-body-size", "4k", "use-geoip", "true"));
+    configMap(NGINX_CONFIG);
     await()
         .atMost(Duration.ofSeconds(30))
         .until(() -> post("body.test", over, false).status == 413);
@@ -1009,6 +1021,56 @@ class NginxCompatIT {
     return send(
         r.append("Connection: close\r\n\r\n").toString(),
         MutualTls.connect(tlsPort, host, crt, key));
+  }
+
+  @Test
+  void customHeadersAndAuthProxyHeadersComeFromConfigMaps() throws Exception {
+    k8s.resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("extra-headers")
+                .endMetadata()
+                .withData(Map.of("X-Custom-One", "hello", "X-Not-Allowed", "no"))
+                .build())
+        .createOr(c -> c.update());
+    k8s.resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("auth-headers")
+                .endMetadata()
+                .withData(Map.of("X-Auth-Extra", "from-configmap"))
+                .build())
+        .createOr(c -> c.update());
+    ingress("custom", "custom.test", "/", "Prefix", Map.of(N + "custom-headers", "extra-headers"));
+    ingress(
+        "auth-extra",
+        "authextra.test",
+        "/",
+        "Prefix",
+        Map.of(
+            N + "auth-url", "http://127.0.0.1:" + auth.getAddress().getPort() + "/check",
+            N + "auth-proxy-set-headers", NS + "/auth-headers"));
+    ingress(
+        "custom-missing",
+        "custommissing.test",
+        "/",
+        "Prefix",
+        Map.of(N + "custom-headers", "nope"));
+    // The ConfigMaps are read once an Ingress names them (only referenced ones are watched).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> "hello".equals(get("custom.test", "/").headers.get("x-custom-one")));
+    assertThat(get("custom.test", "/").headers)
+        .as("only names in global-allowed-response-headers")
+        .doesNotContainKey("x-not-allowed");
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> get("authextra.test", "/").status == 200);
+    assertThat(get("custommissing.test", "/").status).isEqualTo(503);
   }
 
   @Test

@@ -40,7 +40,9 @@ public final class ClusterEvents {
   private TappedInformerEventSource<AralezRoute> routes;
   private TappedInformerEventSource<Service> services;
   private TappedInformerEventSource<EndpointSlice> slices;
-  private ReferencedSecrets secrets;
+  private ReferencedObjects<io.fabric8.kubernetes.api.model.Secret> secrets;
+  // ConfigMaps Ingresses reference (ingress-nginx's custom-headers, auth-proxy-set-headers).
+  private ReferencedObjects<ConfigMap> configMaps;
   // ingress-nginx's ConfigMap, when --nginx-configmap names one.
   private TappedInformerEventSource<ConfigMap> nginxConfig;
   private final SimpleInboundEventSource<IngressClass> signals =
@@ -117,12 +119,26 @@ public final class ClusterEvents {
                     b,
                     s -> List.of(String.valueOf(s.getEndpoints()), String.valueOf(s.getPorts()))),
             false);
+    var client = context.getClient();
     secrets =
-        new ReferencedSecrets(
-            context.getClient(), namespaces, () -> primaries.get(), this::routesChanged);
+        new ReferencedObjects<>(
+            io.fabric8.kubernetes.api.model.Secret.class,
+            (ns, name, h) -> client.secrets().inNamespace(ns).withName(name).inform(h, 0),
+            s -> List.of(String.valueOf(s.getData()), String.valueOf(s.getStringData())),
+            namespaces,
+            () -> primaries.get(),
+            this::routesChanged);
+    configMaps =
+        new ReferencedObjects<>(
+            ConfigMap.class,
+            (ns, name, h) -> client.configMaps().inNamespace(ns).withName(name).inform(h, 0),
+            c -> String.valueOf(c.getData()),
+            namespaces,
+            () -> primaries.get(),
+            this::routesChanged);
     List<EventSource<?, IngressClass>> all =
         new java.util.ArrayList<>(
-            List.of(classes, ingresses, routes, services, slices, secrets, signals));
+            List.of(classes, ingresses, routes, services, slices, secrets, configMaps, signals));
     String cm = settings.nginx().enabled() ? settings.nginx().configMap() : null;
     if (cm != null) {
       nginxConfig = configMapSource(context, cm);
@@ -225,7 +241,8 @@ public final class ClusterEvents {
         services.list().toList(),
         slices.list().toList(),
         secrets.cached(),
-        nginxConfigData());
+        nginxConfigData(),
+        configMaps.cached());
   }
 
   private java.util.Map<String, String> nginxConfigData() {
@@ -249,9 +266,10 @@ public final class ClusterEvents {
    */
   public void followSecrets(ClusterState state) {
     secrets.follow(SecretRefs.of(state.ingresses(), state.routes(), settings.nginx()));
+    configMaps.follow(SecretRefs.configMaps(state.ingresses(), settings.nginx()));
   }
 
   public boolean secretsHealthy() {
-    return secrets == null || secrets.healthy();
+    return secrets == null || secrets.healthy() && configMaps.healthy();
   }
 }

@@ -15,6 +15,7 @@ import java.util.List;
  * @param secrets only the Secrets some served object references
  * @param nginxConfig the data of ingress-nginx's controller ConfigMap ({@code --nginx-configmap}),
  *     empty when there is none
+ * @param configMaps only the ConfigMaps some served object references (custom-headers)
  */
 public record ClusterState(
     List<IngressClass> ingressClasses,
@@ -23,9 +24,30 @@ public record ClusterState(
     List<Service> services,
     List<EndpointSlice> endpointSlices,
     List<Secret> secrets,
-    java.util.Map<String, String> nginxConfig) {
+    java.util.Map<String, String> nginxConfig,
+    List<io.fabric8.kubernetes.api.model.ConfigMap> configMaps) {
+
+  public ClusterState(
+      List<IngressClass> ingressClasses,
+      List<Ingress> ingresses,
+      List<AralezRoute> routes,
+      List<Service> services,
+      List<EndpointSlice> endpointSlices,
+      List<Secret> secrets,
+      java.util.Map<String, String> nginxConfig) {
+    this(
+        ingressClasses,
+        ingresses,
+        routes,
+        services,
+        endpointSlices,
+        secrets,
+        nginxConfig,
+        List.of());
+  }
 
   public ClusterState {
+    configMaps = List.copyOf(configMaps);
     ingressClasses = List.copyOf(ingressClasses);
     ingresses = List.copyOf(ingresses);
     routes = List.copyOf(routes);

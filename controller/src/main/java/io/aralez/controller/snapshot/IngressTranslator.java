@@ -99,6 +99,24 @@ final class IngressTranslator {
       tlsDenied = withTls == null;
       proto = withTls == null ? proto : withTls;
     }
+    if (nginx != null && nginx.customHeaders() != null) {
+      var added = policies.customHeaders(report, ns, nginx.customHeaders());
+      tlsDenied |= added == null;
+      if (added != null) {
+        proto = proto.toBuilder().addAllResponseHeaders(added).build();
+      }
+    }
+    if (nginx != null && nginx.authProxyHeaders() != null && requestRules.hasExternalAuth()) {
+      var sent = policies.configMapHeaders(report, ns, nginx.authProxyHeaders(), null);
+      tlsDenied |= sent == null;
+      if (sent != null) {
+        requestRules =
+            requestRules.toBuilder()
+                .setExternalAuth(
+                    requestRules.getExternalAuth().toBuilder().addAllRequestHeaders(sent))
+                .build();
+      }
+    }
     if (nginx != null && nginx.clientCerts() != null) {
       var certs = policies.clientCertificates(report, ns, nginx.clientCerts());
       tlsDenied |= certs == null;

@@ -35,8 +35,19 @@ final class Lookups {
     }
   }
 
+  private final Map<String, io.fabric8.kubernetes.api.model.ConfigMap> configMaps = new HashMap<>();
+
   static Lookups of(ClusterState state) {
-    return new Lookups(state.services(), state.endpointSlices(), state.secrets());
+    Lookups l = new Lookups(state.services(), state.endpointSlices(), state.secrets());
+    for (var c : state.configMaps()) {
+      l.configMaps.put(key(c), c);
+    }
+    return l;
+  }
+
+  /** A referenced ConfigMap ("namespace/name"), or null when it does not exist (or is not read). */
+  io.fabric8.kubernetes.api.model.ConfigMap configMap(String nsName) {
+    return configMaps.get(nsName);
   }
 
   Service service(String nsName) {

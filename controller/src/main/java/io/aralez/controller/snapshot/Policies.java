@@ -113,6 +113,53 @@ final class Policies {
     return policy.toBuilder().setUpstreamTls(b).build();
   }
 
+  /** custom-headers: the ConfigMap's headers that may be added; null when it is missing. */
+  List<io.aralez.api.v1.Header> customHeaders(
+      ObjectReport report,
+      String ns,
+      io.aralez.controller.snapshot.nginx.NginxResult.CustomHeaders c) {
+    return configMapHeaders(report, ns, c.configMap(), c.allowed());
+  }
+
+  /**
+   * The data of ConfigMap {@code name} as headers (sorted by name); a name not in {@code allowed}
+   * (when not null) or a header Aralez never lets routes set is left out with a warning. Null when
+   * the ConfigMap does not exist: the paths then answer 503, as ingress-nginx denies them.
+   */
+  List<io.aralez.api.v1.Header> configMapHeaders(
+      ObjectReport report, String ns, String name, List<String> allowed) {
+    var cm = lookups.configMap(ns + "/" + name);
+    if (cm == null) {
+      report.warnings.add("ConfigMap " + ns + "/" + name + " not found: every path answers 503");
+      report.resolvedRefs = false;
+      return null;
+    }
+    List<io.aralez.api.v1.Header> out = new ArrayList<>();
+    var data =
+        new java.util.TreeMap<String, String>(
+            cm.getData() == null ? java.util.Map.of() : cm.getData());
+    for (var e : data.entrySet()) {
+      if (allowed != null && !allowed.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))) {
+        report.warnings.add(
+            "header "
+                + e.getKey()
+                + " of ConfigMap "
+                + ns
+                + "/"
+                + name
+                + " is not in global-allowed-response-headers; not added");
+        continue;
+      }
+      try {
+        out.add(Values.header(e.getKey(), e.getValue()));
+      } catch (IllegalArgumentException ex) {
+        report.warnings.add(
+            "header " + e.getKey() + " of ConfigMap " + ns + "/" + name + ": " + ex.getMessage());
+      }
+    }
+    return out;
+  }
+
   /**
    * ingress-nginx's auth-tls-* with the CA read from its Secret; null when the Secret or its ca.crt
    * cannot be read (the paths then answer 503).

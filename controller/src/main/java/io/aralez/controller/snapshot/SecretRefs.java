@@ -67,6 +67,29 @@ public final class SecretRefs {
     return out;
   }
 
+  /** The ConfigMaps ("namespace/name") Ingresses reference in compat mode, this namespace only. */
+  public static SortedSet<String> configMaps(
+      List<Ingress> ingresses, io.aralez.controller.snapshot.nginx.NginxSettings nginx) {
+    SortedSet<String> out = new TreeSet<>();
+    if (!nginx.enabled()) {
+      return out;
+    }
+    for (Ingress ing : ingresses) {
+      String ns = ing.getMetadata().getNamespace();
+      Map<String, String> a = ing.getMetadata().getAnnotations();
+      for (String key : List.of("/custom-headers", "/auth-proxy-set-headers")) {
+        String ref = a == null ? null : a.get(nginx.prefix() + key);
+        if (ref != null && !ref.isBlank()) {
+          String s = ref.trim();
+          if (s.indexOf('/') < 0 || s.startsWith(ns + "/")) {
+            out.add(ns + "/" + s.substring(s.indexOf('/') + 1));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   private static void add(SortedSet<String> out, String ns, AralezRouteSpec.Policies p) {
     if (p != null
         && p.authentication != null

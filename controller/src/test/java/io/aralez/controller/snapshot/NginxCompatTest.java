@@ -41,6 +41,7 @@ class NginxCompatTest {
       new ArrayList<>(List.of(slice("ns", "web-1", "web", "http=8080", "10.0.0.1")));
   final List<Secret> secrets = new ArrayList<>();
   final Map<String, String> config = new HashMap<>();
+  final List<io.fabric8.kubernetes.api.model.ConfigMap> configMaps = new ArrayList<>();
 
   static IngressClass nginxClass(String name) {
     return new IngressClassBuilder()
@@ -55,7 +56,9 @@ class NginxCompatTest {
 
   BuildResult build() {
     return new SnapshotBuilder(settings)
-        .build(new ClusterState(classes, ingresses, List.of(), services, slices, secrets, config));
+        .build(
+            new ClusterState(
+                classes, ingresses, List.of(), services, slices, secrets, config, configMaps));
   }
 
   static Ing nginx(String name, String created) {
@@ -847,5 +850,40 @@ class NginxCompatTest {
     assertThat(event(r, "bad-mode", "NginxAnnotationInvalid")).contains("auth-tls-verify-client");
     assertThat(only(r, "other-ns.test").getDirectStatus()).isEqualTo(503);
     assertThat(only(r, "no-ca.test").getDirectStatus()).isEqualTo(503);
+  }
+
+  @Test
+  void customHeadersComeFromAConfigMapOfTheNamespaceWithinTheAllowList() {
+    config.put("global-allowed-response-headers", "X-One, x-two");
+    configMaps.add(
+        new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+            .withNewMetadata()
+            .withNamespace("ns")
+            .withName("headers")
+            .endMetadata()
+            .withData(Map.of("X-One", "1", "X-Two", "2", "X-Three", "3", "Content-Length", "5"))
+            .build());
+    ingresses.add(
+        nginx("custom", T1)
+            .annotation(N + "custom-headers", "headers")
+            .rule("custom.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("missing", T1)
+            .annotation(N + "custom-headers", "ns/absent")
+            .rule("missing.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("elsewhere", T1)
+            .annotation(N + "custom-headers", "other/headers")
+            .rule("elsewhere.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    assertThat(only(r, "custom.test").getPolicy().getResponseHeadersList())
+        .extracting(h -> h.getName() + "=" + h.getValue())
+        .containsExactly("X-One=1", "X-Two=2");
+    assertThat(only(r, "missing.test").getDirectStatus()).isEqualTo(503);
+    assertThat(only(r, "elsewhere.test").getDirectStatus()).isEqualTo(503);
+    assertThat(reasons(r, "elsewhere")).contains("AnnotationParsingFailed");
   }
 }

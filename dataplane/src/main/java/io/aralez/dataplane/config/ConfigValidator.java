@@ -122,6 +122,9 @@ public final class ConfigValidator {
         out.add(where + ": " + p);
       }
     }
+    if (r.rules().externalAuth() != null) {
+      headers(where + " (auth request)", r.rules().externalAuth().requestHeaders(), false, out);
+    }
   }
 
   private static void headers(

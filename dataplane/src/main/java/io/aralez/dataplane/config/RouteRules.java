@@ -243,6 +243,7 @@ public record RouteRules(
    * @param method the auth request's method, or null for GET (HEAD for a HEAD)
    * @param requestRedirect X-Auth-Request-Redirect sent to the auth server, or null for the URI
    * @param alwaysSetCookie the auth server's Set-Cookie goes with every answer, refusals too
+   * @param requestHeaders set on the auth request
    */
   public record ExternalAuth(
       String signinUrl,
@@ -250,9 +251,11 @@ public record RouteRules(
       List<String> responseHeaders,
       String method,
       String requestRedirect,
-      boolean alwaysSetCookie) {
+      boolean alwaysSetCookie,
+      List<ProxyConfig.Header> requestHeaders) {
     public ExternalAuth {
       responseHeaders = List.copyOf(responseHeaders);
+      requestHeaders = List.copyOf(requestHeaders);
     }
   }
 

@@ -92,6 +92,9 @@ final class ForwardAuthCall {
           "X-Auth-Request-Redirect",
           external.requestRedirect() != null ? external.requestRedirect() : target.uri());
       h.set("X-Sent-From", "aralez");
+      for (var extra : external.requestHeaders()) {
+        h.set(extra.name(), extra.value());
+      }
     } else {
       copy(client.headers(), h, HttpHeaderNames.AUTHORIZATION);
       copy(client.headers(), h, HttpHeaderNames.COOKIE);

@@ -16,12 +16,13 @@ class ExternalAuthAnswerTest {
   void theOriginalUrlIsEscapedAfterTheHost() {
     RequestTarget t = RequestTarget.parse(RequestAdmissionTest.headOf("GET", "H", "/?a=b&c=d"));
     var rules =
-        new RouteRules.ExternalAuth("http://$host/auth/start", "rd", List.of(), null, null, false);
+        new RouteRules.ExternalAuth(
+            "http://$host/auth/start", "rd", List.of(), null, null, false, List.of());
     assertThat(ExternalAuthAnswer.signin(rules, t, false))
         .isEqualTo("http://H/auth/start?rd=http://H%2F%3Fa%3Db%26c%3Dd");
     var withQuery =
         new RouteRules.ExternalAuth(
-            "https://sso.test/login?app=1", "next", List.of(), null, null, false);
+            "https://sso.test/login?app=1", "next", List.of(), null, null, false, List.of());
     assertThat(ExternalAuthAnswer.signin(withQuery, t, true))
         .isEqualTo("https://sso.test/login?app=1&next=https://H%2F%3Fa%3Db%26c%3Dd");
   }

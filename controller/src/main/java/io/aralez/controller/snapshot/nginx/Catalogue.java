@@ -253,6 +253,17 @@ public final class Catalogue {
         "auth-tls-match-cn");
     add(
         h,
+        "the ConfigMap's (this namespace) headers are added to every response, those named in"
+            + " the controller ConfigMap's global-allowed-response-headers only (others: Warning);"
+            + " a missing ConfigMap answers 503",
+        "custom-headers");
+    add(
+        h,
+        "the ConfigMap's (this namespace) headers are set on the forward-auth request; a missing"
+            + " ConfigMap answers 503",
+        "auth-proxy-set-headers");
+    add(
+        h,
         "true: custom-http-errors is not applied to this Ingress",
         "disable-proxy-intercept-errors");
     add(
@@ -317,8 +328,6 @@ public final class Catalogue {
         "not supported by Aralez; ignored with a Warning Event",
         "proxy-next-upstream-timeout",
         "ssl-passthrough",
-        "custom-headers",
-        "auth-proxy-set-headers",
         "ssl-ciphers",
         "ssl-prefer-server-ciphers",
         "enable-opentelemetry",

@@ -316,7 +316,13 @@ public final class NginxAnnotations {
           flag("service-upstream"),
           flag("from-to-www-redirect"),
           upstreamTls(),
-          clientCerts());
+          clientCerts(),
+          v.containsKey("custom-headers")
+              ? new NginxResult.CustomHeaders(
+                  localName(v.get("custom-headers")),
+                  defaults == null ? null : defaults.allowedResponseHeaders())
+              : null,
+          v.containsKey("auth-url") ? localName(v.get("auth-proxy-set-headers")) : null);
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */
@@ -333,6 +339,11 @@ public final class NginxAnnotations {
         return null;
       }
       return seconds == 0 ? null : seconds * 1000;
+    }
+
+    /** "ns/name" or "name" of this namespace (checked by ValueChecks): the name; null stays. */
+    private static String localName(String ref) {
+      return ref == null ? null : ref.trim().substring(ref.trim().indexOf('/') + 1);
     }
 
     /** auth-tls-*, or null without auth-tls-secret. */

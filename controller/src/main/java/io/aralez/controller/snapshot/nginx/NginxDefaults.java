@@ -11,6 +11,7 @@ import java.util.TreeMap;
  * to the Ingresses served through an ingress-nginx class. A missing key keeps ingress-nginx's
  * default; an invalid value keeps it too and is reported.
  *
+ * @param allowedResponseHeaders the header names custom-headers may add (lower case)
  * @param problems invalid values, each naming its key
  * @param ignored keys of the ConfigMap that Aralez does not apply
  */
@@ -27,6 +28,7 @@ public record NginxDefaults(
     String globalAuthUrl,
     String globalAuthSignin,
     String globalAuthResponseHeaders,
+    List<String> allowedResponseHeaders,
     List<String> problems,
     List<String> ignored) {
 
@@ -51,6 +53,7 @@ public record NginxDefaults(
           "global-auth-url",
           "global-auth-signin",
           "global-auth-response-headers",
+          "global-allowed-response-headers",
           // Already how Aralez behaves, so honoured as they stand at their defaults.
           "allow-snippet-annotations",
           "annotations-risk-level");
@@ -58,6 +61,7 @@ public record NginxDefaults(
   public NginxDefaults {
     allowList = List.copyOf(allowList);
     denyList = List.copyOf(denyList);
+    allowedResponseHeaders = List.copyOf(allowedResponseHeaders);
     problems = List.copyOf(problems);
     ignored = List.copyOf(ignored);
   }
@@ -132,6 +136,11 @@ public record NginxDefaults(
         authUrl,
         authSignin,
         authHeaders,
+        java.util.Arrays.stream(
+                p.get("global-allowed-response-headers", "", NginxValues::headerList).split(","))
+            .map(h -> h.trim().toLowerCase(java.util.Locale.ROOT))
+            .filter(h -> !h.isEmpty())
+            .toList(),
         problems,
         ignored);
   }

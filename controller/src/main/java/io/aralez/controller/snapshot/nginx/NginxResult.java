@@ -25,6 +25,9 @@ import java.util.List;
  * @param fromToWww the www / bare twin of each host redirects to it
  * @param upstreamTls how TLS backends are spoken to (proxy-ssl-*), or null for the defaults
  * @param clientCerts the client certificates requests over TLS must present (auth-tls-*), or null
+ * @param customHeaders the ConfigMap (this namespace) of headers added to responses, or null
+ * @param authProxyHeaders the ConfigMap (this namespace) of headers sent to the auth server, or
+ *     null
  */
 public record NginxResult(
     List<KeyOutcome> keys,
@@ -50,7 +53,9 @@ public record NginxResult(
     boolean serviceUpstream,
     boolean fromToWww,
     UpstreamTls upstreamTls,
-    ClientCerts clientCerts) {
+    ClientCerts clientCerts,
+    CustomHeaders customHeaders,
+    String authProxyHeaders) {
 
   /**
    * proxy-ssl-*: the Secret (this namespace; ca.crt, and tls.crt + tls.key for a client
@@ -78,6 +83,15 @@ public record NginxResult(
       boolean passCertificate,
       String errorPage,
       String matchCn) {}
+
+  /**
+   * custom-headers.
+   *
+   * @param configMap the ConfigMap's name (this namespace)
+   * @param allowed the header names it may add (lower case; global-allowed-response-headers of
+   *     ingress-nginx's ConfigMap), or null for any (an Ingress of Aralez's own class)
+   */
+  public record CustomHeaders(String configMap, List<String> allowed) {}
 
   public NginxResult {
     keys = List.copyOf(keys);

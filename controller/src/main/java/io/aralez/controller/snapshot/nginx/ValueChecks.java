@@ -124,6 +124,16 @@ final class ValueChecks {
               "'" + value + "' is not a Secret of this namespace; every path answers 503");
         }
       }
+      case "custom-headers", "auth-proxy-set-headers" -> {
+        String s = value.trim();
+        int slash = s.indexOf('/');
+        String ns = slash < 0 ? namespace : s.substring(0, slash);
+        String n = slash < 0 ? s : s.substring(slash + 1);
+        if (!ns.equals(namespace) || !n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+          return Check.deny(
+              "'" + value + "' is not a ConfigMap of this namespace; every path answers 503");
+        }
+      }
       case "auth-tls-secret" -> {
         String s = value.trim();
         int slash = s.indexOf('/');

@@ -73,7 +73,13 @@ final class RulesTranslator {
                 r.getExternalAuth().getResponseHeadersList(),
                 blankToNull(r.getExternalAuth().getMethod()),
                 blankToNull(r.getExternalAuth().getRequestRedirect()),
-                r.getExternalAuth().getAlwaysSetCookie())
+                r.getExternalAuth().getAlwaysSetCookie(),
+                r.getExternalAuth().getRequestHeadersList().stream()
+                    .map(
+                        h ->
+                            new io.aralez.dataplane.config.ProxyConfig.Header(
+                                h.getName(), h.getValue()))
+                    .toList())
             : null,
         cidrs(where, r.getLimitExemptSourcesList(), errors),
         r.getMaxConcurrentPerClient(),

@@ -1,8 +1,7 @@
 package io.aralez.controller.operator;
 
-import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressClass;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.javaoperatorsdk.operator.processing.event.Event;
@@ -16,32 +15,44 @@ import java.util.Set;
 import java.util.SortedSet;
 
 /**
- * The Secrets served objects reference, and no others: one informer per referenced Secret (a watch
- * on that one name), so the controller never caches the cluster's Secrets and its RBAC needs no
- * cluster-wide list of them. JOSDK has no informer over a changing set of names, hence this event
- * source. {@link #follow} is called after each build with the references it found; an informer
- * added there reports its first list as a change, which builds again with the Secret in it.
+ * The objects (Secrets, ConfigMaps) served objects reference, and no others: one informer per
+ * referenced object (a watch on that one name), so the controller never caches the cluster's
+ * Secrets. JOSDK has no informer over a changing set of names, hence this event source. {@link
+ * #follow} is called after each build with the references it found; an informer added there reports
+ * its first list as a change, which builds again with the object in it.
  */
-final class ReferencedSecrets extends AbstractEventSource<Secret, IngressClass> {
-  private final KubernetesClient client;
+final class ReferencedObjects<T extends HasMetadata> extends AbstractEventSource<T, IngressClass> {
+  /** Starts a watch on one object. */
+  interface Watch<T> {
+    SharedIndexInformer<T> inform(String namespace, String name, ResourceEventHandler<T> handler);
+  }
+
+  private final Watch<T> watch;
+  private final java.util.function.Function<T, Object> content;
   private final List<String> namespaces;
   private final java.util.function.Supplier<Set<ResourceID>> primaries;
   private final Runnable tap;
-  private final Map<String, SharedIndexInformer<Secret>> informers = new HashMap<>();
+  private final Map<String, SharedIndexInformer<T>> informers = new HashMap<>();
 
-  ReferencedSecrets(
-      KubernetesClient client,
+  /**
+   * @param content what of an object matters: an update that changes none of it builds nothing
+   */
+  ReferencedObjects(
+      Class<T> type,
+      Watch<T> watch,
+      java.util.function.Function<T, Object> content,
       List<String> namespaces,
       java.util.function.Supplier<Set<ResourceID>> primaries,
       Runnable tap) {
-    super(Secret.class, "referenced-secrets");
-    this.client = client;
+    super(type, "referenced-" + type.getSimpleName().toLowerCase(java.util.Locale.ROOT) + "s");
+    this.watch = watch;
+    this.content = content;
     this.namespaces = List.copyOf(namespaces);
     this.primaries = primaries;
     this.tap = tap;
   }
 
-  /** Watches exactly the Secrets named in {@code refs} ("namespace/name"). */
+  /** Watches exactly the objects named in {@code refs} ("namespace/name"). */
   synchronized void follow(SortedSet<String> refs) {
     informers
         .entrySet()
@@ -62,16 +73,14 @@ final class ReferencedSecrets extends AbstractEventSource<Secret, IngressClass> 
       if (informers.containsKey(ref) || (!namespaces.isEmpty() && !namespaces.contains(ns))) {
         continue;
       }
-      informers.put(
-          ref,
-          client.secrets().inNamespace(ns).withName(ref.substring(slash + 1)).inform(handler(), 0));
+      informers.put(ref, watch.inform(ns, ref.substring(slash + 1), handler()));
     }
   }
 
-  /** The cached Secrets; no request is made. */
-  synchronized List<Secret> cached() {
-    List<Secret> out = new ArrayList<>();
-    for (SharedIndexInformer<Secret> i : informers.values()) {
+  /** The cached objects; no request is made. */
+  synchronized List<T> cached() {
+    List<T> out = new ArrayList<>();
+    for (SharedIndexInformer<T> i : informers.values()) {
       out.addAll(i.getStore().list());
     }
     return out;
@@ -81,25 +90,22 @@ final class ReferencedSecrets extends AbstractEventSource<Secret, IngressClass> 
     return informers.values().stream().allMatch(i -> i.hasSynced() && i.isRunning());
   }
 
-  private ResourceEventHandler<Secret> handler() {
+  private ResourceEventHandler<T> handler() {
     return new ResourceEventHandler<>() {
       @Override
-      public void onAdd(Secret s) {
+      public void onAdd(T s) {
         changed();
       }
 
       @Override
-      public void onUpdate(Secret old, Secret now) {
-        if (Changes.specOrMeta(
-            old,
-            now,
-            s -> List.of(String.valueOf(s.getData()), String.valueOf(s.getStringData())))) {
+      public void onUpdate(T old, T now) {
+        if (Changes.specOrMeta(old, now, content)) {
           changed();
         }
       }
 
       @Override
-      public void onDelete(Secret s, boolean unknown) {
+      public void onDelete(T s, boolean unknown) {
         changed();
       }
     };
@@ -113,7 +119,7 @@ final class ReferencedSecrets extends AbstractEventSource<Secret, IngressClass> 
   }
 
   @Override
-  public Set<Secret> getSecondaryResources(IngressClass primary) {
+  public Set<T> getSecondaryResources(IngressClass primary) {
     return Set.copyOf(cached());
   }
 
