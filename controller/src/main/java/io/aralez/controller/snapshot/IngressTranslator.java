@@ -94,6 +94,9 @@ final class IngressTranslator {
     }
     Policy proto = policies.policy(report, ns, policy);
     boolean tlsDenied = false;
+    if (nginx != null && nginx.nextUpstream() != null) {
+      proto = proto.toBuilder().setNextUpstream(nginx.nextUpstream()).build();
+    }
     if (nginx != null && nginx.upstreamTls() != null) {
       Policy withTls = policies.withUpstreamTls(report, ns, proto, nginx.upstreamTls());
       tlsDenied = withTls == null;

@@ -886,4 +886,32 @@ class NginxCompatTest {
     assertThat(only(r, "elsewhere.test").getDirectStatus()).isEqualTo(503);
     assertThat(reasons(r, "elsewhere")).contains("AnnotationParsingFailed");
   }
+
+  @Test
+  void proxyNextUpstreamListsWhatGoesToAnotherEndpoint() {
+    ingresses.add(nginx("plain", T1).rule("plain.test", p("Prefix", "/", "web", 80)).build());
+    ingresses.add(
+        nginx("listed", T1)
+            .annotation(N + "proxy-next-upstream", "error http_502 http_503 non_idempotent")
+            .annotation(N + "proxy-next-upstream-timeout", "7")
+            .rule("listed.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("off", T1)
+            .annotation(N + "proxy-next-upstream", "off")
+            .rule("off.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    var plain = only(r, "plain.test").getPolicy().getNextUpstream();
+    assertThat(plain.getError()).as("ingress-nginx's default: error timeout").isTrue();
+    assertThat(plain.getTimeout()).isTrue();
+    assertThat(plain.getStatusesList()).isEmpty();
+    var listed = only(r, "listed.test").getPolicy().getNextUpstream();
+    assertThat(listed.getStatusesList()).containsExactly(502, 503);
+    assertThat(listed.getTimeout()).isFalse();
+    assertThat(listed.getNonIdempotent()).isTrue();
+    assertThat(listed.getTimeoutMs()).isEqualTo(7000);
+    assertThat(only(r, "off.test").getPolicy().hasNextUpstream()).isFalse();
+    assertThat(only(r, "off.test").getPolicy().getConnectAttempts()).isEqualTo(1);
+  }
 }

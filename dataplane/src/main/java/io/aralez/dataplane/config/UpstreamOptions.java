@@ -16,6 +16,7 @@ import java.time.Duration;
  *     upstream_queue_size (0: no queue, refuse at once)
  * @param queueTimeout how long a request waits in that queue, or null for upstream_queue_timeout
  * @param tls how TLS backends are spoken to, or null for upstream_tls_verify and ca_file
+ * @param next failures after the request went out that send it to another backend, or null
  */
 public record UpstreamOptions(
     Duration connect,
@@ -24,11 +25,12 @@ public record UpstreamOptions(
     int maxConnections,
     int queueSize,
     Duration queueTimeout,
-    UpstreamTlsSpec tls) {
+    UpstreamTlsSpec tls,
+    NextUpstream next) {
   public static final UpstreamOptions DEFAULT = new UpstreamOptions(null, null, 2);
 
   public UpstreamOptions(Duration connect, Duration read, int connectAttempts) {
-    this(connect, read, connectAttempts, 0, -1, null, null);
+    this(connect, read, connectAttempts, 0, -1, null, null, null);
   }
 
   public Duration connectOr(Duration global) {
@@ -53,6 +55,6 @@ public record UpstreamOptions(
 
   /** The same options with the backend cap and queue from upstreams.yaml. */
   public UpstreamOptions withBackendCap(int max, int queue, Duration timeout) {
-    return new UpstreamOptions(connect, read, connectAttempts, max, queue, timeout, tls);
+    return new UpstreamOptions(connect, read, connectAttempts, max, queue, timeout, tls, next);
   }
 }

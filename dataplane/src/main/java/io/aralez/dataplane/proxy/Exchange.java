@@ -1,6 +1,7 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.admission.Verdict;
+import io.aralez.dataplane.config.NextUpstream;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.metrics.ProxyMetrics;
 import io.aralez.dataplane.routing.RouteEntry;
@@ -175,9 +176,9 @@ final class Exchange implements UpstreamListener {
         upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
         return;
       }
-      if (out.errorPage() != null && out.errorPage().replaces(res.status().code())) {
+      int code = res.status().code();
+      if (retried(n -> n.statuses().contains(code)) || replacedWithErrorPage(code)) {
         ReferenceCountUtil.release(msg);
-        replaceWithErrorPage(res.status().code());
         return;
       }
       switch (response.head(res, request.complete(), forward, choice.index())) {
@@ -256,7 +257,28 @@ final class Exchange implements UpstreamListener {
       start();
       return;
     }
-    upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
+    if (!retried(NextUpstream::error)) {
+      upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
+    }
+  }
+
+  /**
+   * proxy-next-upstream: a failure the route lists, before any response byte or body byte went
+   * anywhere, sends the request to another backend.
+   */
+  private boolean retried(java.util.function.Predicate<NextUpstream> listed) {
+    var next = entry.route().upstream().next();
+    if (next == null
+        || !listed.test(next)
+        || response.started()
+        || request.bodySent()
+        || !choice.nextAfter(out.head().method().name(), now())) {
+      return false;
+    }
+    unbindUpstream();
+    stalls = null;
+    start();
+    return true;
   }
 
   /**
@@ -280,7 +302,10 @@ final class Exchange implements UpstreamListener {
    * The upstream's answer is one the route replaces: its connection is dropped (its body was not
    * read), the client's body is no longer forwarded, and the error backend answers instead.
    */
-  private void replaceWithErrorPage(int status) {
+  private boolean replacedWithErrorPage(int status) {
+    if (out.errorPage() == null || !out.errorPage().replaces(status)) {
+      return false;
+    }
     unbindUpstream();
     request.discard();
     stalls = null;
@@ -295,6 +320,7 @@ final class Exchange implements UpstreamListener {
               end();
               client.exchangeAnswered(this, res, request.complete());
             });
+    return true;
   }
 
   // ---- endings ----
@@ -383,6 +409,9 @@ final class Exchange implements UpstreamListener {
         upstreamBroken(HttpResponseStatus.REQUEST_TIMEOUT);
       }
       case UPSTREAM -> {
+        if (retried(NextUpstream::timeout)) {
+          return;
+        }
         LOG.warn(
             "upstream {} for {}: no data for {} ms",
             choice.backend().address(),

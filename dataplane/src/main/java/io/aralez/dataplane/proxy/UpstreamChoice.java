@@ -22,6 +22,7 @@ final class UpstreamChoice {
   private int index;
   private Backend backend;
   private int attempts;
+  private long firstAttempt;
 
   UpstreamChoice(RouteEntry entry, int index, Exchange.Services services) {
     this.entry = entry;
@@ -49,7 +50,9 @@ final class UpstreamChoice {
    * backend's queue is full or the wait ran out.
    */
   void attempt(EventLoop loop, Runnable ready, Runnable refused) {
-    attempts++;
+    if (attempts++ == 0) {
+      firstAttempt = loop.ticker().nanoTime();
+    }
     place.take(
         loop,
         entry.state(index),
@@ -92,6 +95,31 @@ final class UpstreamChoice {
     entry.state(index).markConnectFailure(cause.toString(), entry.route().healthcheck());
     int other =
         attempts < entry.route().upstream().connectAttempts() ? entry.pickExcept(index) : -1;
+    if (other < 0) {
+      return false;
+    }
+    services.metrics().retry();
+    place.release();
+    index = other;
+    backend = entry.backend(other);
+    return true;
+  }
+
+  /**
+   * proxy-next-upstream: after a failure the route lists, once the request went out, whether it
+   * goes to another backend (within the route's attempts and time, for a method it allows).
+   *
+   * @return true when another backend was chosen for the next attempt
+   */
+  boolean nextAfter(String method, long now) {
+    var next = entry.route().upstream().next();
+    if (next == null
+        || !next.allows(method)
+        || attempts >= entry.route().upstream().connectAttempts()
+        || next.within() != null && now - firstAttempt > next.within().toNanos()) {
+      return false;
+    }
+    int other = entry.pickExcept(index);
     if (other < 0) {
       return false;
     }

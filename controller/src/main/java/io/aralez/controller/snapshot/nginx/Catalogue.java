@@ -180,10 +180,15 @@ public final class Catalogue {
         "server-alias");
     add(
         p,
-        "failed connects only are tried on another endpoint (tries = attempts, at most 5; 3 by"
-            + " default; off = 1); timeouts and 5xx answers are not retried",
+        "failed connects always try another endpoint; error (reset before an answer), timeout"
+            + " (no answer within the read timeout) and http_500/502/503/504/403/404/429 do too"
+            + " while no byte went to the client and none of the request body was sent (bodies"
+            + " stream, so a request whose body went out is never sent twice); POST, LOCK and"
+            + " PATCH only with non_idempotent; tries = attempts (at most 5; 3 by default; off ="
+            + " 1)",
         "proxy-next-upstream",
         "proxy-next-upstream-tries");
+    add(h, "no new attempt after this many seconds since the first", "proxy-next-upstream-timeout");
     add(
         h,
         "answers while the path's Service is missing or has no ready endpoint, with X-Code: 503,"
@@ -326,7 +331,6 @@ public final class Catalogue {
     add(
         i,
         "not supported by Aralez; ignored with a Warning Event",
-        "proxy-next-upstream-timeout",
         "ssl-passthrough",
         "ssl-ciphers",
         "ssl-prefer-server-ciphers",

@@ -322,7 +322,8 @@ public final class NginxAnnotations {
                   localName(v.get("custom-headers")),
                   defaults == null ? null : defaults.allowedResponseHeaders())
               : null,
-          v.containsKey("auth-url") ? localName(v.get("auth-proxy-set-headers")) : null);
+          v.containsKey("auth-url") ? localName(v.get("auth-proxy-set-headers")) : null,
+          RuleParts.nextUpstream(v));
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */

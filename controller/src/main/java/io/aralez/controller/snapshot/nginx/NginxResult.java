@@ -28,6 +28,7 @@ import java.util.List;
  * @param customHeaders the ConfigMap (this namespace) of headers added to responses, or null
  * @param authProxyHeaders the ConfigMap (this namespace) of headers sent to the auth server, or
  *     null
+ * @param nextUpstream the failures after the request went out that go to another endpoint
  */
 public record NginxResult(
     List<KeyOutcome> keys,
@@ -55,7 +56,8 @@ public record NginxResult(
     UpstreamTls upstreamTls,
     ClientCerts clientCerts,
     CustomHeaders customHeaders,
-    String authProxyHeaders) {
+    String authProxyHeaders,
+    io.aralez.api.v1.NextUpstream nextUpstream) {
 
   /**
    * proxy-ssl-*: the Secret (this namespace; ca.crt, and tls.crt + tls.key for a client

@@ -148,6 +148,37 @@ final class RuleParts {
    * Backends tried when connecting fails: proxy-next-upstream-tries (1 to 5), 1 with "off",
    * ingress-nginx's 3 by default on its own classes.
    */
+  /**
+   * proxy-next-upstream beyond failed connects: the statuses, timeout and error cases,
+   * non_idempotent and proxy-next-upstream-timeout; null when it lists none of them (or "off").
+   */
+  static io.aralez.api.v1.NextUpstream nextUpstream(Map<String, String> v) {
+    String cases = v.getOrDefault("proxy-next-upstream", "error timeout");
+    if (cases.contains("off")) {
+      return null;
+    }
+    var b = io.aralez.api.v1.NextUpstream.newBuilder();
+    for (String w : cases.trim().split("\\s+")) {
+      switch (w) {
+        case "error" -> b.setError(true);
+        case "timeout" -> b.setTimeout(true);
+        case "non_idempotent" -> b.setNonIdempotent(true);
+        default -> {
+          if (w.startsWith("http_")) {
+            b.addStatuses(Integer.parseInt(w.substring(5)));
+          }
+        }
+      }
+    }
+    if (v.containsKey("proxy-next-upstream-timeout")) {
+      b.setTimeoutMs(
+          (int)
+              Math.min(
+                  3_600_000L, NginxValues.seconds(v.get("proxy-next-upstream-timeout")) * 1000));
+    }
+    return b.build();
+  }
+
   static Integer attempts(Map<String, String> v, NginxDefaults defaults) {
     String cases = v.getOrDefault("proxy-next-upstream", "error timeout");
     if (cases.contains("off") || !cases.contains("error")) {

@@ -283,6 +283,7 @@ final class ValueChecks {
         }
       }
       case "proxy-next-upstream-tries" -> NginxValues.positiveInt(value);
+      case "proxy-next-upstream-timeout" -> NginxValues.seconds(value);
       case "proxy-next-upstream" -> {
         for (String w : value.trim().split("\\s+")) {
           if (!List.of(

@@ -207,6 +207,16 @@ public final class SnapshotTranslator {
     return new CompiledRoute(route, cr.clusters(), cr.fallback(), cr.fallbackHeaders());
   }
 
+  private static io.aralez.dataplane.config.NextUpstream nextUpstream(
+      io.aralez.api.v1.NextUpstream n) {
+    return new io.aralez.dataplane.config.NextUpstream(
+        new java.util.HashSet<>(n.getStatusesList()),
+        n.getTimeout(),
+        n.getError(),
+        n.getNonIdempotent(),
+        n.getTimeoutMs() == 0 ? null : Duration.ofMillis(n.getTimeoutMs()));
+  }
+
   private static io.aralez.dataplane.config.UpstreamTlsSpec upstreamTls(
       io.aralez.api.v1.UpstreamTls t) {
     return new io.aralez.dataplane.config.UpstreamTlsSpec(
@@ -325,7 +335,8 @@ public final class SnapshotTranslator {
             p.getMaxConnections(),
             p.hasQueueSize() ? p.getQueueSize() : -1,
             p.getQueueTimeoutMs() == 0 ? null : Duration.ofMillis(p.getQueueTimeoutMs()),
-            p.hasUpstreamTls() ? upstreamTls(p.getUpstreamTls()) : null);
+            p.hasUpstreamTls() ? upstreamTls(p.getUpstreamTls()) : null,
+            p.hasNextUpstream() ? nextUpstream(p.getNextUpstream()) : null);
     if (errors.size() > before) {
       return null;
     }
