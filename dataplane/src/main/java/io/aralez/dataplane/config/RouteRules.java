@@ -102,32 +102,15 @@ public record RouteRules(
 
   /** The same rules with {@code externalAuth}. */
   public RouteRules withExternalAuth(ExternalAuth externalAuth) {
-    return new RouteRules(
-        rewrite,
-        forwardedPrefix,
-        redirect,
-        appRoot,
-        maxBodyBytes,
-        upstreamHost,
-        access,
-        cors,
-        hsts,
-        rateLimitStatus,
-        httpsRedirect,
-        externalAuth,
-        limitExempt,
-        maxConcurrentPerClient,
-        authRealm,
-        hashBy,
-        noAccessLog,
-        responseRewrite,
-        satisfyAny,
-        errorPages,
-        clientAuth);
+    return with(externalAuth, errorPages);
   }
 
   /** The same rules with {@code errorPages}. */
   public RouteRules withErrorPages(ErrorPages errorPages) {
+    return with(externalAuth, errorPages);
+  }
+
+  private RouteRules with(ExternalAuth externalAuth, ErrorPages errorPages) {
     return new RouteRules(
         rewrite,
         forwardedPrefix,

@@ -93,16 +93,7 @@ final class UpstreamChoice {
         cause.toString());
     services.metrics().upstreamConnectError(backend.address().toString());
     entry.state(index).markConnectFailure(cause.toString(), entry.route().healthcheck());
-    int other =
-        attempts < entry.route().upstream().connectAttempts() ? entry.pickExcept(index) : -1;
-    if (other < 0) {
-      return false;
-    }
-    services.metrics().retry();
-    place.release();
-    index = other;
-    backend = entry.backend(other);
-    return true;
+    return attempts < entry.route().upstream().connectAttempts() && moveToAnother();
   }
 
   /**
@@ -119,6 +110,11 @@ final class UpstreamChoice {
         || next.within() != null && now - firstAttempt > next.within().toNanos()) {
       return false;
     }
+    return moveToAnother();
+  }
+
+  /** Another backend of the route for the next attempt, when it has one (counted as a retry). */
+  private boolean moveToAnother() {
     int other = entry.pickExcept(index);
     if (other < 0) {
       return false;

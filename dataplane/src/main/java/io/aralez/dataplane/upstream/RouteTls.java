@@ -2,13 +2,8 @@ package io.aralez.dataplane.upstream;
 
 import io.aralez.common.pem.PemFiles;
 import io.aralez.dataplane.config.UpstreamTlsSpec;
-import io.netty.handler.ssl.ApplicationProtocolConfig;
-import io.netty.handler.ssl.ApplicationProtocolConfig.Protocol;
-import io.netty.handler.ssl.ApplicationProtocolConfig.SelectedListenerFailureBehavior;
-import io.netty.handler.ssl.ApplicationProtocolConfig.SelectorFailureBehavior;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -27,17 +22,9 @@ import javax.net.ssl.TrustManagerFactory;
 final class RouteTls {
   private RouteTls() {}
 
-  static SslContext build(UpstreamTlsSpec spec, SslProvider provider, String protocol)
+  static SslContext build(UpstreamTlsSpec spec, String protocol)
       throws IOException, GeneralSecurityException {
-    SslContextBuilder b =
-        SslContextBuilder.forClient()
-            .sslProvider(provider)
-            .applicationProtocolConfig(
-                new ApplicationProtocolConfig(
-                    Protocol.ALPN,
-                    SelectorFailureBehavior.NO_ADVERTISE,
-                    SelectedListenerFailureBehavior.ACCEPT,
-                    protocol));
+    SslContextBuilder b = UpstreamTls.clientBuilder(protocol);
     if (!spec.verify()) {
       b.trustManager(InsecureTrustManagerFactory.INSTANCE);
     } else {

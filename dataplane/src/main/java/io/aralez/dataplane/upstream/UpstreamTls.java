@@ -77,7 +77,6 @@ public final class UpstreamTls {
       ctx =
           RouteTls.build(
               spec,
-              OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK,
               alpn == Alpn.H2
                   ? ApplicationProtocolNames.HTTP_2
                   : ApplicationProtocolNames.HTTP_1_1);
@@ -97,18 +96,21 @@ public final class UpstreamTls {
     };
   }
 
+  /** A client context builder offering {@code protocols} by ALPN, BoringSSL where it loads. */
+  static SslContextBuilder clientBuilder(String... protocols) {
+    return SslContextBuilder.forClient()
+        .sslProvider(OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK)
+        .applicationProtocolConfig(
+            new ApplicationProtocolConfig(
+                Protocol.ALPN,
+                SelectorFailureBehavior.NO_ADVERTISE,
+                SelectedListenerFailureBehavior.ACCEPT,
+                protocols));
+  }
+
   private static SslContext build(boolean verify, Path caFile, String... protocols)
       throws SSLException {
-    SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-    SslContextBuilder b =
-        SslContextBuilder.forClient()
-            .sslProvider(provider)
-            .applicationProtocolConfig(
-                new ApplicationProtocolConfig(
-                    Protocol.ALPN,
-                    SelectorFailureBehavior.NO_ADVERTISE,
-                    SelectedListenerFailureBehavior.ACCEPT,
-                    protocols));
+    SslContextBuilder b = clientBuilder(protocols);
     if (!verify) {
       b.trustManager(InsecureTrustManagerFactory.INSTANCE);
     } else {

@@ -23,6 +23,18 @@ final class ValueChecks {
   private ValueChecks() {}
 
   /**
+   * Whether {@code ref} ("name" or "namespace/name") names an object of {@code namespace}: an
+   * Ingress never reads another namespace's Secrets or ConfigMaps.
+   */
+  private static boolean local(String ref, String namespace) {
+    String s = ref.trim();
+    int slash = s.indexOf('/');
+    String ns = slash < 0 ? namespace : s.substring(0, slash);
+    String n = slash < 0 ? s : s.substring(slash + 1);
+    return ns.equals(namespace) && n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?");
+  }
+
+  /**
    * How {@code value} of annotation {@code name} can be used: {@link Check#OK}, or a denial (the
    * location answers 503); throws {@link IllegalArgumentException} when the value is ignored and
    * the default applies.
@@ -114,34 +126,16 @@ final class ValueChecks {
               "auth-type '" + value + "' cannot be checked (only basic); every path answers 503");
         }
       }
-      case "auth-secret" -> {
-        String s = value.trim();
-        int slash = s.indexOf('/');
-        String ns = slash < 0 ? namespace : s.substring(0, slash);
-        String n = slash < 0 ? s : s.substring(slash + 1);
-        if (!ns.equals(namespace) || !n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+      case "auth-secret", "proxy-ssl-secret", "auth-tls-secret" -> {
+        if (!local(value, namespace)) {
           return Check.deny(
               "'" + value + "' is not a Secret of this namespace; every path answers 503");
         }
       }
       case "custom-headers", "auth-proxy-set-headers" -> {
-        String s = value.trim();
-        int slash = s.indexOf('/');
-        String ns = slash < 0 ? namespace : s.substring(0, slash);
-        String n = slash < 0 ? s : s.substring(slash + 1);
-        if (!ns.equals(namespace) || !n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
+        if (!local(value, namespace)) {
           return Check.deny(
               "'" + value + "' is not a ConfigMap of this namespace; every path answers 503");
-        }
-      }
-      case "auth-tls-secret" -> {
-        String s = value.trim();
-        int slash = s.indexOf('/');
-        String ns = slash < 0 ? namespace : s.substring(0, slash);
-        String n = slash < 0 ? s : s.substring(slash + 1);
-        if (!ns.equals(namespace) || !n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
-          return Check.deny(
-              "'" + value + "' is not a Secret of this namespace; every path answers 503");
         }
       }
       case "auth-tls-verify-client" -> {
@@ -161,16 +155,6 @@ final class ValueChecks {
         String p = PathRegexes.headerProblem(value);
         if (p != null) {
           throw new IllegalArgumentException(p);
-        }
-      }
-      case "proxy-ssl-secret" -> {
-        String s = value.trim();
-        int slash = s.indexOf('/');
-        String ns = slash < 0 ? namespace : s.substring(0, slash);
-        String n = slash < 0 ? s : s.substring(slash + 1);
-        if (!ns.equals(namespace) || !n.matches("[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?")) {
-          return Check.deny(
-              "'" + value + "' is not a Secret of this namespace; every path answers 503");
         }
       }
       case "proxy-ssl-name" -> {
