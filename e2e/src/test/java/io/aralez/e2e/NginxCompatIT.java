@@ -1074,6 +1074,64 @@ class NginxCompatIT {
   }
 
   @Test
+  void mirrorTargetGetsACopyOfEachRequest() throws Exception {
+    var copies = new java.util.concurrent.LinkedBlockingQueue<String>();
+    HttpServer shadow = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+    shadow.createContext(
+        "/",
+        ex -> {
+          byte[] in = ex.getRequestBody().readAllBytes();
+          copies.add(
+              ex.getRequestMethod()
+                  + " "
+                  + ex.getRequestURI()
+                  + " host="
+                  + ex.getRequestHeaders().getFirst("Host")
+                  + " body="
+                  + new String(in, StandardCharsets.UTF_8));
+          // A slow mirror never slows the request itself.
+          try {
+            Thread.sleep(10_000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          ex.sendResponseHeaders(500, -1);
+          ex.close();
+        });
+    shadow.setExecutor(Executors.newFixedThreadPool(4));
+    shadow.start();
+    try {
+      ingress(
+          "mirrored",
+          "mirrored.test",
+          "/",
+          "Prefix",
+          Map.of(
+              N + "mirror-target",
+              "http://127.0.0.1:" + shadow.getAddress().getPort() + "/copy$request_uri",
+              N + "mirror-host",
+              "shadow.test"));
+      served("mirrored.test", "/");
+      copies.clear();
+      long t0 = System.nanoTime();
+      Response r =
+          send(
+              "POST /orders?id=7 HTTP/1.1\r\nHost: mirrored.test\r\nContent-Length: 5\r\n"
+                  + "Connection: close\r\n\r\nhello",
+              proxyPort);
+      assertThat(r.status).as("the backend's answer, not the mirror's 500").isEqualTo(200);
+      assertThat(r.seen("body")).isEqualTo("5");
+      assertThat(System.nanoTime() - t0)
+          .as("not held up by the slow mirror")
+          .isLessThan(java.util.concurrent.TimeUnit.SECONDS.toNanos(8));
+      assertThat(copies.poll(10, java.util.concurrent.TimeUnit.SECONDS))
+          .isEqualTo("POST /copy/orders?id=7 host=shadow.test body=hello");
+    } finally {
+      shadow.stop(0);
+    }
+  }
+
+  @Test
   void theReportCommandListsEveryIngressAndAnnotation() throws Exception {
     ingress(
         "report-me",

@@ -914,4 +914,27 @@ class NginxCompatTest {
     assertThat(only(r, "off.test").getPolicy().hasNextUpstream()).isFalse();
     assertThat(only(r, "off.test").getPolicy().getConnectAttempts()).isEqualTo(1);
   }
+
+  @Test
+  void mirrorTargetsExpandOnlyTheRequestUri() {
+    ingresses.add(
+        nginx("mirrored", T1)
+            .annotation(N + "mirror-target", "https://shadow.internal$request_uri")
+            .annotation(N + "mirror-host", "shadow.test")
+            .annotation(N + "mirror-request-body", "off")
+            .rule("mirrored.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("injected", T1)
+            .annotation(N + "mirror-target", "https://shadow.internal$host$request_uri")
+            .rule("injected.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    var m = only(r, "mirrored.test").getRules().getMirror();
+    assertThat(m.getTarget()).isEqualTo("https://shadow.internal$request_uri");
+    assertThat(m.getHost()).isEqualTo("shadow.test");
+    assertThat(m.getRequestBody()).isFalse();
+    assertThat(only(r, "injected.test").getRules().hasMirror()).isFalse();
+    assertThat(event(r, "injected", "NginxAnnotationInvalid")).contains("mirror-target");
+  }
 }

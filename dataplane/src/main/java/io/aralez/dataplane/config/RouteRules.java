@@ -31,6 +31,7 @@ import java.util.regex.Pattern;
  * @param satisfyAny passing either the source lists or the auth is enough
  * @param errorPages upstream error statuses answered by an error backend instead, or null
  * @param clientAuth the client certificates the route checks, or null
+ * @param mirror where a copy of each request goes, or null
  */
 public record RouteRules(
     String rewrite,
@@ -53,7 +54,8 @@ public record RouteRules(
     ResponseRewrite responseRewrite,
     boolean satisfyAny,
     ErrorPages errorPages,
-    ClientAuth clientAuth) {
+    ClientAuth clientAuth,
+    Mirror mirror) {
 
   public static final RouteRules NONE =
       new RouteRules(
@@ -76,6 +78,7 @@ public record RouteRules(
           false,
           null,
           false,
+          null,
           null,
           null);
 
@@ -102,15 +105,20 @@ public record RouteRules(
 
   /** The same rules with {@code externalAuth}. */
   public RouteRules withExternalAuth(ExternalAuth externalAuth) {
-    return with(externalAuth, errorPages);
+    return with(externalAuth, errorPages, mirror);
   }
 
   /** The same rules with {@code errorPages}. */
   public RouteRules withErrorPages(ErrorPages errorPages) {
-    return with(externalAuth, errorPages);
+    return with(externalAuth, errorPages, mirror);
   }
 
-  private RouteRules with(ExternalAuth externalAuth, ErrorPages errorPages) {
+  /** The same rules with {@code mirror}. */
+  public RouteRules withMirror(Mirror mirror) {
+    return with(externalAuth, errorPages, mirror);
+  }
+
+  private RouteRules with(ExternalAuth externalAuth, ErrorPages errorPages, Mirror mirror) {
     return new RouteRules(
         rewrite,
         forwardedPrefix,
@@ -132,8 +140,18 @@ public record RouteRules(
         responseRewrite,
         satisfyAny,
         errorPages,
-        clientAuth);
+        clientAuth,
+        mirror);
   }
+
+  /**
+   * ingress-nginx's mirror-*: a copy of each request, whose answer is dropped.
+   *
+   * @param target an absolute http(s) URL; {@code $request_uri} is the request's target
+   * @param host the Host of the copy, or null for the target's authority
+   * @param body whether the copy carries the request's body
+   */
+  public record Mirror(String target, String host, boolean body) {}
 
   /**
    * ingress-nginx's auth-tls-*: the client certificate a request over TLS must (or may) present.

@@ -36,6 +36,16 @@ final class RouteRulesCheck {
         out.add(where + ": redirect code " + fixed.code() + " is not 300 to 308");
       }
     }
+    if (rules.mirror() != null) {
+      var m = rules.mirror();
+      if (!HttpUrls.absolute(m.target().replace("$request_uri", "/"))
+          || m.target().replace("$request_uri", "").indexOf('$') >= 0) {
+        out.add(where + ": mirror target '" + m.target() + "' is not an http(s) URL");
+      }
+      if (m.host() != null && !m.host().matches("[A-Za-z0-9.:\\[\\]_-]{1,255}")) {
+        out.add(where + ": mirror host '" + m.host() + "' is not a host name");
+      }
+    }
     if (rules.appRoot() != null && !plainPath(rules.appRoot())) {
       out.add(where + ": app root '" + rules.appRoot() + "' is not a path");
     }

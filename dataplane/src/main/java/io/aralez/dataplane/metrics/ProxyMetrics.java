@@ -346,6 +346,15 @@ public final class ProxyMetrics {
         .increment();
   }
 
+  /** A mirrored copy of a request: {@code sent}, or why it was skipped. */
+  public void mirror(String result) {
+    rejections
+        .computeIfAbsent(
+            "mirror/" + result,
+            r -> Counter.builder("aralez_mirror_requests").tag("result", result).register(registry))
+        .increment();
+  }
+
   public void retry() {
     retries.increment();
   }

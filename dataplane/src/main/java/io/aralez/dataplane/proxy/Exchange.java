@@ -60,6 +60,7 @@ final class Exchange implements UpstreamListener {
     this.traits = out.traits();
     this.choice = new UpstreamChoice(entry, forward.index(), services);
     this.response = new ResponseRelay(client, traits, services.settings().secure());
+    request.mirrorTo(out.mirror());
   }
 
   HttpRequest upstreamHead() {

@@ -1,7 +1,5 @@
 package io.aralez.dataplane.proxy;
 
-import io.aralez.dataplane.config.HostPort;
-import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.request.RequestTarget;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
@@ -28,20 +26,6 @@ final class ForwardAuthCall {
 
   private ForwardAuthCall() {}
 
-  /** Never copied to the auth server: framing, hop-by-hop, and what we set ourselves. */
-  private static final java.util.Set<String> NOT_FORWARDED =
-      java.util.Set.of(
-          "host",
-          "content-length",
-          "transfer-encoding",
-          "connection",
-          "keep-alive",
-          "te",
-          "trailer",
-          "upgrade",
-          "proxy-connection",
-          "expect");
-
   static Future<SideCall.Result> start(
       UpstreamPool pool,
       EventLoop loop,
@@ -54,14 +38,7 @@ final class ForwardAuthCall {
       io.aralez.dataplane.config.RouteRules.ExternalAuth external) {
     boolean nginx = external != null;
     URI u = URI.create(url);
-    boolean https = "https".equalsIgnoreCase(u.getScheme());
-    int port = u.getPort() > 0 ? u.getPort() : https ? 443 : 80;
-    String host = u.getHost();
-    HostPort address =
-        HostPort.parse((host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
-    String path =
-        (u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath())
-            + (u.getRawQuery() == null ? "" : "?" + u.getRawQuery());
+    String path = SideCall.target(u);
     FullHttpRequest req =
         new DefaultFullHttpRequest(
             HttpVersion.HTTP_1_1,
@@ -80,7 +57,7 @@ final class ForwardAuthCall {
       // nginx's auth_request: the client's headers as they came (framing and Host excepted), and
       // the original request named the way ingress-nginx names it.
       for (var e : client.headers()) {
-        if (!NOT_FORWARDED.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))
+        if (!SideCall.NOT_COPIED.contains(e.getKey().toLowerCase(java.util.Locale.ROOT))
             && !h.contains(e.getKey())) {
           h.add(e.getKey(), e.getValue());
         }
@@ -100,13 +77,8 @@ final class ForwardAuthCall {
       copy(client.headers(), h, HttpHeaderNames.COOKIE);
     }
     h.set(HttpHeaderNames.CONTENT_LENGTH, 0);
-    UpstreamPool.Key key =
-        new UpstreamPool.Key(
-            address,
-            https ? UpstreamProtocol.HTTPS : UpstreamProtocol.HTTP,
-            https ? host : null,
-            // The auth server decides who gets in: its certificate is always verified.
-            true);
+    // The auth server decides who gets in: its certificate is always verified.
+    UpstreamPool.Key key = SideCall.key(u, true);
     // A larger body is cut: what a refused client sees is informative, not the decision.
     return SideCall.send(pool, loop, key, req, timeout, MAX_BODY, true);
   }

@@ -13,6 +13,7 @@ import io.netty.handler.codec.http.HttpRequest;
  * @param head the head to send upstream
  * @param errorPage what the error backend needs when the route replaces upstream errors, or null
  * @param permit the place admission gave the request under limit-connections, or null
+ * @param mirror the copy of the request waiting for its body (mirror-request-body), or null
  */
 record Outbound(
     Verdict.Forward forward,
@@ -20,8 +21,9 @@ record Outbound(
     String sni,
     HttpRequest head,
     ErrorPage errorPage,
-    ConcurrencyLimiter.Permit permit) {
+    ConcurrencyLimiter.Permit permit,
+    MirrorCall mirror) {
   Outbound withPermit(ConcurrencyLimiter.Permit p) {
-    return new Outbound(forward, traits, sni, head, errorPage, p);
+    return new Outbound(forward, traits, sni, head, errorPage, p, mirror);
   }
 }

@@ -17,6 +17,12 @@ final class RequestRelay {
   private boolean complete;
   private boolean bodySent;
   private boolean discarding;
+  private MirrorCall mirror;
+
+  /** The body also goes, as it passes, to this copy of the request (null: none). */
+  void mirrorTo(MirrorCall mirror) {
+    this.mirror = mirror;
+  }
 
   /** Writes the head and whatever body was held; from now on content goes straight through. */
   void attach(Channel ch, Object head) {
@@ -54,6 +60,9 @@ final class RequestRelay {
     if (complete) {
       content.release();
       return false;
+    }
+    if (mirror != null) {
+      mirror.content(content);
     }
     if (discarding) {
       content.release();
@@ -116,6 +125,9 @@ final class RequestRelay {
   }
 
   void release() {
+    if (mirror != null) {
+      mirror.abandon();
+    }
     HttpContent c;
     while ((c = held.poll()) != null) {
       c.release();

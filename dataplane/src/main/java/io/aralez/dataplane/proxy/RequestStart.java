@@ -144,6 +144,13 @@ final class RequestStart {
     // Read before the head is rewritten in place (which drops Connection and Upgrade).
     ClientTraits traits = ClientTraits.of(req, client.channel().http2());
     ErrorPage errorPage = ErrorPage.of(forward.entry().route().rules().errorPages(), req, target);
+    MirrorCall mirror =
+        MirrorCall.of(
+            forward.entry().route().rules().mirror(),
+            req,
+            exchanges,
+            client.channel().eventLoop(),
+            forward.entry().route().upstream().readOr(settings.readTimeout()));
     // Callouts still read the client's head and may answer in its place; an HTTP/2 whole request
     // carries its body: both get a copy. Everything else is rewritten in place.
     boolean inPlace = !(req instanceof FullHttpRequest) && !callout;
@@ -166,6 +173,6 @@ final class RequestStart {
     for (var h : edits.requestHeaders()) {
       upstream.headers().set(h.name(), h.value());
     }
-    return new Outbound(forward, traits, sni, upstream, errorPage, null);
+    return new Outbound(forward, traits, sni, upstream, errorPage, null, mirror);
   }
 }

@@ -36,6 +36,47 @@ final class SideCall implements UpstreamListener {
     }
   }
 
+  /** Never copied from a client's request onto a side request: framing and hop-by-hop. */
+  static final java.util.Set<String> NOT_COPIED =
+      java.util.Set.of(
+          "host",
+          "content-length",
+          "transfer-encoding",
+          "connection",
+          "keep-alive",
+          "te",
+          "trailer",
+          "upgrade",
+          "proxy-connection",
+          "expect");
+
+  /**
+   * Where an absolute http(s) {@code url} is reached: its address, the protocol, the SNI name.
+   *
+   * @param verified whether an https server's certificate must be valid
+   */
+  static UpstreamPool.Key key(java.net.URI url, boolean verified) {
+    boolean https = "https".equalsIgnoreCase(url.getScheme());
+    int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
+    String host = url.getHost();
+    var address =
+        io.aralez.dataplane.config.HostPort.parse(
+            (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
+    return new UpstreamPool.Key(
+        address,
+        https
+            ? io.aralez.dataplane.config.UpstreamProtocol.HTTPS
+            : io.aralez.dataplane.config.UpstreamProtocol.HTTP,
+        https ? host : null,
+        verified);
+  }
+
+  /** The origin-form target of {@code url}: its path ("/" when empty) and query. */
+  static String target(java.net.URI url) {
+    return (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+        + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
+  }
+
   private final Promise<Result> promise;
   private final int maxBody;
   private final boolean truncate;

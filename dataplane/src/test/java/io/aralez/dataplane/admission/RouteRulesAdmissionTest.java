@@ -113,7 +113,8 @@ class RouteRulesAdmissionTest {
         r.responseRewrite(),
         field.equals("satisfyAny") ? (Boolean) v : r.satisfyAny(),
         r.errorPages(),
-        field.equals("clientAuth") ? (RouteRules.ClientAuth) v : r.clientAuth());
+        field.equals("clientAuth") ? (RouteRules.ClientAuth) v : r.clientAuth(),
+        field.equals("mirror") ? (RouteRules.Mirror) v : r.mirror());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {

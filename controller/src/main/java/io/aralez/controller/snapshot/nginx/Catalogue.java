@@ -269,6 +269,14 @@ public final class Catalogue {
         "auth-proxy-set-headers");
     add(
         h,
+        "a copy of each request goes to the URL ($request_uri expanded, no other variable), its"
+            + " answer dropped; it never holds up the request: the body is copied as it passes,"
+            + " up to 64 KiB (larger: no copy), at most 1000 copies in flight per data plane",
+        "mirror-target",
+        "mirror-host",
+        "mirror-request-body");
+    add(
+        h,
         "true: custom-http-errors is not applied to this Ingress",
         "disable-proxy-intercept-errors");
     add(
@@ -337,9 +345,6 @@ public final class Catalogue {
         "enable-opentelemetry",
         "opentelemetry-trust-incoming-span",
         "opentelemetry-operation-name",
-        "mirror-target",
-        "mirror-host",
-        "mirror-request-body",
         "relative-redirects");
     add(
         i,

@@ -125,6 +125,23 @@ public final class NginxAnnotations {
                 NginxValues.code(v.getOrDefault("permanent-redirect-code", ""), 300, 308, 301));
       }
       errorPages(rules);
+      if (v.containsKey("mirror-target")) {
+        var m =
+            io.aralez.api.v1.Mirror.newBuilder()
+                .setTarget(v.get("mirror-target").trim())
+                .setRequestBody(
+                    !v.containsKey("mirror-request-body") || flag("mirror-request-body"));
+        if (v.containsKey("mirror-host")) {
+          m.setHost(v.get("mirror-host").trim());
+        }
+        rules.setMirror(m);
+      } else {
+        for (String k : List.of("mirror-host", "mirror-request-body")) {
+          if (v.containsKey(k)) {
+            ignoredWithout(k, "has no effect without mirror-target");
+          }
+        }
+      }
       if (v.containsKey("app-root")) {
         rules.setAppRoot(v.get("app-root"));
       }

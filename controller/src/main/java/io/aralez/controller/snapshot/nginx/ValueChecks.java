@@ -54,6 +54,7 @@ final class ValueChecks {
           "proxy-ssl-server-name",
           "auth-always-set-cookie",
           "auth-tls-pass-certificate-to-upstream",
+          "mirror-request-body",
           "enable-cors",
           "cors-allow-credentials" ->
           NginxValues.bool(value);
@@ -268,6 +269,19 @@ final class ValueChecks {
       }
       case "proxy-next-upstream-tries" -> NginxValues.positiveInt(value);
       case "proxy-next-upstream-timeout" -> NginxValues.seconds(value);
+      case "mirror-target" -> {
+        // $request_uri is the one variable a mirror target may use: nothing else is expanded.
+        String t = value.trim();
+        if (t.replace("$request_uri", "").indexOf('$') >= 0) {
+          throw new IllegalArgumentException("only $request_uri is expanded in a mirror target");
+        }
+        NginxValues.url(t.replace("$request_uri", "/"));
+      }
+      case "mirror-host" -> {
+        if (!value.trim().matches("[A-Za-z0-9.:\\[\\]_-]{1,255}")) {
+          throw new IllegalArgumentException("'" + value + "' is not a host name");
+        }
+      }
       case "proxy-next-upstream" -> {
         for (String w : value.trim().split("\\s+")) {
           if (!List.of(

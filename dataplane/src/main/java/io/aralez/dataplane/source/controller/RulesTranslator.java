@@ -97,7 +97,13 @@ final class RulesTranslator {
             : null,
         r.getSatisfyAny(),
         errorPages(where, r.getInterceptCodesList(), errors),
-        r.hasClientCertificates() ? clientAuth(where, r.getClientCertificates(), errors) : null);
+        r.hasClientCertificates() ? clientAuth(where, r.getClientCertificates(), errors) : null,
+        r.hasMirror()
+            ? new RouteRules.Mirror(
+                r.getMirror().getTarget(),
+                blankToNull(r.getMirror().getHost()),
+                r.getMirror().getRequestBody())
+            : null);
   }
 
   private static RouteRules.ClientAuth clientAuth(
