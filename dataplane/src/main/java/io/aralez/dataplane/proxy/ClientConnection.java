@@ -234,7 +234,11 @@ abstract class ClientConnection extends ChannelDuplexHandler implements ClientSi
   }
 
   @Override
-  public void becomeTunnel(UpstreamPool.Lease upstream) {
+  public void becomeTunnel(
+      UpstreamPool.Lease upstream, io.netty.handler.codec.http.HttpResponse accept) {
+    HeaderRewriter.upgradeResponse(accept);
+    out.write(accept);
+    out.flush();
     exchange = null;
     state = ClientState.CLOSED;
     pending.release();

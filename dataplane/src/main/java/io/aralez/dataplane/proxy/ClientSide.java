@@ -45,6 +45,9 @@ interface ClientSide {
   /** The response broke after it started: close. */
   void exchangeAborted(Exchange ex);
 
-  /** After a 101: the client connection and {@code upstream} become a byte tunnel. */
-  void becomeTunnel(UpstreamPool.Lease upstream);
+  /**
+   * After the upstream's 101 {@code accept}: relay it, then the client connection and {@code
+   * upstream} become a byte tunnel.
+   */
+  void becomeTunnel(UpstreamPool.Lease upstream, io.netty.handler.codec.http.HttpResponse accept);
 }

@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
  * Bodies stream in both directions without aggregation: the client is read only while the upstream
  * is writable, the upstream only while the client is writable.
  *
- * <p>Failure policy: a connect failure is retried once on another backend (nothing was sent). A
- * reused pooled connection that dies before any response byte is retried once on a fresh one when
- * no body byte was sent. Otherwise 502 (504 on timeout) before the response starts; after it
- * started, the client connection is closed so a truncated response never looks complete.
+ * <p>Failure policy: a connect failure is retried on another backend (nothing was sent); a reused
+ * pooled connection that dies before any response byte, on a fresh one; the failures the route's
+ * proxy-next-upstream lists, on another backend, while no response or body byte went anywhere.
+ * Otherwise 502 (504 on timeout) before the response starts; after it started, the client
+ * connection is closed so a truncated response never looks complete.
  */
 final class Exchange implements UpstreamListener {
   private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
@@ -44,8 +45,7 @@ final class Exchange implements UpstreamListener {
   private final ResponseRelay response;
   private final RequestRelay request = new RequestRelay();
   private final UpstreamChoice choice;
-  private UpstreamPool.Lease lease;
-  private Channel upstream;
+  private final UpstreamLink upstream = new UpstreamLink();
   private boolean done;
 
   /** From attach to the end; null otherwise (stalls are not checked). */
@@ -120,10 +120,7 @@ final class Exchange implements UpstreamListener {
   }
 
   private void attach(UpstreamPool.Lease l) {
-    lease = l;
-    Channel ch = l.channel();
-    upstream = ch;
-    l.bind(this);
+    Channel ch = upstream.attach(l, this);
     request.attach(ch, out.head());
     client.requestForwarded(request.complete());
     stalls =
@@ -153,7 +150,7 @@ final class Exchange implements UpstreamListener {
 
   /** The client drained its buffer: fetch more of the response. */
   void resumeUpstreamReads() {
-    if (upstream != null && !done) {
+    if (!done) {
       upstream.read();
     }
   }
@@ -205,20 +202,14 @@ final class Exchange implements UpstreamListener {
         return;
       }
     }
-    if (msg instanceof HttpContent content) {
-      onResponseContent(content);
+    if (msg instanceof HttpContent content && response.content(content)) {
+      finish();
     }
   }
 
   private void upstreamActive() {
     if (stalls != null) {
       stalls.upstreamActive(now());
-    }
-  }
-
-  private void onResponseContent(HttpContent content) {
-    if (response.content(content)) {
-      finish();
     }
   }
 
@@ -247,11 +238,7 @@ final class Exchange implements UpstreamListener {
     if (cause != null) {
       LOG.debug("upstream {} failed: {}", choice.backend().address(), cause.toString());
     }
-    if (!response.started()
-        && lease.reused()
-        && !request.bodySent()
-        && request.complete()
-        && choice.attempts() < 3) {
+    if (!response.started() && upstream.reused() && request.replayable() && choice.attempts() < 3) {
       // A pooled connection the server had already closed: nothing was processed, try again
       // (HTTP/1.1 then opens a fresh connection; HTTP/2 a fresh stream or connection).
       unbindUpstream();
@@ -290,13 +277,7 @@ final class Exchange implements UpstreamListener {
     end();
     response.upgraded();
     stalls = null;
-    HeaderRewriter.upgradeResponse(res);
-    client.channel().write(res);
-    client.channel().flush();
-    UpstreamPool.Lease l = lease;
-    lease = null;
-    upstream = null;
-    client.becomeTunnel(l);
+    client.becomeTunnel(upstream.handOver(), res);
   }
 
   /**
@@ -339,10 +320,7 @@ final class Exchange implements UpstreamListener {
     end();
     client.logAccess(response.status(), response.bytes(), choice.backend().address());
     stalls = null;
-    boolean reusable = response.upstreamKeepAlive() && request.complete() && upstream.isActive();
-    lease.release(reusable);
-    lease = null;
-    upstream = null;
+    upstream.release(response.upstreamKeepAlive() && request.complete());
     client.exchangeDone(this, response.closeClientAfter() || !request.complete());
   }
 
@@ -379,10 +357,7 @@ final class Exchange implements UpstreamListener {
   }
 
   private void unbindUpstream() {
-    if (lease != null) {
-      lease.release(false);
-      lease = null;
-      upstream = null;
+    if (upstream.drop()) {
       request.detach();
     }
   }

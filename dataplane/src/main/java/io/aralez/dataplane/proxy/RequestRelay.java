@@ -103,6 +103,11 @@ final class RequestRelay {
     return complete;
   }
 
+  /** The whole request arrived and none of its body went out: it can be sent again. */
+  boolean replayable() {
+    return complete && !bodySent;
+  }
+
   /** Some body byte went upstream: the request cannot be retried on another connection. */
   boolean bodySent() {
     return bodySent;
