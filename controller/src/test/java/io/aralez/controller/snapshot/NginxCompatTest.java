@@ -937,4 +937,24 @@ class NginxCompatTest {
     assertThat(only(r, "injected.test").getRules().hasMirror()).isFalse();
     assertThat(event(r, "injected", "NginxAnnotationInvalid")).contains("mirror-target");
   }
+
+  @Test
+  void upstreamHashBySubsetPicksAGroup() {
+    ingresses.add(
+        nginx("subset", T1)
+            .annotation(N + "upstream-hash-by", "$remote_addr")
+            .annotation(N + "upstream-hash-by-subset", "true")
+            .annotation(N + "upstream-hash-by-subset-size", "4")
+            .rule("subset.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("default-size", T1)
+            .annotation(N + "upstream-hash-by", "$remote_addr")
+            .annotation(N + "upstream-hash-by-subset", "true")
+            .rule("default-size.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    assertThat(only(r, "subset.test").getRules().getHashSubsetSize()).isEqualTo(4);
+    assertThat(only(r, "default-size.test").getRules().getHashSubsetSize()).isEqualTo(3);
+  }
 }

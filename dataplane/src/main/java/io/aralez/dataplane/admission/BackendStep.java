@@ -16,7 +16,9 @@ final class BackendStep implements AdmissionStep {
     }
     String hashBy = r.route().rules().hashBy();
     if (index < 0 && hashBy != null) {
-      index = r.entry.byHash(HashKey.of(hashBy, r));
+      int subset = r.route().rules().hashSubsetSize();
+      String key = HashKey.of(hashBy, r);
+      index = subset > 1 ? r.entry.byHashSubset(key, subset) : r.entry.byHash(key);
     }
     if (index < 0) {
       index = r.entry.pick();

@@ -32,6 +32,8 @@ import java.util.regex.Pattern;
  * @param errorPages upstream error statuses answered by an error backend instead, or null
  * @param clientAuth the client certificates the route checks, or null
  * @param mirror where a copy of each request goes, or null
+ * @param hashSubsetSize with hashBy, the size of the group a key picks (a request goes to one of
+ *     them at random), or 0 for one backend per key
  */
 public record RouteRules(
     String rewrite,
@@ -55,7 +57,8 @@ public record RouteRules(
     boolean satisfyAny,
     ErrorPages errorPages,
     ClientAuth clientAuth,
-    Mirror mirror) {
+    Mirror mirror,
+    int hashSubsetSize) {
 
   public static final RouteRules NONE =
       new RouteRules(
@@ -80,7 +83,8 @@ public record RouteRules(
           false,
           null,
           null,
-          null);
+          null,
+          0);
 
   public RouteRules {
     limitExempt = List.copyOf(limitExempt);
@@ -141,7 +145,8 @@ public record RouteRules(
         satisfyAny,
         errorPages,
         clientAuth,
-        mirror);
+        mirror,
+        hashSubsetSize);
   }
 
   /**

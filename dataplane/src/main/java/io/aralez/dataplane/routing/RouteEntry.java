@@ -100,6 +100,38 @@ public final class RouteEntry {
     return best;
   }
 
+  /**
+   * The subset variant: the key picks the {@code size} usable backends that score highest for it
+   * (the same group while they stay usable), and each request goes to one of them at random, so a
+   * hot key spreads over a few backends. -1 when none is usable.
+   */
+  public int byHashSubset(String key, int size) {
+    long k = mix(key.hashCode() * 0x9E3779B97F4A7C15L);
+    int[] top = new int[Math.min(size, backends.length)];
+    long[] scores = new long[top.length];
+    int n = 0;
+    for (int i = 0; i < backends.length; i++) {
+      if (!usable(i)) {
+        continue;
+      }
+      long score = mix(k ^ addressHashes[i]);
+      // Insertion into the small list of the best scores so far, highest first.
+      int at = n < top.length ? n++ : top.length;
+      while (at > 0 && scores[at - 1] < score) {
+        if (at < top.length) {
+          top[at] = top[at - 1];
+          scores[at] = scores[at - 1];
+        }
+        at--;
+      }
+      if (at < top.length) {
+        top[at] = i;
+        scores[at] = score;
+      }
+    }
+    return n == 0 ? -1 : top[java.util.concurrent.ThreadLocalRandom.current().nextInt(n)];
+  }
+
   private static long mix(long z) {
     z = (z ^ (z >>> 33)) * 0xff51afd7ed558ccdL;
     z = (z ^ (z >>> 33)) * 0xc4ceb9fe1a85ec53L;

@@ -56,6 +56,10 @@ class RouteRulesAdmissionTest {
         paths:
           "/":
             servers: ["10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80", "10.0.0.4:80"]
+      subset.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80", "10.0.0.4:80", "10.0.0.5:80"]
       realm.test:
         authorization: {type: basic, data: ["ann:secret"]}
         paths:
@@ -114,7 +118,8 @@ class RouteRulesAdmissionTest {
         field.equals("satisfyAny") ? (Boolean) v : r.satisfyAny(),
         r.errorPages(),
         field.equals("clientAuth") ? (RouteRules.ClientAuth) v : r.clientAuth(),
-        field.equals("mirror") ? (RouteRules.Mirror) v : r.mirror());
+        field.equals("mirror") ? (RouteRules.Mirror) v : r.mirror(),
+        field.equals("subset") ? (Integer) v : r.hashSubsetSize());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {
@@ -210,6 +215,9 @@ class RouteRulesAdmissionTest {
       }
       case "hash.test" -> {
         return route.withRules(with(n, "hash", "$http_x_user|$arg_v"));
+      }
+      case "subset.test" -> {
+        return route.withRules(with(with(n, "hash", "$http_x_user"), "subset", 2));
       }
       case "realm.test" -> {
         return route.withRules(with(n, "realm", "Shop staff"));
@@ -533,6 +541,20 @@ class RouteRulesAdmissionTest {
                         != e.getValue())
             .count();
     assertThat(moved).isGreaterThan(50);
+  }
+
+  @Test
+  void aHashSubsetSpreadsOneKeyOverItsOwnSmallGroup() {
+    java.util.Set<Integer> groups = new java.util.HashSet<>();
+    for (int u = 0; u < 40; u++) {
+      java.util.Set<Integer> seen = new java.util.TreeSet<>();
+      for (int i = 0; i < 60; i++) {
+        seen.add(forward(admit(Head.get("subset.test", "/", "x-user", "user-" + u))).index());
+      }
+      assertThat(seen).as("user-" + u + ": both of its group, nothing else").hasSize(2);
+      groups.add(seen.hashCode());
+    }
+    assertThat(groups).as("keys pick different groups").hasSizeGreaterThan(3);
   }
 
   @Test

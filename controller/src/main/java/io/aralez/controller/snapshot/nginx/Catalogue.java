@@ -96,8 +96,9 @@ public final class Catalogue {
             + " wins over load-balance; a key moves only when its endpoint goes",
         "upstream-hash-by");
     add(
-        i,
-        "subsets are not built: the whole key is hashed",
+        h,
+        "the key picks a group of subset-size endpoints (3 by default; the same group while they"
+            + " stay ready) and each request goes to one of them at random",
         "upstream-hash-by-subset",
         "upstream-hash-by-subset-size");
     add(h, "\"false\" leaves the location's requests out of the access log", "enable-access-log");

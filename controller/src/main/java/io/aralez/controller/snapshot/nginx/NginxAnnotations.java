@@ -157,6 +157,12 @@ public final class NginxAnnotations {
       }
       if (v.containsKey("upstream-hash-by")) {
         rules.setHashBy(v.get("upstream-hash-by"));
+        if (flag("upstream-hash-by-subset")) {
+          rules.setHashSubsetSize(
+              v.containsKey("upstream-hash-by-subset-size")
+                  ? (int) NginxValues.positiveInt(v.get("upstream-hash-by-subset-size"))
+                  : 3);
+        }
       }
       long body =
           v.containsKey("proxy-body-size")

@@ -55,6 +55,7 @@ final class ValueChecks {
           "auth-always-set-cookie",
           "auth-tls-pass-certificate-to-upstream",
           "mirror-request-body",
+          "upstream-hash-by-subset",
           "enable-cors",
           "cors-allow-credentials" ->
           NginxValues.bool(value);
@@ -269,6 +270,11 @@ final class ValueChecks {
       }
       case "proxy-next-upstream-tries" -> NginxValues.positiveInt(value);
       case "proxy-next-upstream-timeout" -> NginxValues.seconds(value);
+      case "upstream-hash-by-subset-size" -> {
+        if (NginxValues.positiveInt(value) > 100) {
+          throw new IllegalArgumentException("'" + value + "' is not 1 to 100");
+        }
+      }
       case "mirror-target" -> {
         // $request_uri is the one variable a mirror target may use: nothing else is expanded.
         String t = value.trim();

@@ -103,7 +103,8 @@ final class RulesTranslator {
                 r.getMirror().getTarget(),
                 blankToNull(r.getMirror().getHost()),
                 r.getMirror().getRequestBody())
-            : null);
+            : null,
+        r.getHashSubsetSize());
   }
 
   private static RouteRules.ClientAuth clientAuth(
