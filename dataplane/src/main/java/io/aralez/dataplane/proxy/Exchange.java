@@ -175,7 +175,8 @@ final class Exchange implements UpstreamListener {
         return;
       }
       int code = res.status().code();
-      if (retried(n -> n.statuses().contains(code)) || replacedWithErrorPage(code)) {
+      NextUpstream next = entry.route().upstream().next();
+      if (next != null && retried(next.statuses().contains(code)) || replacedWithErrorPage(code)) {
         ReferenceCountUtil.release(msg);
         return;
       }
@@ -245,7 +246,8 @@ final class Exchange implements UpstreamListener {
       start();
       return;
     }
-    if (!retried(NextUpstream::error)) {
+    NextUpstream next = entry.route().upstream().next();
+    if (next == null || !retried(next.error())) {
       upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
     }
   }
@@ -254,10 +256,8 @@ final class Exchange implements UpstreamListener {
    * proxy-next-upstream: a failure the route lists, before any response byte or body byte went
    * anywhere, sends the request to another backend.
    */
-  private boolean retried(java.util.function.Predicate<NextUpstream> listed) {
-    var next = entry.route().upstream().next();
-    if (next == null
-        || !listed.test(next)
+  private boolean retried(boolean listed) {
+    if (!listed
         || response.started()
         || request.bodySent()
         || !choice.nextAfter(out.head().method().name(), now())) {
@@ -385,7 +385,8 @@ final class Exchange implements UpstreamListener {
         upstreamBroken(HttpResponseStatus.REQUEST_TIMEOUT);
       }
       case UPSTREAM -> {
-        if (retried(NextUpstream::timeout)) {
+        NextUpstream next = entry.route().upstream().next();
+        if (next != null && retried(next.timeout())) {
           return;
         }
         LOG.warn(

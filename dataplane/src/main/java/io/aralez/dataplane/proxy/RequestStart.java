@@ -82,7 +82,11 @@ final class RequestStart {
       return new Plan.Refuse(
           RequestFacts.unrouted(clientIp), LocalResponses.status(alloc, refusal));
     }
-    var peer = client.channel().connectionAttr(io.aralez.dataplane.tls.ClientChain.KEY);
+    // Only TLS connections carry client certificates: the plain listener skips the lookup.
+    var peer =
+        settings.secure()
+            ? client.channel().connectionAttr(io.aralez.dataplane.tls.ClientChain.KEY)
+            : null;
     NettyRequestHead head =
         new NettyRequestHead(
             req, peer == null ? io.aralez.dataplane.request.PeerCertificates.NONE : peer);
