@@ -338,14 +338,14 @@ public final class NginxAnnotations {
           v.get("default-backend"),
           flag("service-upstream"),
           flag("from-to-www-redirect"),
-          upstreamTls(),
-          clientCerts(),
+          TlsParts.upstreamTls(v, this::ignoredWithout),
+          TlsParts.clientCerts(v, this::ignoredWithout),
           v.containsKey("custom-headers")
               ? new NginxResult.CustomHeaders(
-                  localName(v.get("custom-headers")),
+                  TlsParts.localName(v.get("custom-headers")),
                   defaults == null ? null : defaults.allowedResponseHeaders())
               : null,
-          v.containsKey("auth-url") ? localName(v.get("auth-proxy-set-headers")) : null,
+          v.containsKey("auth-url") ? TlsParts.localName(v.get("auth-proxy-set-headers")) : null,
           RuleParts.nextUpstream(v));
     }
 
@@ -363,58 +363,6 @@ public final class NginxAnnotations {
         return null;
       }
       return seconds == 0 ? null : seconds * 1000;
-    }
-
-    /** "ns/name" or "name" of this namespace (checked by ValueChecks): the name; null stays. */
-    private static String localName(String ref) {
-      return ref == null ? null : ref.trim().substring(ref.trim().indexOf('/') + 1);
-    }
-
-    /** auth-tls-*, or null without auth-tls-secret. */
-    private NginxResult.ClientCerts clientCerts() {
-      String secret = v.get("auth-tls-secret");
-      if (secret == null) {
-        for (String k : List.copyOf(v.keySet())) {
-          if (k.startsWith("auth-tls-")) {
-            ignoredWithout(k, "has no effect without auth-tls-secret");
-          }
-        }
-        return null;
-      }
-      return new NginxResult.ClientCerts(
-          secret.trim().substring(secret.trim().indexOf('/') + 1),
-          v.getOrDefault("auth-tls-verify-client", "on").trim(),
-          v.containsKey("auth-tls-verify-depth")
-              ? (int) NginxValues.positiveInt(v.get("auth-tls-verify-depth"))
-              : 1,
-          flag("auth-tls-pass-certificate-to-upstream"),
-          v.containsKey("auth-tls-error-page") ? v.get("auth-tls-error-page").trim() : null,
-          v.containsKey("auth-tls-match-cn") ? v.get("auth-tls-match-cn") : null);
-    }
-
-    /** proxy-ssl-*, or null when none is set. */
-    private NginxResult.UpstreamTls upstreamTls() {
-      if (!v.containsKey("proxy-ssl-secret")
-          && !v.containsKey("proxy-ssl-verify")
-          && !v.containsKey("proxy-ssl-name")
-          && !v.containsKey("proxy-ssl-server-name")) {
-        for (String k :
-            List.of("proxy-ssl-verify-depth", "proxy-ssl-ciphers", "proxy-ssl-protocols")) {
-          if (v.containsKey(k)) {
-            ignoredWithout(k, "has no effect without proxy-ssl-secret or proxy-ssl-verify");
-          }
-        }
-        return null;
-      }
-      String secret = v.get("proxy-ssl-secret");
-      return new NginxResult.UpstreamTls(
-          secret == null ? null : secret.trim().substring(secret.trim().indexOf('/') + 1),
-          flag("proxy-ssl-verify"),
-          v.containsKey("proxy-ssl-name") ? v.get("proxy-ssl-name").trim() : null,
-          flag("proxy-ssl-server-name"),
-          v.containsKey("proxy-ssl-verify-depth")
-              ? (int) NginxValues.positiveInt(v.get("proxy-ssl-verify-depth"))
-              : 1);
     }
 
     /** custom-http-errors: the default-backend answers instead; Aralez has no global one. */

@@ -207,28 +207,6 @@ public final class SnapshotTranslator {
     return new CompiledRoute(route, cr.clusters(), cr.fallback(), cr.fallbackHeaders());
   }
 
-  private static io.aralez.dataplane.config.NextUpstream nextUpstream(
-      io.aralez.api.v1.NextUpstream n) {
-    return new io.aralez.dataplane.config.NextUpstream(
-        new java.util.HashSet<>(n.getStatusesList()),
-        n.getTimeout(),
-        n.getError(),
-        n.getNonIdempotent(),
-        n.getTimeoutMs() == 0 ? null : Duration.ofMillis(n.getTimeoutMs()));
-  }
-
-  private static io.aralez.dataplane.config.UpstreamTlsSpec upstreamTls(
-      io.aralez.api.v1.UpstreamTls t) {
-    return new io.aralez.dataplane.config.UpstreamTlsSpec(
-        t.getCaPem().isEmpty() ? null : t.getCaPem(),
-        t.getCertPem().isEmpty() ? null : t.getCertPem(),
-        t.getKeyPem().isEmpty() ? null : t.getKeyPem(),
-        t.getVerify(),
-        t.getServerName().isEmpty() ? null : t.getServerName(),
-        t.getSendServerName(),
-        t.getVerifyDepth() == 0 ? 1 : t.getVerifyDepth());
-  }
-
   /** Each endpoint of a cluster gets the cluster's weight shared among them. */
   private static List<Backend> backends(
       List<WeightedCluster> clusters, Map<String, List<HostPort>> addresses, List<String> errors) {
@@ -335,8 +313,8 @@ public final class SnapshotTranslator {
             p.getMaxConnections(),
             p.hasQueueSize() ? p.getQueueSize() : -1,
             p.getQueueTimeoutMs() == 0 ? null : Duration.ofMillis(p.getQueueTimeoutMs()),
-            p.hasUpstreamTls() ? upstreamTls(p.getUpstreamTls()) : null,
-            p.hasNextUpstream() ? nextUpstream(p.getNextUpstream()) : null);
+            p.hasUpstreamTls() ? UpstreamTranslator.tls(p.getUpstreamTls()) : null,
+            p.hasNextUpstream() ? UpstreamTranslator.next(p.getNextUpstream()) : null);
     if (errors.size() > before) {
       return null;
     }

@@ -1,0 +1,70 @@
+package io.aralez.controller.snapshot.nginx;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * The TLS annotations of ingress-nginx, read from an Ingress's valid values: proxy-ssl-* (how
+ * backends are spoken to) and auth-tls-* (the client certificates requests must present). Pure.
+ */
+final class TlsParts {
+  private TlsParts() {}
+
+  /** "ns/name" or "name" of this namespace (checked by ValueChecks): the name; null stays. */
+  static String localName(String ref) {
+    return ref == null ? null : ref.trim().substring(ref.trim().indexOf('/') + 1);
+  }
+
+  /** auth-tls-*, or null without auth-tls-secret (the others are then reported ignored). */
+  static NginxResult.ClientCerts clientCerts(
+      Map<String, String> v, BiConsumer<String, String> ignoredWithout) {
+    String secret = v.get("auth-tls-secret");
+    if (secret == null) {
+      for (String k : List.copyOf(v.keySet())) {
+        if (k.startsWith("auth-tls-")) {
+          ignoredWithout.accept(k, "has no effect without auth-tls-secret");
+        }
+      }
+      return null;
+    }
+    return new NginxResult.ClientCerts(
+        localName(secret),
+        v.getOrDefault("auth-tls-verify-client", "on").trim(),
+        depth(v, "auth-tls-verify-depth"),
+        flag(v, "auth-tls-pass-certificate-to-upstream"),
+        v.containsKey("auth-tls-error-page") ? v.get("auth-tls-error-page").trim() : null,
+        v.get("auth-tls-match-cn"));
+  }
+
+  /** proxy-ssl-*, or null when none is set (the tuning keys are then reported ignored). */
+  static NginxResult.UpstreamTls upstreamTls(
+      Map<String, String> v, BiConsumer<String, String> ignoredWithout) {
+    if (!v.containsKey("proxy-ssl-secret")
+        && !v.containsKey("proxy-ssl-verify")
+        && !v.containsKey("proxy-ssl-name")
+        && !v.containsKey("proxy-ssl-server-name")) {
+      for (String k :
+          List.of("proxy-ssl-verify-depth", "proxy-ssl-ciphers", "proxy-ssl-protocols")) {
+        if (v.containsKey(k)) {
+          ignoredWithout.accept(k, "has no effect without proxy-ssl-secret or proxy-ssl-verify");
+        }
+      }
+      return null;
+    }
+    return new NginxResult.UpstreamTls(
+        localName(v.get("proxy-ssl-secret")),
+        flag(v, "proxy-ssl-verify"),
+        v.containsKey("proxy-ssl-name") ? v.get("proxy-ssl-name").trim() : null,
+        flag(v, "proxy-ssl-server-name"),
+        depth(v, "proxy-ssl-verify-depth"));
+  }
+
+  private static boolean flag(Map<String, String> v, String name) {
+    return v.containsKey(name) && NginxValues.bool(v.get(name));
+  }
+
+  private static int depth(Map<String, String> v, String name) {
+    return v.containsKey(name) ? (int) NginxValues.positiveInt(v.get(name)) : 1;
+  }
+}
