@@ -81,6 +81,8 @@ public record ControllerOptions(
         --nginx-ingress-class NAME legacy kubernetes.io/ingress.class of ingress-nginx (default nginx)
         --annotations-prefix P     ingress-nginx's annotation prefix (default nginx.ingress.kubernetes.io)
         --nginx-configmap NS/NAME  read ingress-nginx's controller ConfigMap for its global defaults
+        --enable-ssl-passthrough BOOL  honour ssl-passthrough: relay TLS for those hosts by SNI
+                                   to their backend, undecrypted (default false)
         --nginx-report[=json]      print, for every Ingress, what happens to each nginx annotation
                                    (honoured, partial, ignored, refused), then exit
         -h, --help                 this text
@@ -117,6 +119,7 @@ public record ControllerOptions(
           "annotations-prefix",
           "nginx-configmap",
           "nginx-report",
+          "enable-ssl-passthrough",
           "update-status");
 
   /** Thrown for bad usage: the message is for the user. */
@@ -213,7 +216,8 @@ public record ControllerOptions(
         v.getOrDefault("nginx-controller-class", "k8s.io/ingress-nginx"),
         v.getOrDefault("nginx-ingress-class", "nginx"),
         prefix,
-        cm);
+        cm,
+        bool(v.getOrDefault("enable-ssl-passthrough", "false"), "enable-ssl-passthrough"));
   }
 
   private static String report(String v) throws UsageException {

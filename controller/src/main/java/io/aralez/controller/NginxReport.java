@@ -92,7 +92,7 @@ final class NginxReport {
       NginxResult r =
           NginxAnnotations.parse(
               ing.getMetadata().getAnnotations(),
-              settings.nginx().prefix(),
+              settings.nginx(),
               ing.getMetadata().getNamespace(),
               f == ClassFilter.Flavour.NGINX ? defaults : null);
       String result =

@@ -151,6 +151,8 @@ class NginxCompatIT {
         NS,
         "--nginx-compat",
         "true",
+        "--enable-ssl-passthrough",
+        "true",
         "--nginx-configmap",
         "ingress-nginx/ingress-nginx-controller");
     proxyPort = Processes.freePort();
@@ -913,6 +915,78 @@ class NginxCompatIT {
           Map.of(N + "backend-protocol", "HTTPS", N + "proxy-ssl-secret", "nowhere"));
       served("mtls-missing.test", "/");
       assertThat(get("mtls-missing.test", "/").status).isEqualTo(503);
+    }
+  }
+
+  @Test
+  void sslPassthroughRelaysTheTlsConnectionToTheBackendUndecrypted() throws Exception {
+    try (TlsBackend tls = new TlsBackend(Files.createTempDirectory(dir, "passthrough"))) {
+      k8s.resource(Fixtures.service(NS, "passthru")).createOr(c -> c.update());
+      k8s.resource(Fixtures.localSlice(NS, "passthru", "passthru-0", tls.port()))
+          .createOr(c -> c.update());
+      ingress(
+          "passthrough",
+          "passthrough.test",
+          "/",
+          "Prefix",
+          "passthru",
+          Map.of(N + "ssl-passthrough", "true"));
+      // The handshake is the backend's own: its certificate, and it asks the client for one,
+      // which Aralez never sees (it does not decrypt anything).
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> peerName("passthrough.test", tls).contains("CN=backend.internal"));
+      Response r =
+          send(
+              "GET /through HTTP/1.1\r\nHost: passthrough.test\r\nConnection: close\r\n\r\n",
+              MutualTls.connect(tlsPort, "passthrough.test", tls.clientCrt, tls.clientKey));
+      assertThat(r.status).isEqualTo(200);
+      assertThat(r.body).contains("client=CN=aralez-client");
+      // Other names on the same listener still end at Aralez.
+      assertThat(peerNameOrFailure("other.test", tls)).doesNotContain("backend.internal");
+      // A passed-through host whose Service has no endpoint: the connection is closed.
+      k8s.resource(Fixtures.service(NS, "passthru-empty")).createOr(c -> c.update());
+      ingress(
+          "passthrough-empty",
+          "passthrough-empty.test",
+          "/",
+          "Prefix",
+          "passthru-empty",
+          Map.of(N + "ssl-passthrough", "true"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () ->
+                  peerNameOrFailure("passthrough-empty.test", tls).startsWith("failed")
+                      && send(
+                              "GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                              adminPort)
+                          .body
+                          .matches(
+                              "(?s).*aralez_passthrough_connections_total\\{result=\"failed\"\\}"
+                                  + " [1-9].*"));
+      assertThat(
+              send("GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", adminPort).body)
+          .containsPattern("aralez_passthrough_connections_total\\{result=\"relayed\"\\} [1-9]");
+    }
+  }
+
+  /** The subject of the certificate a TLS client asking for {@code sni} is shown. */
+  static String peerName(String sni, TlsBackend tls) throws Exception {
+    try (var s =
+        (javax.net.ssl.SSLSocket) MutualTls.connect(tlsPort, sni, tls.clientCrt, tls.clientKey)) {
+      return ((java.security.cert.X509Certificate) s.getSession().getPeerCertificates()[0])
+          .getSubjectX500Principal()
+          .getName();
+    }
+  }
+
+  static String peerNameOrFailure(String sni, TlsBackend tls) {
+    try {
+      return peerName(sni, tls);
+    } catch (Exception e) {
+      return "failed: " + e;
     }
   }
 

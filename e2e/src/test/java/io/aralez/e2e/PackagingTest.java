@@ -292,6 +292,7 @@ class PackagingTest {
             .set("acme.email", "ops@example.com")
             .set("nginx.compat", "true")
             .set("nginx.configMap", "ingress-nginx/ingress-nginx-controller")
+            .set("nginx.sslPassthrough", "true")
             .call();
     List<HasMetadata> objects = load(rendered);
     List<String> kinds = objects.stream().map(HasMetadata::getKind).toList();
@@ -310,7 +311,8 @@ class PackagingTest {
                 "--acme-email=ops@example.com",
                 "--nginx-compat=true",
                 "--nginx-compat-quirks=true",
-                "--nginx-configmap=ingress-nginx/ingress-nginx-controller");
+                "--nginx-configmap=ingress-nginx/ingress-nginx-controller",
+                "--enable-ssl-passthrough=true");
       } else if (o instanceof ClusterRole cr) {
         Set<String> want = new TreeSet<>(CLUSTER_ACCESS);
         want.addAll(ACME_ACCESS);

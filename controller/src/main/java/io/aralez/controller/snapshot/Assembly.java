@@ -30,12 +30,15 @@ final class Assembly {
       HostClaims claims,
       Clusters clusters,
       Certificates certificates,
+      Passthroughs passthroughs,
       SortedMap<ObjectRef, ObjectReport> reports) {
     RouteSnapshot.Builder snap = RouteSnapshot.newBuilder();
+    snap.addAllPassthrough(passthroughs.build());
     for (Map.Entry<String, List<Route>> h : claims.resolve().entrySet()) {
       snap.addVirtualHosts(VirtualHost.newBuilder().setName(h.getKey()).addAllRoutes(h.getValue()));
     }
     Set<String> used = new TreeSet<>();
+    snap.getPassthroughList().forEach(p -> used.add(p.getCluster()));
     for (VirtualHost vh : snap.getVirtualHostsList()) {
       for (Route r : vh.getRoutesList()) {
         for (WeightedCluster w : r.getBackendsList()) {

@@ -27,6 +27,7 @@ final class IngressTranslator {
   private final Certificates certificates;
   private final HostClaims claims;
   private final NginxCompat compat;
+  private final Passthroughs passthroughs;
 
   IngressTranslator(Resolvers r) {
     this(r, NginxCompat.OFF);
@@ -37,6 +38,7 @@ final class IngressTranslator {
     this.policies = r.policies();
     this.certificates = r.certificates();
     this.claims = r.claims();
+    this.passthroughs = r.passthroughs();
     this.compat = compat;
   }
 
@@ -83,6 +85,10 @@ final class IngressTranslator {
     if (!report.errors.isEmpty()) {
       report.accepted = false;
       return;
+    }
+    if (nginx != null && nginx.sslPassthrough()) {
+      // TLS for these hosts never reaches the routes below; plain HTTP still does.
+      passthroughs.add(report, ing, ruleHosts);
     }
     Set<String> tlsHosts = tls(report, ns, spec.getTls());
     PolicySpec policy =

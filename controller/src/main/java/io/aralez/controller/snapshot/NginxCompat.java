@@ -65,7 +65,7 @@ record NginxCompat(
     NginxResult r =
         NginxAnnotations.parse(
             ing.getMetadata().getAnnotations(),
-            settings.prefix(),
+            settings,
             ing.getMetadata().getNamespace(),
             flavour == ClassFilter.Flavour.NGINX ? defaults : null);
     report(r, report);
@@ -118,11 +118,17 @@ record NginxCompat(
               "NginxAnnotationUnknown",
               "unknown annotations ignored: " + String.join(", ", unknown)));
     }
-    List<String> ignored = r.with(Outcome.IGNORED);
+    List<String> ignored = new ArrayList<>();
+    for (KeyOutcome k : r.keys()) {
+      if (k.outcome() == Outcome.IGNORED) {
+        // With the reason: "needs --enable-ssl-passthrough" tells the operator what to do.
+        ignored.add(k.key() + " (" + k.message() + ")");
+      }
+    }
     if (!ignored.isEmpty()) {
       report.events.add(
           new ObjectStatus.Event(
-              true, "NginxAnnotationIgnored", "not applied: " + String.join(", ", ignored)));
+              true, "NginxAnnotationIgnored", "not applied: " + String.join("; ", ignored)));
     }
     List<String> partial = new ArrayList<>();
     for (KeyOutcome k : r.keys()) {

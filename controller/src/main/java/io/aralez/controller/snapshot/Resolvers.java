@@ -2,13 +2,22 @@ package io.aralez.controller.snapshot;
 
 /**
  * What the translators of one build share: Services resolved into clusters, Secrets into policies
- * and certificates, and the host claims their routes go into.
+ * and certificates, the host claims their routes go into, and the hosts passed through by SNI.
  */
 record Resolvers(
-    Clusters clusters, Policies policies, Certificates certificates, HostClaims claims) {
+    Clusters clusters,
+    Policies policies,
+    Certificates certificates,
+    HostClaims claims,
+    Passthroughs passthroughs) {
 
   static Resolvers of(Lookups lookups) {
+    Clusters clusters = new Clusters(lookups);
     return new Resolvers(
-        new Clusters(lookups), new Policies(lookups), new Certificates(lookups), new HostClaims());
+        clusters,
+        new Policies(lookups),
+        new Certificates(lookups),
+        new HostClaims(),
+        new Passthroughs(clusters));
   }
 }

@@ -68,7 +68,11 @@ public final class SnapshotBuilder {
     configMapReport(state).ifPresent(rep -> reports.put(rep.ref, rep));
     BuildResult r =
         Assembly.assemble(
-            resolvers.claims(), resolvers.clusters(), resolvers.certificates(), reports);
+            resolvers.claims(),
+            resolvers.clusters(),
+            resolvers.certificates(),
+            resolvers.passthroughs(),
+            reports);
     return new BuildResult(
         r.routes(),
         r.routesVersion(),

@@ -703,7 +703,8 @@ class NginxCompatTest {
                 NginxSettings.CONTROLLER_CLASS,
                 NginxSettings.INGRESS_CLASS,
                 NginxSettings.PREFIX,
-                "ingress-nginx/ingress-nginx-controller"));
+                "ingress-nginx/ingress-nginx-controller",
+                false));
     config.put("use-geoip", "true");
     config.put("proxy-body-size", "lots");
     ObjectStatus cm =

@@ -65,6 +65,15 @@ public final class ConfigValidator {
         }
       }
     }
+    Set<String> passed = new HashSet<>();
+    for (ProxyConfig.Passthrough p : config.passthrough()) {
+      // SNI is compared exactly: a wildcard or the catch-all could never be asked for.
+      if (p.host().startsWith("*.") || !p.host().equals(HostNames.normalizeConfigured(p.host()))) {
+        out.add("passthrough '" + p.host() + "' is not an exact lower-case host name");
+      } else if (!passed.add(p.host())) {
+        out.add("passthrough " + p.host() + " is defined twice");
+      }
+    }
     return out;
   }
 

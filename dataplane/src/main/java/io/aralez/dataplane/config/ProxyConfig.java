@@ -12,6 +12,7 @@ import java.util.Objects;
  * @param version an opaque version string (a content hash for files)
  * @param acmeChallenges HTTP-01 answers the source asks every proxy to serve (token → key
  *     authorization; the controller's orders)
+ * @param passthrough hosts whose TLS connections are relayed by SNI, undecrypted, to backends
  */
 public record ProxyConfig(
     String source,
@@ -19,7 +20,8 @@ public record ProxyConfig(
     StickySessions sticky,
     List<VirtualHost> hosts,
     List<TlsCertificate> certificates,
-    java.util.Map<String, String> acmeChallenges) {
+    java.util.Map<String, String> acmeChallenges,
+    List<Passthrough> passthrough) {
 
   /** The host name that catches every request no other host matches. */
   public static final String DEFAULT_HOST = "DEFAULT";
@@ -29,6 +31,32 @@ public record ProxyConfig(
     hosts = List.copyOf(hosts);
     certificates = List.copyOf(certificates);
     acmeChallenges = java.util.Map.copyOf(acmeChallenges);
+    passthrough = List.copyOf(passthrough);
+  }
+
+  /** A config that passes no TLS through. */
+  public ProxyConfig(
+      String source,
+      String version,
+      StickySessions sticky,
+      List<VirtualHost> hosts,
+      List<TlsCertificate> certificates,
+      java.util.Map<String, String> acmeChallenges) {
+    this(source, version, sticky, hosts, certificates, acmeChallenges, List.of());
+  }
+
+  /**
+   * A host whose TLS is not terminated here: a connection whose SNI equals {@code host} is relayed
+   * byte for byte to one of {@code backends} (ssl-passthrough).
+   *
+   * @param host exact lower-case host name
+   * @param backends where to connect, tried in turn from a rotating start
+   */
+  public record Passthrough(String host, List<HostPort> backends) {
+    public Passthrough {
+      Objects.requireNonNull(host);
+      backends = List.copyOf(backends);
+    }
   }
 
   public ProxyConfig(

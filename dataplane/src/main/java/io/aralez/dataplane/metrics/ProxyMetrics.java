@@ -54,6 +54,8 @@ public final class ProxyMetrics {
   private final Timer duration;
   private final Counter retries;
   private final Counter tlsOk;
+  private final Counter passthroughRelayed;
+  private final Counter passthroughFailed;
   private final Counter tlsFailed;
   private final MultiGauge backends;
   private final MultiGauge expiry;
@@ -82,6 +84,15 @@ public final class ProxyMetrics {
     retries = Counter.builder("aralez_upstream_retries").register(registry);
     tlsOk = Counter.builder("aralez_tls_handshakes").tag("result", "ok").register(registry);
     tlsFailed = Counter.builder("aralez_tls_handshakes").tag("result", "failed").register(registry);
+    passthroughRelayed =
+        Counter.builder("aralez_passthrough_connections")
+            .description("TLS connections relayed undecrypted by SNI (ssl-passthrough)")
+            .tag("result", "relayed")
+            .register(registry);
+    passthroughFailed =
+        Counter.builder("aralez_passthrough_connections")
+            .tag("result", "failed")
+            .register(registry);
     expiry =
         MultiGauge.builder("aralez_certificate_expiry_seconds")
             .description("Seconds until a served certificate expires (negative: expired)")
@@ -361,6 +372,11 @@ public final class ProxyMetrics {
 
   public void tlsHandshake(boolean ok) {
     (ok ? tlsOk : tlsFailed).increment();
+  }
+
+  /** A passed-through connection reached a backend ({@code ok}) or was closed for want of one. */
+  public void passthrough(boolean ok) {
+    (ok ? passthroughRelayed : passthroughFailed).increment();
   }
 
   public String scrape() {

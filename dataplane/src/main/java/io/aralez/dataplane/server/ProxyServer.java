@@ -90,7 +90,13 @@ public final class ProxyServer {
   public void start(CertificateSource certificates) throws InterruptedException {
     bind(config.proxyAddressHttp(), new FrontendInitializer(pipelines(false), clients));
     if (config.proxyAddressTls() != null) {
-      bind(config.proxyAddressTls(), new TlsInitializer(certificates, pipelines(true), clients));
+      ProxySettings tls = ProxySettings.from(config, true);
+      SniRelays relays =
+          new SniRelays(
+              holder, connector, tls.connectTimeout(), tls.websocketIdle(), services.metrics());
+      bind(
+          config.proxyAddressTls(),
+          new TlsInitializer(certificates, pipelines(true), clients, relays));
     }
   }
 

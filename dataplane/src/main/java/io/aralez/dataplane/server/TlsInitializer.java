@@ -7,21 +7,29 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ApplicationProtocolNegotiationHandler;
-import io.netty.handler.ssl.SniHandler;
 
-/** Composes a TLS client connection: SNI picks the certificate, ALPN picks HTTP/2 or HTTP/1.1. */
+/**
+ * Composes a TLS client connection: SNI picks the certificate (or a passthrough host's relay), ALPN
+ * picks HTTP/2 or HTTP/1.1.
+ */
 final class TlsInitializer extends ChannelInitializer<Channel> {
   private static final long HANDSHAKE_TIMEOUT_MILLIS = 10_000;
+  static final String ALPN = "alpn";
 
   private final CertificateSource certificates;
   private final Pipelines pipelines;
   private final ClientConnections connections;
+  private final SniRelays relays;
 
   TlsInitializer(
-      CertificateSource certificates, Pipelines pipelines, ClientConnections connections) {
+      CertificateSource certificates,
+      Pipelines pipelines,
+      ClientConnections connections,
+      SniRelays relays) {
     this.certificates = certificates;
     this.pipelines = pipelines;
     this.connections = connections;
+    this.relays = relays;
   }
 
   @Override
@@ -31,8 +39,8 @@ final class TlsInitializer extends ChannelInitializer<Channel> {
     }
     ch.pipeline()
         .addLast("read-on-active", new ReadOnActive())
-        .addLast("sni", new SniHandler(certificates, HANDSHAKE_TIMEOUT_MILLIS))
-        .addLast("alpn", new Alpn());
+        .addLast("sni", new PassthroughSni(certificates, HANDSHAKE_TIMEOUT_MILLIS, relays))
+        .addLast(ALPN, new Alpn());
   }
 
   /** AUTO_READ is off: the handshake needs its first read. */

@@ -28,7 +28,7 @@ public final class Catalogue {
 
   private static final Map<String, Entry> ENTRIES = new LinkedHashMap<>();
 
-  private static void add(Support s, String note, String... names) {
+  static void add(Support s, String note, String... names) {
     for (String n : names) {
       ENTRIES.put(n, new Entry(n, s, note));
     }
@@ -38,7 +38,6 @@ public final class Catalogue {
     Support h = Support.HONOURED;
     Support p = Support.PARTIAL;
     Support i = Support.IGNORED;
-    Support r = Support.REFUSED;
     add(
         h,
         "whole path replaced, $1..$9 from the path regex, query kept; http(s) target → 302",
@@ -85,6 +84,11 @@ public final class Catalogue {
         "auth-type",
         "auth-secret");
     add(h, "the realm of the Basic challenge", "auth-realm");
+    add(
+        h,
+        "needs --enable-ssl-passthrough: TLS for the rule hosts is relayed by SNI to the backend of"
+            + " the / path (or the defaultBackend), never decrypted; plain HTTP is routed as usual",
+        "ssl-passthrough");
     add(p, "1.1 only (what Aralez speaks); 1.0 is ignored with an Event", "proxy-http-version");
     add(
         p,
@@ -307,61 +311,7 @@ public final class Catalogue {
         "persistent is what Aralez does (a session moves only when its backend goes);"
             + " balanced does not move sessions to endpoints added later",
         "affinity-mode");
-    add(
-        i,
-        "not supported; ignored",
-        "session-cookie-conditional-samesite-none",
-        "session-cookie-change-on-failure",
-        "affinity-canary-behavior");
-    add(i, "responses are always streamed", "proxy-buffering");
-    add(
-        i,
-        "request bodies are streamed (the body limit still applies while streaming)",
-        "proxy-request-buffering");
-    add(
-        i,
-        "memory tuning of nginx",
-        "proxy-buffer-size",
-        "proxy-buffers-number",
-        "proxy-busy-buffers-size",
-        "proxy-max-temp-file-size",
-        "client-body-buffer-size",
-        "limit-rate",
-        "limit-rate-after",
-        "http2-push-preload",
-        "enable-rewrite-log",
-        "connection-proxy-header",
-        "auth-keepalive",
-        "auth-keepalive-requests",
-        "auth-keepalive-timeout",
-        "auth-keepalive-share-vars",
-        "auth-cache-key",
-        "auth-cache-duration");
-    add(
-        i,
-        "not supported by Aralez; ignored with a Warning Event",
-        "ssl-passthrough",
-        "ssl-ciphers",
-        "ssl-prefer-server-ciphers",
-        "enable-opentelemetry",
-        "opentelemetry-trust-incoming-span",
-        "opentelemetry-operation-name",
-        "relative-redirects");
-    add(
-        i,
-        "no WAF: traffic is NOT inspected",
-        "enable-modsecurity",
-        "enable-owasp-core-rules",
-        "modsecurity-transaction-id");
-    add(
-        r,
-        "raw nginx configuration cannot be executed by Aralez",
-        "configuration-snippet",
-        "server-snippet",
-        "auth-snippet",
-        "modsecurity-snippet",
-        "stream-snippet");
-    add(r, "FastCGI backends are not supported", "fastcgi-index", "fastcgi-params-configmap");
+    UnservedAnnotations.register();
   }
 
   private Catalogue() {}

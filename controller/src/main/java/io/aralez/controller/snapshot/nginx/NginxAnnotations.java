@@ -21,14 +21,17 @@ public final class NginxAnnotations {
   private NginxAnnotations() {}
 
   /**
-   * @param prefix the annotation prefix without the slash ({@code nginx.ingress.kubernetes.io})
+   * @param settings the annotation prefix, and whether ssl-passthrough may be honoured
    * @param namespace the Ingress's namespace (auth Secrets must be in it)
    * @param defaults the ConfigMap defaults for an Ingress claimed through an ingress-nginx class,
    *     or null for one of our own class (only what its annotations say applies)
    */
   public static NginxResult parse(
-      Map<String, String> annotations, String prefix, String namespace, NginxDefaults defaults) {
-    Draft d = new Draft(prefix + "/");
+      Map<String, String> annotations,
+      NginxSettings settings,
+      String namespace,
+      NginxDefaults defaults) {
+    Draft d = new Draft(settings.prefix() + "/");
     Map<String, String> own = new TreeMap<>();
     if (annotations != null) {
       annotations.forEach(
@@ -39,6 +42,10 @@ public final class NginxAnnotations {
           });
     }
     own.forEach((name, value) -> d.read(name, value, namespace));
+    if (d.flag("ssl-passthrough") && !settings.sslPassthrough()) {
+      d.ignoredWithout("ssl-passthrough", "needs the controller flag --enable-ssl-passthrough");
+      d.v.remove("ssl-passthrough");
+    }
     return d.build(defaults);
   }
 
@@ -240,69 +247,10 @@ public final class NginxAnnotations {
       Long connect =
           millis("proxy-connect-timeout", defaults, NginxDefaults::connectTimeoutSeconds);
       Long read = millis("proxy-read-timeout", defaults, NginxDefaults::readTimeoutSeconds);
-      String authType = null;
-      String authSecret = null;
-      String authUrl = null;
-      boolean global =
-          defaults != null
-              && defaults.globalAuthUrl() != null
-              && !v.containsKey("auth-url")
-              && !v.containsKey("auth-type")
-              && (!v.containsKey("enable-global-auth") || flag("enable-global-auth"));
-      if (global) {
-        // The ConfigMap's global-auth-url guards every location that has no auth of its own.
-        v.put("auth-url", defaults.globalAuthUrl());
-        if (defaults.globalAuthSignin() != null) {
-          v.putIfAbsent("auth-signin", defaults.globalAuthSignin());
-        }
-        if (defaults.globalAuthResponseHeaders() != null) {
-          v.putIfAbsent("auth-response-headers", defaults.globalAuthResponseHeaders());
-        }
-      }
-      if (v.containsKey("auth-url")) {
-        authType = "FORWARD";
-        authUrl = v.get("auth-url");
-        io.aralez.api.v1.ExternalAuth.Builder ea =
-            io.aralez.api.v1.ExternalAuth.newBuilder()
-                .setRedirectParam(v.getOrDefault("auth-signin-redirect-param", "rd"));
-        if (v.containsKey("auth-signin")) {
-          ea.setSigninUrl(v.get("auth-signin"));
-        }
-        if (v.containsKey("auth-method")) {
-          ea.setMethod(v.get("auth-method"));
-        }
-        if (v.containsKey("auth-request-redirect")) {
-          ea.setRequestRedirect(v.get("auth-request-redirect"));
-        }
-        ea.setAlwaysSetCookie(flag("auth-always-set-cookie"));
-        if (v.containsKey("auth-response-headers")) {
-          for (String h : v.get("auth-response-headers").split(",")) {
-            if (!h.isBlank()) {
-              ea.addResponseHeaders(h.trim());
-            }
-          }
-        }
-        rules.setExternalAuth(ea);
-        if (v.containsKey("auth-type")) {
-          denied = true;
-          downgrade(
-              "auth-type",
-              Outcome.INVALID,
-              "basic and external auth together cannot both be checked; every path answers 503");
-        }
-      } else if (v.containsKey("auth-type")) {
-        authType = "BASIC";
-        if (v.containsKey("auth-realm")) {
-          rules.setAuthRealm(v.get("auth-realm"));
-        }
-        String s = v.get("auth-secret");
-        if (s == null) {
-          denied = true;
-          downgrade("auth-type", Outcome.INVALID, "needs auth-secret; every path answers 503");
-        } else {
-          authSecret = s.substring(s.indexOf('/') + 1);
-        }
-      }
+      AuthParts.Auth auth =
+          AuthParts.read(
+              v, defaults, rules, (name, message) -> downgrade(name, Outcome.INVALID, message));
+      denied |= auth.denied();
       Long sticky = null;
       if (v.containsKey("affinity")) {
         sticky =
@@ -327,9 +275,9 @@ public final class NginxAnnotations {
           read,
           RuleParts.attempts(v, defaults),
           rps,
-          authType,
-          authSecret,
-          authUrl,
+          auth.type(),
+          auth.secret(),
+          auth.url(),
           sticky,
           rules.build(),
           canary,
@@ -346,7 +294,8 @@ public final class NginxAnnotations {
                   defaults == null ? null : defaults.allowedResponseHeaders())
               : null,
           v.containsKey("auth-url") ? TlsParts.localName(v.get("auth-proxy-set-headers")) : null,
-          RuleParts.nextUpstream(v));
+          RuleParts.nextUpstream(v),
+          flag("ssl-passthrough"));
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */

@@ -29,6 +29,7 @@ import java.util.List;
  * @param authProxyHeaders the ConfigMap (this namespace) of headers sent to the auth server, or
  *     null
  * @param nextUpstream the failures after the request went out that go to another endpoint
+ * @param sslPassthrough TLS for the Ingress's hosts is relayed by SNI to its backend, undecrypted
  */
 public record NginxResult(
     List<KeyOutcome> keys,
@@ -57,7 +58,8 @@ public record NginxResult(
     ClientCerts clientCerts,
     CustomHeaders customHeaders,
     String authProxyHeaders,
-    io.aralez.api.v1.NextUpstream nextUpstream) {
+    io.aralez.api.v1.NextUpstream nextUpstream,
+    boolean sslPassthrough) {
 
   /**
    * proxy-ssl-*: the Secret (this namespace; ca.crt, and tls.crt + tls.key for a client

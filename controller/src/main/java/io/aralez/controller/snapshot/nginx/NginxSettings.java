@@ -11,6 +11,8 @@ package io.aralez.controller.snapshot.nginx;
  * @param prefix the annotation prefix ({@code --annotations-prefix})
  * @param configMap ingress-nginx's controller ConfigMap "namespace/name" ({@code
  *     --nginx-configmap}), or null
+ * @param sslPassthrough honour {@code ssl-passthrough} ({@code --enable-ssl-passthrough}, off by
+ *     default as in ingress-nginx: a passthrough host skips every HTTP policy)
  */
 public record NginxSettings(
     boolean enabled,
@@ -18,15 +20,16 @@ public record NginxSettings(
     String controllerClass,
     String ingressClass,
     String prefix,
-    String configMap) {
+    String configMap,
+    boolean sslPassthrough) {
   public static final String CONTROLLER_CLASS = "k8s.io/ingress-nginx";
   public static final String INGRESS_CLASS = "nginx";
   public static final String PREFIX = "nginx.ingress.kubernetes.io";
 
   public static final NginxSettings OFF =
-      new NginxSettings(false, true, CONTROLLER_CLASS, INGRESS_CLASS, PREFIX, null);
+      new NginxSettings(false, true, CONTROLLER_CLASS, INGRESS_CLASS, PREFIX, null, false);
 
   public static NginxSettings on() {
-    return new NginxSettings(true, true, CONTROLLER_CLASS, INGRESS_CLASS, PREFIX, null);
+    return new NginxSettings(true, true, CONTROLLER_CLASS, INGRESS_CLASS, PREFIX, null, false);
   }
 }

@@ -35,6 +35,11 @@ public final class NginxValues {
     return v.replaceAll("^[ \t]+|[ \t]+$", "");
   }
 
+  /** Whether key {@code name} of {@code v} is set to true (a value already checked). */
+  static boolean flag(java.util.Map<String, String> v, String name) {
+    return v.containsKey(name) && bool(v.get(name));
+  }
+
   public static boolean bool(String v) {
     return switch (v.trim().toLowerCase(Locale.ROOT)) {
       case "true", "on" -> true;

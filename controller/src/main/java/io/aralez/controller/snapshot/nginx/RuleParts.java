@@ -16,10 +16,6 @@ import java.util.function.BiConsumer;
 final class RuleParts {
   private RuleParts() {}
 
-  private static boolean flag(Map<String, String> v, String name) {
-    return v.containsKey(name) && NginxValues.bool(v.get(name));
-  }
-
   /**
    * ingress-nginx's CORS with its defaults; origins that are not scheme://host[:port] are left out.
    */
@@ -48,7 +44,7 @@ final class RuleParts {
     c.setAllowHeaders(v.getOrDefault("cors-allow-headers", NginxValues.CORS_HEADERS));
     c.setExposeHeaders(v.getOrDefault("cors-expose-headers", ""));
     c.setAllowCredentials(
-        !v.containsKey("cors-allow-credentials") || flag(v, "cors-allow-credentials"));
+        !v.containsKey("cors-allow-credentials") || NginxValues.flag(v, "cors-allow-credentials"));
     c.setMaxAgeSeconds(
         (int)
             (v.containsKey("cors-max-age") ? NginxValues.seconds(v.get("cors-max-age")) : 1728000));

@@ -32,7 +32,7 @@ final class TlsParts {
         localName(secret),
         v.getOrDefault("auth-tls-verify-client", "on").trim(),
         depth(v, "auth-tls-verify-depth"),
-        flag(v, "auth-tls-pass-certificate-to-upstream"),
+        NginxValues.flag(v, "auth-tls-pass-certificate-to-upstream"),
         v.containsKey("auth-tls-error-page") ? v.get("auth-tls-error-page").trim() : null,
         v.get("auth-tls-match-cn"));
   }
@@ -54,14 +54,10 @@ final class TlsParts {
     }
     return new NginxResult.UpstreamTls(
         localName(v.get("proxy-ssl-secret")),
-        flag(v, "proxy-ssl-verify"),
+        NginxValues.flag(v, "proxy-ssl-verify"),
         v.containsKey("proxy-ssl-name") ? v.get("proxy-ssl-name").trim() : null,
-        flag(v, "proxy-ssl-server-name"),
+        NginxValues.flag(v, "proxy-ssl-server-name"),
         depth(v, "proxy-ssl-verify-depth"));
-  }
-
-  private static boolean flag(Map<String, String> v, String name) {
-    return v.containsKey(name) && NginxValues.bool(v.get(name));
   }
 
   private static int depth(Map<String, String> v, String name) {

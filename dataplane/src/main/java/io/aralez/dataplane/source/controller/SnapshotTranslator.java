@@ -54,7 +54,8 @@ public final class SnapshotTranslator {
       Map<String, Cluster> clusters,
       List<CompiledHost> hosts,
       List<TlsCertificate> certificates,
-      Map<String, String> acmeChallenges) {}
+      Map<String, String> acmeChallenges,
+      List<io.aralez.api.v1.Passthrough> passthrough) {}
 
   /** A virtual host of {@link CompiledRoutes}. */
   public record CompiledHost(String name, List<CompiledRoute> routes) {}
@@ -126,6 +127,7 @@ public final class SnapshotTranslator {
         challenges.put(c.getToken(), c.getKeyAuthorization());
       }
     }
+    var passthrough = PassthroughTranslator.compile(routes.getPassthroughList(), clusters, errors);
     if (!errors.isEmpty()) {
       throw new ConfigException("controller snapshot " + version, String.join("\n", errors));
     }
@@ -133,7 +135,8 @@ public final class SnapshotTranslator {
         Map.copyOf(clusters),
         List.copyOf(hosts),
         List.copyOf(certificates),
-        Map.copyOf(challenges));
+        Map.copyOf(challenges),
+        passthrough);
   }
 
   /**
@@ -176,6 +179,7 @@ public final class SnapshotTranslator {
       }
       hosts.add(new VirtualHost(h.name(), list));
     }
+    var passthrough = PassthroughTranslator.bind(routes.passthrough(), addresses, errors);
     if (!errors.isEmpty()) {
       throw new ConfigException("controller snapshot " + version, String.join("\n", errors));
     }
@@ -185,7 +189,8 @@ public final class SnapshotTranslator {
         StickySessions.OFF,
         hosts,
         routes.certificates(),
-        routes.acmeChallenges());
+        routes.acmeChallenges(),
+        passthrough);
   }
 
   /** A route that replaces upstream errors gets its fallback endpoints as the error backends. */

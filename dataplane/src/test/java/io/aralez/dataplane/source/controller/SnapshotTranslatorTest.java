@@ -206,4 +206,50 @@ class SnapshotTranslatorTest {
                     "v"))
         .hasMessageContaining("ACME challenge");
   }
+
+  @Test
+  void passthroughHostsGetTheirClustersEndpointsAndBadOnesAreRefused() throws Exception {
+    ProxyConfig c =
+        SnapshotTranslator.translate(
+            snapshot(route())
+                .addPassthrough(
+                    io.aralez.api.v1.Passthrough.newBuilder()
+                        .setHost("argocd.example.com")
+                        .setCluster("a"))
+                .build(),
+            endpoints(),
+            "v");
+    assertThat(c.passthrough())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.host()).isEqualTo("argocd.example.com");
+              assertThat(p.backends()).extracting(Object::toString).hasSize(2);
+            });
+    assertThatThrownBy(
+            () ->
+                SnapshotTranslator.translate(
+                    snapshot(route())
+                        .addPassthrough(
+                            io.aralez.api.v1.Passthrough.newBuilder()
+                                .setHost("x.example.com")
+                                .setCluster("nowhere"))
+                        .build(),
+                    endpoints(),
+                    "v"))
+        .hasMessageContaining("unknown cluster 'nowhere'");
+    for (String bad : new String[] {"*.example.com", "DEFAULT", "Upper.example.com", "a b"}) {
+      assertThat(
+              refusal(
+                  snapshot(route())
+                      .addPassthrough(
+                          io.aralez.api.v1.Passthrough.newBuilder().setHost(bad).setCluster("a"))
+                      .build()))
+          .as(bad)
+          .contains("passthrough '" + bad + "' is not an exact lower-case host name");
+    }
+    var twice = io.aralez.api.v1.Passthrough.newBuilder().setHost("t.example.com").setCluster("a");
+    assertThat(refusal(snapshot(route()).addPassthrough(twice).addPassthrough(twice).build()))
+        .contains("passthrough t.example.com is defined twice");
+  }
 }
