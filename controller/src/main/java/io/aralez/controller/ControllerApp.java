@@ -85,7 +85,8 @@ public final class ControllerApp implements AutoCloseable {
             options.controllerName(),
             options.ingressClass(),
             options.watchWithoutClass(),
-            options.nginx());
+            options.nginx(),
+            options.defaultBackendService());
     builder = new SnapshotBuilder(settings);
     status =
         new StatusWriter(

@@ -32,7 +32,8 @@ public record ControllerOptions(
     Acme acme,
     io.aralez.controller.snapshot.nginx.NginxSettings nginx,
     String nginxReport,
-    boolean updateStatus) {
+    boolean updateStatus,
+    String defaultBackendService) {
 
   /**
    * ACME, on when {@code --acme-directory} is given.
@@ -65,6 +66,8 @@ public record ControllerOptions(
                                    created with a random token when missing
         --tls-cert FILE --tls-key FILE   serve gRPC over TLS with this certificate
         --watch-ingress-without-class BOOL  also serve Ingresses naming no class (default false)
+        --default-backend-service NS/NAME  the Service (first port) that answers requests no
+                                   Ingress takes, and custom-http-errors without default-backend
         --acme-directory URI       turn ACME on: acme://letsencrypt.org, acme://letsencrypt.org/staging
                                    or a CA's https://.../directory URL
         --acme-email ADDRESS       contact of the ACME account
@@ -107,6 +110,7 @@ public record ControllerOptions(
           "tls-cert",
           "tls-key",
           "watch-ingress-without-class",
+          "default-backend-service",
           "acme-directory",
           "acme-email",
           "acme-ca-file",
@@ -196,7 +200,8 @@ public record ControllerOptions(
         acme(v),
         nginx(v),
         report(v.get("nginx-report")),
-        bool(v.getOrDefault("update-status", "true"), "update-status"));
+        bool(v.getOrDefault("update-status", "true"), "update-status"),
+        defaultBackend(v.get("default-backend-service")));
   }
 
   private static io.aralez.controller.snapshot.nginx.NginxSettings nginx(Map<String, String> v)
@@ -218,6 +223,13 @@ public record ControllerOptions(
         prefix,
         cm,
         bool(v.getOrDefault("enable-ssl-passthrough", "false"), "enable-ssl-passthrough"));
+  }
+
+  private static String defaultBackend(String v) throws UsageException {
+    if (v != null && !v.matches("[a-z0-9-]+/[a-z0-9.-]+")) {
+      throw new UsageException("--default-backend-service must be namespace/name");
+    }
+    return v;
   }
 
   private static String report(String v) throws UsageException {

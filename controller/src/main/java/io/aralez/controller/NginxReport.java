@@ -67,7 +67,11 @@ final class NginxReport {
             config);
     BuilderSettings settings =
         new BuilderSettings(
-            options.controllerName(), options.ingressClass(), options.watchWithoutClass(), nginx);
+            options.controllerName(),
+            options.ingressClass(),
+            options.watchWithoutClass(),
+            nginx,
+            options.defaultBackendService());
     System.out.print(render(state, settings, json));
     return 0;
   }
@@ -94,7 +98,8 @@ final class NginxReport {
               ing.getMetadata().getAnnotations(),
               settings.nginx(),
               ing.getMetadata().getNamespace(),
-              f == ClassFilter.Flavour.NGINX ? defaults : null);
+              f == ClassFilter.Flavour.NGINX ? defaults : null,
+              settings.defaultBackendService() != null);
       String result =
           r.refused() ? "not served (refused)" : r.denied() ? "served, every path 503" : "served";
       rows.add(

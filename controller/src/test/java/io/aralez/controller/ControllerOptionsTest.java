@@ -91,4 +91,27 @@ class ControllerOptionsTest {
                     Map.of()))
         .hasMessageContaining("duration");
   }
+
+  @Test
+  void ingressNginxFlagsForPassthroughAndTheDefaultBackend() throws Exception {
+    ControllerOptions o = ControllerOptions.parse(new String[0], Map.of());
+    assertThat(o.nginx().sslPassthrough()).isFalse();
+    assertThat(o.defaultBackendService()).isNull();
+    o =
+        ControllerOptions.parse(
+            new String[] {
+              "--nginx-compat=true",
+              "--enable-ssl-passthrough=true",
+              "--default-backend-service",
+              "edge/errors"
+            },
+            Map.of());
+    assertThat(o.nginx().sslPassthrough()).isTrue();
+    assertThat(o.defaultBackendService()).isEqualTo("edge/errors");
+    assertThatThrownBy(
+            () ->
+                ControllerOptions.parse(
+                    new String[] {"--default-backend-service", "errors"}, Map.of()))
+        .hasMessageContaining("--default-backend-service must be namespace/name");
+  }
 }

@@ -293,6 +293,7 @@ class PackagingTest {
             .set("nginx.compat", "true")
             .set("nginx.configMap", "ingress-nginx/ingress-nginx-controller")
             .set("nginx.sslPassthrough", "true")
+            .set("controller.defaultBackendService", "edge/errors")
             .call();
     List<HasMetadata> objects = load(rendered);
     List<String> kinds = objects.stream().map(HasMetadata::getKind).toList();
@@ -312,7 +313,8 @@ class PackagingTest {
                 "--nginx-compat=true",
                 "--nginx-compat-quirks=true",
                 "--nginx-configmap=ingress-nginx/ingress-nginx-controller",
-                "--enable-ssl-passthrough=true");
+                "--enable-ssl-passthrough=true",
+                "--default-backend-service=edge/errors");
       } else if (o instanceof ClusterRole cr) {
         Set<String> want = new TreeSet<>(CLUSTER_ACCESS);
         want.addAll(ACME_ACCESS);

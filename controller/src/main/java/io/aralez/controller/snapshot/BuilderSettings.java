@@ -9,13 +9,24 @@ package io.aralez.controller.snapshot;
  * @param watchWithoutClass also serve Ingresses that name no class at all, even when no class of
  *     ours is the default
  * @param nginx the ingress-nginx compatibility mode
+ * @param defaultBackendService "namespace/name" of the Service (first port) that answers what no
+ *     Ingress takes ({@code --default-backend-service}), or null for Aralez's 404
  */
 public record BuilderSettings(
     String controllerName,
     String ingressClassName,
     boolean watchWithoutClass,
-    io.aralez.controller.snapshot.nginx.NginxSettings nginx) {
+    io.aralez.controller.snapshot.nginx.NginxSettings nginx,
+    String defaultBackendService) {
   public static final String CONTROLLER_NAME = "aralez.io/ingress-controller";
+
+  public BuilderSettings(
+      String controllerName,
+      String ingressClassName,
+      boolean watchWithoutClass,
+      io.aralez.controller.snapshot.nginx.NginxSettings nginx) {
+    this(controllerName, ingressClassName, watchWithoutClass, nginx, null);
+  }
 
   public BuilderSettings(
       String controllerName, String ingressClassName, boolean watchWithoutClass) {

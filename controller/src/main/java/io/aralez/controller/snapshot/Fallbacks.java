@@ -18,6 +18,22 @@ final class Fallbacks {
    */
   static void attach(
       Route.Builder r, String cluster, String ns, String owner, String service, String port) {
+    attach(r, cluster, ns, owner, service, port, false);
+  }
+
+  /**
+   * @param errorsOnly the fallback only serves error pages (the global default backend): a route
+   *     whose Service is missing or has no endpoint still answers 503
+   */
+  static void attach(
+      Route.Builder r,
+      String cluster,
+      String ns,
+      String owner,
+      String service,
+      String port,
+      boolean errorsOnly) {
+    r.setFallbackErrorsOnly(errorsOnly);
     r.addFallbackBackends(WeightedCluster.newBuilder().setCluster(cluster).setWeight(1));
     String[][] told = {
       {"X-Code", "503"},
@@ -29,7 +45,7 @@ final class Fallbacks {
     for (String[] h : told) {
       r.addFallbackHeaders(Header.newBuilder().setName(h[0]).setValue(h[1]));
     }
-    if (r.getBackendsCount() == 0 && r.getDirectStatus() == 503) {
+    if (!errorsOnly && r.getBackendsCount() == 0 && r.getDirectStatus() == 503) {
       // The Service is missing: the fallback answers instead of a 503.
       r.setDirectStatus(0);
     }

@@ -71,6 +71,10 @@ final class HostClaims {
     }
   }
 
+  boolean hasDefault() {
+    return defaultBackend != null;
+  }
+
   void claimDefault(ObjectReport report, Route route) {
     if (defaultBackend == null) {
       defaultBackend = new Claimed(report.ref, route);

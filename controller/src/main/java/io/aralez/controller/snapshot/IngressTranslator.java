@@ -5,7 +5,6 @@ import io.aralez.api.v1.Policy;
 import io.aralez.api.v1.Redirect;
 import io.aralez.api.v1.Route;
 import io.aralez.api.v1.WeightedCluster;
-import io.aralez.common.values.PathRegexes;
 import io.aralez.controller.snapshot.nginx.NginxResult;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -28,12 +27,15 @@ final class IngressTranslator {
   private final HostClaims claims;
   private final NginxCompat compat;
   private final Passthroughs passthroughs;
+  // --default-backend-service's cluster: custom-http-errors go there without a default-backend.
+  private final String globalErrors;
 
   IngressTranslator(Resolvers r) {
-    this(r, NginxCompat.OFF);
+    this(r, NginxCompat.OFF, null);
   }
 
-  IngressTranslator(Resolvers r, NginxCompat compat) {
+  IngressTranslator(Resolvers r, NginxCompat compat, String globalErrors) {
+    this.globalErrors = globalErrors;
     this.clusters = r.clusters();
     this.policies = r.policies();
     this.certificates = r.certificates();
@@ -71,7 +73,7 @@ final class IngressTranslator {
           report.checked(() -> rule.getHost() == null ? "" : Values.host(rule.getHost())));
       if (rule.getHttp() != null && rule.getHttp().getPaths() != null) {
         for (HTTPIngressPath p : rule.getHttp().getPaths()) {
-          report.checked(() -> regex ? regexPath(p, report) : ingressPath(p));
+          report.checked(() -> regex ? IngressPaths.regex(p, report) : IngressPaths.of(p));
           if (p.getBackend() == null
               || (p.getBackend().getService() == null && p.getBackend().getResource() == null)) {
             report.errors.add("path " + p.getPath() + " has no backend");
@@ -162,7 +164,7 @@ final class IngressTranslator {
         Route.Builder r =
             Route.newBuilder()
                 .setId(base + "/" + i + "/" + j)
-                .setPath(regex ? regexPath(p, null) : ingressPath(p))
+                .setPath(regex ? IngressPaths.regex(p, null) : IngressPaths.of(p))
                 .setPolicy(proto)
                 .setHttpsRedirect(httpsRedirect);
         if (!requestRules.equals(io.aralez.api.v1.RouteRules.getDefaultInstance())) {
@@ -170,9 +172,9 @@ final class IngressTranslator {
           r.setRules(requestRules);
         }
         if (nginx != null) {
-          claims.writtenPath(r.getId(), writtenPath(p));
+          claims.writtenPath(r.getId(), IngressPaths.written(p));
           if (nginx.cookieShape() != null && proto.getSticky().getEnabled()) {
-            r.setPolicy(withCookie(proto, nginx.cookieShape(), writtenPath(p)));
+            r.setPolicy(withCookie(proto, nginx.cookieShape(), IngressPaths.written(p)));
           }
         }
         if (policy.redirectUrl() != null) {
@@ -188,6 +190,8 @@ final class IngressTranslator {
         }
         if (defaultBackend != null && r.getRedirect().getUrlPrefix().isEmpty()) {
           fallback(report, ns, ing.getMetadata().getName(), p.getBackend(), defaultBackend, r);
+        } else if (r.getRules().getInterceptCodesCount() > 0) {
+          globalErrorPages(ns, ing.getMetadata().getName(), p.getBackend(), r);
         }
         if (nginx != null && nginx.denied() || tlsDenied) {
           // As ingress-nginx denies the location: 503 for everyone, never an open route.
@@ -237,11 +241,30 @@ final class IngressTranslator {
       report.warnings.add("default-backend Service " + ns + "/" + service + " not found");
       return;
     }
-    String svc = own.getService() == null ? "" : own.getService().getName();
-    var sp = own.getService() == null ? null : own.getService().getPort();
-    String portText =
-        sp == null ? "" : sp.getNumber() != null ? String.valueOf(sp.getNumber()) : sp.getName();
-    Fallbacks.attach(r, cluster, ns, ingress, svc, portText);
+    Fallbacks.attach(r, cluster, ns, ingress, serviceName(own), servicePort(own));
+  }
+
+  /** custom-http-errors without a default-backend: the controller's, or no interception. */
+  private void globalErrorPages(String ns, String ingress, IngressBackend own, Route.Builder r) {
+    if (globalErrors == null || !r.getRedirect().getUrlPrefix().isEmpty()) {
+      var rest = r.getRules().toBuilder().clearInterceptCodes().build();
+      if (rest.equals(io.aralez.api.v1.RouteRules.getDefaultInstance())) {
+        r.clearRules();
+      } else {
+        r.setRules(rest);
+      }
+      return;
+    }
+    Fallbacks.attach(r, globalErrors, ns, ingress, serviceName(own), servicePort(own), true);
+  }
+
+  private static String serviceName(IngressBackend b) {
+    return b.getService() == null ? "" : b.getService().getName();
+  }
+
+  private static String servicePort(IngressBackend b) {
+    var sp = b.getService() == null ? null : b.getService().getPort();
+    return sp == null ? "" : sp.getNumber() != null ? String.valueOf(sp.getNumber()) : sp.getName();
   }
 
   /**
@@ -296,52 +319,6 @@ final class IngressTranslator {
       c.setPath(ingressPath.matches("/[A-Za-z0-9/_.~-]*") ? ingressPath : "/");
     }
     return policy.toBuilder().setSticky(c).build();
-  }
-
-  private static String writtenPath(HTTPIngressPath p) {
-    return p.getPath() == null || p.getPath().isEmpty() ? "/" : p.getPath();
-  }
-
-  /**
-   * A path of an Ingress in ingress-nginx's regex mode: the path as written is the regex, whatever
-   * its type (an Exact path too matches as a prefix, as in ingress-nginx).
-   *
-   * @param report where to warn about a regex under Exact or Prefix, or null not to
-   */
-  static PathMatch regexPath(HTTPIngressPath p, ObjectReport report) {
-    String value = writtenPath(p);
-    String problem = PathRegexes.problem(value);
-    if (problem != null) {
-      throw new IllegalArgumentException("path " + value + ": " + problem);
-    }
-    if (report != null
-        && !"ImplementationSpecific".equals(p.getPathType())
-        && !value.matches("[A-Za-z0-9/_-]*")) {
-      report.warnings.add(
-          "path "
-              + value
-              + " is a regex under pathType "
-              + p.getPathType()
-              + ": served, but ingress-nginx 1.12+ refuses it (use ImplementationSpecific)");
-    }
-    return PathMatch.newBuilder().setType(PathMatch.Type.REGEX).setValue(value).build();
-  }
-
-  static PathMatch ingressPath(HTTPIngressPath p) {
-    String type = p.getPathType() == null ? "ImplementationSpecific" : p.getPathType();
-    String value = p.getPath() == null || p.getPath().isEmpty() ? "/" : p.getPath();
-    return switch (type) {
-      case "Exact" ->
-          PathMatch.newBuilder().setType(PathMatch.Type.EXACT).setValue(Values.path(value)).build();
-      case "Prefix", "ImplementationSpecific" ->
-          PathMatch.newBuilder()
-              .setType(PathMatch.Type.PREFIX)
-              .setValue(Values.prefix(Values.path(value)))
-              .build();
-      default ->
-          throw new IllegalArgumentException(
-              "pathType '" + type + "' is not Exact, Prefix or ImplementationSpecific");
-    };
   }
 
   private void backend(

@@ -24,9 +24,13 @@ import java.util.TreeSet;
  * @param ruleHosts every host a served Ingress has a rule for: a server-alias never takes one
  */
 record NginxCompat(
-    NginxSettings settings, NginxDefaults defaults, Set<String> tlsHosts, Set<String> ruleHosts) {
+    NginxSettings settings,
+    NginxDefaults defaults,
+    Set<String> tlsHosts,
+    Set<String> ruleHosts,
+    boolean globalDefaultBackend) {
   static final NginxCompat OFF =
-      new NginxCompat(NginxSettings.OFF, NginxDefaults.INGRESS_NGINX, Set.of(), Set.of());
+      new NginxCompat(NginxSettings.OFF, NginxDefaults.INGRESS_NGINX, Set.of(), Set.of(), false);
 
   static NginxCompat of(BuilderSettings s, ClusterState state, List<Ingress> served) {
     if (!s.nginx().enabled()) {
@@ -51,7 +55,12 @@ record NginxCompat(
         }
       }
     }
-    return new NginxCompat(s.nginx(), NginxDefaults.of(state.nginxConfig()), tls, hosts);
+    return new NginxCompat(
+        s.nginx(),
+        NginxDefaults.of(state.nginxConfig()),
+        tls,
+        hosts,
+        s.defaultBackendService() != null);
   }
 
   /**
@@ -67,7 +76,8 @@ record NginxCompat(
             ing.getMetadata().getAnnotations(),
             settings,
             ing.getMetadata().getNamespace(),
-            flavour == ClassFilter.Flavour.NGINX ? defaults : null);
+            flavour == ClassFilter.Flavour.NGINX ? defaults : null,
+            globalDefaultBackend);
     report(r, report);
     if (r.refused()) {
       report.accepted = false;

@@ -48,8 +48,11 @@ public final class SnapshotBuilder {
     Resolvers resolvers = Resolvers.of(Lookups.of(state));
     ClassFilter ours = ClassFilter.of(settings, state.ingressClasses());
     List<Ingress> servedIngresses = ours.ingresses(state.ingresses());
+    GlobalDefaultBackend global =
+        GlobalDefaultBackend.of(settings.defaultBackendService(), resolvers.clusters());
     IngressTranslator ingresses =
-        new IngressTranslator(resolvers, NginxCompat.of(settings, state, servedIngresses));
+        new IngressTranslator(
+            resolvers, NginxCompat.of(settings, state, servedIngresses), global.cluster());
     AralezRouteTranslator routes = new AralezRouteTranslator(resolvers);
 
     List<HasMetadata> served = new ArrayList<>(servedIngresses);
@@ -64,6 +67,10 @@ public final class SnapshotBuilder {
       } else {
         routes.add((AralezRoute) o, report);
       }
+    }
+    global.claim(resolvers.claims());
+    if (global.report() != null && !global.report().warnings.isEmpty()) {
+      reports.put(global.report().ref, global.report());
     }
     configMapReport(state).ifPresent(rep -> reports.put(rep.ref, rep));
     BuildResult r =
@@ -103,6 +110,14 @@ public final class SnapshotBuilder {
               true,
               "NginxConfigInvalid",
               "ingress-nginx's default kept for: " + String.join("; ", defaults.problems())));
+    }
+    if (!defaults.customHttpErrors().isEmpty() && settings.defaultBackendService() == null) {
+      report.events.add(
+          new ObjectStatus.Event(
+              true,
+              "NginxConfigPartial",
+              "custom-http-errors applies only to Ingresses with a default-backend annotation:"
+                  + " the controller has no --default-backend-service"));
     }
     if (!defaults.ignored().isEmpty()) {
       report.events.add(

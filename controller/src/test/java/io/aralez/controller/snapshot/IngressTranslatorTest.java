@@ -22,7 +22,7 @@ class IngressTranslatorTest {
     };
     for (Object[] row : table) {
       PathMatch m =
-          IngressTranslator.ingressPath(
+          IngressPaths.of(
               new HTTPIngressPathBuilder()
                   .withPathType((String) row[0])
                   .withPath((String) row[1])
@@ -34,7 +34,7 @@ class IngressTranslatorTest {
         new String[][] {{"Regex", "/a"}, {"Prefix", "no-slash"}, {"Exact", "/a;b"}}) {
       assertThatThrownBy(
               () ->
-                  IngressTranslator.ingressPath(
+                  IngressPaths.of(
                       new HTTPIngressPathBuilder().withPathType(bad[0]).withPath(bad[1]).build()))
           .as("%s %s", bad[0], bad[1])
           .isInstanceOf(IllegalArgumentException.class);

@@ -203,8 +203,9 @@ public final class Catalogue {
         h,
         "upstream answers with these statuses are replaced by the default-backend's answer to"
             + " GET / (query kept) with X-Code, X-Format, X-Original-URI, X-Request-ID,"
-            + " X-Namespace, X-Ingress-Name, X-Service-Name, X-Service-Port; needs default-backend"
-            + " (no global list or backend)",
+            + " X-Namespace, X-Ingress-Name, X-Service-Name, X-Service-Port; without default-backend"
+            + " the controller's --default-backend-service answers; the ConfigMap's list applies"
+            + " to Ingresses without their own",
         "custom-http-errors");
     add(
         h,

@@ -25,13 +25,17 @@ public final class NginxAnnotations {
    * @param namespace the Ingress's namespace (auth Secrets must be in it)
    * @param defaults the ConfigMap defaults for an Ingress claimed through an ingress-nginx class,
    *     or null for one of our own class (only what its annotations say applies)
+   * @param globalDefaultBackend the controller has a default backend for custom-http-errors ({@code
+   *     --default-backend-service})
    */
   public static NginxResult parse(
       Map<String, String> annotations,
       NginxSettings settings,
       String namespace,
-      NginxDefaults defaults) {
+      NginxDefaults defaults,
+      boolean globalDefaultBackend) {
     Draft d = new Draft(settings.prefix() + "/");
+    d.globalDefaultBackend = globalDefaultBackend;
     Map<String, String> own = new TreeMap<>();
     if (annotations != null) {
       annotations.forEach(
@@ -54,6 +58,7 @@ public final class NginxAnnotations {
     final List<KeyOutcome> keys = new ArrayList<>();
     final Map<String, String> v = new TreeMap<>();
     boolean denied;
+    boolean globalDefaultBackend;
     String fcgi;
 
     Draft(String prefix) {
@@ -131,7 +136,7 @@ public final class NginxAnnotations {
             .setRedirectLocationCode(
                 NginxValues.code(v.getOrDefault("permanent-redirect-code", ""), 300, 308, 301));
       }
-      errorPages(rules);
+      errorPages(rules, defaults);
       if (v.containsKey("mirror-target")) {
         var m =
             io.aralez.api.v1.Mirror.newBuilder()
@@ -314,24 +319,36 @@ public final class NginxAnnotations {
       return seconds == 0 ? null : seconds * 1000;
     }
 
-    /** custom-http-errors: the default-backend answers instead; Aralez has no global one. */
-    private void errorPages(RouteRules.Builder rules) {
-      if (!v.containsKey("custom-http-errors")) {
+    /**
+     * custom-http-errors (the annotation, else the ConfigMap's list): the Ingress's default-backend
+     * answers instead, else the controller's {@code --default-backend-service}.
+     */
+    private void errorPages(RouteRules.Builder rules, NginxDefaults defaults) {
+      boolean own = v.containsKey("custom-http-errors");
+      List<Integer> codes =
+          own
+              ? NginxValues.errorCodes(v.get("custom-http-errors"))
+              : defaults == null ? List.of() : defaults.customHttpErrors();
+      if (codes.isEmpty()) {
         if (v.containsKey("disable-proxy-intercept-errors")) {
           ignoredWithout(
               "disable-proxy-intercept-errors",
-              "has no effect without custom-http-errors (Aralez reads no global list)");
+              "has no effect without custom-http-errors (here or in the ConfigMap)");
         }
         return;
       }
       if (flag("disable-proxy-intercept-errors")) {
-        ignoredWithout("custom-http-errors", "disable-proxy-intercept-errors is true");
-      } else if (!v.containsKey("default-backend")) {
-        ignoredWithout(
-            "custom-http-errors",
-            "needs default-backend on the Ingress: Aralez has no global default backend");
+        if (own) {
+          ignoredWithout("custom-http-errors", "disable-proxy-intercept-errors is true");
+        }
+      } else if (!v.containsKey("default-backend") && !globalDefaultBackend) {
+        if (own) {
+          ignoredWithout(
+              "custom-http-errors",
+              "needs default-backend on the Ingress or the controller's --default-backend-service");
+        }
       } else {
-        rules.addAllInterceptCodes(NginxValues.errorCodes(v.get("custom-http-errors")));
+        rules.addAllInterceptCodes(codes);
       }
     }
 

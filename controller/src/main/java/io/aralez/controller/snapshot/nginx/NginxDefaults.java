@@ -12,6 +12,8 @@ import java.util.TreeMap;
  * default; an invalid value keeps it too and is reported.
  *
  * @param allowedResponseHeaders the header names custom-headers may add (lower case)
+ * @param customHttpErrors upstream statuses replaced by the default backend's answer on every
+ *     location without its own custom-http-errors
  * @param problems invalid values, each naming its key
  * @param ignored keys of the ConfigMap that Aralez does not apply
  */
@@ -29,6 +31,7 @@ public record NginxDefaults(
     String globalAuthSignin,
     String globalAuthResponseHeaders,
     List<String> allowedResponseHeaders,
+    List<Integer> customHttpErrors,
     List<String> problems,
     List<String> ignored) {
 
@@ -54,6 +57,7 @@ public record NginxDefaults(
           "global-auth-signin",
           "global-auth-response-headers",
           "global-allowed-response-headers",
+          "custom-http-errors",
           // Already how Aralez behaves, so honoured as they stand at their defaults.
           "allow-snippet-annotations",
           "annotations-risk-level");
@@ -62,6 +66,7 @@ public record NginxDefaults(
     allowList = List.copyOf(allowList);
     denyList = List.copyOf(denyList);
     allowedResponseHeaders = List.copyOf(allowedResponseHeaders);
+    customHttpErrors = List.copyOf(customHttpErrors);
     problems = List.copyOf(problems);
     ignored = List.copyOf(ignored);
   }
@@ -141,6 +146,7 @@ public record NginxDefaults(
             .map(h -> h.trim().toLowerCase(java.util.Locale.ROOT))
             .filter(h -> !h.isEmpty())
             .toList(),
+        p.get("custom-http-errors", List.of(), NginxValues::errorCodes),
         problems,
         ignored);
   }

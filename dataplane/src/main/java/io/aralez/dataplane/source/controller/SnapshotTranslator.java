@@ -68,7 +68,8 @@ public final class SnapshotTranslator {
       Route route,
       List<WeightedCluster> clusters,
       List<WeightedCluster> fallback,
-      List<Header> fallbackHeaders) {}
+      List<Header> fallbackHeaders,
+      boolean fallbackErrorsOnly) {}
 
   /**
    * Both stages at once.
@@ -108,7 +109,8 @@ public final class SnapshotTranslator {
                   route,
                   r.getBackendsList(),
                   r.getFallbackBackendsList(),
-                  headers(r.getFallbackHeadersList())));
+                  headers(r.getFallbackHeadersList()),
+                  r.getFallbackErrorsOnly()));
         }
       }
       hosts.add(new CompiledHost(name, list));
@@ -168,7 +170,7 @@ public final class SnapshotTranslator {
       for (CompiledRoute cr : h.routes()) {
         List<Backend> backends = backends(cr.clusters(), addresses, errors);
         cr = withErrorBackends(cr, addresses, errors);
-        if (backends.isEmpty() && !cr.fallback().isEmpty()) {
+        if (backends.isEmpty() && !cr.fallback().isEmpty() && !cr.fallbackErrorsOnly()) {
           List<Backend> fallback = backends(cr.fallback(), addresses, errors);
           if (!fallback.isEmpty()) {
             list.add(cr.route().withBackends(fallback).withServerHeaders(cr.fallbackHeaders()));
@@ -209,7 +211,8 @@ public final class SnapshotTranslator {
             .withRules(
                 rules.withErrorPages(
                     pages.servedBy(backends(cr.fallback(), addresses, errors), told)));
-    return new CompiledRoute(route, cr.clusters(), cr.fallback(), cr.fallbackHeaders());
+    return new CompiledRoute(
+        route, cr.clusters(), cr.fallback(), cr.fallbackHeaders(), cr.fallbackErrorsOnly());
   }
 
   /** Each endpoint of a cluster gets the cluster's weight shared among them. */

@@ -252,4 +252,34 @@ class SnapshotTranslatorTest {
     assertThat(refusal(snapshot(route()).addPassthrough(twice).addPassthrough(twice).build()))
         .contains("passthrough t.example.com is defined twice");
   }
+
+  @Test
+  void aFallbackForErrorsOnlyNeverStandsInForMissingEndpoints() throws Exception {
+    EndpointSnapshot eps =
+        endpoints().toBuilder()
+            .addClusters(ClusterEndpoints.newBuilder().setCluster("empty"))
+            .build();
+    Route.Builder r =
+        Route.newBuilder()
+            .setId("ns/Ingress/x/0/0")
+            .setPath(PathMatch.newBuilder().setType(PathMatch.Type.PREFIX).setValue("/"))
+            .addBackends(WeightedCluster.newBuilder().setCluster("empty").setWeight(1))
+            .addFallbackBackends(WeightedCluster.newBuilder().setCluster("b").setWeight(1))
+            .setRules(io.aralez.api.v1.RouteRules.newBuilder().addInterceptCodes(404));
+    RouteSnapshot.Builder snap = snapshot(r).addClusters(Cluster.newBuilder().setName("empty"));
+    // ingress-nginx's default-backend annotation: it answers while the Service has no endpoint.
+    ProxyConfig standIn = SnapshotTranslator.translate(snap.build(), eps, "v");
+    assertThat(standIn.hosts().get(0).routes().get(0).backends())
+        .extracting(b -> b.address().toString())
+        .containsExactly("10.0.0.2:81");
+    // The controller's --default-backend-service: only the error pages, else 503 (no backend).
+    snap.getVirtualHostsBuilder(0).getRoutesBuilder(0).setFallbackErrorsOnly(true);
+    ProxyConfig.Route errorsOnly =
+        SnapshotTranslator.translate(snap.build(), eps, "v").hosts().get(0).routes().get(0);
+    assertThat(errorsOnly.backends()).isEmpty();
+    assertThat(errorsOnly.rules().errorPages().intercepts(404)).isTrue();
+    assertThat(errorsOnly.rules().errorPages().backends())
+        .extracting(b -> b.address().toString())
+        .containsExactly("10.0.0.2:81");
+  }
 }
