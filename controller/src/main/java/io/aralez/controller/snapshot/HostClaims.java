@@ -26,6 +26,7 @@ final class HostClaims {
   // ingress-nginx's regex mode: hosts where every path is a regex, and the paths as written.
   private final java.util.Set<String> regexHosts = new java.util.TreeSet<>();
   private final Map<String, String> writtenPaths = new java.util.HashMap<>();
+  private final Map<String, io.aralez.api.v1.ClientCertificates> hostCerts = new TreeMap<>();
 
   private final List<Canaries.Intent> canaries = new ArrayList<>();
 
@@ -44,6 +45,16 @@ final class HostClaims {
   }
 
   /** The path of route {@code id} as its Ingress wrote it, should its host turn to regex mode. */
+  /**
+   * auth-tls is server-level in ingress-nginx: the first (oldest) Ingress that sets it for a host
+   * sets it for every path of the host, whichever Ingress the path comes from.
+   *
+   * @return false when an older Ingress already set it for {@code host}
+   */
+  boolean hostClientCertificates(String host, io.aralez.api.v1.ClientCertificates certs) {
+    return hostCerts.putIfAbsent(host, certs) == null || hostCerts.get(host).equals(certs);
+  }
+
   void writtenPath(String id, String path) {
     writtenPaths.put(id, path);
   }
@@ -102,11 +113,20 @@ final class HostClaims {
       Canaries.apply(h.getKey(), table, canaries);
       if (!table.isEmpty()) {
         List<Route> routes = new ArrayList<>();
-        table.values().forEach(c -> routes.add(c.route()));
+        var certs = hostCerts.get(h.getKey());
+        table.values().forEach(c -> routes.add(certs == null ? c.route() : withCerts(c, certs)));
         out.put(h.getKey(), regexHosts.contains(h.getKey()) ? regexMode(routes) : routes);
       }
     }
     return out;
+  }
+
+  private static Route withCerts(Claimed c, io.aralez.api.v1.ClientCertificates certs) {
+    Route r = c.route();
+    if (r.getDirectStatus() != 0) {
+      return r;
+    }
+    return r.toBuilder().setRules(r.getRules().toBuilder().setClientCertificates(certs)).build();
   }
 
   /**

@@ -128,12 +128,10 @@ final class IngressTranslator {
                 .build();
       }
     }
+    io.aralez.api.v1.ClientCertificates hostCerts = null;
     if (nginx != null && nginx.clientCerts() != null) {
-      var certs = policies.clientCertificates(report, ns, nginx.clientCerts());
-      tlsDenied |= certs == null;
-      if (certs != null) {
-        requestRules = requestRules.toBuilder().setClientCertificates(certs).build();
-      }
+      hostCerts = policies.clientCertificates(report, ns, nginx.clientCerts());
+      tlsDenied |= hostCerts == null;
     }
     boolean forceSslRedirect = ann.forceSslRedirect() || nginx != null && nginx.forceSslRedirect();
     String defaultBackend =
@@ -146,6 +144,10 @@ final class IngressTranslator {
       String host = ruleHosts.get(i);
       String vhost = host.isEmpty() ? HostClaims.DEFAULT_HOST : host;
       claims.host(vhost);
+      if (hostCerts != null && !claims.hostClientCertificates(vhost, hostCerts)) {
+        report.warnings.add(
+            "auth-tls for host " + vhost + " comes from an older Ingress (it is per host)");
+      }
       if (rule.getHttp() == null || rule.getHttp().getPaths() == null) {
         continue;
       }

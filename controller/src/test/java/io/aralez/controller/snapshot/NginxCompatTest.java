@@ -854,6 +854,41 @@ class NginxCompatTest {
   }
 
   @Test
+  void authTlsIsPerHostAndTheOldestIngressSetsIt() {
+    secrets.add(
+        new io.fabric8.kubernetes.api.model.SecretBuilder()
+            .withNewMetadata()
+            .withNamespace("ns")
+            .withName("client-ca")
+            .endMetadata()
+            .withStringData(Map.of("ca.crt", "CA PEM"))
+            .build());
+    ingresses.add(
+        nginx("younger", T2)
+            .annotation(N + "auth-tls-secret", "client-ca")
+            .annotation(N + "auth-tls-verify-client", "optional")
+            .rule("shop.test", p("Prefix", "/admin", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("older", T1)
+            .annotation(N + "auth-tls-secret", "client-ca")
+            .rule("shop.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(nginx("plain", T1).rule("shop.test", p("Prefix", "/api", "web", 80)).build());
+    ingresses.add(nginx("elsewhere", T1).rule("other.test", p("Prefix", "/", "web", 80)).build());
+    BuildResult r = build();
+    assertThat(host(r, "shop.test").getRoutesList())
+        .as("every path of the host, from any Ingress, with the oldest Ingress's settings")
+        .hasSize(3)
+        .allSatisfy(
+            x ->
+                assertThat(x.getRules().getClientCertificates().getVerifyClient()).isEqualTo("on"));
+    assertThat(only(r, "other.test").getRules().hasClientCertificates()).isFalse();
+    assertThat(status(r, "younger").warnings())
+        .anyMatch(w -> w.contains("auth-tls for host shop.test comes from an older Ingress"));
+  }
+
+  @Test
   void customHeadersComeFromAConfigMapOfTheNamespaceWithinTheAllowList() {
     config.put("global-allowed-response-headers", "X-One, x-two");
     configMaps.add(

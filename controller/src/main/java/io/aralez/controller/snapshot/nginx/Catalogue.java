@@ -241,7 +241,8 @@ public final class Catalogue {
         "auth-always-set-cookie");
     add(
         h,
-        "requests over TLS to the Ingress's paths must present a client certificate chaining to"
+        "per host, as in ingress-nginx (the oldest Ingress setting it for a host wins): requests"
+            + " over TLS to every path of the host must present a client certificate chaining to"
             + " the Secret's ca.crt (this namespace; missing: 503): a missing or invalid one is 400"
             + " (on), an invalid one only (optional), none (optional_no_ca); the handshake asks for"
             + " a certificate for the Ingress's hosts only and never fails on it; plain-HTTP"
