@@ -889,6 +889,49 @@ class NginxCompatTest {
   }
 
   @Test
+  void loadBalanceEwmaFromTheAnnotationOrTheConfigMap() {
+    config.put("load-balance", "ewma");
+    ingresses.add(nginx("by-default", T1).rule("d.test", p("Prefix", "/", "web", 80)).build());
+    ingresses.add(
+        nginx("round", T1)
+            .annotation(N + "load-balance", "round_robin")
+            .rule("r.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("bad", T1)
+            .annotation(N + "load-balance", "least_conn")
+            .rule("b.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    assertThat(only(r, "d.test").getPolicy().getLoadBalancing())
+        .isEqualTo(io.aralez.api.v1.LoadBalancing.EWMA);
+    assertThat(only(r, "r.test").getPolicy().getLoadBalancing())
+        .isEqualTo(io.aralez.api.v1.LoadBalancing.ROUND_ROBIN);
+    assertThat(only(r, "b.test").getPolicy().getLoadBalancing())
+        .as("an invalid value is ignored: the ConfigMap's applies")
+        .isEqualTo(io.aralez.api.v1.LoadBalancing.EWMA);
+    assertThat(event(r, "bad", "NginxAnnotationInvalid")).contains("least_conn");
+    // An Ingress of Aralez's own class does not get ingress-nginx's ConfigMap defaults.
+    ingresses.clear();
+    ingresses.add(
+        new Ing("ns", "own", T1)
+            .className("aralez")
+            .annotation(N + "load-balance", "ewma")
+            .rule("own.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        new Ing("ns", "own-plain", T1)
+            .className("aralez")
+            .rule("own-plain.test", p("Prefix", "/", "web", 80))
+            .build());
+    r = build();
+    assertThat(only(r, "own.test").getPolicy().getLoadBalancing())
+        .isEqualTo(io.aralez.api.v1.LoadBalancing.EWMA);
+    assertThat(only(r, "own-plain.test").getPolicy().getLoadBalancing())
+        .isEqualTo(io.aralez.api.v1.LoadBalancing.ROUND_ROBIN);
+  }
+
+  @Test
   void customHeadersComeFromAConfigMapOfTheNamespaceWithinTheAllowList() {
     config.put("global-allowed-response-headers", "X-One, x-two");
     configMaps.add(

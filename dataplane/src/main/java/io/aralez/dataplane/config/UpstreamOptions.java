@@ -17,6 +17,7 @@ import java.time.Duration;
  * @param queueTimeout how long a request waits in that queue, or null for upstream_queue_timeout
  * @param tls how TLS backends are spoken to, or null for upstream_tls_verify and ca_file
  * @param next failures after the request went out that send it to another backend, or null
+ * @param ewma pick by peak-EWMA response time and requests in flight instead of round robin
  */
 public record UpstreamOptions(
     Duration connect,
@@ -26,11 +27,25 @@ public record UpstreamOptions(
     int queueSize,
     Duration queueTimeout,
     UpstreamTlsSpec tls,
-    NextUpstream next) {
+    NextUpstream next,
+    boolean ewma) {
   public static final UpstreamOptions DEFAULT = new UpstreamOptions(null, null, 2);
 
   public UpstreamOptions(Duration connect, Duration read, int connectAttempts) {
     this(connect, read, connectAttempts, 0, -1, null, null, null);
+  }
+
+  /** Round-robin options. */
+  public UpstreamOptions(
+      Duration connect,
+      Duration read,
+      int connectAttempts,
+      int maxConnections,
+      int queueSize,
+      Duration queueTimeout,
+      UpstreamTlsSpec tls,
+      NextUpstream next) {
+    this(connect, read, connectAttempts, maxConnections, queueSize, queueTimeout, tls, next, false);
   }
 
   public Duration connectOr(Duration global) {
@@ -55,6 +70,7 @@ public record UpstreamOptions(
 
   /** The same options with the backend cap and queue from upstreams.yaml. */
   public UpstreamOptions withBackendCap(int max, int queue, Duration timeout) {
-    return new UpstreamOptions(connect, read, connectAttempts, max, queue, timeout, tls, next);
+    return new UpstreamOptions(
+        connect, read, connectAttempts, max, queue, timeout, tls, next, ewma);
   }
 }

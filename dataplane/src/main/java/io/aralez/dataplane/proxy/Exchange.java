@@ -174,6 +174,7 @@ final class Exchange implements UpstreamListener {
         upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
         return;
       }
+      choice.responded();
       int code = res.status().code();
       NextUpstream next = entry.route().upstream().next();
       if (next != null && retried(next.statuses().contains(code)) || replacedWithErrorPage(code)) {

@@ -23,6 +23,8 @@ final class UpstreamChoice {
   private Backend backend;
   private int attempts;
   private long firstAttempt;
+  // EWMA routes: when the attempt in flight was counted at its backend, or -1.
+  private long sentAt = -1;
 
   UpstreamChoice(RouteEntry entry, int index, Exchange.Services services) {
     this.entry = entry;
@@ -66,6 +68,11 @@ final class UpstreamChoice {
   /** A connection to the chosen backend, pooled or new, counted as one request to it. */
   Future<UpstreamPool.Lease> connect(EventLoop loop, ClientTraits traits, String sni) {
     entry.state(index).countRequest();
+    if (entry.ewma()) {
+      entry.state(index).latency().begin();
+      // System time, as the balancer compares scores with it.
+      sentAt = System.nanoTime();
+    }
     UpstreamPool.Key key =
         UpstreamPool.Key.choose(
             entry.route(),
@@ -86,6 +93,7 @@ final class UpstreamChoice {
    * @return true when another backend was chosen for the next attempt
    */
   boolean failedOver(Throwable cause) {
+    measured(false, System.nanoTime());
     LOG.warn(
         "upstream {} for {}: connect failed: {}",
         backend.address(),
@@ -113,6 +121,23 @@ final class UpstreamChoice {
     return moveToAnother();
   }
 
+  /** The response head arrived: its time counts for the backend (EWMA routes). */
+  void responded() {
+    measured(true, System.nanoTime());
+  }
+
+  /**
+   * Ends the EWMA count of the attempt in flight. A failure weighs at least a second, so that a
+   * backend refusing connections at once does not look like the fastest one.
+   */
+  private void measured(boolean ok, long now) {
+    if (sentAt >= 0) {
+      long took = now - sentAt;
+      entry.state(index).latency().end(ok ? took : Math.max(took, 1_000_000_000L), now);
+      sentAt = -1;
+    }
+  }
+
   /** Another backend of the route for the next attempt, when it has one (counted as a retry). */
   private boolean moveToAnother() {
     int other = entry.pickExcept(index);
@@ -128,6 +153,7 @@ final class UpstreamChoice {
 
   /** The request is over: its place goes to the next in the queue. */
   void release() {
+    measured(false, System.nanoTime());
     place.release();
   }
 }

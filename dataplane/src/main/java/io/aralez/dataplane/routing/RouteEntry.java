@@ -36,7 +36,7 @@ public final class RouteEntry {
     }
     this.states = states;
     this.stickyIds = stickyIds;
-    this.balancer = new Balancer(backends, states, route.healthcheck());
+    this.balancer = new Balancer(backends, states, route.healthcheck(), route.upstream().ewma());
   }
 
   public Route route() {
@@ -69,6 +69,11 @@ public final class RouteEntry {
   }
 
   /** The next usable backend in balancing order, or -1 when none is. */
+  /** Whether backends are picked by response time, which then must be measured. */
+  public boolean ewma() {
+    return route.upstream().ewma();
+  }
+
   public int pick() {
     return balancer.pickExcept(-1);
   }

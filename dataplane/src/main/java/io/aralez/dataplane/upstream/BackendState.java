@@ -21,6 +21,7 @@ public final class BackendState {
   private final LongAdder requests = new LongAdder();
   private final LongAdder failures = new LongAdder();
   private final BackendGate gate = new BackendGate();
+  private final LatencyScore latency = new LatencyScore();
 
   BackendState(HostPort address) {
     this.address = address;
@@ -46,6 +47,11 @@ public final class BackendState {
   /** Requests in flight to this address and the queue in front of its cap. */
   public BackendGate gate() {
     return gate;
+  }
+
+  /** Requests in flight and response times, for routes balanced by EWMA. */
+  public LatencyScore latency() {
+    return latency;
   }
 
   public long requests() {

@@ -5,19 +5,26 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Load balancing over one route's backends: round robin, or smooth weighted order when weights
- * differ. Picks skip backends out of rotation (weight 0, or unhealthy when the route is health
- * checked). Shared by every event loop; the cursor is the only state.
+ * differ, or EWMA (the better of two random usable backends by {@link LatencyScore}). Picks skip
+ * backends out of rotation (weight 0, or unhealthy when the route is health checked). Shared by
+ * every event loop; the cursor is the only state of its own.
  */
 public final class Balancer {
   private final Backend[] backends;
   private final BackendState[] states;
   private final boolean healthcheck;
+  private final boolean ewma;
   private final AtomicInteger cursor = new AtomicInteger();
   // Null when every backend has the same weight: plain round robin.
   private final long[] cumulative;
   private final long stride;
 
   public Balancer(Backend[] backends, BackendState[] states, boolean healthcheck) {
+    this(backends, states, healthcheck, false);
+  }
+
+  public Balancer(Backend[] backends, BackendState[] states, boolean healthcheck, boolean ewma) {
+    this.ewma = ewma;
     this.backends = backends;
     this.states = states;
     this.healthcheck = healthcheck;
@@ -68,6 +75,9 @@ public final class Balancer {
     if (n == 0) {
       return -1;
     }
+    if (ewma && n > 1) {
+      return byEwma(excluded);
+    }
     int start =
         n == 1 ? 0 : cumulative == null ? Math.floorMod(cursor.getAndIncrement(), n) : weighted();
     for (int k = 0; k < n; k++) {
@@ -77,6 +87,43 @@ public final class Balancer {
       }
     }
     return -1;
+  }
+
+  /**
+   * Power of two choices: two distinct usable backends at random, the lower score wins (weights are
+   * not used, as in ingress-nginx's ewma).
+   */
+  private int byEwma(int excluded) {
+    int n = backends.length;
+    var random = java.util.concurrent.ThreadLocalRandom.current();
+    int first = -1;
+    int start = random.nextInt(n);
+    for (int k = 0; k < n; k++) {
+      int i = (start + k) % n;
+      if (i != excluded && usable(i)) {
+        first = i;
+        break;
+      }
+    }
+    if (first < 0) {
+      return -1;
+    }
+    int second = -1;
+    int offset = 1 + random.nextInt(n - 1);
+    for (int k = 0; k < n - 1; k++) {
+      int i = (first + offset + k) % n;
+      if (i != first && i != excluded && usable(i)) {
+        second = i;
+        break;
+      }
+    }
+    if (second < 0) {
+      return first;
+    }
+    long now = System.nanoTime();
+    return states[second].latency().score(now) < states[first].latency().score(now)
+        ? second
+        : first;
   }
 
   /** The backend owning the next position on the weight line. */

@@ -91,8 +91,10 @@ public final class Catalogue {
         "ssl-passthrough");
     add(p, "1.1 only (what Aralez speaks); 1.0 is ignored with an Event", "proxy-http-version");
     add(
-        p,
-        "round robin over ready endpoints (ewma is approximated by skipping failing ones)",
+        h,
+        "round_robin, or ewma: of two ready endpoints drawn at random, the lower peak-EWMA time to"
+            + " the response head (10 s decay) times requests in flight + 1; sticky sessions and"
+            + " upstream-hash-by win over it; also the ConfigMap's load-balance",
         "load-balance");
     add(
         h,

@@ -300,7 +300,10 @@ public final class NginxAnnotations {
               : null,
           v.containsKey("auth-url") ? TlsParts.localName(v.get("auth-proxy-set-headers")) : null,
           RuleParts.nextUpstream(v),
-          flag("ssl-passthrough"));
+          flag("ssl-passthrough"),
+          v.containsKey("load-balance")
+              ? NginxValues.loadBalance(v.get("load-balance"))
+              : defaults != null && defaults.ewma());
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */

@@ -12,6 +12,7 @@ import java.util.TreeMap;
  * default; an invalid value keeps it too and is reported.
  *
  * @param allowedResponseHeaders the header names custom-headers may add (lower case)
+ * @param ewma the ConfigMap's load-balance is ewma
  * @param customHttpErrors upstream statuses replaced by the default backend's answer on every
  *     location without its own custom-http-errors
  * @param problems invalid values, each naming its key
@@ -31,6 +32,7 @@ public record NginxDefaults(
     String globalAuthSignin,
     String globalAuthResponseHeaders,
     List<String> allowedResponseHeaders,
+    boolean ewma,
     List<Integer> customHttpErrors,
     List<String> problems,
     List<String> ignored) {
@@ -58,6 +60,7 @@ public record NginxDefaults(
           "global-auth-response-headers",
           "global-allowed-response-headers",
           "custom-http-errors",
+          "load-balance",
           // Already how Aralez behaves, so honoured as they stand at their defaults.
           "allow-snippet-annotations",
           "annotations-risk-level");
@@ -146,6 +149,7 @@ public record NginxDefaults(
             .map(h -> h.trim().toLowerCase(java.util.Locale.ROOT))
             .filter(h -> !h.isEmpty())
             .toList(),
+        p.get("load-balance", false, NginxValues::loadBalance),
         p.get("custom-http-errors", List.of(), NginxValues::errorCodes),
         problems,
         ignored);

@@ -30,6 +30,7 @@ import java.util.List;
  *     null
  * @param nextUpstream the failures after the request went out that go to another endpoint
  * @param sslPassthrough TLS for the Ingress's hosts is relayed by SNI to its backend, undecrypted
+ * @param ewma backends are picked by response time and requests in flight (load-balance: ewma)
  */
 public record NginxResult(
     List<KeyOutcome> keys,
@@ -59,7 +60,8 @@ public record NginxResult(
     CustomHeaders customHeaders,
     String authProxyHeaders,
     io.aralez.api.v1.NextUpstream nextUpstream,
-    boolean sslPassthrough) {
+    boolean sslPassthrough,
+    boolean ewma) {
 
   /**
    * proxy-ssl-*: the Secret (this namespace; ca.crt, and tls.crt + tls.key for a client

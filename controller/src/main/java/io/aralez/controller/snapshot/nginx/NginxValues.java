@@ -40,6 +40,15 @@ public final class NginxValues {
     return v.containsKey(name) && bool(v.get(name));
   }
 
+  /** ingress-nginx's load-balance: true for ewma, false for round_robin. */
+  public static boolean loadBalance(String v) {
+    return switch (v.trim()) {
+      case "ewma" -> true;
+      case "round_robin" -> false;
+      default -> throw new IllegalArgumentException("'" + v + "' is not round_robin or ewma");
+    };
+  }
+
   public static boolean bool(String v) {
     return switch (v.trim().toLowerCase(Locale.ROOT)) {
       case "true", "on" -> true;

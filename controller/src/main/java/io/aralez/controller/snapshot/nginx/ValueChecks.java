@@ -140,6 +140,7 @@ final class ValueChecks {
               "'" + value + "' is not a ConfigMap of this namespace; every path answers 503");
         }
       }
+      case "load-balance" -> NginxValues.loadBalance(value);
       case "auth-tls-verify-client" -> {
         if (!List.of("on", "off", "optional", "optional_no_ca").contains(value.trim())) {
           throw new IllegalArgumentException(

@@ -322,7 +322,8 @@ public final class SnapshotTranslator {
             p.hasQueueSize() ? p.getQueueSize() : -1,
             p.getQueueTimeoutMs() == 0 ? null : Duration.ofMillis(p.getQueueTimeoutMs()),
             p.hasUpstreamTls() ? UpstreamTranslator.tls(p.getUpstreamTls()) : null,
-            p.hasNextUpstream() ? UpstreamTranslator.next(p.getNextUpstream()) : null);
+            p.hasNextUpstream() ? UpstreamTranslator.next(p.getNextUpstream()) : null,
+            p.getLoadBalancing() == io.aralez.api.v1.LoadBalancing.EWMA);
     if (errors.size() > before) {
       return null;
     }
