@@ -687,6 +687,42 @@ class NginxCompatIT {
   }
 
   /**
+   * affinity-canary-behavior: sticky (ingress-nginx's default). With the main Ingress's affinity, a
+   * session stays on the main or canary endpoint it first landed on, whatever the weight says.
+   */
+  @Test
+  void aStickySessionStaysOnTheMainOrCanaryEndpointItLandedOn() throws Exception {
+    ingress("sticky-main", "sticky-canary.test", "/", "Prefix", Map.of(N + "affinity", "cookie"));
+    ingress(
+        "sticky-canary",
+        "sticky-canary.test",
+        "/",
+        "Prefix",
+        "web-canary",
+        Map.of(N + "canary", "true", N + "canary-weight", "50"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> get("sticky-canary.test", "/").headers.containsKey("set-cookie"));
+    java.util.Set<String> landed = new java.util.HashSet<>();
+    for (int session = 0; session < 12; session++) {
+      Response first = get("sticky-canary.test", "/");
+      String cookie = first.headers.get("set-cookie").split(";", 2)[0];
+      String backend = first.headers.get("x-backend");
+      landed.add(backend);
+      for (int i = 0; i < 5; i++) {
+        Response again = get("sticky-canary.test", "/", "Cookie", cookie);
+        assertThat(again.headers).containsEntry("x-backend", backend);
+        assertThat(again.headers)
+            .as("a pinned session gets no new cookie")
+            .doesNotContainKey("set-cookie");
+      }
+    }
+    // Twelve sessions at 50%: both sides were landed on (1 in 2048 chance to miss one).
+    assertThat(landed).containsExactlyInAnyOrder("main", "canary");
+  }
+
+  /**
    * canary-by-header-pattern: an RE2 regex found in the header's value; "always" is not special.
    */
   @Test

@@ -544,6 +544,7 @@ class NginxCompatTest {
             .annotation(N + "session-cookie-name", "route")
             .annotation(N + "session-cookie-path", "/")
             .annotation(N + "session-cookie-secure", "true")
+            .annotation(N + "session-cookie-change-on-failure", "true")
             .rule("n.test", p("Prefix", "/x", "web", 80))
             .build());
     ingresses.add(
@@ -558,7 +559,9 @@ class NginxCompatTest {
     assertThat(s.getPath()).isEqualTo("/app");
     assertThat(s.getSameSite()).isEqualTo("Strict");
     assertThat(s.getExpiresSeconds()).isEqualTo(3600);
+    assertThat(s.getKeepOnFailure()).as("ingress-nginx's default").isTrue();
     var n = only(r, "n.test").getPolicy().getSticky();
+    assertThat(n.getKeepOnFailure()).as("session-cookie-change-on-failure").isFalse();
     assertThat(n.getName()).isEqualTo("route");
     assertThat(n.getPath()).isEqualTo("/");
     assertThat(n.getSameSite()).as("none unless asked").isEqualTo("-");

@@ -267,6 +267,11 @@ public record ProxyConfig(
       return copy(backends, serverHeaders, rules, upstream);
     }
 
+    /** This route with its own cookie affinity. */
+    public Route withSticky(StickySessions sticky) {
+      return copy(backends, serverHeaders, rules, upstream, sticky);
+    }
+
     private Route copy(List<Backend> backends, List<Header> serverHeaders, RouteRules rules) {
       return copy(backends, serverHeaders, rules, upstream);
     }
@@ -276,6 +281,15 @@ public record ProxyConfig(
         List<Header> serverHeaders,
         RouteRules rules,
         UpstreamOptions upstream) {
+      return copy(backends, serverHeaders, rules, upstream, sticky);
+    }
+
+    private Route copy(
+        List<Backend> backends,
+        List<Header> serverHeaders,
+        RouteRules rules,
+        UpstreamOptions upstream,
+        StickySessions sticky) {
       return new Route(
           host,
           path,
@@ -339,11 +353,23 @@ public record ProxyConfig(
    *
    * @param maxAgeSeconds cookie Max-Age, or null for a session cookie
    */
-  public record StickySessions(boolean enabled, Long maxAgeSeconds, CookieShape cookie) {
+  /**
+   * Cookie affinity.
+   *
+   * @param keepOnFailure a request sent elsewhere because its cookie's backend failed keeps the
+   *     cookie while that backend is still listed (ingress-nginx's default); false: the cookie is
+   *     re-issued for the backend that answered
+   */
+  public record StickySessions(
+      boolean enabled, Long maxAgeSeconds, CookieShape cookie, boolean keepOnFailure) {
     public static final StickySessions OFF = new StickySessions(false, null);
 
     public StickySessions {
       java.util.Objects.requireNonNull(cookie);
+    }
+
+    public StickySessions(boolean enabled, Long maxAgeSeconds, CookieShape cookie) {
+      this(enabled, maxAgeSeconds, cookie, false);
     }
 
     public StickySessions(boolean enabled, Long maxAgeSeconds) {

@@ -83,7 +83,10 @@ final class ResponseRelay {
       ResponseRewriter.apply(res.headers(), rewrite);
     }
     var sticky = forward.sticky();
-    if (sticky.enabled() && !entry.stickyId(backend).equals(forward.stickyId())) {
+    if (sticky.enabled()
+        && !entry.stickyId(backend).equals(forward.stickyId())
+        // Failed over from the cookie's backend: the session goes back to it when it can.
+        && !(sticky.keepOnFailure() && entry.lists(forward.stickyId()))) {
       // Added next to the upstream's own cookies, never replacing them.
       res.headers()
           .add(

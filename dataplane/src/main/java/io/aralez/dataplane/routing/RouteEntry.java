@@ -143,6 +143,16 @@ public final class RouteEntry {
     return z ^ (z >>> 33);
   }
 
+  /** Whether a sticky cookie names one of the route's backends, usable or not. */
+  public boolean lists(String id) {
+    for (String s : stickyIds) {
+      if (s.equals(id)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** The usable backend a sticky cookie names, or -1. */
   public int bySticky(String id) {
     if (id == null) {

@@ -311,6 +311,18 @@ public final class Catalogue {
         "session-cookie-max-age",
         "session-cookie-expires");
     add(
+        h,
+        "false (the default): a request failed over from its cookie's endpoint keeps the cookie,"
+            + " so the session returns while that endpoint exists; true: the cookie follows the"
+            + " endpoint that answered",
+        "session-cookie-change-on-failure");
+    add(
+        h,
+        "sticky (the default) is what Aralez does: with the main Ingress's affinity the canary's"
+            + " endpoints share its cookie, so a session stays on the side it landed on; legacy"
+            + " (a new canary draw per request) is not reproduced",
+        "affinity-canary-behavior");
+    add(
         p,
         "persistent is what Aralez does (a session moves only when its backend goes);"
             + " balanced does not move sessions to endpoints added later",

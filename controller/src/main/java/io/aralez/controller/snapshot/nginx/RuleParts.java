@@ -90,7 +90,8 @@ final class RuleParts {
             .setName(v.getOrDefault("session-cookie-name", "INGRESSCOOKIE"))
             .setPath(v.getOrDefault("session-cookie-path", ""))
             .setDomain(v.getOrDefault("session-cookie-domain", ""))
-            .setSameSite(v.getOrDefault("session-cookie-samesite", "-"));
+            .setSameSite(v.getOrDefault("session-cookie-samesite", "-"))
+            .setKeepOnFailure(!NginxValues.flag(v, "session-cookie-change-on-failure"));
     if (v.containsKey("session-cookie-secure")) {
       c.setSecure(String.valueOf(secure));
     }

@@ -16,12 +16,7 @@ final class UnservedAnnotations {
   static void register() {
     Support i = Support.IGNORED;
     Support r = Support.REFUSED;
-    add(
-        i,
-        "not supported; ignored",
-        "session-cookie-conditional-samesite-none",
-        "session-cookie-change-on-failure",
-        "affinity-canary-behavior");
+    add(i, "not supported; ignored", "session-cookie-conditional-samesite-none");
     add(i, "responses are always streamed", "proxy-buffering");
     add(
         i,

@@ -57,6 +57,7 @@ final class ValueChecks {
           "mirror-request-body",
           "upstream-hash-by-subset",
           "enable-cors",
+          "session-cookie-change-on-failure",
           "cors-allow-credentials" ->
           NginxValues.bool(value);
       case "proxy-body-size" -> NginxValues.size(value);
@@ -141,6 +142,11 @@ final class ValueChecks {
         }
       }
       case "load-balance" -> NginxValues.loadBalance(value);
+      case "affinity-canary-behavior" -> {
+        if (!value.trim().equals("sticky") && !value.trim().equals("legacy")) {
+          throw new IllegalArgumentException("'" + value + "' is not sticky or legacy");
+        }
+      }
       case "auth-tls-verify-client" -> {
         if (!List.of("on", "off", "optional", "optional_no_ca").contains(value.trim())) {
           throw new IllegalArgumentException(
