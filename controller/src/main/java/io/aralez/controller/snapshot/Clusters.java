@@ -45,6 +45,24 @@ final class Clusters {
     return cluster(report, ns, name, number, portName, protocol, false);
   }
 
+  /** The cluster of a Service backend of an Ingress (its port by number or name), or null. */
+  String cluster(
+      ObjectReport report,
+      String ns,
+      io.fabric8.kubernetes.api.model.networking.v1.IngressServiceBackend b,
+      String protocol,
+      boolean viaService) {
+    var port = b.getPort();
+    return cluster(
+        report,
+        ns,
+        b.getName(),
+        port == null ? null : port.getNumber(),
+        port == null ? null : port.getName(),
+        protocol,
+        viaService);
+  }
+
   /**
    * @param viaService send to the Service's cluster IP and port instead of its endpoints
    *     (ingress-nginx's service-upstream); a headless Service falls back to its endpoints

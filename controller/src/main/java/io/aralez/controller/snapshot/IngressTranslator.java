@@ -349,16 +349,7 @@ final class IngressTranslator {
       r.setDirectStatus(503);
       return;
     }
-    var port = b.getService().getPort();
-    String cluster =
-        clusters.cluster(
-            report,
-            ns,
-            b.getService().getName(),
-            port == null ? null : port.getNumber(),
-            port == null ? null : port.getName(),
-            protocol,
-            viaService);
+    String cluster = clusters.cluster(report, ns, b.getService(), protocol, viaService);
     if (cluster == null) {
       r.setDirectStatus(503);
     } else {

@@ -54,15 +54,7 @@ final class Passthroughs {
             "ssl-passthrough for " + host + " ignored: no Service backs its / path");
         continue;
       }
-      var port = b.getService().getPort();
-      String cluster =
-          clusters.cluster(
-              report,
-              ns,
-              b.getService().getName(),
-              port == null ? null : port.getNumber(),
-              port == null ? null : port.getName(),
-              null);
+      String cluster = clusters.cluster(report, ns, b.getService(), null, false);
       if (cluster != null) {
         hosts.put(host, cluster);
       }

@@ -808,16 +808,19 @@ class NginxCompatTest {
         .contains("proxy-ssl-verify-depth");
   }
 
+  static Secret clientCa() {
+    return new io.fabric8.kubernetes.api.model.SecretBuilder()
+        .withNewMetadata()
+        .withNamespace("ns")
+        .withName("client-ca")
+        .endMetadata()
+        .withStringData(Map.of("ca.crt", "CA PEM"))
+        .build();
+  }
+
   @Test
   void authTlsReadsTheCaFromTheIngressNamespaceAndChecksItsValues() {
-    secrets.add(
-        new io.fabric8.kubernetes.api.model.SecretBuilder()
-            .withNewMetadata()
-            .withNamespace("ns")
-            .withName("client-ca")
-            .endMetadata()
-            .withStringData(Map.of("ca.crt", "CA PEM"))
-            .build());
+    secrets.add(clientCa());
     ingresses.add(
         nginx("mtls", T1)
             .annotation(N + "auth-tls-secret", "ns/client-ca")
@@ -858,14 +861,7 @@ class NginxCompatTest {
 
   @Test
   void authTlsIsPerHostAndTheOldestIngressSetsIt() {
-    secrets.add(
-        new io.fabric8.kubernetes.api.model.SecretBuilder()
-            .withNewMetadata()
-            .withNamespace("ns")
-            .withName("client-ca")
-            .endMetadata()
-            .withStringData(Map.of("ca.crt", "CA PEM"))
-            .build());
+    secrets.add(clientCa());
     ingresses.add(
         nginx("younger", T2)
             .annotation(N + "auth-tls-secret", "client-ca")
