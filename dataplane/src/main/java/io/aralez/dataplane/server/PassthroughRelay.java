@@ -80,7 +80,6 @@ final class PassthroughRelay extends ChannelInboundHandlerAdapter {
     }
     held.clear();
     backend.flush();
-    backend.closeFuture().addListener(f -> ctx.channel().close());
     ctx.pipeline()
         .addBefore(
             ctx.name(), "tunnel-idle", new IdleStateHandler(0, 0, idle, TimeUnit.MILLISECONDS));
