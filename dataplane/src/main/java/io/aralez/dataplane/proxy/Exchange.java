@@ -1,7 +1,6 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.admission.Verdict;
-import io.aralez.dataplane.config.NextUpstream;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.metrics.ProxyMetrics;
 import io.aralez.dataplane.routing.RouteEntry;
@@ -176,8 +175,7 @@ final class Exchange implements UpstreamListener {
       }
       choice.responded();
       int code = res.status().code();
-      NextUpstream next = entry.route().upstream().next();
-      if (next != null && retried(next.statuses().contains(code)) || replacedWithErrorPage(code)) {
+      if (retried(choice.nextOnStatus(code)) || replacedWithErrorPage(code)) {
         ReferenceCountUtil.release(msg);
         return;
       }
@@ -247,8 +245,7 @@ final class Exchange implements UpstreamListener {
       start();
       return;
     }
-    NextUpstream next = entry.route().upstream().next();
-    if (next == null || !retried(next.error())) {
+    if (!retried(choice.nextOnError())) {
       upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
     }
   }
@@ -386,8 +383,7 @@ final class Exchange implements UpstreamListener {
         upstreamBroken(HttpResponseStatus.REQUEST_TIMEOUT);
       }
       case UPSTREAM -> {
-        NextUpstream next = entry.route().upstream().next();
-        if (next != null && retried(next.timeout())) {
+        if (retried(choice.nextOnTimeout())) {
           return;
         }
         LOG.warn(

@@ -93,7 +93,7 @@ final class UpstreamChoice {
    * @return true when another backend was chosen for the next attempt
    */
   boolean failedOver(Throwable cause) {
-    measured(false, System.nanoTime());
+    measured(false);
     LOG.warn(
         "upstream {} for {}: connect failed: {}",
         backend.address(),
@@ -123,19 +123,39 @@ final class UpstreamChoice {
 
   /** The response head arrived: its time counts for the backend (EWMA routes). */
   void responded() {
-    measured(true, System.nanoTime());
+    measured(true);
   }
 
   /**
    * Ends the EWMA count of the attempt in flight. A failure weighs at least a second, so that a
    * backend refusing connections at once does not look like the fastest one.
    */
-  private void measured(boolean ok, long now) {
+  private void measured(boolean ok) {
+    // Round-robin routes never set sentAt: no clock read for them.
     if (sentAt >= 0) {
+      long now = System.nanoTime();
       long took = now - sentAt;
       entry.state(index).latency().end(ok ? took : Math.max(took, 1_000_000_000L), now);
       sentAt = -1;
     }
+  }
+
+  /** Whether the route's proxy-next-upstream lists this upstream status. */
+  boolean nextOnStatus(int status) {
+    var next = entry.route().upstream().next();
+    return next != null && next.statuses().contains(status);
+  }
+
+  /** Whether it lists a connection that failed before an answer (error). */
+  boolean nextOnError() {
+    var next = entry.route().upstream().next();
+    return next != null && next.error();
+  }
+
+  /** Whether it lists an answer that did not come within the read timeout (timeout). */
+  boolean nextOnTimeout() {
+    var next = entry.route().upstream().next();
+    return next != null && next.timeout();
   }
 
   /** Another backend of the route for the next attempt, when it has one (counted as a retry). */
@@ -153,7 +173,7 @@ final class UpstreamChoice {
 
   /** The request is over: its place goes to the next in the queue. */
   void release() {
-    measured(false, System.nanoTime());
+    measured(false);
     place.release();
   }
 }
