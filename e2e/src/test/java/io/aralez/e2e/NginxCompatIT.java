@@ -518,7 +518,10 @@ class NginxCompatIT {
     served("www.bare.test", "/");
     Response www = get("www.bare.test", "/foo?x=1");
     assertThat(www.status).isEqualTo(308);
-    assertThat(www.headers).containsEntry("location", "http://bare.test/foo?x=1");
+    assertThat(www.headers).containsEntry("location", "http://bare.test:80/foo?x=1");
+    assertThat(get("www.bare.test", "/foo/").headers)
+        .as("ingress-nginx's e2e: the port is explicit and one trailing slash goes")
+        .containsEntry("location", "http://bare.test:80/foo");
     Response slash = get("secure.test", "/a/");
     assertThat(slash.headers.get("location"))
         .as("trailing slash stripped")
@@ -723,6 +726,48 @@ class NginxCompatIT {
   }
 
   /**
+   * affinity-canary-behavior: legacy on the canary: its answers set no cookie, so such a session is
+   * drawn again each time; once the main backend answers, its cookie pins the session there.
+   */
+  @Test
+  void withLegacyCanaryAffinityOnlyTheMainBackendPinsASession() throws Exception {
+    ingress("legacy-main", "legacy-canary.test", "/", "Prefix", Map.of(N + "affinity", "cookie"));
+    ingress(
+        "legacy-canary",
+        "legacy-canary.test",
+        "/",
+        "Prefix",
+        "web-canary",
+        Map.of(
+            N + "canary", "true",
+            N + "canary-weight", "50",
+            N + "affinity-canary-behavior", "legacy"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> "canary".equals(get("legacy-canary.test", "/").headers.get("x-backend")));
+    int canary = 0;
+    String mainCookie = null;
+    for (int i = 0; i < 40; i++) {
+      Response r = get("legacy-canary.test", "/");
+      if ("canary".equals(r.headers.get("x-backend"))) {
+        canary++;
+        assertThat(r.headers).as("the canary sets no cookie").doesNotContainKey("set-cookie");
+      } else {
+        assertThat(r.headers.get("set-cookie")).startsWith("INGRESSCOOKIE=");
+        mainCookie = r.headers.get("set-cookie").split(";", 2)[0];
+      }
+    }
+    // Forty draws at 50%: both sides answered (about 2 in 10^12 to miss one).
+    assertThat(canary).isBetween(1, 39);
+    for (int i = 0; i < 10; i++) {
+      assertThat(get("legacy-canary.test", "/", "Cookie", mainCookie).headers)
+          .as("the main backend's cookie pins the session")
+          .containsEntry("x-backend", "main");
+    }
+  }
+
+  /**
    * canary-by-header-pattern: an RE2 regex found in the header's value; "always" is not special.
    */
   @Test
@@ -767,6 +812,30 @@ class NginxCompatIT {
         get("sticky.test", "/app/x", "Cookie", cookie.substring(0, cookie.indexOf(';')));
     assertThat(again.status).isEqualTo(200);
     assertThat(again.headers).as("a valid cookie is not set again").doesNotContainKey("set-cookie");
+  }
+
+  @Test
+  void conditionalSameSiteNoneSkipsTheAttributeForOldBrowsersOnly() throws Exception {
+    ingress(
+        "samesite",
+        "samesite.test",
+        "/",
+        "Prefix",
+        Map.of(
+            N + "affinity", "cookie",
+            N + "session-cookie-samesite", "None",
+            N + "session-cookie-conditional-samesite-none", "true"));
+    served("samesite.test", "/");
+    String chrome51 =
+        "Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/51.0.2704.103 Safari/537.36";
+    String chrome131 =
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/131.0.0.0 Safari/537.36";
+    assertThat(get("samesite.test", "/", "User-Agent", chrome51).headers.get("set-cookie"))
+        .matches("INGRESSCOOKIE=[^;]+; Path=/; HttpOnly");
+    assertThat(get("samesite.test", "/", "User-Agent", chrome131).headers.get("set-cookie"))
+        .matches("INGRESSCOOKIE=[^;]+; Path=/; HttpOnly; SameSite=None");
   }
 
   @Test

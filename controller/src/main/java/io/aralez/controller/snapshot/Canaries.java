@@ -13,7 +13,8 @@ import java.util.Map;
  * host and path: routes with the canary header ("always" or the configured value → canary, "never"
  * → main) and cookie ("always" / "never"), tried before the main route because they have more
  * conditions (headers before cookies), and the main route's backends shared by weight. A canary
- * without a main route serves nothing (404), as in ingress-nginx.
+ * without a main route serves nothing (404), as in ingress-nginx. With affinity-canary-behavior
+ * legacy the canary's clusters are marked to stay out of the cookie affinity.
  */
 final class Canaries {
   /** A canary Ingress's route waiting for its main route. */
@@ -54,6 +55,9 @@ final class Canaries {
       }
       used.add(in.key());
       List<WeightedCluster> canary = in.route().getBackendsList();
+      if (in.spec().legacyAffinity()) {
+        canary = canary.stream().map(w -> w.toBuilder().setNoAffinity(true).build()).toList();
+      }
       Route base = main.route();
       List<WeightedCluster> mainBackends = base.getBackendsList();
       NginxResult.Canary spec = in.spec();

@@ -289,7 +289,8 @@ final class IngressTranslator {
             .setRules(
                 io.aralez.api.v1.RouteRules.newBuilder()
                     .setRedirectLocation("$scheme://" + host + "$request_uri")
-                    .setRedirectLocationCode(code));
+                    .setRedirectLocationCode(code)
+                    .setRedirectLocationWithPort(true));
     claims.host(twin);
     claims.claim(report, twin, r);
   }

@@ -476,12 +476,45 @@ class NginxCompatTest {
         // weight-total below 100 is not honoured: 30 of 100.
         .containsEntry("", "ns/web:80*70,ns/web-canary:80*30");
     assertThat(plain.getId()).contains("/main/");
+    assertThat(plain.getBackendsList()).noneMatch(w -> w.getNoAffinity());
     assertThat(status(r, "canary").accepted()).isTrue();
     assertThat(r.routes().getVirtualHostsList())
         .as("a canary without a main Ingress routes nothing: 404")
         .extracting(VirtualHost::getName)
         .doesNotContain("orphan.test");
     assertThat(status(r, "orphan").warnings()).anyMatch(w -> w.contains("no main Ingress"));
+  }
+
+  @Test
+  void aLegacyAffinityCanaryKeepsItsEndpointsOutOfTheCookie() {
+    services.add(service("ns", "web-canary", "http=80"));
+    slices.add(slice("ns", "canary-1", "web-canary", "http=8080", "10.0.9.1"));
+    ingresses.add(
+        nginx("main", T1)
+            .annotation(N + "affinity", "cookie")
+            .annotation(N + "affinity-canary-behavior", "legacy")
+            .rule("l.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("canary", T2)
+            .annotation(N + "canary", "true")
+            .annotation(N + "canary-by-header", "X-Canary")
+            .annotation(N + "canary-weight", "20")
+            .annotation(N + "affinity-canary-behavior", "legacy")
+            .rule("l.test", p("Prefix", "/", "web-canary", 80))
+            .build());
+    BuildResult r = build();
+    for (Route x : host(r, "l.test").getRoutesList()) {
+      for (var w : x.getBackendsList()) {
+        assertThat(w.getNoAffinity())
+            .as(x.getId() + " " + w.getCluster())
+            .isEqualTo(w.getCluster().equals("ns/web-canary:80"));
+      }
+    }
+    assertThat(event(r, "main", "NginxAnnotationIgnored"))
+        .as("read on the canary Ingress only")
+        .contains("affinity-canary-behavior");
+    assertThat(status(r, "canary").warnings()).isEmpty();
   }
 
   @Test
@@ -535,6 +568,7 @@ class NginxCompatTest {
         nginx("sticky", T1)
             .annotation(N + "affinity", "cookie")
             .annotation(N + "session-cookie-samesite", "Strict")
+            .annotation(N + "session-cookie-conditional-samesite-none", "true")
             .annotation(N + "session-cookie-expires", "3600")
             .rule("s.test", p("Prefix", "/app", "web", 80))
             .build());
@@ -560,12 +594,14 @@ class NginxCompatTest {
     assertThat(s.getSameSite()).isEqualTo("Strict");
     assertThat(s.getExpiresSeconds()).isEqualTo(3600);
     assertThat(s.getKeepOnFailure()).as("ingress-nginx's default").isTrue();
+    assertThat(s.getConditionalSameSiteNone()).isTrue();
     var n = only(r, "n.test").getPolicy().getSticky();
     assertThat(n.getKeepOnFailure()).as("session-cookie-change-on-failure").isFalse();
     assertThat(n.getName()).isEqualTo("route");
     assertThat(n.getPath()).isEqualTo("/");
     assertThat(n.getSameSite()).as("none unless asked").isEqualTo("-");
     assertThat(n.getSecure()).isEqualTo("true");
+    assertThat(n.getConditionalSameSiteNone()).isFalse();
     assertThat(only(r, "o.test").getPolicy().getSticky().getEnabled()).isFalse();
     assertThat(event(r, "no-affinity", "NginxAnnotationIgnored")).contains("session-cookie-name");
   }
@@ -690,6 +726,7 @@ class NginxCompatTest {
     assertThat(twin.getRules().getRedirectLocation())
         .isEqualTo("$scheme://example.test$request_uri");
     assertThat(twin.getRules().getRedirectLocationCode()).isEqualTo(308);
+    assertThat(twin.getRules().getRedirectLocationWithPort()).isTrue();
     assertThat(only(r, "www.taken.test").getBackendsCount()).isEqualTo(1);
   }
 

@@ -35,6 +35,9 @@ final class Admitting {
   /** The backend id the client's sticky cookie named, or null. */
   String stickyId;
 
+  /** The affinity as this client gets it when it differs from the route's, or null. */
+  io.aralez.dataplane.config.ProxyConfig.StickySessions sticky;
+
   /**
    * Whether the route's source lists let the client in: null when the route has none. With
    * satisfy-any, a refusal waits for the auth step instead of answering 403.

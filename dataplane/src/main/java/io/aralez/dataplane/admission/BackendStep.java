@@ -13,6 +13,10 @@ final class BackendStep implements AdmissionStep {
     if (sticky.enabled()) {
       r.stickyId = StickyCookie.parse(r.head.headers("cookie"), sticky.cookie().name());
       index = r.entry.bySticky(r.stickyId);
+      if (sticky.cookie().sameSiteNoneConditional()
+          && !SameSiteNone.understoodBy(r.head.header("user-agent"))) {
+        r.sticky = sticky.withCookie(sticky.cookie().withoutSameSite());
+      }
     }
     String hashBy = r.route().rules().hashBy();
     if (index < 0 && hashBy != null) {

@@ -98,7 +98,7 @@ public final class RequestAdmission {
         new Verdict.Forward(
             entry,
             request.index,
-            config.config().stickyFor(entry.route()),
+            request.sticky != null ? request.sticky : config.config().stickyFor(entry.route()),
             request.stickyId,
             request.uri,
             request.edits());

@@ -321,8 +321,13 @@ public record ProxyConfig(
    * One upstream server.
    *
    * @param weight its share of new requests relative to the route's other backends; 0 gets none
+   * @param noAffinity a sticky cookie never names it, and its answers set none
    */
-  public record Backend(HostPort address, long weight) {
+  public record Backend(HostPort address, long weight, boolean noAffinity) {
+    public Backend(HostPort address, long weight) {
+      this(address, weight, false);
+    }
+
     public Backend(HostPort address) {
       this(address, 1);
     }
@@ -352,10 +357,6 @@ public record ProxyConfig(
    * Cookie affinity to a backend.
    *
    * @param maxAgeSeconds cookie Max-Age, or null for a session cookie
-   */
-  /**
-   * Cookie affinity.
-   *
    * @param keepOnFailure a request sent elsewhere because its cookie's backend failed keeps the
    *     cookie while that backend is still listed (ingress-nginx's default); false: the cookie is
    *     re-issued for the backend that answered
@@ -374,6 +375,11 @@ public record ProxyConfig(
 
     public StickySessions(boolean enabled, Long maxAgeSeconds) {
       this(enabled, maxAgeSeconds, CookieShape.ARALEZ);
+    }
+
+    /** The same affinity with another cookie shape. */
+    public StickySessions withCookie(CookieShape shape) {
+      return new StickySessions(enabled, maxAgeSeconds, shape, keepOnFailure);
     }
   }
 }

@@ -271,10 +271,16 @@ public record RouteRules(
   }
 
   /**
-   * @param location sent exactly as written
+   * @param location sent as written but for {@code $scheme} and {@code $request_uri}
    * @param code 300-308
+   * @param withPort {@code $request_uri} stands for the port the client addressed and the target
+   *     without one trailing "/" (ingress-nginx's from-to-www-redirect)
    */
-  public record FixedRedirect(String location, int code) {}
+  public record FixedRedirect(String location, int code, boolean withPort) {
+    public FixedRedirect(String location, int code) {
+      this(location, code, false);
+    }
+  }
 
   /** Addresses to refuse (checked first) and, when not empty, the only ones to let in. */
   public record SourceAccess(List<Cidr> deny, List<Cidr> allow) {

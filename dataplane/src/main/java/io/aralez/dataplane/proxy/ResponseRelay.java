@@ -83,15 +83,13 @@ final class ResponseRelay {
       ResponseRewriter.apply(res.headers(), rewrite);
     }
     var sticky = forward.sticky();
-    if (sticky.enabled()
-        && !entry.stickyId(backend).equals(forward.stickyId())
+    String answering = sticky.enabled() ? entry.stickyId(backend) : null;
+    if (answering != null
+        && !answering.equals(forward.stickyId())
         // Failed over from the cookie's backend: the session goes back to it when it can.
         && !(sticky.keepOnFailure() && entry.lists(forward.stickyId()))) {
       // Added next to the upstream's own cookies, never replacing them.
-      res.headers()
-          .add(
-              HttpHeaderNames.SET_COOKIE,
-              StickyCookie.header(entry.stickyId(backend), sticky, secure));
+      res.headers().add(HttpHeaderNames.SET_COOKIE, StickyCookie.header(answering, sticky, secure));
     }
     if (!authCookies.isEmpty() && (authCookiesAlways || addHeaderApplies(code))) {
       for (String c : authCookies) {

@@ -60,6 +60,7 @@ public final class RouteEntry {
     return states[i];
   }
 
+  /** The backend's sticky id, or null when the route has no affinity or the backend none. */
   public String stickyId(int i) {
     return stickyIds[i];
   }
@@ -146,7 +147,7 @@ public final class RouteEntry {
   /** Whether a sticky cookie names one of the route's backends, usable or not. */
   public boolean lists(String id) {
     for (String s : stickyIds) {
-      if (s.equals(id)) {
+      if (s != null && s.equals(id)) {
         return true;
       }
     }
@@ -159,7 +160,7 @@ public final class RouteEntry {
       return -1;
     }
     for (int i = 0; i < stickyIds.length; i++) {
-      if (stickyIds[i].equals(id)) {
+      if (id.equals(stickyIds[i])) {
         return usable(i) ? i : -1;
       }
     }

@@ -64,10 +64,11 @@ public final class Router {
         BackendState[] s = new BackendState[n];
         String[] ids = new String[n];
         for (int i = 0; i < n; i++) {
-          HostPort address = route.backends().get(i).address();
+          var backend = route.backends().get(i);
+          HostPort address = backend.address();
           s[i] = states.apply(address);
           // An HMAC per backend is only worth it where the cookie is used.
-          ids[i] = sticky ? StickyIds.of(stickyKey, route, address) : null;
+          ids[i] = sticky && !backend.noAffinity() ? StickyIds.of(stickyKey, route, address) : null;
         }
         RouteEntry entry = new RouteEntry(route, s, ids);
         r.byId.put(route.id(), entry);

@@ -35,6 +35,14 @@ class RouteRulesAdmissionTest {
         paths:
           "/":
             servers: ["10.0.0.1:80"]
+      samesite.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      www.twin.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
       lists.test:
         paths:
           "/":
@@ -154,6 +162,21 @@ class RouteRulesAdmissionTest {
       }
       case "root.test" -> {
         return route.withRules(with(n, "appRoot", "/app1"));
+      }
+      case "samesite.test" -> {
+        return route.withSticky(
+            new io.aralez.dataplane.config.ProxyConfig.StickySessions(
+                true,
+                null,
+                new io.aralez.dataplane.config.CookieShape(
+                    "INGRESSCOOKIE", "/", null, "None", null, null, true)));
+      }
+      case "www.twin.test" -> {
+        return route.withRules(
+            with(
+                n,
+                "redirect",
+                new RouteRules.FixedRedirect("$scheme://twin.test$request_uri", 308, true)));
       }
       case "moved.test" -> {
         return route.withRules(
@@ -317,6 +340,54 @@ class RouteRulesAdmissionTest {
   }
 
   @Test
+  void theWwwRedirectNamesTheAddressedPortAndDropsOneTrailingSlash() {
+    // ingress-nginx's e2e: www.<host>/foo over HTTP -> http://<host>:80/foo, / over TLS ->
+    // https://<host>:443.
+    Map<String, String> plain =
+        Map.of(
+            "/foo", "http://twin.test:80/foo",
+            "/foo/", "http://twin.test:80/foo",
+            "/", "http://twin.test:80",
+            "/a/?q=1", "http://twin.test:80/a/?q=1");
+    plain.forEach(
+        (in, out) -> {
+          Verdict.Local l = local(admit(Head.get("www.twin.test", in)));
+          assertThat(l.status()).as(in).isEqualTo(308);
+          assertThat(l.headers()).as(in).containsEntry("location", out);
+        });
+    assertThat(local(admit(true, Head.get("www.twin.test", "/"), "192.0.2.20")).headers())
+        .containsEntry("location", "https://twin.test:443");
+    assertThat(local(admit(Head.get("www.twin.test:8080", "/foo"))).headers())
+        .as("a port the client named is the one it used")
+        .containsEntry("location", "http://twin.test:8080/foo");
+    assertThat(
+            local(admit(Head.get("www.twin.test", "/foo", "x-forwarded-port", "8443"))).headers())
+        .as("no trusted proxy here: its forwarding headers are not believed")
+        .containsEntry("location", "http://twin.test:80/foo");
+  }
+
+  @Test
+  void behindATrustedProxyTheWwwRedirectUsesItsSchemeAndPort() {
+    ProxyFixture behindLb =
+        new ProxyFixture(
+            "proxy_address_http: 127.0.0.1:8080\nupstreams_conf: upstreams.yaml\n"
+                + "trusted_proxies: [\"10.9.0.0/16\"]\n",
+            "www.twin.test:\n  paths:\n    \"/\":\n      servers: [\"10.0.0.1:80\"]\n",
+            RouteRulesAdmissionTest::edit);
+    var admission = new RequestAdmission(behindLb.services, behindLb.settings(false));
+    Head h =
+        Head.get("www.twin.test", "/foo", "x-forwarded-proto", "https", "x-forwarded-port", "8443");
+    assertThat(
+            local(admission.admit(behindLb.config(), h, RequestTarget.parse(h), "10.9.1.1"))
+                .headers())
+        .containsEntry("location", "https://twin.test:8443/foo");
+    assertThat(
+            local(admission.admit(behindLb.config(), h, RequestTarget.parse(h), "203.0.113.5"))
+                .headers())
+        .containsEntry("location", "http://twin.test:80/foo");
+  }
+
+  @Test
   void theDenyListWinsOverTheAllowList() {
     assertThat(local(admit(false, Head.get("lists.test", "/"), "192.0.2.10")).status())
         .as("denied although inside an allowed block")
@@ -467,6 +538,61 @@ class RouteRulesAdmissionTest {
         .doesNotContain("SameSite");
     assertThat(StickyCookie.parse(List.of("a=1; INGRESSCOOKIE=xyz"), "INGRESSCOOKIE"))
         .isEqualTo("xyz");
+  }
+
+  @Test
+  void conditionalSameSiteNoneLeavesTheAttributeOutForClientsThatMishandleIt() {
+    Map<String, Boolean> agents = new java.util.LinkedHashMap<>();
+    // Chromium's list of incompatible clients, as ingress-nginx matches it.
+    agents.put(
+        "Mozilla/5.0 (Windows NT 6.1; WOW64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/51.0.2704.103 Safari/537.36",
+        false);
+    agents.put(
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/66.0.3359.181 Safari/537.36",
+        false);
+    agents.put(
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 12_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like"
+            + " Gecko) Version/12.1.2 Mobile/15E148 Safari/604.1",
+        false);
+    agents.put(
+        "Mozilla/5.0 (iPad; CPU OS 12_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko)"
+            + " Mobile/15E148",
+        false);
+    agents.put(
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_6) AppleWebKit/605.1.15 (KHTML, like Gecko)"
+            + " Version/12.1.2 Safari/605.1.15",
+        false);
+    // Chrome on macOS 10.14, a current Chrome, iOS 13, Firefox, curl: None is understood.
+    agents.put(
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_14_5) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/74.0.3729.169 Safari/537.36",
+        true);
+    agents.put(
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko)"
+            + " Chrome/131.0.0.0 Safari/537.36",
+        true);
+    agents.put(
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 13_3_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML,"
+            + " like Gecko) Version/13.0.5 Mobile/15E148 Safari/604.1",
+        true);
+    agents.put(
+        "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:72.0) Gecko/20100101 Firefox/72.0", true);
+    agents.put("curl/8.5.0", true);
+    agents.forEach(
+        (agent, none) -> {
+          var sticky = forward(admit(Head.get("samesite.test", "/", "user-agent", agent))).sticky();
+          assertThat(StickyCookie.header("abc", sticky, true))
+              .as(agent)
+              .isEqualTo(
+                  "INGRESSCOOKIE=abc; Path=/; HttpOnly"
+                      + (none ? "; SameSite=None" : "")
+                      + "; Secure");
+        });
+    assertThat(forward(admit(Head.get("samesite.test", "/"))).sticky().cookie().sameSite())
+        .as("no User-Agent: sent as configured")
+        .isEqualTo("None");
   }
 
   @Test

@@ -67,6 +67,35 @@ class StickyFailoverTest {
     assertThat(failedOver()).contains("INGRESSCOOKIE=" + other);
   }
 
+  /** affinity-canary-behavior: legacy, the backend on port 82 standing for the canary. */
+  @Test
+  void aBackendWithoutAffinityNeitherSetsNorHonoursTheCookie() {
+    proxy =
+        new EmbeddedProxy(
+            ProxyFixture.of(
+                ROUTES,
+                r ->
+                    r.withSticky(new StickySessions(true, null, SHAPE, true))
+                        .withBackends(
+                            r.backends().stream()
+                                .map(
+                                    b ->
+                                        new io.aralez.dataplane.config.ProxyConfig.Backend(
+                                            b.address(), b.weight(), b.address().port() == 82))
+                                .toList())));
+    RouteEntry entry = proxy.fixture.config().router().route("app.test", "/");
+    int canary = entry.backend(0).address().port() == 82 ? 0 : 1;
+    assertThat(entry.stickyId(canary)).isNull();
+    assertThat(entry.stickyId(1 - canary)).isNotNull();
+    assertThat(entry.bySticky(entry.stickyId(1 - canary))).isEqualTo(1 - canary);
+    // Refused by the main backend, answered by the canary: no cookie for the canary.
+    proxy.refused.add(81);
+    proxy.send("GET / HTTP/1.1\r\nHost: app.test\r\n\r\n");
+    proxy.reply(0, "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    String got = proxy.received();
+    assertThat(got).startsWith("HTTP/1.1 200 OK").doesNotContainIgnoringCase("set-cookie");
+  }
+
   @Test
   void aCookieNamingNoListedBackendIsReplacedEitherWay() {
     proxy = proxy(true);

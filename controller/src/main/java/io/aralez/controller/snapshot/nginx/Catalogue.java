@@ -116,9 +116,11 @@ public final class Catalogue {
         "auth-method",
         "auth-request-redirect");
     add(
-        p,
-        "www.<host> ↔ <host> redirect (http-redirect-code, path and query kept) unless an Ingress"
-            + " defines the twin; the Location carries no explicit port",
+        h,
+        "www.<host> ↔ <host> redirect (http-redirect-code) unless an Ingress defines the twin, to"
+            + " <scheme>://<twin>:<port><target> as ingress-nginx writes it: the port the client"
+            + " addressed (Host, else 80/443; a trusted proxy's X-Forwarded-Port/-Proto win), the"
+            + " target without one trailing \"/\"",
         "from-to-www-redirect");
     add(
         h,
@@ -318,9 +320,16 @@ public final class Catalogue {
         "session-cookie-change-on-failure");
     add(
         h,
-        "sticky (the default) is what Aralez does: with the main Ingress's affinity the canary's"
-            + " endpoints share its cookie, so a session stays on the side it landed on; legacy"
-            + " (a new canary draw per request) is not reproduced",
+        "\"true\" with samesite None: the attribute is left out for the user agents Chromium lists"
+            + " as rejecting or misreading SameSite=None (Chrome 40-69, iOS 12, Safari on macOS"
+            + " 10.14)",
+        "session-cookie-conditional-samesite-none");
+    add(
+        h,
+        "on the canary Ingress. sticky (the default): with the main Ingress's affinity the"
+            + " canary's endpoints share its cookie, so a session stays on the side it landed on;"
+            + " legacy: the canary's endpoints never get or honour the cookie, so a session is"
+            + " drawn again on each request until it lands on the main backend, which pins it",
         "affinity-canary-behavior");
     add(
         p,

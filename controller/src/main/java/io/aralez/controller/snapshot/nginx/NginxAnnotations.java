@@ -263,9 +263,6 @@ public final class NginxAnnotations {
                 ? NginxValues.positiveInt(v.get("session-cookie-max-age"))
                 : 0L;
       }
-      if ("legacy".equals(v.get("affinity-canary-behavior"))) {
-        partially("affinity-canary-behavior", "legacy is not reproduced: sessions stay sticky");
-      }
       NginxResult.Canary canary = RuleParts.canary(v, flag("canary"), this::ignoredWithout);
       io.aralez.api.v1.StickyCookie shape =
           sticky == null

@@ -112,10 +112,10 @@ public record NginxResult(
    *     unset
    * @param headerValue only this exact value routes to the canary, or null
    * @param cookie "always" / "never" as for the header, or null
-   * @param weight the share of the rest that goes to the canary, out of {@code total}
-   */
-  /**
    * @param headerPattern an RE2 regex found in the header's value (used when no headerValue)
+   * @param weight the share of the rest that goes to the canary, out of {@code total}
+   * @param legacyAffinity the canary's endpoints take no part in the main Ingress's cookie affinity
+   *     (affinity-canary-behavior: legacy)
    */
   public record Canary(
       String header,
@@ -123,7 +123,8 @@ public record NginxResult(
       String headerPattern,
       String cookie,
       int weight,
-      int total) {}
+      int total,
+      boolean legacyAffinity) {}
 
   /** How one annotation was treated. */
   public enum Outcome {

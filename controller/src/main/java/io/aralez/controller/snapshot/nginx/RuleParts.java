@@ -56,7 +56,7 @@ final class RuleParts {
       Map<String, String> v, boolean isCanary, BiConsumer<String, String> ignored) {
     if (!isCanary) {
       for (String k : List.copyOf(v.keySet())) {
-        if (k.startsWith("canary-")) {
+        if (k.startsWith("canary-") || k.equals("affinity-canary-behavior")) {
           ignored.accept(k, "has no effect without canary: \"true\"");
         }
       }
@@ -80,7 +80,9 @@ final class RuleParts {
             : null,
         v.get("canary-by-cookie"),
         weight,
-        total);
+        total,
+        v.containsKey("affinity-canary-behavior")
+            && v.get("affinity-canary-behavior").trim().equals("legacy"));
   }
 
   /** ingress-nginx's affinity cookie: INGRESSCOOKIE, no SameSite unless asked. */
@@ -91,7 +93,9 @@ final class RuleParts {
             .setPath(v.getOrDefault("session-cookie-path", ""))
             .setDomain(v.getOrDefault("session-cookie-domain", ""))
             .setSameSite(v.getOrDefault("session-cookie-samesite", "-"))
-            .setKeepOnFailure(!NginxValues.flag(v, "session-cookie-change-on-failure"));
+            .setKeepOnFailure(!NginxValues.flag(v, "session-cookie-change-on-failure"))
+            .setConditionalSameSiteNone(
+                NginxValues.flag(v, "session-cookie-conditional-samesite-none"));
     if (v.containsKey("session-cookie-secure")) {
       c.setSecure(String.valueOf(secure));
     }

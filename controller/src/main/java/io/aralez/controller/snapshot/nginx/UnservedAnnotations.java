@@ -16,7 +16,6 @@ final class UnservedAnnotations {
   static void register() {
     Support i = Support.IGNORED;
     Support r = Support.REFUSED;
-    add(i, "not supported; ignored", "session-cookie-conditional-samesite-none");
     add(i, "responses are always streamed", "proxy-buffering");
     add(
         i,

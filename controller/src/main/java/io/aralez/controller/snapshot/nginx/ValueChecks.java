@@ -58,6 +58,7 @@ final class ValueChecks {
           "upstream-hash-by-subset",
           "enable-cors",
           "session-cookie-change-on-failure",
+          "session-cookie-conditional-samesite-none",
           "cors-allow-credentials" ->
           NginxValues.bool(value);
       case "proxy-body-size" -> NginxValues.size(value);

@@ -19,7 +19,8 @@ final class RulesTranslator {
             ? null
             : new RouteRules.FixedRedirect(
                 r.getRedirectLocation(),
-                r.getRedirectLocationCode() == 0 ? 301 : r.getRedirectLocationCode());
+                r.getRedirectLocationCode() == 0 ? 301 : r.getRedirectLocationCode(),
+                r.getRedirectLocationWithPort());
     RouteRules.SourceAccess access = null;
     if (r.getDenySourcesCount() > 0 || r.getAllowSourcesCount() > 0) {
       access =

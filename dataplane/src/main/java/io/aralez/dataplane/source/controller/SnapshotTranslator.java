@@ -230,7 +230,7 @@ public final class SnapshotTranslator {
       }
       long each = Math.max(1, w.getWeight() * WEIGHT_SCALE / eps.size());
       for (HostPort hp : eps) {
-        backends.add(new Backend(hp, each));
+        backends.add(new Backend(hp, each, w.getNoAffinity()));
       }
     }
     return backends;

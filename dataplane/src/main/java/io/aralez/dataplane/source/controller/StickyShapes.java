@@ -54,7 +54,8 @@ final class StickyShapes {
             domain,
             sameSite,
             secure,
-            c.getExpiresSeconds() == 0 ? null : c.getExpiresSeconds()),
+            c.getExpiresSeconds() == 0 ? null : c.getExpiresSeconds(),
+            c.getConditionalSameSiteNone()),
         c.getKeepOnFailure());
   }
 
