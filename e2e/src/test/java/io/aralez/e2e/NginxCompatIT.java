@@ -528,6 +528,87 @@ class NginxCompatIT {
         .endsWith("secure.test/a");
   }
 
+  /**
+   * proxy-send-timeout: a backend that takes none of an upload is given up on with 504 after it,
+   * long before the read timeout (120 s here) would end the wait.
+   */
+  @Test
+  void aBackendThatStopsTakingTheRequestTimesOutAfterTheSendTimeout() throws Exception {
+    try (java.net.ServerSocket deaf = new java.net.ServerSocket()) {
+      // Small buffers, so that a few MiB fill the path; the backend then never reads.
+      deaf.setReceiveBufferSize(4096);
+      deaf.bind(new InetSocketAddress("127.0.0.1", 0));
+      List<Socket> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+      Thread acceptor =
+          new Thread(
+              () -> {
+                try {
+                  while (true) {
+                    accepted.add(deaf.accept());
+                  }
+                } catch (IOException closed) {
+                  // the test is over
+                }
+              });
+      acceptor.setDaemon(true);
+      acceptor.start();
+      k8s.resource(Fixtures.service(NS, "deaf")).createOr(c -> c.update());
+      k8s.resource(Fixtures.localSlice(NS, "deaf", "deaf-0", deaf.getLocalPort()))
+          .createOr(c -> c.update());
+      ingress(
+          "deaf",
+          "deaf.test",
+          "/",
+          "Prefix",
+          "deaf",
+          Map.of(
+              N + "proxy-send-timeout", "2",
+              N + "proxy-read-timeout", "120",
+              N + "proxy-body-size", "0"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  send("GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", adminPort)
+                      .body()
+                      .contains("deaf.test"));
+      long size = 256L << 20;
+      try (Socket s = new Socket("127.0.0.1", proxyPort)) {
+        s.setSoTimeout(60_000);
+        Thread uploader =
+            new Thread(
+                () -> {
+                  try {
+                    OutputStream out = s.getOutputStream();
+                    out.write(
+                        ("POST /upload HTTP/1.1\r\nHost: deaf.test\r\nContent-Length: "
+                                + size
+                                + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                    byte[] chunk = new byte[64 * 1024];
+                    for (long sent = 0; sent < size; sent += chunk.length) {
+                      out.write(chunk);
+                    }
+                  } catch (IOException cutOff) {
+                    // expected: the proxy gives up on the request
+                  }
+                });
+        uploader.setDaemon(true);
+        long start = System.nanoTime();
+        uploader.start();
+        String head = new String(s.getInputStream().readNBytes(12), StandardCharsets.ISO_8859_1);
+        long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+        assertThat(head).isEqualTo("HTTP/1.1 504");
+        assertThat(seconds).as("the send timeout, not the read timeout").isLessThan(60);
+      } finally {
+        for (Socket a : accepted) {
+          a.close();
+        }
+      }
+    }
+  }
+
   @Test
   void upstreamVhostAndRateLimitsAnswering503() throws Exception {
     ingress("vhost", "vhost.test", "/", "Prefix", Map.of(N + "upstream-vhost", "internal.example"));

@@ -108,6 +108,9 @@ final class IngressTranslator {
     if (nginx != null && nginx.ewma()) {
       proto = proto.toBuilder().setLoadBalancing(io.aralez.api.v1.LoadBalancing.EWMA).build();
     }
+    if (nginx != null && nginx.sendTimeoutMs() != null) {
+      proto = proto.toBuilder().setSendTimeoutMs(nginx.sendTimeoutMs().intValue()).build();
+    }
     if (nginx != null && nginx.upstreamTls() != null) {
       Policy withTls = policies.withUpstreamTls(report, ns, proto, nginx.upstreamTls());
       tlsDenied = withTls == null;

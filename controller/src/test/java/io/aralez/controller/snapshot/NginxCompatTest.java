@@ -142,6 +142,7 @@ class NginxCompatTest {
     assertThat(a.getRules().getHsts()).isEqualTo("max-age=31536000; includeSubDomains");
     assertThat(a.getPolicy().getConnectTimeoutMs()).isEqualTo(5000);
     assertThat(a.getPolicy().getReadTimeoutMs()).isEqualTo(60000);
+    assertThat(a.getPolicy().getSendTimeoutMs()).isEqualTo(60000);
     assertThat(a.getPolicy().getRedirectCode()).isEqualTo(308);
     assertThat(a.getPolicy().getConnectAttempts()).as("proxy-next-upstream-tries 3").isEqualTo(3);
     assertThat(only(r, "b.test").getRules().getMaxBodyBytes()).isEqualTo(1 << 20);
@@ -155,6 +156,7 @@ class NginxCompatTest {
     config.put("hsts", "false");
     config.put("http-redirect-code", "301");
     config.put("proxy-read-timeout", "20s");
+    config.put("proxy-send-timeout", "120");
     config.put("limit-req-status-code", "429");
     config.put("use-geoip", "true");
     ingresses.add(
@@ -169,6 +171,7 @@ class NginxCompatTest {
     assertThat(a.getPolicy().getReadTimeoutMs())
         .as("'20s' is not seconds: default")
         .isEqualTo(60000);
+    assertThat(a.getPolicy().getSendTimeoutMs()).isEqualTo(120_000);
     assertThat(a.getRules().getRateLimitStatus()).isEqualTo(429);
     var d = io.aralez.controller.snapshot.nginx.NginxDefaults.of(config);
     assertThat(d.ignored()).containsExactly("use-geoip");
@@ -395,6 +398,7 @@ class NginxCompatTest {
         nginx("g", T1)
             .annotation(N + "backend-protocol", "grpc")
             .annotation(N + "proxy-read-timeout", "3600")
+            .annotation(N + "proxy-send-timeout", "7")
             .annotation(N + "limit-rpm", "120")
             .annotation(N + "limit-whitelist", "10.0.0.0/8, 192.0.2.7")
             .annotation(N + "proxy-next-upstream", "off")
@@ -413,6 +417,7 @@ class NginxCompatTest {
     BuildResult r = build();
     Route g = only(r, "g.test");
     assertThat(g.getPolicy().getReadTimeoutMs()).isEqualTo(3_600_000);
+    assertThat(g.getPolicy().getSendTimeoutMs()).isEqualTo(7000);
     assertThat(g.getPolicy().getConnectAttempts()).isEqualTo(1);
     assertThat(g.getRules().getHashBy()).isEqualTo("$remote_addr$request_uri");
     assertThat(g.getRules().getNoAccessLog()).isTrue();

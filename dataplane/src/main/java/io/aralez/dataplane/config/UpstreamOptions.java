@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param tls how TLS backends are spoken to, or null for upstream_tls_verify and ca_file
  * @param next failures after the request went out that send it to another backend, or null
  * @param ewma pick by peak-EWMA response time and requests in flight instead of round robin
+ * @param send longest time the backend may take none of the request bytes waiting for it, or null
+ *     for the read timeout
  */
 public record UpstreamOptions(
     Duration connect,
@@ -28,7 +30,8 @@ public record UpstreamOptions(
     Duration queueTimeout,
     UpstreamTlsSpec tls,
     NextUpstream next,
-    boolean ewma) {
+    boolean ewma,
+    Duration send) {
   public static final UpstreamOptions DEFAULT = new UpstreamOptions(null, null, 2);
 
   public UpstreamOptions(Duration connect, Duration read, int connectAttempts) {
@@ -48,12 +51,40 @@ public record UpstreamOptions(
     this(connect, read, connectAttempts, maxConnections, queueSize, queueTimeout, tls, next, false);
   }
 
+  public UpstreamOptions(
+      Duration connect,
+      Duration read,
+      int connectAttempts,
+      int maxConnections,
+      int queueSize,
+      Duration queueTimeout,
+      UpstreamTlsSpec tls,
+      NextUpstream next,
+      boolean ewma) {
+    this(
+        connect,
+        read,
+        connectAttempts,
+        maxConnections,
+        queueSize,
+        queueTimeout,
+        tls,
+        next,
+        ewma,
+        null);
+  }
+
   public Duration connectOr(Duration global) {
     return connect != null ? connect : global;
   }
 
   public Duration readOr(Duration global) {
     return read != null ? read : global;
+  }
+
+  /** The send timeout: this route's, else {@code read} (the route's effective read timeout). */
+  public Duration sendOr(Duration read) {
+    return send != null ? send : read;
   }
 
   public int maxConnectionsOr(int global) {
@@ -71,6 +102,6 @@ public record UpstreamOptions(
   /** The same options with the backend cap and queue from upstreams.yaml. */
   public UpstreamOptions withBackendCap(int max, int queue, Duration timeout) {
     return new UpstreamOptions(
-        connect, read, connectAttempts, max, queue, timeout, tls, next, ewma);
+        connect, read, connectAttempts, max, queue, timeout, tls, next, ewma, send);
   }
 }

@@ -122,8 +122,7 @@ final class Exchange implements UpstreamListener {
     Channel ch = upstream.attach(l, this);
     request.attach(ch, out.head());
     client.requestForwarded(request.complete());
-    stalls =
-        new StallWatch(readTimeout().toNanos(), services.settings().clientBody().toNanos(), now());
+    stalls = StallWatch.of(entry.route().upstream(), services.settings(), now());
     client.checkWithin(stalls.firstCheck());
     ch.read();
     client.readMore();
@@ -377,7 +376,8 @@ final class Exchange implements UpstreamListener {
       return;
     }
     long now = now();
-    switch (stalls.check(now, request.waitingOnClient(), client.channel().writable())) {
+    switch (stalls.check(
+        now, request.waitingOnClient(), client.channel().writable(), request.upstreamPending())) {
       case CLIENT_BODY -> {
         LOG.debug("client {} body stalled", client.channel().remoteAddress());
         upstreamBroken(HttpResponseStatus.REQUEST_TIMEOUT);
@@ -387,7 +387,7 @@ final class Exchange implements UpstreamListener {
           return;
         }
         LOG.warn(
-            "upstream {} for {}: no data for {} ms",
+            "upstream {} for {}: nothing read or taken for {} ms",
             choice.backend().address(),
             entry.route().id(),
             stalls.upstreamIdle(now) / 1_000_000);

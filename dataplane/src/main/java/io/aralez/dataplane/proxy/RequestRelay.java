@@ -118,6 +118,11 @@ final class RequestRelay {
     return upstream != null && upstream.isWritable();
   }
 
+  /** Bytes the upstream must take before it is writable again, or -1 when it is writable. */
+  long upstreamPending() {
+    return upstream == null || upstream.isWritable() ? -1 : upstream.bytesBeforeWritable();
+  }
+
   /** Waiting on the client's body while the upstream could take it (the body-stall case). */
   boolean waitingOnClient() {
     return !complete && upstreamWritable();

@@ -58,8 +58,9 @@ public final class Catalogue {
         "proxy-body-size");
     add(h, "seconds", "proxy-connect-timeout", "proxy-read-timeout");
     add(
-        p,
-        "no separate send timeout: a stalled upstream write is bounded by the read timeout",
+        h,
+        "seconds the backend may take none of the request bytes waiting for it (504); checked"
+            + " at a quarter of the timeout, so it ends within 1.25 times it",
         "proxy-send-timeout");
     add(h, "HTTP, HTTPS, GRPC (h2c), GRPCS; AUTO_HTTP is HTTP; FCGI refused", "backend-protocol");
     add(

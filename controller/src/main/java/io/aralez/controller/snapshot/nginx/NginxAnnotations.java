@@ -303,7 +303,8 @@ public final class NginxAnnotations {
           flag("ssl-passthrough"),
           v.containsKey("load-balance")
               ? NginxValues.loadBalance(v.get("load-balance"))
-              : defaults != null && defaults.ewma());
+              : defaults != null && defaults.ewma(),
+          millis("proxy-send-timeout", defaults, NginxDefaults::sendTimeoutSeconds));
     }
 
     /** A timeout in milliseconds: the annotation's, else the ConfigMap's, else null (0 is none). */

@@ -17,6 +17,7 @@ import java.util.TreeMap;
  *     location without its own custom-http-errors
  * @param problems invalid values, each naming its key
  * @param ignored keys of the ConfigMap that Aralez does not apply
+ * @param sendTimeoutSeconds proxy-send-timeout
  */
 public record NginxDefaults(
     boolean sslRedirect,
@@ -35,7 +36,8 @@ public record NginxDefaults(
     boolean ewma,
     List<Integer> customHttpErrors,
     List<String> problems,
-    List<String> ignored) {
+    List<String> ignored,
+    long sendTimeoutSeconds) {
 
   /** ingress-nginx's own defaults (no ConfigMap, or an empty one). */
   public static final NginxDefaults INGRESS_NGINX = of(Map.of());
@@ -51,6 +53,7 @@ public record NginxDefaults(
           "proxy-body-size",
           "proxy-connect-timeout",
           "proxy-read-timeout",
+          "proxy-send-timeout",
           "limit-req-status-code",
           "whitelist-source-range",
           "allowlist-source-range",
@@ -152,7 +155,8 @@ public record NginxDefaults(
         p.get("load-balance", false, NginxValues::loadBalance),
         p.get("custom-http-errors", List.of(), NginxValues::errorCodes),
         problems,
-        ignored);
+        ignored,
+        p.get("proxy-send-timeout", 60L, NginxValues::timeout));
   }
 
   private record Parse(Map<String, String> data, List<String> problems) {

@@ -31,6 +31,7 @@ import java.util.List;
  * @param nextUpstream the failures after the request went out that go to another endpoint
  * @param sslPassthrough TLS for the Ingress's hosts is relayed by SNI to its backend, undecrypted
  * @param ewma backends are picked by response time and requests in flight (load-balance: ewma)
+ * @param sendTimeoutMs proxy-send-timeout, or null for the read timeout
  */
 public record NginxResult(
     List<KeyOutcome> keys,
@@ -61,7 +62,8 @@ public record NginxResult(
     String authProxyHeaders,
     io.aralez.api.v1.NextUpstream nextUpstream,
     boolean sslPassthrough,
-    boolean ewma) {
+    boolean ewma,
+    Long sendTimeoutMs) {
 
   /**
    * proxy-ssl-*: the Secret (this namespace; ca.crt, and tls.crt + tls.key for a client

@@ -323,7 +323,8 @@ public final class SnapshotTranslator {
             p.getQueueTimeoutMs() == 0 ? null : Duration.ofMillis(p.getQueueTimeoutMs()),
             p.hasUpstreamTls() ? UpstreamTranslator.tls(p.getUpstreamTls()) : null,
             p.hasNextUpstream() ? UpstreamTranslator.next(p.getNextUpstream()) : null,
-            p.getLoadBalancing() == io.aralez.api.v1.LoadBalancing.EWMA);
+            p.getLoadBalancing() == io.aralez.api.v1.LoadBalancing.EWMA,
+            p.getSendTimeoutMs() == 0 ? null : Duration.ofMillis(p.getSendTimeoutMs()));
     if (errors.size() > before) {
       return null;
     }
