@@ -499,12 +499,25 @@ class NginxCompatIT {
     ingress("root", "root.test", "/", "Prefix", Map.of(N + "app-root", "/app1"));
     ingress("secure", "secure.test", "/", "Prefix", Map.of(N + "force-ssl-redirect", "true"));
     ingress("bare", "bare.test", "/", "Prefix", Map.of(N + "from-to-www-redirect", "true"));
+    ingress("pathmoved", "pathmoved.test", "/", "Prefix", Map.of(N + "permanent-redirect", "/to"));
+    ingress(
+        "relmoved",
+        "relmoved.test",
+        "/",
+        "Prefix",
+        Map.of(N + "permanent-redirect", "/to", N + "relative-redirects", "true"));
     served("moved.test", "/");
     served("root.test", "/x");
     served("secure.test", "/");
     Response moved = get("moved.test", "/a/b?c=d");
     assertThat(moved.status).isEqualTo(301);
     assertThat(moved.headers).containsEntry("location", "https://new.example.com/landing");
+    served("pathmoved.test", "/");
+    assertThat(get("pathmoved.test", "/x").headers)
+        .as("nginx makes a path absolute")
+        .containsEntry("location", "http://pathmoved.test/to");
+    served("relmoved.test", "/");
+    assertThat(get("relmoved.test", "/x").headers).containsEntry("location", "/to");
     Response root = get("root.test", "/?q=1");
     assertThat(root.status).isEqualTo(302);
     assertThat(root.headers).containsEntry("location", "http://root.test/app1");

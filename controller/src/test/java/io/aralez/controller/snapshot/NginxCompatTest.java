@@ -322,6 +322,35 @@ class NginxCompatTest {
     assertThat(perm.getRedirectLocationCode()).isEqualTo(301);
     assertThat(perm.getAppRoot()).isEqualTo("/app1");
     assertThat(perm.getUpstreamHost()).isEqualTo("internal.example");
+    assertThat(perm.getRedirectLocationAbsolute()).as("nginx's absolute_redirect").isTrue();
+  }
+
+  @Test
+  void relativeRedirectsKeepAPathLocationAsWritten() {
+    ingresses.add(
+        nginx("rel", T1)
+            .annotation(N + "permanent-redirect", "/new")
+            .annotation(N + "relative-redirects", "true")
+            .rule("rel.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("abs", T1)
+            .annotation(N + "temporal-redirect", "/tmp")
+            .rule("abs.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("alone", T1)
+            .annotation(N + "relative-redirects", "true")
+            .rule("alone.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    assertThat(only(r, "rel.test").getRules().getRedirectLocationAbsolute()).isFalse();
+    assertThat(only(r, "abs.test").getRules().getRedirectLocationAbsolute()).isTrue();
+    assertThat(event(r, "alone", "NginxAnnotationIgnored")).contains("relative-redirects");
+    config.put("relative-redirects", "true");
+    assertThat(only(build(), "abs.test").getRules().getRedirectLocationAbsolute())
+        .as("the ConfigMap's default")
+        .isFalse();
   }
 
   @Test

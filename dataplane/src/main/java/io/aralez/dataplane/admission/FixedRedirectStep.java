@@ -32,6 +32,10 @@ final class FixedRedirectStep implements AdmissionStep {
       }
       location = location.replace("$scheme", scheme).replace("$request_uri", uri);
     }
+    if (fixed.absolute() && location.startsWith("/") && r.target.hostHeader() != null) {
+      // nginx's absolute_redirect: a path becomes a URL on the host the client named.
+      location = scheme + "://" + r.target.hostHeader() + location;
+    }
     return Verdict.Local.of(fixed.code(), "location", location);
   }
 

@@ -275,10 +275,15 @@ public record RouteRules(
    * @param code 300-308
    * @param withPort {@code $request_uri} stands for the port the client addressed and the target
    *     without one trailing "/" (ingress-nginx's from-to-www-redirect)
+   * @param absolute a location that is a path is sent as the request's scheme and Host before it
    */
-  public record FixedRedirect(String location, int code, boolean withPort) {
+  public record FixedRedirect(String location, int code, boolean withPort, boolean absolute) {
     public FixedRedirect(String location, int code) {
-      this(location, code, false);
+      this(location, code, false, false);
+    }
+
+    public FixedRedirect(String location, int code, boolean withPort) {
+      this(location, code, withPort, false);
     }
   }
 

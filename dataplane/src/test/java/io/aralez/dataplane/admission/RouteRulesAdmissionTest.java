@@ -39,6 +39,14 @@ class RouteRulesAdmissionTest {
         paths:
           "/":
             servers: ["10.0.0.1:80"]
+      path.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
+      relative.test:
+        paths:
+          "/":
+            servers: ["10.0.0.1:80"]
       www.twin.test:
         paths:
           "/":
@@ -170,6 +178,14 @@ class RouteRulesAdmissionTest {
                 null,
                 new io.aralez.dataplane.config.CookieShape(
                     "INGRESSCOOKIE", "/", null, "None", null, null, true)));
+      }
+      case "path.test" -> {
+        return route.withRules(
+            with(n, "redirect", new RouteRules.FixedRedirect("/moved", 301, false, true)));
+      }
+      case "relative.test" -> {
+        return route.withRules(
+            with(n, "redirect", new RouteRules.FixedRedirect("/moved", 301, false, false)));
       }
       case "www.twin.test" -> {
         return route.withRules(
@@ -337,6 +353,16 @@ class RouteRulesAdmissionTest {
     Verdict.Local l = local(admit(Head.get("moved.test", "/a/b?c=d")));
     assertThat(l.status()).isEqualTo(308);
     assertThat(l.headers()).containsEntry("location", "https://www.example.com/new");
+  }
+
+  @Test
+  void aPathRedirectIsMadeAbsoluteOnTheRequestsSchemeAndHostUnlessRelative() {
+    assertThat(local(admit(Head.get("path.test:8080", "/a?b=c"))).headers())
+        .containsEntry("location", "http://path.test:8080/moved");
+    assertThat(local(admit(true, Head.get("path.test", "/"), "192.0.2.20")).headers())
+        .containsEntry("location", "https://path.test/moved");
+    assertThat(local(admit(Head.get("relative.test", "/a"))).headers())
+        .containsEntry("location", "/moved");
   }
 
   @Test

@@ -158,14 +158,20 @@ public final class Catalogue {
     add(h, "302 to <app-root> for exactly /", "app-root");
     add(
         h,
-        "Location exactly as written; code 300-308, else 301",
+        "Location as written (a path gets the request's scheme and Host before it, as nginx"
+            + " makes it absolute); code 300-308, else 301",
         "permanent-redirect",
         "permanent-redirect-code");
     add(
         h,
-        "Location exactly as written; code 300-307, else 302; wins over permanent",
+        "as permanent-redirect; code 300-307, else 302; wins over permanent",
         "temporal-redirect",
         "temporal-redirect-code");
+    add(
+        h,
+        "\"true\" (annotation or ConfigMap): a permanent- or temporal-redirect that is a path is"
+            + " sent as written, not made absolute",
+        "relative-redirects");
     add(h, "503 like ingress-nginx (limit-req-status-code)", "limit-rps");
     add(
         h,

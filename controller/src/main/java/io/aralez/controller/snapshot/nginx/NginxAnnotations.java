@@ -136,6 +136,18 @@ public final class NginxAnnotations {
             .setRedirectLocationCode(
                 NginxValues.code(v.getOrDefault("permanent-redirect-code", ""), 300, 308, 301));
       }
+      if (!rules.getRedirectLocation().isEmpty()) {
+        boolean relative =
+            v.containsKey("relative-redirects")
+                ? flag("relative-redirects")
+                : defaults != null && defaults.relativeRedirects();
+        rules.setRedirectLocationAbsolute(!relative);
+      } else if (v.containsKey("relative-redirects")) {
+        downgrade(
+            "relative-redirects",
+            Outcome.IGNORED,
+            "has no effect without permanent-redirect or temporal-redirect");
+      }
       errorPages(rules, defaults);
       if (v.containsKey("mirror-target")) {
         var m =

@@ -18,6 +18,7 @@ import java.util.TreeMap;
  * @param problems invalid values, each naming its key
  * @param ignored keys of the ConfigMap that Aralez does not apply
  * @param sendTimeoutSeconds proxy-send-timeout
+ * @param relativeRedirects redirects that are paths are not made absolute
  */
 public record NginxDefaults(
     boolean sslRedirect,
@@ -37,7 +38,8 @@ public record NginxDefaults(
     List<Integer> customHttpErrors,
     List<String> problems,
     List<String> ignored,
-    long sendTimeoutSeconds) {
+    long sendTimeoutSeconds,
+    boolean relativeRedirects) {
 
   /** ingress-nginx's own defaults (no ConfigMap, or an empty one). */
   public static final NginxDefaults INGRESS_NGINX = of(Map.of());
@@ -54,6 +56,7 @@ public record NginxDefaults(
           "proxy-connect-timeout",
           "proxy-read-timeout",
           "proxy-send-timeout",
+          "relative-redirects",
           "limit-req-status-code",
           "whitelist-source-range",
           "allowlist-source-range",
@@ -156,7 +159,8 @@ public record NginxDefaults(
         p.get("custom-http-errors", List.of(), NginxValues::errorCodes),
         problems,
         ignored,
-        p.get("proxy-send-timeout", 60L, NginxValues::timeout));
+        p.get("proxy-send-timeout", 60L, NginxValues::timeout),
+        p.get("relative-redirects", false, NginxValues::bool));
   }
 
   private record Parse(Map<String, String> data, List<String> problems) {

@@ -47,8 +47,7 @@ final class UnservedAnnotations {
         "ssl-prefer-server-ciphers",
         "enable-opentelemetry",
         "opentelemetry-trust-incoming-span",
-        "opentelemetry-operation-name",
-        "relative-redirects");
+        "opentelemetry-operation-name");
     add(
         i,
         "no WAF: traffic is NOT inspected",

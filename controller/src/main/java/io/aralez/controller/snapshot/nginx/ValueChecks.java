@@ -50,6 +50,7 @@ final class ValueChecks {
           "force-ssl-redirect",
           "preserve-trailing-slash",
           "use-port-in-redirects",
+          "relative-redirects",
           "proxy-ssl-verify",
           "proxy-ssl-server-name",
           "auth-always-set-cookie",

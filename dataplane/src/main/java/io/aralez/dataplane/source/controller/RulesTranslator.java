@@ -20,7 +20,8 @@ final class RulesTranslator {
             : new RouteRules.FixedRedirect(
                 r.getRedirectLocation(),
                 r.getRedirectLocationCode() == 0 ? 301 : r.getRedirectLocationCode(),
-                r.getRedirectLocationWithPort());
+                r.getRedirectLocationWithPort(),
+                r.getRedirectLocationAbsolute());
     RouteRules.SourceAccess access = null;
     if (r.getDenySourcesCount() > 0 || r.getAllowSourcesCount() > 0) {
       access =
