@@ -636,6 +636,27 @@ class NginxCompatIT {
     assertThat(statuses).contains(503).doesNotContain(429);
   }
 
+  /**
+   * nginx's limit_req: limit-rpm 2 with limit-burst-multiplier 2 is a burst of 4, so five requests
+   * pass at once (the readiness probe was the first) and the rest get 503 until the bucket drains
+   * one request per 30 s.
+   */
+  @Test
+  void limitRpmLetsTheBurstPlusOneThroughThenAnswers503() throws Exception {
+    ingress(
+        "rpm",
+        "rpm.test",
+        "/",
+        "Prefix",
+        Map.of(N + "limit-rpm", "2", N + "limit-burst-multiplier", "2"));
+    served("rpm.test", "/");
+    List<Integer> statuses = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      statuses.add(get("rpm.test", "/").status);
+    }
+    assertThat(statuses).containsExactly(200, 200, 200, 200, 503, 503, 503, 503);
+  }
+
   @Test
   void snippetsRefuseTheIngressAndUnknownKeysAreReportedWithEvents() throws Exception {
     ingress(

@@ -64,6 +64,15 @@ final class IngressTranslator {
     boolean regex = ann.regex() || nginx != null && nginx.regex();
     io.aralez.api.v1.RouteRules requestRules =
         nginx == null ? ann.rules() : nginx.rules().toBuilder().mergeFrom(ann.rules()).build();
+    if (requestRules.hasNginxRateLimit()) {
+      // ingress-nginx keeps one limit_req zone per Ingress: its paths share a client's buckets.
+      requestRules =
+          requestRules.toBuilder()
+              .setNginxRateLimit(
+                  requestRules.getNginxRateLimit().toBuilder()
+                      .setZone(ns + "/" + ing.getMetadata().getName()))
+              .build();
+    }
     var spec = ing.getSpec();
     List<IngressRule> rules = spec == null || spec.getRules() == null ? List.of() : spec.getRules();
     // Validate everything first: an invalid Ingress is left out whole, never half-programmed.

@@ -453,7 +453,12 @@ class NginxCompatTest {
     assertThat(g.getRules().getResponseRewrite().getLocationTo()).isEqualTo("https://g.test/");
     assertThat(g.getRules().getResponseRewrite().getCookiePathFrom()).isEqualTo("/app");
     assertThat(g.getRules().getResponseRewrite().getCookieDomainFrom()).isEmpty();
-    assertThat(g.getPolicy().getRateLimitRps()).isEqualTo(2);
+    assertThat(g.getPolicy().getRateLimitRps()).as("for older data planes").isEqualTo(2);
+    var rate = g.getRules().getNginxRateLimit();
+    assertThat(rate.getRpm()).isEqualTo(120);
+    assertThat(rate.getRps()).isZero();
+    assertThat(rate.getBurstMultiplier()).isEqualTo(5);
+    assertThat(rate.getZone()).as("one zone per Ingress").isEqualTo("ns/g");
     assertThat(g.getRules().getRateLimitStatus()).isEqualTo(503);
     assertThat(g.getRules().getLimitExemptSourcesList()).containsExactly("10.0.0.0/8", "192.0.2.7");
     assertThat(r.routes().getClustersList())

@@ -18,7 +18,9 @@ final class RateLimitStep implements AdmissionStep {
   @Override
   public Verdict.Local check(Admitting r) {
     Long limit = r.route().rateLimit();
-    if (limit == null || r.route().rules().limitExempts(r.facts.client())) {
+    if (limit == null
+        || r.route().rules().nginxRate() != null
+        || r.route().rules().limitExempts(r.facts.client())) {
       return null;
     }
     long wait = rate.acquire(r.facts.limitKey() + "|" + limit, limit);

@@ -43,6 +43,7 @@ public final class RequestAdmission {
             overload,
             errors,
             rate,
+            new NginxRateStep(services.rate(), rejections),
             new ConcurrencyStep(services.concurrency(), rejections),
             new HstsStep(settings.secure()),
             redirect,

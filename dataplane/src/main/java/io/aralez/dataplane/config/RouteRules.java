@@ -34,6 +34,8 @@ import java.util.regex.Pattern;
  * @param mirror where a copy of each request goes, or null
  * @param hashSubsetSize with hashBy, the size of the group a key picks (a request goes to one of
  *     them at random), or 0 for one backend per key
+ * @param nginxRate ingress-nginx's limit-rps / limit-rpm (the route's own rate limit is then not
+ *     applied), or null
  */
 public record RouteRules(
     String rewrite,
@@ -58,7 +60,8 @@ public record RouteRules(
     ErrorPages errorPages,
     ClientAuth clientAuth,
     Mirror mirror,
-    int hashSubsetSize) {
+    int hashSubsetSize,
+    NginxRate nginxRate) {
 
   public static final RouteRules NONE =
       new RouteRules(
@@ -84,7 +87,8 @@ public record RouteRules(
           null,
           null,
           null,
-          0);
+          0,
+          null);
 
   public RouteRules {
     limitExempt = List.copyOf(limitExempt);
@@ -146,8 +150,16 @@ public record RouteRules(
         errorPages,
         clientAuth,
         mirror,
-        hashSubsetSize);
+        hashSubsetSize,
+        nginxRate);
   }
+
+  /**
+   * nginx's limit_req with nodelay, per client: rates per second and per minute (0: none), each
+   * with a burst of its rate times {@code burstMultiplier}; routes of one {@code zone} (one
+   * Ingress) share a client's buckets, a null zone keeps them to the route.
+   */
+  public record NginxRate(long perSecond, long perMinute, int burstMultiplier, String zone) {}
 
   /**
    * ingress-nginx's mirror-*: a copy of each request, whose answer is dropped.

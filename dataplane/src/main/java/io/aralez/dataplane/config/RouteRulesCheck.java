@@ -36,6 +36,14 @@ final class RouteRulesCheck {
         out.add(where + ": redirect code " + fixed.code() + " is not 300 to 308");
       }
     }
+    var rate = rules.nginxRate();
+    if (rate != null
+        && (rate.perSecond() < 0
+            || rate.perMinute() < 0
+            || rate.perSecond() + rate.perMinute() == 0
+            || rate.burstMultiplier() < 1)) {
+      out.add(where + ": nginx rate limit needs a rate and a burst multiplier of at least 1");
+    }
     if (rules.mirror() != null) {
       var m = rules.mirror();
       if (!HttpUrls.absolute(m.target().replace("$request_uri", "/"))

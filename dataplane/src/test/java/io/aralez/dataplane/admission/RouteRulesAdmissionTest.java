@@ -39,6 +39,14 @@ class RouteRulesAdmissionTest {
         paths:
           "/":
             servers: ["10.0.0.1:80"]
+      nrate.test:
+        # What the controller sends for older data planes; this one applies the nginx rate only.
+        rate_limit: 1
+        paths:
+          "/a":
+            servers: ["10.0.0.1:80"]
+          "/b":
+            servers: ["10.0.0.1:80"]
       path.test:
         paths:
           "/":
@@ -135,7 +143,8 @@ class RouteRulesAdmissionTest {
         r.errorPages(),
         field.equals("clientAuth") ? (RouteRules.ClientAuth) v : r.clientAuth(),
         field.equals("mirror") ? (RouteRules.Mirror) v : r.mirror(),
-        field.equals("subset") ? (Integer) v : r.hashSubsetSize());
+        field.equals("subset") ? (Integer) v : r.hashSubsetSize(),
+        field.equals("nginxRate") ? (RouteRules.NginxRate) v : r.nginxRate());
   }
 
   static ProxyConfig.Route edit(ProxyConfig.Route route) {
@@ -178,6 +187,13 @@ class RouteRulesAdmissionTest {
                 null,
                 new io.aralez.dataplane.config.CookieShape(
                     "INGRESSCOOKIE", "/", null, "None", null, null, true)));
+      }
+      case "nrate.test" -> {
+        return route.withRules(
+            with(
+                with(n, "nginxRate", new RouteRules.NginxRate(0, 1, 2, "ns/limited")),
+                "limitStatus",
+                503));
       }
       case "path.test" -> {
         return route.withRules(
@@ -363,6 +379,21 @@ class RouteRulesAdmissionTest {
         .containsEntry("location", "https://path.test/moved");
     assertThat(local(admit(Head.get("relative.test", "/a"))).headers())
         .containsEntry("location", "/moved");
+  }
+
+  @Test
+  void ingressNginxRatesAreALeakyBucketPerClientAndIngress() {
+    // limit-rpm 1, multiplier 2: three at once, shared by the Ingress's two paths.
+    assertThat(forward(admit(Head.get("nrate.test", "/a"))).uri()).isEqualTo("/a");
+    forward(admit(Head.get("nrate.test", "/b")));
+    forward(admit(Head.get("nrate.test", "/a")));
+    Verdict.Local l = local(admit(Head.get("nrate.test", "/b")));
+    assertThat(l.status()).isEqualTo(503);
+    assertThat(l.headers()).doesNotContainKey("retry-after");
+    assertThat(admit(false, Head.get("nrate.test", "/a"), "192.0.2.99").verdict())
+        .as("another client has its own bucket")
+        .isInstanceOf(Verdict.Forward.class);
+    assertThat(fixture.metrics.scrape()).contains("reason=\"rate_limit\"");
   }
 
   @Test

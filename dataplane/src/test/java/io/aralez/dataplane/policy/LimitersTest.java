@@ -26,6 +26,46 @@ class LimitersTest {
     assertThat(r.acquire("a", 5)).isPositive();
   }
 
+  /** nginx's limit_req rate=5r/s burst=25 nodelay: 26 at once, then one every 200 ms. */
+  @Test
+  void theLeakyBucketIsNginxsWithBurstAndNoDelay() {
+    RateLimiter r = new RateLimiter(1000, clock::get);
+    for (int i = 0; i < 26; i++) {
+      assertThat(r.acquireLeaky("a", 5, 25, true)).as("request %d", i + 1).isZero();
+    }
+    long wait = r.acquireLeaky("a", 5, 25, true);
+    assertThat(wait).isBetween(1L, 200_000_000L);
+    assertThat(r.acquireLeaky("a", 5, 25, true))
+        .as("a refused request counts for nothing")
+        .isEqualTo(wait);
+    clock.addAndGet(200_000_000L);
+    assertThat(r.acquireLeaky("a", 5, 25, true)).isZero();
+    assertThat(r.acquireLeaky("a", 5, 25, true)).isPositive();
+    // Idle long enough to drain, a returning client has the burst (25) again, not the new
+    // client's extra first request.
+    clock.addAndGet(10_000_000_000L);
+    for (int i = 0; i < 25; i++) {
+      assertThat(r.acquireLeaky("a", 5, 25, true)).isZero();
+    }
+    assertThat(r.acquireLeaky("a", 5, 25, true)).isPositive();
+  }
+
+  @Test
+  void aPerMinuteLeakyBucketDrainsOnePerIntervalAndAskingCountsNothing() {
+    RateLimiter r = new RateLimiter(1000, clock::get);
+    // 6 r/m, multiplier 1: burst 6, so 7 at once, then one per 10 s.
+    for (int i = 0; i < 7; i++) {
+      assertThat(r.acquireLeaky("m", 0.1, 6, true)).isZero();
+    }
+    assertThat(r.acquireLeaky("m", 0.1, 6, true)).isBetween(9_000_000_000L, 10_000_000_000L);
+    clock.addAndGet(10_000_000_000L);
+    assertThat(r.acquireLeaky("m", 0.1, 6, false)).as("only asked").isZero();
+    assertThat(r.acquireLeaky("m", 0.1, 6, true)).isZero();
+    assertThat(r.acquireLeaky("m", 0.1, 6, true)).isPositive();
+    assertThat(r.acquireLeaky("fresh", 0.1, 6, false)).isZero();
+    assertThat(r.size()).as("asking does not create a bucket").isEqualTo(1);
+  }
+
   @Test
   void memoryStaysBoundedWithAMillionClients() {
     RateLimiter r = new RateLimiter(10_000, clock::get);

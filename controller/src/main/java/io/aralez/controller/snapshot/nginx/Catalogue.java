@@ -172,7 +172,12 @@ public final class Catalogue {
         "\"true\" (annotation or ConfigMap): a permanent- or temporal-redirect that is a path is"
             + " sent as written, not made absolute",
         "relative-redirects");
-    add(h, "503 like ingress-nginx (limit-req-status-code)", "limit-rps");
+    add(
+        h,
+        "nginx's leaky bucket per client and Ingress: burst = rate × limit-burst-multiplier, no"
+            + " delay (burst + 1 requests at once, then the rate); 503 like ingress-nginx"
+            + " (limit-req-status-code); with limit-rpm a request must pass both",
+        "limit-rps");
     add(
         h,
         "same host and path as a main Ingress; header, then cookie, then weight (total only above"
@@ -188,7 +193,7 @@ public final class Catalogue {
         "an RE2 regex found anywhere in the header's value (no look-around or back-references);"
             + " ignored when canary-by-header-value is set, as in ingress-nginx",
         "canary-by-header-pattern");
-    add(p, "a per-second limit of rpm/60 (at least 1)", "limit-rpm");
+    add(h, "as limit-rps, per minute (burst = rpm × limit-burst-multiplier)", "limit-rpm");
     add(h, "these clients are not rate limited", "limit-whitelist", "limit-allowlist");
     add(
         h,
@@ -301,7 +306,10 @@ public final class Catalogue {
         h,
         "requests in flight per client on the location; over it 503 (limit-req-status-code)",
         "limit-connections");
-    add(p, "our limiter's burst is fixed", "limit-burst-multiplier");
+    add(
+        h,
+        "the burst of limit-rps and limit-rpm is their rate times this (5)",
+        "limit-burst-multiplier");
     add(h, "the Host sent upstream; nginx variables are not expanded", "upstream-vhost");
     add(h, "only with rewrite-target, as in ingress-nginx", "x-forwarded-prefix");
     add(

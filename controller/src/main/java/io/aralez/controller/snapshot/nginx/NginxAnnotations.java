@@ -220,10 +220,27 @@ public final class NginxAnnotations {
         rules.setHsts(defaults.hsts());
       }
       Long rps = null;
-      if (v.containsKey("limit-rps")) {
-        rps = NginxValues.positiveInt(v.get("limit-rps"));
-      } else if (v.containsKey("limit-rpm")) {
-        rps = Math.max(1, NginxValues.positiveInt(v.get("limit-rpm")) / 60);
+      if (v.containsKey("limit-rps") || v.containsKey("limit-rpm")) {
+        long perSecond =
+            v.containsKey("limit-rps") ? NginxValues.positiveInt(v.get("limit-rps")) : 0;
+        long perMinute =
+            v.containsKey("limit-rpm") ? NginxValues.positiveInt(v.get("limit-rpm")) : 0;
+        rules.setNginxRateLimit(
+            io.aralez.api.v1.NginxRateLimit.newBuilder()
+                .setRps((int) perSecond)
+                .setRpm((int) perMinute)
+                .setBurstMultiplier(
+                    v.containsKey("limit-burst-multiplier")
+                        ? (int)
+                            Math.max(1, NginxValues.positiveInt(v.get("limit-burst-multiplier")))
+                        : 5));
+        // For a data plane that predates nginx_rate_limit: Aralez's own limiter, near enough.
+        rps = perSecond > 0 ? perSecond : Math.max(1, perMinute / 60);
+      } else if (v.containsKey("limit-burst-multiplier")) {
+        downgrade(
+            "limit-burst-multiplier",
+            Outcome.IGNORED,
+            "has no effect without limit-rps or limit-rpm");
       }
       if (v.containsKey("limit-connections")) {
         rules.setMaxConcurrentPerClient((int) NginxValues.positiveInt(v.get("limit-connections")));

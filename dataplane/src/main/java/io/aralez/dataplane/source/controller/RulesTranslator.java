@@ -106,7 +106,16 @@ final class RulesTranslator {
                 blankToNull(r.getMirror().getHost()),
                 r.getMirror().getRequestBody())
             : null,
-        r.getHashSubsetSize());
+        r.getHashSubsetSize(),
+        r.hasNginxRateLimit()
+            ? new RouteRules.NginxRate(
+                r.getNginxRateLimit().getRps(),
+                r.getNginxRateLimit().getRpm(),
+                r.getNginxRateLimit().getBurstMultiplier() == 0
+                    ? 5
+                    : r.getNginxRateLimit().getBurstMultiplier(),
+                blankToNull(r.getNginxRateLimit().getZone()))
+            : null);
   }
 
   private static RouteRules.ClientAuth clientAuth(
