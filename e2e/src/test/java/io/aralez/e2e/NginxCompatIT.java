@@ -637,6 +637,79 @@ class NginxCompatIT {
   }
 
   /**
+   * Basic auth from an auth-file Secret (htpasswd lines in key auth) and from an auth-map Secret (a
+   * key per user): 401 with the realm, 200 with the password (the backend still sees
+   * Authorization), 503 while the Secret is missing.
+   */
+  @Test
+  void basicAuthFromAnAuthFileOrAnAuthMapSecret() throws Exception {
+    String sha =
+        "{SHA}"
+            + java.util.Base64.getEncoder()
+                .encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-1")
+                        .digest("s3cret".getBytes(StandardCharsets.UTF_8)));
+    k8s.resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("htpasswd")
+                .endMetadata()
+                .addToStringData("auth", "ann:" + sha + "\n")
+                .build())
+        .createOr(c -> c.update());
+    k8s.resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withNamespace(NS)
+                .withName("usermap")
+                .endMetadata()
+                .addToStringData("bob", sha)
+                .build())
+        .createOr(c -> c.update());
+    ingress(
+        "authfile",
+        "authfile.test",
+        "/",
+        "Prefix",
+        Map.of(
+            N + "auth-type", "basic",
+            N + "auth-secret", "htpasswd",
+            N + "auth-realm", "Staff only"));
+    ingress(
+        "authmap",
+        "authmap.test",
+        "/",
+        "Prefix",
+        Map.of(
+            N + "auth-type", "basic",
+            N + "auth-secret", "usermap",
+            N + "auth-secret-type", "auth-map"));
+    ingress(
+        "authnone",
+        "authnone.test",
+        "/",
+        "Prefix",
+        Map.of(N + "auth-type", "basic", N + "auth-secret", "missing"));
+    served("authfile.test", "/");
+    Response denied = get("authfile.test", "/");
+    assertThat(denied.status).isEqualTo(401);
+    assertThat(denied.headers).containsEntry("www-authenticate", "Basic realm=\"Staff only\"");
+    String ann = "Basic " + java.util.Base64.getEncoder().encodeToString("ann:s3cret".getBytes());
+    Response in = get("authfile.test", "/", "Authorization", ann);
+    assertThat(in.status).isEqualTo(200);
+    assertThat(in.seen("authorization")).isEqualTo(ann);
+    served("authmap.test", "/");
+    String bob = "Basic " + java.util.Base64.getEncoder().encodeToString("bob:s3cret".getBytes());
+    assertThat(get("authmap.test", "/", "Authorization", bob).status).isEqualTo(200);
+    assertThat(get("authmap.test", "/", "Authorization", ann).status).isEqualTo(401);
+    served("authnone.test", "/");
+    assertThat(get("authnone.test", "/", "Authorization", ann).status)
+        .as("a missing Secret denies the location")
+        .isEqualTo(503);
+  }
+
+  /**
    * nginx's limit_req: limit-rpm 2 with limit-burst-multiplier 2 is a burst of 4, so five requests
    * pass at once (the readiness probe was the first) and the rest get 503 until the bucket drains
    * one request per 30 s.

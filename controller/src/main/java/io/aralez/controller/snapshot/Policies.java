@@ -197,9 +197,19 @@ final class Policies {
   }
 
   private Auth auth(ObjectReport report, String ns, PolicySpec p) {
-    Auth.Builder a = Auth.newBuilder().setType(Auth.Type.valueOf(p.authType()));
+    boolean map = p.authType().equals("BASIC_MAP");
+    Auth.Builder a =
+        Auth.newBuilder().setType(map ? Auth.Type.BASIC : Auth.Type.valueOf(p.authType()));
     if (p.authType().equals("FORWARD")) {
       return a.setForwardUrl(p.authUrl()).build();
+    }
+    if (map) {
+      List<String> creds = mapLines(report, ns, p.authSecret());
+      if (creds.isEmpty()) {
+        a.addCredentials("");
+        report.resolvedRefs = false;
+      }
+      return a.addAllCredentials(creds).build();
     }
     String key =
         switch (p.authType()) {
@@ -241,24 +251,52 @@ final class Policies {
       if (l.isEmpty()) {
         continue;
       }
-      if (key.equals("auth") && !l.matches("[^:\\s]+:\\S+")) {
-        // A malformed line would make every data plane refuse the snapshot: it is left out.
-        report.warnings.add("a line of Secret " + ns + "/" + name + " is not user:hash; ignored");
-        continue;
+      if (!key.equals("auth") || basicLine(report, ns + "/" + name, l)) {
+        out.add(l);
       }
-      if (key.equals("auth")
-          && !HTPASSWD_HASH.matcher(l.substring(l.indexOf(':') + 1)).lookingAt()) {
-        // crypt(3), $1$, $5$, $6$ or no hash at all: never let a hash string work as a password.
-        report.warnings.add(
-            "a line of Secret "
-                + ns
-                + "/"
-                + name
-                + " uses a hash Aralez cannot check (bcrypt, apr1, {SHA} and {PLAIN} are read); ignored");
-        continue;
-      }
-      out.add(l);
     }
     return out;
+  }
+
+  /** ingress-nginx's auth-map: each key of the Secret is a user, its value the hash. */
+  private List<String> mapLines(ObjectReport report, String ns, String name) {
+    Secret s = lookups.secret(ns + "/" + name);
+    if (s == null) {
+      report.warnings.add(
+          "Secret "
+              + ns
+              + "/"
+              + name
+              + " not found: the route refuses every request until it does");
+      return List.of();
+    }
+    List<String> out = new ArrayList<>();
+    SecretValues.all(s)
+        .forEach(
+            (user, hash) -> {
+              String l = user.strip() + ":" + hash.strip();
+              if (basicLine(report, ns + "/" + name, l)) {
+                out.add(l);
+              }
+            });
+    return out;
+  }
+
+  /** Whether {@code l} is a user:hash line a data plane can check; a warning when not. */
+  private static boolean basicLine(ObjectReport report, String secret, String l) {
+    if (!l.matches("[^:\\s]+:\\S+")) {
+      // A malformed line would make every data plane refuse the snapshot: it is left out.
+      report.warnings.add("a line of Secret " + secret + " is not user:hash; ignored");
+      return false;
+    }
+    if (!HTPASSWD_HASH.matcher(l.substring(l.indexOf(':') + 1)).lookingAt()) {
+      // crypt(3), $1$, $5$, $6$ or no hash at all: never let a hash string work as a password.
+      report.warnings.add(
+          "a line of Secret "
+              + secret
+              + " uses a hash Aralez cannot check (bcrypt, apr1, {SHA} and {PLAIN} are read); ignored");
+      return false;
+    }
+    return true;
   }
 }

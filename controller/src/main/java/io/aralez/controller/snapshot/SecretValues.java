@@ -18,4 +18,21 @@ final class SecretValues {
     }
     return s.getStringData() == null ? null : s.getStringData().get(key);
   }
+
+  /** Every key of the Secret with its value (sorted by key); undecodable values are left out. */
+  static java.util.SortedMap<String, String> all(Secret s) {
+    java.util.SortedMap<String, String> out = new java.util.TreeMap<>();
+    if (s.getStringData() != null) {
+      out.putAll(s.getStringData());
+    }
+    if (s.getData() != null) {
+      for (String k : s.getData().keySet()) {
+        String v = value(s, k);
+        if (v != null) {
+          out.put(k, v);
+        }
+      }
+    }
+    return out;
+  }
 }

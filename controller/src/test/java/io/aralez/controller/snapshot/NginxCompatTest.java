@@ -703,6 +703,42 @@ class NginxCompatTest {
   }
 
   @Test
+  void anAuthMapSecretNamesAUserPerKey() {
+    secrets.add(
+        Objects.secret(
+            "ns",
+            "map",
+            "Opaque",
+            Map.of(
+                "ann", "$apr1$Xy7.z/9q$L5D3OEZy36F1C/5onznlG1",
+                "bob", "{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=",
+                "eve", "plaintext")));
+    ingresses.add(
+        nginx("mapped", T1)
+            .annotation(N + "auth-type", "basic")
+            .annotation(N + "auth-secret", "map")
+            .annotation(N + "auth-secret-type", "auth-map")
+            .rule("m.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("odd", T1)
+            .annotation(N + "auth-type", "basic")
+            .annotation(N + "auth-secret", "map")
+            .annotation(N + "auth-secret-type", "ldap")
+            .rule("o.test", p("Prefix", "/", "web", 80))
+            .build());
+    BuildResult r = build();
+    var auth = only(r, "m.test").getPolicy().getAuth();
+    assertThat(auth.getType()).isEqualTo(io.aralez.api.v1.Auth.Type.BASIC);
+    assertThat(auth.getCredentialsList())
+        .as("a value that is no hash Aralez can check is left out")
+        .containsExactly(
+            "ann:$apr1$Xy7.z/9q$L5D3OEZy36F1C/5onznlG1", "bob:{SHA}qUqP5cyxm6YcTAhz05Hph5gvu9M=");
+    assertThat(status(r, "mapped").warnings()).anyMatch(w -> w.contains("cannot check"));
+    assertThat(only(r, "o.test").getDirectStatus()).as("an unknown type denies").isEqualTo(503);
+  }
+
+  @Test
   void theConfigMapsGlobalAuthGuardsLocationsWithoutTheirOwn() {
     config.put("global-auth-url", "http://auth.internal/check");
     config.put("global-auth-signin", "https://$host/login");

@@ -13,7 +13,8 @@ final class AuthParts {
   private AuthParts() {}
 
   /**
-   * @param type BASIC, FORWARD or null
+   * @param type BASIC, BASIC_MAP (the Secret's keys are users, its values their hashes:
+   *     auth-secret-type auth-map), FORWARD or null
    * @param secret the Basic auth Secret's name (this namespace), or null
    * @param url the forward-auth URL, or null
    * @param denied the annotations ask for something that cannot be checked: every path answers 503
@@ -68,7 +69,8 @@ final class AuthParts {
       invalid.accept("auth-type", "needs auth-secret; every path answers 503");
       return new Auth("BASIC", null, null, true);
     }
-    return new Auth("BASIC", s.substring(s.indexOf('/') + 1), null, false);
+    String type = "auth-map".equals(v.get("auth-secret-type")) ? "BASIC_MAP" : "BASIC";
+    return new Auth(type, s.substring(s.indexOf('/') + 1), null, false);
   }
 
   private static ExternalAuth.Builder forward(Map<String, String> v) {

@@ -109,7 +109,11 @@ public final class Catalogue {
         "upstream-hash-by-subset",
         "upstream-hash-by-subset-size");
     add(h, "\"false\" leaves the location's requests out of the access log", "enable-access-log");
-    add(p, "auth-file only", "auth-secret-type");
+    add(
+        h,
+        "auth-file (htpasswd lines in the key auth) or auth-map (each key a user, its value the"
+            + " hash)",
+        "auth-secret-type");
     add(h, "any: passing the source lists or the auth is enough", "satisfy");
     add(
         h,

@@ -180,8 +180,8 @@ final class ValueChecks {
         }
       }
       case "auth-secret-type" -> {
-        if (!value.trim().equals("auth-file")) {
-          return Check.deny("only auth-file Secrets are read; every path answers 503");
+        if (!value.trim().equals("auth-file") && !value.trim().equals("auth-map")) {
+          return Check.deny("'" + value + "' is not auth-file or auth-map; every path answers 503");
         }
       }
       case "auth-url" -> {
