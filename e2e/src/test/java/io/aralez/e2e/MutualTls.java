@@ -19,7 +19,9 @@ import javax.net.ssl.X509TrustManager;
 /**
  * Certificates for client-certificate tests, made by the openssl command line: a client CA, a
  * client certificate it signed ("good-client"), one it did not ("stranger"), and a server
- * certificate for {@code *.mtls.test}; and TLS client sockets presenting either or none.
+ * certificate for {@code *.mtls.test}, two intermediate CAs (the second under the first) and a
+ * client certificate under them ("deep-client"; its chain file holds it and both intermediates);
+ * and TLS client sockets presenting either or none.
  */
 final class MutualTls {
   final Path caCrt;
@@ -29,10 +31,17 @@ final class MutualTls {
   final Path strangerKey;
   final Path serverCrt;
   final Path serverKey;
+  final Path deepChain;
+  final Path deepKey;
+  final Path caKey;
+  final Path intCrt;
+  final Path intKey;
+  final Path int2Crt;
+  final Path int2Key;
 
   MutualTls(Path dir) throws Exception {
     caCrt = dir.resolve("client-ca.crt");
-    Path caKey = dir.resolve("client-ca.key");
+    caKey = dir.resolve("client-ca.key");
     goodCrt = dir.resolve("good.crt");
     goodKey = dir.resolve("good.key");
     strangerCrt = dir.resolve("stranger.crt");
@@ -70,6 +79,63 @@ final class MutualTls {
         goodCrt.toString());
     Fixtures.selfSigned(strangerCrt, strangerKey, "stranger", "DNS:stranger.test");
     Fixtures.selfSigned(serverCrt, serverKey, "mtls.test", "DNS:*.mtls.test");
+    intCrt = dir.resolve("int.crt");
+    intKey = dir.resolve("int.key");
+    Path ext = dir.resolve("ca.ext");
+    java.nio.file.Files.writeString(
+        ext, "basicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign\n");
+    signed("Intermediate CA", intKey, intCrt, caCrt, caKey, ext);
+    int2Crt = dir.resolve("int2.crt");
+    int2Key = dir.resolve("int2.key");
+    signed("Second Intermediate CA", int2Key, int2Crt, intCrt, intKey, ext);
+    Path deepCrt = dir.resolve("deep.crt");
+    deepKey = dir.resolve("deep.key");
+    signed("deep-client", deepKey, deepCrt, int2Crt, int2Key, null);
+    deepChain = dir.resolve("deep-chain.crt");
+    java.nio.file.Files.writeString(
+        deepChain,
+        java.nio.file.Files.readString(deepCrt)
+            + java.nio.file.Files.readString(int2Crt)
+            + java.nio.file.Files.readString(intCrt));
+  }
+
+  /** A key and a certificate for {@code cn} signed by the CA {@code caCrt}/{@code caKey}. */
+  static void signed(String cn, Path key, Path crt, Path caCrt, Path caKey, Path ext)
+      throws Exception {
+    Path csr = crt.resolveSibling(crt.getFileName() + ".csr");
+    run(
+        "openssl",
+        "req",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-subj",
+        "/CN=" + cn,
+        "-keyout",
+        key.toString(),
+        "-out",
+        csr.toString());
+    List<String> x509 =
+        new java.util.ArrayList<>(
+            List.of(
+                "openssl",
+                "x509",
+                "-req",
+                "-in",
+                csr.toString(),
+                "-CA",
+                caCrt.toString(),
+                "-CAkey",
+                caKey.toString(),
+                "-CAcreateserial",
+                "-days",
+                "2",
+                "-out",
+                crt.toString()));
+    if (ext != null) {
+      x509.addAll(List.of("-extfile", ext.toString()));
+    }
+    run(x509.toArray(String[]::new));
   }
 
   private static void run(String... command) throws Exception {

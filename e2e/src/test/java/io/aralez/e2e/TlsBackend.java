@@ -20,7 +20,8 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * A real HTTPS backend that demands a client certificate: its own certificate is self-signed for
  * {@code backend.internal} (so it is also the CA a proxy must trust), and it accepts only the
- * client certificate it was given. It answers "client=<subject>" with the certificate it saw.
+ * client certificate it was given. It answers "client=<subject>" with the certificate it saw and
+ * "sni=<name>" with the server name the client asked for (or none).
  */
 final class TlsBackend implements AutoCloseable {
   final Path serverCrt;
@@ -29,11 +30,22 @@ final class TlsBackend implements AutoCloseable {
   final HttpsServer server;
 
   TlsBackend(Path dir) throws Exception {
-    serverCrt = dir.resolve("backend.crt");
-    Path serverKey = dir.resolve("backend.key");
+    this(dir, null, null);
+  }
+
+  /**
+   * @param chain the server's certificate chain (PEM), or null for a self-signed one for
+   *     backend.internal
+   * @param chainKey its key
+   */
+  TlsBackend(Path dir, Path chain, Path chainKey) throws Exception {
+    serverCrt = chain != null ? chain : dir.resolve("backend.crt");
+    Path serverKey = chain != null ? chainKey : dir.resolve("backend.key");
     clientCrt = dir.resolve("client.crt");
     clientKey = dir.resolve("client.key");
-    Fixtures.selfSigned(serverCrt, serverKey, "backend.internal", "DNS:backend.internal");
+    if (chain == null) {
+      Fixtures.selfSigned(serverCrt, serverKey, "backend.internal", "DNS:backend.internal");
+    }
     Fixtures.selfSigned(clientCrt, clientKey, "aralez-client", "DNS:aralez-client");
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
@@ -71,7 +83,15 @@ final class TlsBackend implements AutoCloseable {
           } catch (Exception e) {
             who = "none";
           }
-          byte[] out = ("client=" + who + "\n").getBytes(StandardCharsets.UTF_8);
+          String sni = "none";
+          if (((HttpsExchange) ex).getSSLSession() instanceof javax.net.ssl.ExtendedSSLSession e) {
+            for (var n : e.getRequestedServerNames()) {
+              if (n instanceof javax.net.ssl.SNIHostName h) {
+                sni = h.getAsciiName();
+              }
+            }
+          }
+          byte[] out = ("client=" + who + "\nsni=" + sni + "\n").getBytes(StandardCharsets.UTF_8);
           ex.sendResponseHeaders(200, out.length);
           try (OutputStream o = ex.getResponseBody()) {
             o.write(out);

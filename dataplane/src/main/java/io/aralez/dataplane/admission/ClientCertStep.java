@@ -75,8 +75,9 @@ final class ClientCertStep implements AdmissionStep {
         // The client's own certificate is one of the trusted ones.
         return "SUCCESS";
       }
-      // nginx's depth counts the certificates above the client's own, up to the trusted CA.
-      if (end > auth.depth()) {
+      // nginx's depth (OpenSSL's count) is the intermediates between the client's certificate and
+      // the trusted CA.
+      if (end - 1 > auth.depth()) {
         return "FAILED:certificate chain too long";
       }
       PKIXParameters params = new PKIXParameters(anchors);

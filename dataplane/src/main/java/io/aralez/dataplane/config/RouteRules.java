@@ -175,7 +175,7 @@ public record RouteRules(
    *
    * @param cas what a certificate must chain to
    * @param mode {@code on}, {@code optional}, {@code optional_no_ca} or {@code off}
-   * @param depth certificates allowed above the client's own
+   * @param depth intermediate CAs allowed between the client's certificate and the trusted CA
    * @param passCertificate the certificate goes upstream in ssl-client-cert
    * @param errorPage where a refused client is sent (302) instead of 400, or null
    * @param matchCn what the subject DN must contain a match of (403 otherwise), or null

@@ -18,7 +18,8 @@ import java.util.HexFormat;
  * @param verify whether the backend's chain and name are verified
  * @param serverName the name verified and sent as SNI, or null for the request's host
  * @param sendServerName SNI is sent even when nothing is verified
- * @param verifyDepth certificates allowed above the backend's own, at least 1
+ * @param verifyDepth intermediate CAs allowed between the backend's certificate and the trusted CA,
+ *     at least 1
  */
 public record UpstreamTlsSpec(
     String caPem,

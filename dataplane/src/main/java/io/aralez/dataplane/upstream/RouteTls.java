@@ -29,7 +29,8 @@ final class RouteTls {
       b.trustManager(InsecureTrustManagerFactory.INSTANCE);
     } else {
       if (spec.caPem() != null) {
-        b.trustManager(trust(PemFiles.certificates("the upstream CA", spec.caPem()), spec));
+        List<X509Certificate> cas = PemFiles.certificates("the upstream CA", spec.caPem());
+        b.trustManager(new DepthLimitedTrust(trust(cas, spec), cas, spec.verifyDepth()));
       }
       b.endpointIdentificationAlgorithm("HTTPS");
     }
@@ -43,11 +44,9 @@ final class RouteTls {
     return b.build();
   }
 
-  /**
-   * Trusts {@code cas} only, through at most {@code verifyDepth - 1} intermediates: nginx's depth
-   * counts the backend's own certificate's issuers, PKIX's path length the intermediates.
-   */
-  private static TrustManagerFactory trust(List<X509Certificate> cas, UpstreamTlsSpec spec)
+  /** PKIX trusting {@code cas} only, through at most verify-depth intermediates. */
+  private static javax.net.ssl.X509ExtendedTrustManager trust(
+      List<X509Certificate> cas, UpstreamTlsSpec spec)
       throws GeneralSecurityException, IOException {
     KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
     ks.load(null, null);
@@ -57,9 +56,14 @@ final class RouteTls {
     PKIXBuilderParameters params = new PKIXBuilderParameters(ks, new X509CertSelector());
     // No revocation lookups from the data path: nginx does not check either without a CRL.
     params.setRevocationEnabled(false);
-    params.setMaxPathLength(spec.verifyDepth() - 1);
+    params.setMaxPathLength(spec.verifyDepth());
     TrustManagerFactory tmf = TrustManagerFactory.getInstance("PKIX");
     tmf.init(new CertPathTrustManagerParameters(params));
-    return tmf;
+    for (var tm : tmf.getTrustManagers()) {
+      if (tm instanceof javax.net.ssl.X509ExtendedTrustManager x) {
+        return x;
+      }
+    }
+    throw new GeneralSecurityException("no X.509 trust manager for the upstream CA");
   }
 }

@@ -90,7 +90,10 @@ class ClientCertStepTest {
         .as("the client may send the root too")
         .isEqualTo("SUCCESS");
     assertThat(ClientCertStep.verify(List.of(leaf, intermediate), trusting(1, root)))
-        .as("nginx's default depth 1: the client's issuer must be trusted itself")
+        .as("nginx's default depth 1 (OpenSSL's count): one intermediate may sit in between")
+        .isEqualTo("SUCCESS");
+    assertThat(ClientCertStep.verify(List.of(leaf, intermediate), trusting(0, root)))
+        .as("depth 0: the client's issuer must be trusted itself")
         .isEqualTo("FAILED:certificate chain too long");
     assertThat(ClientCertStep.verify(List.of(leaf), trusting(1, intermediate)))
         .isEqualTo("SUCCESS");

@@ -247,7 +247,8 @@ public final class Catalogue {
     add(h, "sends SNI (proxy-ssl-name, else the request's host)", "proxy-ssl-server-name");
     add(
         h,
-        "certificates allowed above the backend's own in the chain (1 to 10; 1 by default)",
+        "intermediate CAs allowed between the backend's certificate and the trusted CA, counted"
+            + " as OpenSSL counts them (1 to 10; 1 by default)",
         "proxy-ssl-verify-depth");
     add(
         i,
@@ -271,7 +272,8 @@ public final class Catalogue {
         "auth-tls-verify-client");
     add(
         h,
-        "certificates allowed above the client's own (1 to 10; 1 by default)",
+        "intermediate CAs allowed between the client's certificate and the trusted CA, counted as"
+            + " OpenSSL counts them (1 to 10; 1 by default)",
         "auth-tls-verify-depth");
     add(
         h,
