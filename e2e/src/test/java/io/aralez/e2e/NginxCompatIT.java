@@ -1189,9 +1189,19 @@ class NginxCompatIT extends NginxHarness {
           ex.sendResponseHeaders(500, -1);
           ex.close();
         });
-    shadow.setExecutor(Executors.newFixedThreadPool(4));
+    shadow.setExecutor(Executors.newFixedThreadPool(16));
     shadow.start();
     try {
+      ingress(
+          "mirrored-bare",
+          "mirrored-bare.test",
+          "/",
+          "Prefix",
+          Map.of(
+              N + "mirror-target",
+              "http://127.0.0.1:" + shadow.getAddress().getPort() + "/bare$request_uri",
+              N + "mirror-request-body",
+              "off"));
       ingress(
           "mirrored",
           "mirrored.test",
@@ -1221,6 +1231,16 @@ class NginxCompatIT extends NginxHarness {
         copy = copies.poll(10, java.util.concurrent.TimeUnit.SECONDS);
       } while (copy != null && copy.startsWith("GET "));
       assertThat(copy).isEqualTo("POST /copy/orders?id=7 host=shadow.test body=hello");
+      // mirror-request-body off: the copy goes without the body.
+      served("mirrored-bare.test", "/");
+      send(
+          "POST /b HTTP/1.1\r\nHost: mirrored-bare.test\r\nContent-Length: 5\r\n"
+              + "Connection: close\r\n\r\nhello",
+          proxyPort);
+      do {
+        copy = copies.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+      } while (copy != null && !copy.startsWith("POST /bare"));
+      assertThat(copy).startsWith("POST /bare/b ").endsWith(" body=");
     } finally {
       shadow.stop(0);
     }
