@@ -352,7 +352,11 @@ class NginxCompatIT extends NginxHarness {
         "/",
         "Prefix",
         Map.of(N + "auth-type", "basic", N + "auth-secret", "missing"));
-    served("authfile.test", "/");
+    // A Secret is read once an Ingress names it: 503 until then.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> get("authfile.test", "/").status() == 401);
     Response denied = get("authfile.test", "/");
     assertThat(denied.status()).isEqualTo(401);
     assertThat(denied.headers()).containsEntry("www-authenticate", "Basic realm=\"Staff only\"");
@@ -360,9 +364,11 @@ class NginxCompatIT extends NginxHarness {
     Response in = get("authfile.test", "/", "Authorization", ann);
     assertThat(in.status()).isEqualTo(200);
     assertThat(in.seen("authorization")).isEqualTo(ann);
-    served("authmap.test", "/");
     String bob = "Basic " + java.util.Base64.getEncoder().encodeToString("bob:s3cret".getBytes());
-    assertThat(get("authmap.test", "/", "Authorization", bob).status()).isEqualTo(200);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(() -> get("authmap.test", "/", "Authorization", bob).status() == 200);
     assertThat(get("authmap.test", "/", "Authorization", ann).status()).isEqualTo(401);
     served("authnone.test", "/");
     assertThat(get("authnone.test", "/", "Authorization", ann).status())
