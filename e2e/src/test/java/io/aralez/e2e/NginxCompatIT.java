@@ -849,6 +849,28 @@ class NginxCompatIT extends NginxHarness {
       await().atMost(Duration.ofSeconds(30)).until(() -> get("mtls.test", "/").status() == 200);
       Response ok = get("mtls.test", "/");
       assertThat(ok.body()).contains("client=CN=aralez-client");
+      // proxy-ssl-protocols and -ciphers: what the backend negotiated.
+      ingress(
+          "tls12",
+          "tls12.test",
+          "/",
+          "Prefix",
+          "secure",
+          with(
+              with(
+                  with(base, "proxy-ssl-name", "backend.internal"),
+                  "proxy-ssl-protocols",
+                  "TLSv1.2"),
+              "proxy-ssl-ciphers",
+              "ECDHE-RSA-CHACHA20-POLY1305"));
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .until(() -> get("tls12.test", "/").status() == 200);
+      Response tls12 = get("tls12.test", "/");
+      assertThat(tls12.seen("protocol")).isEqualTo("TLSv1.2");
+      assertThat(tls12.seen("cipher")).isEqualTo("TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+      assertThat(ok.seen("protocol")).as("by default TLS 1.3").isEqualTo("TLSv1.3");
       // The backend's certificate is not for this name: never sent anything, 502.
       ingress(
           "mtls-wrong-name",

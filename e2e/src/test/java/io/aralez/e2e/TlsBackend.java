@@ -21,7 +21,8 @@ import javax.net.ssl.TrustManagerFactory;
  * A real HTTPS backend that demands a client certificate: its own certificate is self-signed for
  * {@code backend.internal} (so it is also the CA a proxy must trust), and it accepts only the
  * client certificate it was given. It answers "client=<subject>" with the certificate it saw and
- * "sni=<name>" with the server name the client asked for (or none).
+ * "sni=<name>" with the server name the client asked for (or none), and the negotiated "cipher="
+ * and "protocol=".
  */
 final class TlsBackend implements AutoCloseable {
   final Path serverCrt;
@@ -91,7 +92,18 @@ final class TlsBackend implements AutoCloseable {
               }
             }
           }
-          byte[] out = ("client=" + who + "\nsni=" + sni + "\n").getBytes(StandardCharsets.UTF_8);
+          var session = ((HttpsExchange) ex).getSSLSession();
+          byte[] out =
+              ("client="
+                      + who
+                      + "\nsni="
+                      + sni
+                      + "\ncipher="
+                      + session.getCipherSuite()
+                      + "\nprotocol="
+                      + session.getProtocol()
+                      + "\n")
+                  .getBytes(StandardCharsets.UTF_8);
           ex.sendResponseHeaders(200, out.length);
           try (OutputStream o = ex.getResponseBody()) {
             o.write(out);

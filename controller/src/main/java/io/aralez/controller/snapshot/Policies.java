@@ -83,7 +83,9 @@ final class Policies {
         io.aralez.api.v1.UpstreamTls.newBuilder()
             .setVerify(t.verify())
             .setSendServerName(t.sendServerName())
-            .setVerifyDepth(t.verifyDepth());
+            .setVerifyDepth(t.verifyDepth())
+            .addAllCiphers(t.ciphers())
+            .addAllProtocols(t.protocols());
     if (t.serverName() != null) {
       b.setServerName(t.serverName());
     }

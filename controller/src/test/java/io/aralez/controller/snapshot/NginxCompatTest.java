@@ -893,7 +893,15 @@ class NginxCompatTest {
             .annotation(N + "proxy-ssl-verify", "on")
             .annotation(N + "proxy-ssl-name", "backend.internal")
             .annotation(N + "proxy-ssl-verify-depth", "2")
+            .annotation(N + "proxy-ssl-ciphers", "ECDHE-RSA-AES128-GCM-SHA256:HIGH:!aNULL:RC4-SHA")
+            .annotation(N + "proxy-ssl-protocols", "TLSv1.1 TLSv1.2")
             .rule("tls.test", p("Prefix", "/", "web", 80))
+            .build());
+    ingresses.add(
+        nginx("old-only", T1)
+            .annotation(N + "proxy-ssl-verify", "on")
+            .annotation(N + "proxy-ssl-protocols", "TLSv1 TLSv1.1")
+            .rule("old.test", p("Prefix", "/", "web", 80))
             .build());
     ingresses.add(
         nginx("elsewhere", T1)
@@ -913,6 +921,15 @@ class NginxCompatTest {
     assertThat(tls.getVerify()).isTrue();
     assertThat(tls.getServerName()).isEqualTo("backend.internal");
     assertThat(tls.getVerifyDepth()).isEqualTo(2);
+    assertThat(tls.getCiphersList()).containsExactly("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256");
+    assertThat(tls.getProtocolsList()).containsExactly("TLSv1.2");
+    assertThat(event(r, "tls", "NginxAnnotationApproximated"))
+        .contains("HIGH:!aNULL:RC4-SHA not offered")
+        .contains("TLSv1.1 never offered");
+    assertThat(only(r, "old.test").getPolicy().getUpstreamTls().getProtocolsList())
+        .as("nothing Aralez speaks: invalid, the defaults stay")
+        .isEmpty();
+    assertThat(event(r, "old-only", "NginxAnnotationInvalid")).contains("proxy-ssl-protocols");
     assertThat(only(r, "elsewhere.test").getDirectStatus()).isEqualTo(503);
     assertThat(reasons(r, "elsewhere")).contains("AnnotationParsingFailed");
     assertThat(only(r, "depth.test").getPolicy().hasUpstreamTls()).isFalse();

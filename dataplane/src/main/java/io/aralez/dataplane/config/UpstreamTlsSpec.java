@@ -20,6 +20,8 @@ import java.util.HexFormat;
  * @param sendServerName SNI is sent even when nothing is verified
  * @param verifyDepth intermediate CAs allowed between the backend's certificate and the trusted CA,
  *     at least 1
+ * @param ciphers TLS 1.2 suites offered (IANA names), empty for the defaults
+ * @param protocols TLSv1.2 and/or TLSv1.3, empty for both
  */
 public record UpstreamTlsSpec(
     String caPem,
@@ -29,7 +31,14 @@ public record UpstreamTlsSpec(
     String serverName,
     boolean sendServerName,
     int verifyDepth,
+    java.util.List<String> ciphers,
+    java.util.List<String> protocols,
     String id) {
+
+  public UpstreamTlsSpec {
+    ciphers = java.util.List.copyOf(ciphers);
+    protocols = java.util.List.copyOf(protocols);
+  }
 
   public UpstreamTlsSpec(
       String caPem,
@@ -47,7 +56,40 @@ public record UpstreamTlsSpec(
         serverName,
         sendServerName,
         verifyDepth,
-        digest(caPem, certPem, keyPem, verify, serverName, sendServerName, verifyDepth));
+        java.util.List.of(),
+        java.util.List.of());
+  }
+
+  public UpstreamTlsSpec(
+      String caPem,
+      String certPem,
+      String keyPem,
+      boolean verify,
+      String serverName,
+      boolean sendServerName,
+      int verifyDepth,
+      java.util.List<String> ciphers,
+      java.util.List<String> protocols) {
+    this(
+        caPem,
+        certPem,
+        keyPem,
+        verify,
+        serverName,
+        sendServerName,
+        verifyDepth,
+        ciphers,
+        protocols,
+        digest(
+            caPem,
+            certPem,
+            keyPem,
+            verify,
+            serverName,
+            sendServerName,
+            verifyDepth,
+            ciphers,
+            protocols));
   }
 
   /**
@@ -87,6 +129,16 @@ public record UpstreamTlsSpec(
     }
     if (verifyDepth < 1 || verifyDepth > 10) {
       return "upstream verify depth " + verifyDepth + " is not 1 to 10";
+    }
+    for (String c : ciphers) {
+      if (!c.equals(io.aralez.common.values.TlsNames.tls12Cipher(c))) {
+        return "upstream cipher '" + c + "' is not one Aralez offers";
+      }
+    }
+    for (String p : protocols) {
+      if (io.aralez.common.values.TlsNames.protocol(p) == null) {
+        return "upstream protocol '" + p + "' is not TLSv1.2 or TLSv1.3";
+      }
     }
     return null;
   }

@@ -34,6 +34,13 @@ final class RouteTls {
       }
       b.endpointIdentificationAlgorithm("HTTPS");
     }
+    if (!spec.ciphers().isEmpty()) {
+      // TLS 1.2 suites only: TLS 1.3's are not chosen by configuration (as with nginx's list).
+      b.ciphers(spec.ciphers());
+    }
+    if (!spec.protocols().isEmpty()) {
+      b.protocols(spec.protocols());
+    }
     if (spec.certPem() != null) {
       List<X509Certificate> chain =
           PemFiles.certificates("the upstream client certificate", spec.certPem());

@@ -251,9 +251,14 @@ public final class Catalogue {
             + " as OpenSSL counts them (1 to 10; 1 by default)",
         "proxy-ssl-verify-depth");
     add(
-        i,
-        "the backend TLS ciphers and protocols are Aralez's (TLS 1.2 and 1.3, strong ciphers)",
-        "proxy-ssl-ciphers",
+        h,
+        "the named TLS 1.2 suites (OpenSSL or IANA names with forward secrecy or AES-GCM/ChaCha20;"
+            + " cipher-list expressions such as HIGH:!aNULL are not evaluated and reported); TLS"
+            + " 1.3 suites are not configurable, as in nginx's list",
+        "proxy-ssl-ciphers");
+    add(
+        h,
+        "TLSv1.2 and/or TLSv1.3; older protocols are never offered and reported",
         "proxy-ssl-protocols");
     add(
         h,

@@ -320,7 +320,7 @@ public final class NginxAnnotations {
           v.get("default-backend"),
           flag("service-upstream"),
           flag("from-to-www-redirect"),
-          TlsParts.upstreamTls(v, this::ignoredWithout),
+          TlsParts.upstreamTls(v, this::ignoredWithout, this::partially),
           TlsParts.clientCerts(v, this::ignoredWithout),
           v.containsKey("custom-headers")
               ? new NginxResult.CustomHeaders(

@@ -75,7 +75,13 @@ public record NginxResult(
    * @param verifyDepth proxy-ssl-verify-depth (1 by default)
    */
   public record UpstreamTls(
-      String secret, boolean verify, String serverName, boolean sendServerName, int verifyDepth) {}
+      String secret,
+      boolean verify,
+      String serverName,
+      boolean sendServerName,
+      int verifyDepth,
+      List<String> ciphers,
+      List<String> protocols) {}
 
   /**
    * auth-tls-*: the Secret (this namespace) whose ca.crt client certificates must chain to.

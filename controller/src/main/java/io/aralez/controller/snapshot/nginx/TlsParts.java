@@ -1,5 +1,6 @@
 package io.aralez.controller.snapshot.nginx;
 
+import io.aralez.common.values.TlsNames;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
@@ -39,7 +40,9 @@ final class TlsParts {
 
   /** proxy-ssl-*, or null when none is set (the tuning keys are then reported ignored). */
   static NginxResult.UpstreamTls upstreamTls(
-      Map<String, String> v, BiConsumer<String, String> ignoredWithout) {
+      Map<String, String> v,
+      BiConsumer<String, String> ignoredWithout,
+      BiConsumer<String, String> partially) {
     if (!v.containsKey("proxy-ssl-secret")
         && !v.containsKey("proxy-ssl-verify")
         && !v.containsKey("proxy-ssl-name")
@@ -57,7 +60,57 @@ final class TlsParts {
         NginxValues.flag(v, "proxy-ssl-verify"),
         v.containsKey("proxy-ssl-name") ? v.get("proxy-ssl-name").trim() : null,
         NginxValues.flag(v, "proxy-ssl-server-name"),
-        depth(v, "proxy-ssl-verify-depth"));
+        depth(v, "proxy-ssl-verify-depth"),
+        v.containsKey("proxy-ssl-ciphers")
+            ? ciphers(v.get("proxy-ssl-ciphers"), partially)
+            : List.of(),
+        v.containsKey("proxy-ssl-protocols")
+            ? protocols(v.get("proxy-ssl-protocols"), partially)
+            : List.of());
+  }
+
+  /** An OpenSSL cipher list as the TLS 1.2 suites it names; what cannot be offered is reported. */
+  static List<String> ciphers(String value, BiConsumer<String, String> partially) {
+    List<String> out = new java.util.ArrayList<>();
+    List<String> left = new java.util.ArrayList<>();
+    for (String part : value.trim().split("[:,\\s]+")) {
+      String iana = part.isEmpty() ? null : TlsNames.tls12Cipher(part);
+      if (iana != null) {
+        if (!out.contains(iana)) {
+          out.add(iana);
+        }
+      } else if (!part.isEmpty() && !part.equals("DEFAULT") && !TlsNames.tls13Cipher(part)) {
+        left.add(part);
+      }
+    }
+    if (!left.isEmpty()) {
+      partially.accept(
+          "proxy-ssl-ciphers",
+          String.join(":", left)
+              + " not offered (cipher-list expressions are not evaluated; only named suites with"
+              + " forward secrecy or AES-GCM/ChaCha20 are)"
+              + (out.isEmpty() ? "; Aralez's defaults apply" : ""));
+    }
+    return out;
+  }
+
+  /** The protocols Aralez speaks of an nginx protocol list; older ones are reported. */
+  static List<String> protocols(String value, BiConsumer<String, String> partially) {
+    List<String> out = new java.util.ArrayList<>();
+    List<String> left = new java.util.ArrayList<>();
+    for (String part : value.trim().split("\\s+")) {
+      String p = TlsNames.protocol(part);
+      if (p != null) {
+        out.add(p);
+      } else {
+        left.add(part);
+      }
+    }
+    if (!left.isEmpty()) {
+      partially.accept(
+          "proxy-ssl-protocols", String.join(" ", left) + " never offered (TLS 1.2 and 1.3 only)");
+    }
+    return out;
   }
 
   private static int depth(Map<String, String> v, String name) {

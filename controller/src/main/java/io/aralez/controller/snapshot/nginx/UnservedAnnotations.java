@@ -42,9 +42,13 @@ final class UnservedAnnotations {
         "auth-cache-duration");
     add(
         i,
-        "not supported by Aralez; ignored with a Warning Event",
+        "the TLS listener's ciphers are the data plane's (proxy_tls_grade), shared by every host"
+            + " behind one listener, and it always prefers its own order",
         "ssl-ciphers",
-        "ssl-prefer-server-ciphers",
+        "ssl-prefer-server-ciphers");
+    add(
+        i,
+        "not supported by Aralez; ignored with a Warning Event",
         "enable-opentelemetry",
         "opentelemetry-trust-incoming-span",
         "opentelemetry-operation-name");

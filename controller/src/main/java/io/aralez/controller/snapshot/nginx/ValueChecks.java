@@ -173,6 +173,19 @@ final class ValueChecks {
           throw new IllegalArgumentException("'" + value + "' is not a host name");
         }
       }
+      case "proxy-ssl-protocols" -> {
+        List<String> known = List.of("SSLv2", "SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+        List<String> parts = List.of(value.trim().split("\\s+"));
+        if (!known.containsAll(parts) || !parts.contains("TLSv1.2") && !parts.contains("TLSv1.3")) {
+          throw new IllegalArgumentException(
+              "'" + value + "' names no protocol Aralez speaks (TLSv1.2, TLSv1.3)");
+        }
+      }
+      case "proxy-ssl-ciphers" -> {
+        if (!value.trim().matches("[A-Za-z0-9_+!@=.:,\\s-]{1,2048}")) {
+          throw new IllegalArgumentException("'" + value + "' is not an OpenSSL cipher list");
+        }
+      }
       case "proxy-ssl-verify-depth" -> {
         long d = NginxValues.positiveInt(value);
         if (d > 10) {

@@ -23,6 +23,8 @@ final class UpstreamTranslator {
         t.getVerify(),
         t.getServerName().isEmpty() ? null : t.getServerName(),
         t.getSendServerName(),
-        t.getVerifyDepth() == 0 ? 1 : t.getVerifyDepth());
+        t.getVerifyDepth() == 0 ? 1 : t.getVerifyDepth(),
+        t.getCiphersList(),
+        t.getProtocolsList());
   }
 }
