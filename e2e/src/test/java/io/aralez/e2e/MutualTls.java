@@ -49,34 +49,7 @@ final class MutualTls {
     serverCrt = dir.resolve("server.crt");
     serverKey = dir.resolve("server.key");
     Fixtures.selfSigned(caCrt, caKey, "Test Client CA", "DNS:client-ca.test");
-    Path csr = dir.resolve("good.csr");
-    run(
-        "openssl",
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=good-client",
-        "-keyout",
-        goodKey.toString(),
-        "-out",
-        csr.toString());
-    run(
-        "openssl",
-        "x509",
-        "-req",
-        "-in",
-        csr.toString(),
-        "-CA",
-        caCrt.toString(),
-        "-CAkey",
-        caKey.toString(),
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-out",
-        goodCrt.toString());
+    signed("good-client", goodKey, goodCrt, caCrt, caKey, null);
     Fixtures.selfSigned(strangerCrt, strangerKey, "stranger", "DNS:stranger.test");
     Fixtures.selfSigned(serverCrt, serverKey, "mtls.test", "DNS:*.mtls.test");
     intCrt = dir.resolve("int.crt");

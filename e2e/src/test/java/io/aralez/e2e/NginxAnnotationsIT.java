@@ -283,21 +283,7 @@ class NginxAnnotationsIT extends NginxHarness {
 
   @Test
   void satisfyAnyLetsTheSourceListOrThePasswordIn() throws Exception {
-    String sha =
-        "{SHA}"
-            + java.util.Base64.getEncoder()
-                .encodeToString(
-                    java.security.MessageDigest.getInstance("SHA-1")
-                        .digest("pw".getBytes(StandardCharsets.UTF_8)));
-    k8s.resource(
-            new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata()
-                .withNamespace(NS)
-                .withName("any-users")
-                .endMetadata()
-                .addToStringData("auth", "ann:" + sha)
-                .build())
-        .createOr(c -> c.update());
+    secret("any-users", Map.of("auth", "ann:" + shaHash("pw")));
     Map<String, String> auth =
         Map.of(
             N + "auth-type", "basic",
@@ -322,7 +308,7 @@ class NginxAnnotationsIT extends NginxHarness {
         .until(() -> get("any-in.test", "/").status() == 200);
     served("any-out.test", "/");
     assertThat(get("any-out.test", "/").status()).isEqualTo(401);
-    String pw = "Basic " + java.util.Base64.getEncoder().encodeToString("ann:pw".getBytes());
+    String pw = basic("ann", "pw");
     assertThat(get("any-out.test", "/", "Authorization", pw).status())
         .as("the password is enough")
         .isEqualTo(200);

@@ -304,30 +304,9 @@ class NginxCompatIT extends NginxHarness {
    */
   @Test
   void basicAuthFromAnAuthFileOrAnAuthMapSecret() throws Exception {
-    String sha =
-        "{SHA}"
-            + java.util.Base64.getEncoder()
-                .encodeToString(
-                    java.security.MessageDigest.getInstance("SHA-1")
-                        .digest("s3cret".getBytes(StandardCharsets.UTF_8)));
-    k8s.resource(
-            new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata()
-                .withNamespace(NS)
-                .withName("htpasswd")
-                .endMetadata()
-                .addToStringData("auth", "ann:" + sha + "\n")
-                .build())
-        .createOr(c -> c.update());
-    k8s.resource(
-            new io.fabric8.kubernetes.api.model.SecretBuilder()
-                .withNewMetadata()
-                .withNamespace(NS)
-                .withName("usermap")
-                .endMetadata()
-                .addToStringData("bob", sha)
-                .build())
-        .createOr(c -> c.update());
+    String sha = shaHash("s3cret");
+    secret("htpasswd", Map.of("auth", "ann:" + sha + "\n"));
+    secret("usermap", Map.of("bob", sha));
     ingress(
         "authfile",
         "authfile.test",
@@ -360,11 +339,11 @@ class NginxCompatIT extends NginxHarness {
     Response denied = get("authfile.test", "/");
     assertThat(denied.status()).isEqualTo(401);
     assertThat(denied.headers()).containsEntry("www-authenticate", "Basic realm=\"Staff only\"");
-    String ann = "Basic " + java.util.Base64.getEncoder().encodeToString("ann:s3cret".getBytes());
+    String ann = basic("ann", "s3cret");
     Response in = get("authfile.test", "/", "Authorization", ann);
     assertThat(in.status()).isEqualTo(200);
     assertThat(in.seen("authorization")).isEqualTo(ann);
-    String bob = "Basic " + java.util.Base64.getEncoder().encodeToString("bob:s3cret".getBytes());
+    String bob = basic("bob", "s3cret");
     await()
         .atMost(Duration.ofSeconds(30))
         .ignoreExceptions()

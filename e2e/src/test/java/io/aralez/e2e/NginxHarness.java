@@ -362,6 +362,22 @@ abstract class NginxHarness {
     return m;
   }
 
+  /** An htpasswd {SHA} hash of {@code password}. */
+  static String shaHash(String password) throws Exception {
+    return "{SHA}"
+        + java.util.Base64.getEncoder()
+            .encodeToString(
+                java.security.MessageDigest.getInstance("SHA-1")
+                    .digest(password.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  /** "Basic ..." for {@code user} and {@code password}. */
+  static String basic(String user, String password) {
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+  }
+
   /** A Secret of the test namespace with these string values. */
   static void secret(String name, Map<String, String> data) {
     k8s.resource(
