@@ -548,13 +548,8 @@ class NginxAnnotationsIT extends NginxHarness {
             "Prefix",
             "full",
             Map.of(N + "proxy-connect-timeout", "30", N + "proxy-next-upstream-tries", "1"));
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(
-                () ->
-                    send("GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", adminPort)
-                        .body()
-                        .contains("long-connect.test"));
+        routed("long-connect.test");
+        routed("short-connect.test");
         CompletableFuture<Integer> longer =
             CompletableFuture.supplyAsync(
                 () -> {

@@ -239,14 +239,7 @@ class NginxCompatIT extends NginxHarness {
               N + "proxy-send-timeout", "2",
               N + "proxy-read-timeout", "120",
               N + "proxy-body-size", "0"));
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .ignoreExceptions()
-          .until(
-              () ->
-                  send("GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", adminPort)
-                      .body()
-                      .contains("deaf.test"));
+      routed("deaf.test");
       long size = 256L << 20;
       try (Socket s = new Socket("127.0.0.1", proxyPort)) {
         s.setSoTimeout(60_000);

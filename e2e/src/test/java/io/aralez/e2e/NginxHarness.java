@@ -391,6 +391,21 @@ abstract class NginxHarness {
         .createOr(c -> c.update());
   }
 
+  /**
+   * Waits until the data plane has a route for {@code host}, for backends that never answer (a
+   * request cannot tell "routed" from "not yet").
+   */
+  static void routed(String host) {
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreExceptions()
+        .until(
+            () ->
+                send("GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", adminPort)
+                    .body()
+                    .contains(host));
+  }
+
   static List<Event> events(String object, String reason) {
     return k8s.v1().events().inNamespace(NS).list().getItems().stream()
         .filter(e -> object.equals(e.getInvolvedObject().getName()))
