@@ -532,8 +532,13 @@ class TopologyIT {
     // within the lease duration (15 s).
     Processes.kill(controllers[0]);
     await().atMost(Duration.ofSeconds(30)).until(() -> leader(1) == 1);
-    assertThat(served(proxyPorts[0], "app.example.com", "/", 12))
-        .isEqualTo(Set.of("pod-1", "pod-2", "pod-3"));
+    // The load thread shares the round robin, so one batch can miss a pod by interleaving alone:
+    // every pod must answer within a few batches, and nothing else may.
+    Set<String> seen = new HashSet<>();
+    for (int batch = 0; batch < 10 && seen.size() < 3; batch++) {
+      seen.addAll(served(proxyPorts[0], "app.example.com", "/", 12));
+    }
+    assertThat(seen).isEqualTo(Set.of("pod-1", "pod-2", "pod-3"));
     assertThat(get(adminPorts[0], "/readyz", "x").statusCode()).isEqualTo(200);
     ingress("late", "late.example.com", "/", "app", Map.of());
     slice("app", 4);
