@@ -1,14 +1,17 @@
 package io.aralez.dataplane.http;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -27,8 +30,66 @@ public final class ClientCodec
 
   /** Response decoder. */
   final class Decoder extends HttpResponseDecoder {
+    private final int maxInitialLine;
+    private final int maxHeaderSize;
+    // True between responses: the next bytes begin a status line.
+    private boolean atLine = true;
+    private final HeadLines.Scanner scanner = new HeadLines.Scanner();
+    private final ForwardedHeaders.Factory headers;
+
     Decoder(HttpDecoderConfig config) {
-      super(config);
+      this(config, new ForwardedHeaders.Factory(config.getHeadersFactory()));
+    }
+
+    private Decoder(HttpDecoderConfig config, ForwardedHeaders.Factory headers) {
+      super(config.clone().setHeadersFactory(headers));
+      this.headers = headers;
+      this.maxInitialLine = config.getMaxInitialLineLength();
+      this.maxHeaderSize = config.getMaxHeaderSize();
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out)
+        throws Exception {
+      int before = out.size();
+      if (atLine && buffer.isReadable()) {
+        atLine = false;
+        int line = statusLine(buffer);
+        HeadLines lines =
+            line < 0 ? null : scanner.scan(buffer, buffer.readerIndex() + line, maxHeaderSize);
+        if (lines != null) {
+          InPlaceHead.decode(ctx, buffer, line, lines, headers, super::decode, out);
+          decoded(out, before);
+          return;
+        }
+      }
+      super.decode(ctx, buffer, out);
+      decoded(out, before);
+    }
+
+    private void decoded(List<Object> out, int from) {
+      for (int i = from; i < out.size(); i++) {
+        if (out.get(i) instanceof LastHttpContent) {
+          atLine = true;
+        }
+      }
+    }
+
+    /**
+     * The bytes a status line starting right here takes with its CRLF, or -1 when there is none
+     * whole (the head is then left to Netty's decoder alone).
+     */
+    private int statusLine(ByteBuf buffer) {
+      int start = buffer.readerIndex();
+      if (buffer.readableBytes() < 5
+          || buffer.getInt(start) != HTTP_
+          || buffer.getByte(start + 4) != '/') {
+        return -1;
+      }
+      int lf =
+          buffer.indexOf(
+              start, Math.min(buffer.writerIndex(), start + maxInitialLine + 2), (byte) '\n');
+      return lf < 0 || buffer.getByte(lf - 1) != '\r' ? -1 : lf + 1 - start;
     }
 
     @Override
@@ -47,8 +108,15 @@ public final class ClientCodec
     }
   }
 
+  private static final int HTTP_ = ('H' << 24) | ('T' << 16) | ('T' << 8) | 'P';
+
   /** Request encoder that records each request's method for the decoder. */
   final class Encoder extends HttpRequestEncoder {
+    @Override
+    protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+      ForwardedHeaders.encode(headers, buf, super::encodeHeaders);
+    }
+
     @Override
     protected void encode(ChannelHandlerContext ctx, Object msg, List<Object> out)
         throws Exception {

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -35,13 +36,22 @@ public final class ServerCodec
    */
   final class Decoder extends HttpRequestDecoder {
     private final int maxInitialLine;
+    private final int maxHeaderSize;
     // True between requests: the next bytes begin a request line.
     private boolean atLine = true;
     private boolean refused;
+    private final HeadLines.Scanner scanner = new HeadLines.Scanner();
+    private final ForwardedHeaders.Factory headers;
 
     Decoder(HttpDecoderConfig config) {
-      super(config);
+      this(config, new ForwardedHeaders.Factory(config.getHeadersFactory()));
+    }
+
+    private Decoder(HttpDecoderConfig config, ForwardedHeaders.Factory headers) {
+      super(config.clone().setHeadersFactory(headers));
+      this.headers = headers;
       this.maxInitialLine = config.getMaxInitialLineLength();
+      this.maxHeaderSize = config.getMaxHeaderSize();
     }
 
     @Override
@@ -69,10 +79,23 @@ public final class ServerCodec
         }
         // Checked once: Netty may take the line now and the headers only in a later read.
         atLine = false;
+        // TOO_LONG is left to Netty, which answers 414.
+        HeadLines lines =
+            line > 0 ? scanner.scan(buffer, buffer.readerIndex() + line, maxHeaderSize) : null;
+        if (lines != null) {
+          int before = out.size();
+          InPlaceHead.decode(ctx, buffer, line, lines, headers, super::decode, out);
+          decoded(out, before);
+          return;
+        }
       }
       int before = out.size();
       super.decode(ctx, buffer, out);
-      for (int i = before; i < out.size(); i++) {
+      decoded(out, before);
+    }
+
+    private void decoded(List<Object> out, int from) {
+      for (int i = from; i < out.size(); i++) {
         Object o = out.get(i);
         if (o instanceof HttpRequest req) {
           methods.add(req.method());
@@ -91,6 +114,11 @@ public final class ServerCodec
 
   /** Response encoder that knows which responses answer HEAD and so carry no body. */
   final class Encoder extends HttpResponseEncoder {
+    @Override
+    protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
+      ForwardedHeaders.encode(headers, buf, super::encodeHeaders);
+    }
+
     @Override
     protected boolean isContentAlwaysEmpty(HttpResponse msg) {
       int code = msg.status().code();

@@ -1,6 +1,7 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.ProxyConfig.Header;
+import io.aralez.dataplane.http.ForwardedHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -271,6 +272,10 @@ final class HeaderRewriter {
    * would copy every name into a new set, per request.
    */
   static void removeNames(HttpHeaders h, java.util.function.Predicate<CharSequence> match) {
+    if (h instanceof ForwardedHeaders forwarded) {
+      forwarded.removeNamesIf(match);
+      return;
+    }
     List<CharSequence> drop = null;
     for (var it = h.iteratorCharSequence(); it.hasNext(); ) {
       CharSequence name = it.next().getKey();
