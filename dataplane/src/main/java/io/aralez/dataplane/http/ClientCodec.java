@@ -31,21 +31,18 @@ public final class ClientCodec
   /** Response decoder. */
   final class Decoder extends HttpResponseDecoder {
     private final int maxInitialLine;
-    private final int maxHeaderSize;
     // True between responses: the next bytes begin a status line.
     private boolean atLine = true;
-    private final HeadLines.Scanner scanner = new HeadLines.Scanner();
-    private final ForwardedHeaders.Factory headers;
+    private final InPlaceHead inPlace;
 
     Decoder(HttpDecoderConfig config) {
-      this(config, new ForwardedHeaders.Factory(config.getHeadersFactory()));
+      this(config, new InPlaceHead(config));
     }
 
-    private Decoder(HttpDecoderConfig config, ForwardedHeaders.Factory headers) {
-      super(config.clone().setHeadersFactory(headers));
-      this.headers = headers;
+    private Decoder(HttpDecoderConfig config, InPlaceHead inPlace) {
+      super(inPlace.decoderConfig(config));
+      this.inPlace = inPlace;
       this.maxInitialLine = config.getMaxInitialLineLength();
-      this.maxHeaderSize = config.getMaxHeaderSize();
     }
 
     @Override
@@ -55,10 +52,7 @@ public final class ClientCodec
       if (atLine && buffer.isReadable()) {
         atLine = false;
         int line = statusLine(buffer);
-        HeadLines lines =
-            line < 0 ? null : scanner.scan(buffer, buffer.readerIndex() + line, maxHeaderSize);
-        if (lines != null) {
-          InPlaceHead.decode(ctx, buffer, line, lines, headers, super::decode, out);
+        if (line > 0 && inPlace.decode(ctx, buffer, line, super::decode, out)) {
           decoded(out, before);
           return;
         }

@@ -2,24 +2,19 @@ package io.aralez.dataplane.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.DateFormatter;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeadersFactory;
 import io.netty.util.AsciiString;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Date;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.function.BiFunction;
 import java.util.function.Predicate;
 
 /**
@@ -35,7 +30,7 @@ import java.util.function.Predicate;
  * the iterators are read-only; changes go through the named mutators. Bulk changes ({@code
  * add/set/setAll(HttpHeaders)}, {@code clear}) first turn the lines into overlay entries.
  */
-public final class ForwardedHeaders extends HttpHeaders {
+public final class ForwardedHeaders extends NamedHeaders {
   private static final AsciiString[] FRAMING = {
     HttpHeaderNames.HOST,
     HttpHeaderNames.CONNECTION,
@@ -56,39 +51,6 @@ public final class ForwardedHeaders extends HttpHeaders {
 
   ForwardedHeaders(HeadLines raw) {
     this.raw = raw;
-  }
-
-  /**
-   * A decoder's headers factory: the headers of a head read in place when the decoder has them
-   * ready ({@link #next}), otherwise the decoder's usual ones.
-   */
-  static final class Factory implements HttpHeadersFactory {
-    private final HttpHeadersFactory usual;
-    private HttpHeaders next;
-
-    Factory(HttpHeadersFactory usual) {
-      this.usual = usual;
-    }
-
-    /** The headers for the message the decoder creates next (null: the usual ones). */
-    void next(HttpHeaders headers) {
-      next = headers;
-    }
-
-    @Override
-    public HttpHeaders newHeaders() {
-      HttpHeaders h = next;
-      if (h == null) {
-        return usual.newHeaders();
-      }
-      next = null;
-      return h;
-    }
-
-    @Override
-    public HttpHeaders newEmptyHeaders() {
-      return usual.newEmptyHeaders();
-    }
   }
 
   /** Writes a head's header lines: the peer's own where they were kept, else Netty's encoding. */
@@ -169,19 +131,20 @@ public final class ForwardedHeaders extends HttpHeaders {
   }
 
   private boolean lineChanged(int i) {
-    return lineChangedIndex(i) >= 0;
+    return lineChanged(raw, i);
   }
 
-  private int lineChangedIndex(int i) {
-    if ((changedLengths & (1L << (raw.nameLength(i) & 63))) == 0) {
-      return -1;
+  /** Whether line {@code i} of {@code lines} has a changed name (its values are in the overlay). */
+  private boolean lineChanged(HeadLines lines, int i) {
+    if ((changedLengths & (1L << (lines.nameLength(i) & 63))) == 0) {
+      return false;
     }
     for (int c = 0; c < changedCount; c++) {
-      if (raw.nameIs(i, changed[c])) {
-        return c;
+      if (lines.nameIs(i, changed[c])) {
+        return true;
       }
     }
-    return -1;
+    return false;
   }
 
   // ---- writing
@@ -249,10 +212,9 @@ public final class ForwardedHeaders extends HttpHeaders {
   public void removeNamesIf(Predicate<CharSequence> match) {
     List<CharSequence> drop = null;
     if (raw != null) {
-      NameCursor cursor = new NameCursor(raw);
+      HeadLines.NameCursor cursor = raw.nameCursor();
       for (int i = 0, n = raw.count(); i < n; i++) {
-        cursor.line = i;
-        if (!lineChanged(i) && match.test(cursor)) {
+        if (!lineChanged(i) && match.test(cursor.at(i))) {
           if (drop == null) {
             drop = new ArrayList<>(4);
           }
@@ -275,42 +237,7 @@ public final class ForwardedHeaders extends HttpHeaders {
     }
   }
 
-  /** One line's name, moved from line to line. */
-  private static final class NameCursor implements CharSequence {
-    private final HeadLines lines;
-    private int line;
-
-    NameCursor(HeadLines lines) {
-      this.lines = lines;
-    }
-
-    @Override
-    public int length() {
-      return lines.nameLength(line);
-    }
-
-    @Override
-    public char charAt(int index) {
-      return (char) (lines.bytes()[lines.start(line) + index] & 0xff);
-    }
-
-    @Override
-    public CharSequence subSequence(int start, int end) {
-      return lines.nameView(line).subSequence(start, end);
-    }
-
-    @Override
-    public String toString() {
-      return lines.name(line);
-    }
-  }
-
   // ---- reads
-
-  @Override
-  public String get(String name) {
-    return get((CharSequence) name);
-  }
 
   @Override
   public String get(CharSequence name) {
@@ -319,11 +246,6 @@ public final class ForwardedHeaders extends HttpHeaders {
       return i < 0 ? null : raw.value(i);
     }
     return overlay.get(name);
-  }
-
-  @Override
-  public List<String> getAll(String name) {
-    return getAll((CharSequence) name);
   }
 
   @Override
@@ -343,64 +265,8 @@ public final class ForwardedHeaders extends HttpHeaders {
   }
 
   @Override
-  public boolean contains(String name) {
-    return contains((CharSequence) name);
-  }
-
-  @Override
   public boolean contains(CharSequence name) {
     return readsLines(name) ? raw.has(name) : overlay.contains(name);
-  }
-
-  @Override
-  public Integer getInt(CharSequence name) {
-    String v = get(name);
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Integer.parseInt(v);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  @Override
-  public int getInt(CharSequence name, int defaultValue) {
-    Integer v = getInt(name);
-    return v == null ? defaultValue : v;
-  }
-
-  @Override
-  public Short getShort(CharSequence name) {
-    String v = get(name);
-    if (v == null) {
-      return null;
-    }
-    try {
-      return Short.parseShort(v);
-    } catch (NumberFormatException e) {
-      return null;
-    }
-  }
-
-  @Override
-  public short getShort(CharSequence name, short defaultValue) {
-    Short v = getShort(name);
-    return v == null ? defaultValue : v;
-  }
-
-  @Override
-  public Long getTimeMillis(CharSequence name) {
-    String v = get(name);
-    Date d = v == null ? null : DateFormatter.parseHttpDate(v);
-    return d == null ? null : d.getTime();
-  }
-
-  @Override
-  public long getTimeMillis(CharSequence name, long defaultValue) {
-    Long v = getTimeMillis(name);
-    return v == null ? defaultValue : v;
   }
 
   @Override
@@ -412,56 +278,20 @@ public final class ForwardedHeaders extends HttpHeaders {
 
   @Override
   public Iterator<Map.Entry<String, String>> iterator() {
-    return new Entries<>(
+    return new KeptEntries<>(
+        raw,
+        (lines, i) -> lineChanged(lines, i),
         (name, value) -> new SimpleImmutableEntry<>(name.toString(), value.toString()),
         overlay.iterator());
   }
 
   @Override
   public Iterator<Map.Entry<CharSequence, CharSequence>> iteratorCharSequence() {
-    return new Entries<CharSequence>(SimpleImmutableEntry::new, overlay.iteratorCharSequence());
-  }
-
-  /** The unchanged lines in order, then the overlay's entries. Read-only. */
-  private final class Entries<T> implements Iterator<Map.Entry<T, T>> {
-    private final BiFunction<AsciiString, AsciiString, Map.Entry<T, T>> entry;
-    private final Iterator<? extends Map.Entry<? extends T, ? extends T>> rest;
-    private final HeadLines lines = raw;
-    private int next = -1;
-
-    Entries(
-        BiFunction<AsciiString, AsciiString, Map.Entry<T, T>> entry,
-        Iterator<? extends Map.Entry<? extends T, ? extends T>> rest) {
-      this.entry = entry;
-      this.rest = rest;
-      advance();
-    }
-
-    private void advance() {
-      next++;
-      while (lines != null && next < lines.count() && lineChanged(next)) {
-        next++;
-      }
-    }
-
-    @Override
-    public boolean hasNext() {
-      return lines != null && next < lines.count() || rest.hasNext();
-    }
-
-    @Override
-    public Map.Entry<T, T> next() {
-      if (lines != null && next < lines.count()) {
-        Map.Entry<T, T> e = entry.apply(lines.nameView(next), lines.valueView(next));
-        advance();
-        return e;
-      }
-      if (!rest.hasNext()) {
-        throw new NoSuchElementException();
-      }
-      Map.Entry<? extends T, ? extends T> e = rest.next();
-      return new SimpleImmutableEntry<>(e.getKey(), e.getValue());
-    }
+    return new KeptEntries<CharSequence>(
+        raw,
+        (lines, i) -> lineChanged(lines, i),
+        SimpleImmutableEntry::new,
+        overlay.iteratorCharSequence());
   }
 
   @Override
@@ -495,20 +325,10 @@ public final class ForwardedHeaders extends HttpHeaders {
   // ---- changes
 
   @Override
-  public HttpHeaders add(String name, Object value) {
-    return add((CharSequence) name, value);
-  }
-
-  @Override
   public HttpHeaders add(CharSequence name, Object value) {
     change(name, true);
     overlay.add(name, value);
     return this;
-  }
-
-  @Override
-  public HttpHeaders add(String name, Iterable<?> values) {
-    return add((CharSequence) name, values);
   }
 
   @Override
@@ -519,25 +339,6 @@ public final class ForwardedHeaders extends HttpHeaders {
   }
 
   @Override
-  public HttpHeaders addInt(CharSequence name, int value) {
-    change(name, true);
-    overlay.addInt(name, value);
-    return this;
-  }
-
-  @Override
-  public HttpHeaders addShort(CharSequence name, short value) {
-    change(name, true);
-    overlay.addShort(name, value);
-    return this;
-  }
-
-  @Override
-  public HttpHeaders set(String name, Object value) {
-    return set((CharSequence) name, value);
-  }
-
-  @Override
   public HttpHeaders set(CharSequence name, Object value) {
     change(name, false);
     overlay.set(name, value);
@@ -545,34 +346,10 @@ public final class ForwardedHeaders extends HttpHeaders {
   }
 
   @Override
-  public HttpHeaders set(String name, Iterable<?> values) {
-    return set((CharSequence) name, values);
-  }
-
-  @Override
   public HttpHeaders set(CharSequence name, Iterable<?> values) {
     change(name, false);
     overlay.set(name, values);
     return this;
-  }
-
-  @Override
-  public HttpHeaders setInt(CharSequence name, int value) {
-    change(name, false);
-    overlay.setInt(name, value);
-    return this;
-  }
-
-  @Override
-  public HttpHeaders setShort(CharSequence name, short value) {
-    change(name, false);
-    overlay.setShort(name, value);
-    return this;
-  }
-
-  @Override
-  public HttpHeaders remove(String name) {
-    return remove((CharSequence) name);
   }
 
   @Override

@@ -277,4 +277,39 @@ public final class HeadLines {
     int v = valueStart(i);
     return new AsciiString(bytes, v, valueEnd(i) - v, false);
   }
+
+  /** A view of one line's name at a time, for tests on every name without an object per line. */
+  NameCursor nameCursor() {
+    return new NameCursor();
+  }
+
+  /** One line's name, moved from line to line; not to be kept past the next move. */
+  final class NameCursor implements CharSequence {
+    private int line;
+
+    NameCursor at(int i) {
+      line = i;
+      return this;
+    }
+
+    @Override
+    public int length() {
+      return nameLength(line);
+    }
+
+    @Override
+    public char charAt(int index) {
+      return (char) (bytes[start(line) + index] & 0xff);
+    }
+
+    @Override
+    public CharSequence subSequence(int start, int end) {
+      return nameView(line).subSequence(start, end);
+    }
+
+    @Override
+    public String toString() {
+      return name(line);
+    }
+  }
 }

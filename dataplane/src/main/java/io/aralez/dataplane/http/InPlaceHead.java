@@ -3,12 +3,15 @@ package io.aralez.dataplane.http;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
 import java.util.List;
 
 /**
- * Decodes a head whose header lines were kept ({@link HeadLines}) without Netty reading them: its
- * decoder is handed the start line and an empty header block, and the message it creates gets
- * {@link ForwardedHeaders} over the kept lines. Netty then frames the body from those headers
+ * Decodes a head whose header lines can be kept ({@link HeadLines}) without Netty reading them, for
+ * one decoder: Netty is handed the start line and an empty header block, and the message it creates
+ * gets {@link ForwardedHeaders} over the kept lines. Netty then frames the body from those headers
  * (Content-Length, Transfer-Encoding, through the same {@code HttpHeaders} calls as always) and
  * reads it from the real buffer, where the head has been skipped.
  */
@@ -20,21 +23,34 @@ final class InPlaceHead {
     void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception;
   }
 
-  private InPlaceHead() {}
+  private final HeadLines.Scanner scanner = new HeadLines.Scanner();
+  private final Factory headers;
+  private final int maxHeaderSize;
+
+  InPlaceHead(HttpDecoderConfig config) {
+    this.headers = new Factory(config.getHeadersFactory());
+    this.maxHeaderSize = config.getMaxHeaderSize();
+  }
+
+  /** The configuration for the decoder: the same, with headers that can be read in place. */
+  HttpDecoderConfig decoderConfig(HttpDecoderConfig config) {
+    return config.clone().setHeadersFactory(headers);
+  }
 
   /**
+   * Decodes the head at the reader index in place when its lines are whole and strictly formed.
+   *
    * @param startLine the bytes the start line takes at the reader index, with its CRLF (and any
    *     empty lines before it)
+   * @return false, having read nothing, when the head must go through Netty's decoder as usual
    */
-  static void decode(
-      ChannelHandlerContext ctx,
-      ByteBuf buffer,
-      int startLine,
-      HeadLines lines,
-      ForwardedHeaders.Factory headers,
-      NettyDecode netty,
-      List<Object> out)
+  boolean decode(
+      ChannelHandlerContext ctx, ByteBuf buffer, int startLine, NettyDecode netty, List<Object> out)
       throws Exception {
+    HeadLines lines = scanner.scan(buffer, buffer.readerIndex() + startLine, maxHeaderSize);
+    if (lines == null) {
+      return false;
+    }
     ByteBuf head = ctx.alloc().heapBuffer(startLine + 2);
     try {
       head.writeBytes(buffer, buffer.readerIndex(), startLine).writeShort(CRLF);
@@ -49,5 +65,39 @@ final class InPlaceHead {
       head.release();
     }
     buffer.skipBytes(startLine + lines.length() + 2);
+    return true;
+  }
+
+  /**
+   * A decoder's headers factory: the headers of a head read in place when the decoder has them
+   * ready ({@link #next}), otherwise the decoder's usual ones.
+   */
+  private static final class Factory implements HttpHeadersFactory {
+    private final HttpHeadersFactory usual;
+    private HttpHeaders next;
+
+    Factory(HttpHeadersFactory usual) {
+      this.usual = usual;
+    }
+
+    /** The headers for the message the decoder creates next (null: the usual ones). */
+    void next(HttpHeaders headers) {
+      next = headers;
+    }
+
+    @Override
+    public HttpHeaders newHeaders() {
+      HttpHeaders h = next;
+      if (h == null) {
+        return usual.newHeaders();
+      }
+      next = null;
+      return h;
+    }
+
+    @Override
+    public HttpHeaders newEmptyHeaders() {
+      return usual.newEmptyHeaders();
+    }
   }
 }

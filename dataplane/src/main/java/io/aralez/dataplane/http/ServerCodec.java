@@ -36,22 +36,19 @@ public final class ServerCodec
    */
   final class Decoder extends HttpRequestDecoder {
     private final int maxInitialLine;
-    private final int maxHeaderSize;
     // True between requests: the next bytes begin a request line.
     private boolean atLine = true;
     private boolean refused;
-    private final HeadLines.Scanner scanner = new HeadLines.Scanner();
-    private final ForwardedHeaders.Factory headers;
+    private final InPlaceHead inPlace;
 
     Decoder(HttpDecoderConfig config) {
-      this(config, new ForwardedHeaders.Factory(config.getHeadersFactory()));
+      this(config, new InPlaceHead(config));
     }
 
-    private Decoder(HttpDecoderConfig config, ForwardedHeaders.Factory headers) {
-      super(config.clone().setHeadersFactory(headers));
-      this.headers = headers;
+    private Decoder(HttpDecoderConfig config, InPlaceHead inPlace) {
+      super(inPlace.decoderConfig(config));
+      this.inPlace = inPlace;
       this.maxInitialLine = config.getMaxInitialLineLength();
-      this.maxHeaderSize = config.getMaxHeaderSize();
     }
 
     @Override
@@ -80,11 +77,8 @@ public final class ServerCodec
         // Checked once: Netty may take the line now and the headers only in a later read.
         atLine = false;
         // TOO_LONG is left to Netty, which answers 414.
-        HeadLines lines =
-            line > 0 ? scanner.scan(buffer, buffer.readerIndex() + line, maxHeaderSize) : null;
-        if (lines != null) {
-          int before = out.size();
-          InPlaceHead.decode(ctx, buffer, line, lines, headers, super::decode, out);
+        int before = out.size();
+        if (line > 0 && inPlace.decode(ctx, buffer, line, super::decode, out)) {
           decoded(out, before);
           return;
         }
