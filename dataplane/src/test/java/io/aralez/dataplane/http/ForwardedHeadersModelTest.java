@@ -1,0 +1,126 @@
+package io.aralez.dataplane.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * {@link ForwardedHeaders} against Netty's {@link DefaultHttpHeaders} as the model: the same head,
+ * then the same random sequence of adds, sets and removes (names in any case); after every step
+ * both answer every lookup alike, and the head the proxy writes reads back as the model's fields.
+ */
+class ForwardedHeadersModelTest {
+  private static final String[] NAMES = {
+    "Host", "accept", "Accept", "X-A", "x-a", "Cookie", "content-length", "X-New", "Connection"
+  };
+  private static final String[] VALUES = {"1", "two", "a b", "3"};
+
+  record Op(int kind, String name, String value) {}
+
+  @Provide
+  Arbitrary<List<Op>> ops() {
+    return Combinators.combine(
+            Arbitraries.integers().between(0, 3), Arbitraries.of(NAMES), Arbitraries.of(VALUES))
+        .as(Op::new)
+        .list()
+        .ofMaxSize(12);
+  }
+
+  @Provide
+  Arbitrary<List<String>> heads() {
+    return Combinators.combine(Arbitraries.of(NAMES), Arbitraries.of(VALUES))
+        .as((n, v) -> n + ": " + v + "\r\n")
+        .list()
+        .ofMaxSize(8);
+  }
+
+  @Property(tries = 1500)
+  void behavesAsNettysHeadersThroughAnySequenceOfChanges(
+      @ForAll("heads") List<String> lines, @ForAll("ops") List<Op> ops) {
+    String head = "GET / HTTP/1.1\r\nHost: h\r\n" + String.join("", lines) + "\r\n";
+    EmbeddedChannel server = new EmbeddedChannel(new ServerCodec(HeadForwardingTest.config()));
+    EmbeddedChannel client = new EmbeddedChannel(new ClientCodec(HeadForwardingTest.config()));
+    try {
+      server.writeInbound(Unpooled.copiedBuffer(head, StandardCharsets.ISO_8859_1));
+      HttpRequest req = server.readInbound();
+      if (!req.decoderResult().isSuccess()) {
+        return; // e.g. two differing Content-Length lines: refused before anyone changes it
+      }
+      HttpHeaders ours = req.headers();
+      assertThat(ours).isInstanceOf(ForwardedHeaders.class);
+      HttpHeaders model = new DefaultHttpHeaders().add(ours);
+      for (Op op : ops) {
+        switch (op.kind()) {
+          case 0 -> {
+            ours.add(op.name(), op.value());
+            model.add(op.name(), op.value());
+          }
+          case 1 -> {
+            ours.set(op.name(), op.value());
+            model.set(op.name(), op.value());
+          }
+          default -> {
+            ours.remove(op.name());
+            model.remove(op.name());
+          }
+        }
+        same(ours, model, head + ops);
+      }
+      client.writeOutbound(req, LastHttpContent.EMPTY_LAST_CONTENT);
+      StringBuilder sent = new StringBuilder();
+      Object o;
+      while ((o = client.readOutbound()) != null) {
+        sent.append(((ByteBuf) o).toString(StandardCharsets.ISO_8859_1));
+        ReferenceCountUtil.release(o);
+      }
+      EmbeddedChannel reader = new EmbeddedChannel(new HttpRequestDecoder());
+      reader.writeInbound(Unpooled.copiedBuffer(sent.toString(), StandardCharsets.ISO_8859_1));
+      HttpRequest back = reader.readInbound();
+      reader.finishAndReleaseAll();
+      same(back.headers(), model, "forwarded:\n" + sent);
+    } finally {
+      Object o;
+      while ((o = server.readInbound()) != null) {
+        ReferenceCountUtil.release(o);
+      }
+      server.finishAndReleaseAll();
+      client.finishAndReleaseAll();
+    }
+  }
+
+  private static void same(HttpHeaders ours, HttpHeaders model, String context) {
+    for (String name : NAMES) {
+      assertThat(ours.getAll(name)).as(context + " getAll " + name).isEqualTo(model.getAll(name));
+      assertThat(ours.get(name)).as(context + " get " + name).isEqualTo(model.get(name));
+      assertThat(ours.contains(name)).as(context).isEqualTo(model.contains(name));
+    }
+    assertThat(ours.size()).as(context).isEqualTo(model.size());
+    assertThat(entries(ours)).as(context).containsExactlyInAnyOrderElementsOf(entries(model));
+  }
+
+  private static List<String> entries(HttpHeaders h) {
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, String> e : h) {
+      out.add(e.getKey().toLowerCase() + ": " + e.getValue());
+    }
+    return out;
+  }
+}
