@@ -34,6 +34,7 @@ public final class ClientCodec
     // True between responses: the next bytes begin a status line.
     private boolean atLine = true;
     private final InPlaceHead inPlace;
+    private final InPlaceHead.NettyDecode netty = super::decode;
 
     Decoder(HttpDecoderConfig config) {
       this(config, new InPlaceHead(config));
@@ -52,7 +53,7 @@ public final class ClientCodec
       if (atLine && buffer.isReadable()) {
         atLine = false;
         int line = statusLine(buffer);
-        if (line > 0 && inPlace.decode(ctx, buffer, line, super::decode, out)) {
+        if (line > 0 && inPlace.decode(ctx, buffer, line, netty, out)) {
           decoded(out, before);
           return;
         }
@@ -108,7 +109,9 @@ public final class ClientCodec
   final class Encoder extends HttpRequestEncoder {
     @Override
     protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
-      ForwardedHeaders.encode(headers, buf, super::encodeHeaders);
+      if (!ForwardedHeaders.encodeKept(headers, buf)) {
+        super.encodeHeaders(headers, buf);
+      }
     }
 
     @Override

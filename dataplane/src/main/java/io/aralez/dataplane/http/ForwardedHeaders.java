@@ -37,6 +37,7 @@ public final class ForwardedHeaders extends NamedHeaders {
     HttpHeaderNames.CONTENT_LENGTH,
     HttpHeaderNames.TRANSFER_ENCODING
   };
+  private static final long FRAMING_LENGTHS = HeadLines.lengthBits(FRAMING);
   // Past this many changed names, lookups stop scanning them and the lines are given up.
   private static final int MAX_CHANGED = 64;
   private static final short COLON_SP = (':' << 8) | ' ';
@@ -53,18 +54,17 @@ public final class ForwardedHeaders extends NamedHeaders {
     this.raw = raw;
   }
 
-  /** Writes a head's header lines: the peer's own where they were kept, else Netty's encoding. */
-  static void encode(HttpHeaders headers, ByteBuf buf, LineEncoder netty) {
+  /**
+   * Writes a head's header lines from the kept lines when {@code headers} has them.
+   *
+   * @return false when the encoder must write them itself (not read in place, or given up)
+   */
+  static boolean encodeKept(HttpHeaders headers, ByteBuf buf) {
     if (headers instanceof ForwardedHeaders forwarded && forwarded.raw != null) {
       forwarded.encode(buf);
-    } else {
-      netty.encode(headers, buf);
+      return true;
     }
-  }
-
-  /** An encoder's own way of writing header lines. */
-  interface LineEncoder {
-    void encode(HttpHeaders headers, ByteBuf buf);
+    return false;
   }
 
   // ---- what is changed
@@ -193,8 +193,7 @@ public final class ForwardedHeaders extends NamedHeaders {
   }
 
   private static AsciiString framing(HeadLines lines, int i) {
-    int len = lines.nameLength(i);
-    if (len != 4 && len != 10 && len != 14 && len != 17) {
+    if ((FRAMING_LENGTHS & (1L << (lines.nameLength(i) & 63))) == 0) {
       return null;
     }
     for (AsciiString f : FRAMING) {
@@ -355,7 +354,7 @@ public final class ForwardedHeaders extends NamedHeaders {
   @Override
   public HttpHeaders remove(CharSequence name) {
     // Removing a name that is not there changes nothing: most hop-by-hop removals are of that kind.
-    if (raw != null && changedIndex(name) < 0 && raw.has(name)) {
+    if (raw != null && raw.has(name)) {
       change(name, false);
     }
     overlay.remove(name);

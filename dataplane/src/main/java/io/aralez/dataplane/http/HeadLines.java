@@ -54,6 +54,15 @@ public final class HeadLines {
     this.nameLengths = bits;
   }
 
+  /** Bit (length & 63) set for each name's length: a set of names most lookups can rule out. */
+  static long lengthBits(CharSequence... names) {
+    long bits = 0;
+    for (CharSequence n : names) {
+      bits |= 1L << (n.length() & 63);
+    }
+    return bits;
+  }
+
   /**
    * Finds and checks header lines. One per decoder: it keeps a scratch array between messages so
    * that a head costs two exact-size arrays, its bytes and its line offsets.
@@ -196,27 +205,24 @@ public final class HeadLines {
       byte[] other = ascii.array();
       int off = ascii.arrayOffset();
       for (int k = 0; k < len; k++) {
-        int a = bytes[start + k];
-        int b = other[off + k];
-        if (a != b && ((a | 0x20) != (b | 0x20) || !isLetter(a))) {
+        if (!sameIgnoringCase(bytes[start + k], other[off + k])) {
           return false;
         }
       }
       return true;
     }
     for (int k = 0; k < len; k++) {
-      int a = bytes[start + k];
-      int b = name.charAt(k);
-      if (a != b && ((a | 0x20) != (b | 0x20) || !isLetter(a))) {
+      if (!sameIgnoringCase(bytes[start + k], name.charAt(k))) {
         return false;
       }
     }
     return true;
   }
 
-  private static boolean isLetter(int c) {
-    int l = c | 0x20;
-    return l >= 'a' && l <= 'z';
+  /** Equal, or the same ASCII letter in another case. */
+  private static boolean sameIgnoringCase(int a, int b) {
+    int l = a | 0x20;
+    return a == b || l == (b | 0x20) && l >= 'a' && l <= 'z';
   }
 
   /** Whether some line has this name (ASCII case ignored). */

@@ -18,7 +18,7 @@ import java.util.List;
 final class InPlaceHead {
   private static final short CRLF = ('\r' << 8) | '\n';
 
-  /** The decoder's own {@code decode}. */
+  /** The decoder's own {@code decode} (kept in a field by the decoder: no object per call). */
   interface NettyDecode {
     void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception;
   }

@@ -40,6 +40,7 @@ public final class ServerCodec
     private boolean atLine = true;
     private boolean refused;
     private final InPlaceHead inPlace;
+    private final InPlaceHead.NettyDecode netty = super::decode;
 
     Decoder(HttpDecoderConfig config) {
       this(config, new InPlaceHead(config));
@@ -78,7 +79,7 @@ public final class ServerCodec
         atLine = false;
         // TOO_LONG is left to Netty, which answers 414.
         int before = out.size();
-        if (line > 0 && inPlace.decode(ctx, buffer, line, super::decode, out)) {
+        if (line > 0 && inPlace.decode(ctx, buffer, line, netty, out)) {
           decoded(out, before);
           return;
         }
@@ -110,7 +111,9 @@ public final class ServerCodec
   final class Encoder extends HttpResponseEncoder {
     @Override
     protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
-      ForwardedHeaders.encode(headers, buf, super::encodeHeaders);
+      if (!ForwardedHeaders.encodeKept(headers, buf)) {
+        super.encodeHeaders(headers, buf);
+      }
     }
 
     @Override

@@ -2,15 +2,12 @@ package io.aralez.dataplane.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,25 +95,10 @@ class ForwardedHeadersModelTest {
         }
         same(ours, model, head + ops);
       }
-      client.writeOutbound(req, LastHttpContent.EMPTY_LAST_CONTENT);
-      StringBuilder sent = new StringBuilder();
-      Object o;
-      while ((o = client.readOutbound()) != null) {
-        sent.append(((ByteBuf) o).toString(StandardCharsets.ISO_8859_1));
-        ReferenceCountUtil.release(o);
-      }
-      EmbeddedChannel reader = new EmbeddedChannel(new HttpRequestDecoder());
-      reader.writeInbound(Unpooled.copiedBuffer(sent.toString(), StandardCharsets.ISO_8859_1));
-      HttpRequest back = reader.readInbound();
-      reader.finishAndReleaseAll();
-      same(back.headers(), model, "forwarded:\n" + sent);
+      String sent = HeadForwardingTest.out(client, req, LastHttpContent.EMPTY_LAST_CONTENT);
+      same(HeadLinesDifferentialTest.reference(sent).headers(), model, "forwarded:\n" + sent);
     } finally {
-      Object o;
-      while ((o = server.readInbound()) != null) {
-        ReferenceCountUtil.release(o);
-      }
-      server.finishAndReleaseAll();
-      client.finishAndReleaseAll();
+      HeadForwardingTest.closeAll(server, client);
     }
   }
 

@@ -49,7 +49,8 @@ class HeadForwardingTest {
     return out;
   }
 
-  private static String out(EmbeddedChannel ch, Object... messages) {
+  /** Writes the messages out through {@code ch} and returns the bytes it produced. */
+  static String out(EmbeddedChannel ch, Object... messages) {
     for (Object m : messages) {
       ch.writeOutbound(m);
     }
@@ -60,6 +61,17 @@ class HeadForwardingTest {
       ReferenceCountUtil.release(o);
     }
     return b.toString();
+  }
+
+  /** Releases what the channels still hold and closes them. */
+  static void closeAll(EmbeddedChannel... channels) {
+    for (EmbeddedChannel ch : channels) {
+      Object o;
+      while ((o = ch.readInbound()) != null) {
+        ReferenceCountUtil.release(o);
+      }
+      ch.finishAndReleaseAll();
+    }
   }
 
   private HttpRequest request(String... reads) {

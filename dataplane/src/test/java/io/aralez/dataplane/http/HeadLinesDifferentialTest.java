@@ -2,7 +2,6 @@ package io.aralez.dataplane.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpRequest;
@@ -66,7 +65,7 @@ class HeadLinesDifferentialTest {
   }
 
   /** Netty's decoder with its defaults: the reference reading of a head. */
-  private static HttpRequest reference(String head) {
+  static HttpRequest reference(String head) {
     EmbeddedChannel ch = new EmbeddedChannel(new HttpRequestDecoder());
     try {
       ch.writeInbound(Unpooled.copiedBuffer(head, StandardCharsets.ISO_8859_1));
@@ -133,11 +132,7 @@ class HeadLinesDifferentialTest {
         }
       }
     } finally {
-      Object o;
-      while ((o = server.readInbound()) != null) {
-        ReferenceCountUtil.release(o);
-      }
-      server.finishAndReleaseAll();
+      HeadForwardingTest.closeAll(server);
     }
   }
 
@@ -152,14 +147,7 @@ class HeadLinesDifferentialTest {
       if (req == null || !req.decoderResult().isSuccess()) {
         return;
       }
-      client.writeOutbound(req, LastHttpContent.EMPTY_LAST_CONTENT);
-      StringBuilder sent = new StringBuilder();
-      Object o;
-      while ((o = client.readOutbound()) != null) {
-        sent.append(((ByteBuf) o).toString(StandardCharsets.ISO_8859_1));
-        ReferenceCountUtil.release(o);
-      }
-      String forwarded = sent.toString();
+      String forwarded = HeadForwardingTest.out(client, req, LastHttpContent.EMPTY_LAST_CONTENT);
       int afterLine = forwarded.indexOf("\r\n") + 2;
       HeadLines strict =
           new HeadLines.Scanner()
@@ -169,12 +157,7 @@ class HeadLinesDifferentialTest {
           .as(head)
           .containsExactlyInAnyOrderElementsOf(ascii(fields(req)));
     } finally {
-      Object o;
-      while ((o = server.readInbound()) != null) {
-        ReferenceCountUtil.release(o);
-      }
-      server.finishAndReleaseAll();
-      client.finishAndReleaseAll();
+      HeadForwardingTest.closeAll(server, client);
     }
   }
 
