@@ -1,81 +1,54 @@
 package io.aralez.dataplane.proxy;
 
-import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
+import io.aralez.dataplane.upstream.UpstreamPool;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.http2.Http2StreamChannel;
+import io.netty.util.AttributeKey;
+import java.time.Duration;
 
 /**
- * Where a response goes: an HTTP/1.x connection, or one stream of an HTTP/2 connection. Writes
- * start at the proxy handler's place in the pipeline; flushes of HTTP/2 streams are batched per
- * connection.
+ * The client end of one request flow: an HTTP/1.x connection ({@link Http1Channel}), or one stream
+ * of an HTTP/2 connection ({@link H2Stream}). Responses are written as HTTP/1 objects; each side
+ * turns them into its own wire form. Event loop only.
  */
-final class ClientChannel {
-  private final ChannelHandlerContext ctx;
-  private final boolean http2;
+interface ClientChannel {
+  EventLoop eventLoop();
 
-  ClientChannel(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
-    // An HTTP/2 stream: one request, then the stream ends; no keep-alive, no raw writes.
-    this.http2 = ctx.channel() instanceof Http2StreamChannel;
-  }
-
-  EventLoop eventLoop() {
-    return ctx.channel().eventLoop();
-  }
+  ByteBufAllocator alloc();
 
   /** For logs. */
-  Object remoteAddress() {
-    return ctx.channel().remoteAddress();
-  }
+  Object remoteAddress();
 
-  boolean http2() {
-    return http2;
-  }
+  /** An HTTP/2 stream: one request, then the stream ends; no keep-alive, no tunnels. */
+  boolean http2();
 
-  /** A value set on the client's connection (the parent of an HTTP/2 stream), or null. */
-  <T> T connectionAttr(io.netty.util.AttributeKey<T> key) {
-    // Only a stream's parent is its connection; an accepted socket's parent is the listener.
-    var ch = ctx.channel();
-    return (http2 ? ch.parent() : ch).attr(key).get();
-  }
+  /** A value set on the client's connection, or null. */
+  <T> T connectionAttr(AttributeKey<T> key);
 
-  boolean writable() {
-    return ctx.channel().isWritable();
-  }
+  /** Whether the client takes more response bytes now. */
+  boolean writable();
 
-  /** Writes without flushing (the void promise: a failure closes the channel). */
-  void write(Object msg) {
-    ctx.write(msg, ctx.voidPromise());
-  }
+  /** Writes without flushing; a failure closes the connection (HTTP/1) or resets the stream. */
+  void write(Object msg);
+
+  /** Sends what was written, possibly batched with the connection's other writes. */
+  void flush();
+
+  /** The flow may take the next part of the request. */
+  void read();
 
   /**
-   * Writes {@code last} and closes once it is out. On an HTTP/2 stream the last frame ends the
-   * stream only: the connection's other streams go on.
+   * Writes {@code last} and ends: the connection closes once it is out (HTTP/1); on HTTP/2 the
+   * stream ends and the connection's other streams go on.
    */
-  void writeAndClose(Object last) {
-    if (http2) {
-      ctx.writeAndFlush(last);
-    } else {
-      ctx.writeAndFlush(last).addListener(ChannelFutureListener.CLOSE);
-    }
-  }
+  void writeAndClose(Object last);
 
   /** Closes once what was written is out. */
-  void flushAndClose() {
-    ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-  }
+  void flushAndClose();
 
-  /**
-   * An HTTP/2 stream's frames are already in its connection's pipeline; the connection is flushed
-   * once per round of events for all its streams ({@link ParentFlush}).
-   */
-  void flush() {
-    if (http2) {
-      ParentFlush.later(ctx.channel().parent());
-    } else {
-      ctx.flush();
-    }
-  }
+  /** Ends now: the connection is closed, or the stream reset. */
+  void close();
+
+  /** After a WebSocket upgrade: the connection and {@code upstream} become a byte tunnel. */
+  void tunnel(UpstreamPool.Lease upstream, Duration idle);
 }

@@ -11,18 +11,25 @@ import java.util.ArrayDeque;
  * head leave with it.
  */
 final class Pipelined {
-  private final ArrayDeque<HttpObject> queue = new ArrayDeque<>();
+  /** Made on the first request sent ahead: most connections (and every HTTP/2 stream) never do. */
+  private ArrayDeque<HttpObject> queue;
 
   boolean isEmpty() {
-    return queue.isEmpty();
+    return queue == null || queue.isEmpty();
   }
 
   void add(HttpObject msg) {
+    if (queue == null) {
+      queue = new ArrayDeque<>(4);
+    }
     queue.add(msg);
   }
 
   /** The next message to handle, or null (empty, or a head while a request is still running). */
   HttpObject nextFor(boolean idle) {
+    if (queue == null) {
+      return null;
+    }
     HttpObject next = queue.peek();
     if (next == null || next instanceof HttpRequest && !idle) {
       return null;
@@ -31,6 +38,9 @@ final class Pipelined {
   }
 
   void release() {
+    if (queue == null) {
+      return;
+    }
     HttpObject o;
     while ((o = queue.poll()) != null) {
       ReferenceCountUtil.release(o);

@@ -4,24 +4,21 @@ import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.http.ServerCodec;
+import io.aralez.dataplane.proxy.H2Connection;
 import io.aralez.dataplane.proxy.HeadTimeoutHandler;
 import io.aralez.dataplane.proxy.ProxyHandler;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.upstream.UpstreamPool;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
-import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 
 /**
  * The protocol stages of a client connection, shared by the plain listener (HTTP/1.1, or h2c with
- * prior knowledge) and the TLS listener (by ALPN). Both end in the same {@link ProxyHandler}: for
- * HTTP/2, each stream is its own child channel converted to HTTP/1 objects, with per-stream flow
- * control as backpressure.
+ * prior knowledge) and the TLS listener (by ALPN). Both end in the same request flows: {@link
+ * ProxyHandler} for an HTTP/1.x connection, {@link H2Connection} for all the streams of an HTTP/2
+ * one, with per-stream flow control as backpressure.
  */
 public final class Pipelines {
   private final MainConfig.Limits limits;
@@ -65,10 +62,9 @@ public final class Pipelines {
         .addLast("proxy", new ProxyHandler(holder, settings, pool, services));
   }
 
-  void installHttp2(ChannelPipeline p) {
+  public void installHttp2(ChannelPipeline p) {
     // The connection itself always reads: new streams must be seen while others wait on their
-    // upstreams. Backpressure is per stream, through each child's reads and its flow-control
-    // window.
+    // upstreams. Backpressure is per stream, through its flow-control window.
     p.channel().config().setAutoRead(true);
     Http2Settings initial =
         Http2Settings.defaultSettings()
@@ -93,34 +89,6 @@ public final class Pipelines {
                 .encoderEnforceMaxRstFramesPerWindow(
                     h2.maxResetsPerWindow(), h2.resetWindowSeconds())
                 .build())
-        .addLast(
-            "h2-mux",
-            new Http2MultiplexHandler(
-                new ChannelInitializer<Channel>() {
-                  @Override
-                  protected void initChannel(Channel stream) {
-                    stream.config().setAutoRead(false);
-                    stream
-                        .pipeline()
-                        .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(true))
-                        .addLast("proxy", new ProxyHandler(holder, settings, pool, services));
-                  }
-                }))
-        .addLast("h2-drain", new Drain());
-  }
-
-  /**
-   * On shutdown: closing an HTTP/2 connection sends GOAWAY and lets the streams in flight finish
-   * (Netty's graceful close), which is exactly a drain.
-   */
-  private static final class Drain extends io.netty.channel.ChannelInboundHandlerAdapter {
-    @Override
-    public void userEventTriggered(io.netty.channel.ChannelHandlerContext ctx, Object evt) {
-      if (evt == ProxyHandler.DRAIN) {
-        ctx.channel().close();
-      } else {
-        ctx.fireUserEventTriggered(evt);
-      }
-    }
+        .addLast("h2-streams", new H2Connection(holder, settings, pool, services));
   }
 }

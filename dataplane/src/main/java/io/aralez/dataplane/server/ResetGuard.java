@@ -14,7 +14,9 @@ import io.netty.handler.codec.http2.Http2FrameCodec;
  * client whose frames keep getting its streams reset (WINDOW_UPDATE of 0, malformed headers...)
  * gets GOAWAY(ENHANCE_YOUR_CALM) and loses the connection. Netty's own limit on sent resets does
  * not see the resets its connection handler writes for stream errors, so they are counted here, on
- * the wire side of the codec, where each RST_STREAM is one 13-byte buffer.
+ * the wire side of the codec, where each RST_STREAM is one 13-byte buffer. RST_STREAM(NO_ERROR) is
+ * not counted: the proxy sends it only after a stream's complete response, to stop a request body
+ * nobody reads (RFC 9113 §8.1), so no work is left behind it.
  */
 final class ResetGuard extends ChannelDuplexHandler {
   private static final int RST_STREAM = 0x3;
@@ -36,7 +38,8 @@ final class ResetGuard extends ChannelDuplexHandler {
     boolean reset =
         msg instanceof ByteBuf b
             && b.readableBytes() == RST_FRAME_LENGTH
-            && b.getByte(b.readerIndex() + 3) == RST_STREAM;
+            && b.getByte(b.readerIndex() + 3) == RST_STREAM
+            && b.getInt(b.readerIndex() + 9) != 0;
     ctx.write(msg, promise);
     if (reset && !tripped && over()) {
       tripped = true;

@@ -33,6 +33,14 @@ public final class EmbeddedProxy implements AutoCloseable {
   public final Set<Integer> refused = new HashSet<>();
 
   public EmbeddedProxy(ProxyFixture fixture) {
+    this(fixture, false);
+  }
+
+  /**
+   * @param http2 the client connection speaks HTTP/2 (prior knowledge): the proxy's HTTP/2 stages
+   *     instead of its HTTP/1.1 ones; {@link EmbeddedH2Client} talks to it
+   */
+  public EmbeddedProxy(ProxyFixture fixture, boolean http2) {
     this.fixture = fixture;
     ProxySettings settings = fixture.settings(false);
     UpstreamPool pool =
@@ -60,14 +68,19 @@ public final class EmbeddedProxy implements AutoCloseable {
         };
     client.freezeTime();
     client.config().setAutoRead(false);
-    new Pipelines(
+    Pipelines pipelines =
+        new Pipelines(
             fixture.main.limits(),
             fixture.main.http2(),
             settings,
             fixture.holder,
             pool,
-            fixture.services)
-        .installHttp1(client.pipeline());
+            fixture.services);
+    if (http2) {
+      pipelines.installHttp2(client.pipeline());
+    } else {
+      pipelines.installHttp1(client.pipeline());
+    }
     client.pipeline().fireChannelActive();
   }
 
@@ -95,7 +108,8 @@ public final class EmbeddedProxy implements AutoCloseable {
     settle();
   }
 
-  private void settle() {
+  /** Runs what the client's and the upstreams' loops have queued, a few rounds. */
+  public void settle() {
     for (int round = 0; round < 5; round++) {
       client.runPendingTasks();
       client.runScheduledPendingTasks();

@@ -5,8 +5,6 @@ import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.buffer.ByteBufAllocator;
-import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -14,53 +12,57 @@ import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
- * The client connection's half of {@link ProxyHandler}: its state, how each request ends on it (a
- * local answer and the rest of the body dropped, the exchange's response, a close or a tunnel),
- * when it is read again, and the {@link ClientSide} an exchange talks to. {@link ProxyHandler} adds
- * the reading and starting of requests. Event loop only.
+ * The client half of a request flow, on an HTTP/1.x connection or an HTTP/2 stream: its state, how
+ * each request ends on it (a local answer and the rest of the body dropped, the exchange's
+ * response, a close or a tunnel), when it is read again, and the {@link ClientSide} an exchange
+ * talks to. {@link ClientRequests} adds the reading and starting of requests; the Netty handlers
+ * ({@link ProxyHandler}, {@link H2Connection}) only feed it. Event loop only.
  */
-abstract class ClientConnection extends ChannelDuplexHandler implements ClientSide {
+abstract class ClientFlow implements ClientSide {
   final ProxySettings settings;
   final RequestServices services;
+  final ClientChannel out;
+  final boolean http2;
+  final String clientIp;
+
+  /** HTTP/1 only: the wait for the next request head; null on HTTP/2. */
+  final HeadTimeoutHandler headTimer;
+
   final Pipelined pending = new Pipelined();
   final BodyCount body = new BodyCount();
-  ChannelHandlerContext ctx;
-  HeadTimeoutHandler headTimer;
   ClientState state = ClientState.IDLE;
   Exchange exchange;
   boolean draining;
   boolean closeAfterDiscard;
-  String clientIp;
-  boolean http2;
-  ClientChannel out;
   RequestRecord request;
 
-  /** One stall timer per connection, shared by its exchanges ({@link LazyTimer}). */
-  LazyTimer stallTimer;
+  /** One stall timer per flow, shared by its exchanges ({@link LazyTimer}). */
+  final LazyTimer stallTimer;
 
-  ClientConnection(ProxySettings settings, RequestServices services) {
+  ClientFlow(
+      ProxySettings settings,
+      RequestServices services,
+      ClientChannel out,
+      String clientIp,
+      HeadTimeoutHandler headTimer) {
     this.settings = settings;
     this.services = services;
-  }
-
-  /** Takes in the next request's head or body part, in order. */
-  abstract void dispatch(HttpObject msg);
-
-  @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
-    this.headTimer = ctx.pipeline().get(HeadTimeoutHandler.class);
+    this.out = out;
+    this.http2 = out.http2();
+    this.clientIp = clientIp;
+    this.headTimer = headTimer;
     this.stallTimer =
         new LazyTimer(
-            ctx.executor(),
+            out.eventLoop(),
             () -> {
               if (exchange != null && state != ClientState.CLOSED) {
                 exchange.checkStall();
               }
             });
-    this.out = new ClientChannel(ctx);
-    this.http2 = out.http2();
   }
+
+  /** Takes in the next request's head or body part, in order. */
+  abstract void dispatch(HttpObject msg);
 
   // ---- local responses ----
 
@@ -72,14 +74,13 @@ abstract class ClientConnection extends ChannelDuplexHandler implements ClientSi
     responseStatus(res.status().code());
     logAccess(res.status().code(), res.content().readableBytes(), null);
     boolean keepAlive = LocalResponses.keepAlive(req, res, draining);
-    ctx.write(res);
+    out.write(res);
+    out.flush();
     if (http2) {
-      ctx.flush();
       state = ClientState.DISCARDING;
       closeAfterDiscard = true;
       return;
     }
-    ctx.flush();
     // The rest of the request's body is read and dropped even when the connection closes after
     // the answer: closing with unread bytes resets the connection, and the client may lose the
     // answer it is still sending towards (a 413, a 401 on an upload).
@@ -155,7 +156,7 @@ abstract class ClientConnection extends ChannelDuplexHandler implements ClientSi
           default -> false;
         };
     if (want) {
-      ctx.read();
+      out.read();
     }
   }
 
@@ -179,7 +180,7 @@ abstract class ClientConnection extends ChannelDuplexHandler implements ClientSi
 
   @Override
   public ByteBufAllocator alloc() {
-    return ctx.alloc();
+    return out.alloc();
   }
 
   @Override
@@ -194,7 +195,8 @@ abstract class ClientConnection extends ChannelDuplexHandler implements ClientSi
       return;
     }
     logAccess(res.status().code(), res.content().readableBytes(), null);
-    ctx.writeAndFlush(res);
+    out.write(res);
+    out.flush();
     readyForNextRequest();
   }
 
@@ -215,7 +217,7 @@ abstract class ClientConnection extends ChannelDuplexHandler implements ClientSi
       out.flushAndClose();
       return;
     }
-    ctx.flush();
+    out.flush();
     readyForNextRequest();
   }
 
@@ -230,7 +232,7 @@ abstract class ClientConnection extends ChannelDuplexHandler implements ClientSi
   final void closeNow() {
     state = ClientState.CLOSED;
     pending.release();
-    ctx.close();
+    out.close();
   }
 
   @Override
@@ -242,6 +244,6 @@ abstract class ClientConnection extends ChannelDuplexHandler implements ClientSi
     exchange = null;
     state = ClientState.CLOSED;
     pending.release();
-    Tunnels.join(ctx.pipeline(), this, upstream, settings.websocketIdle());
+    out.tunnel(upstream, settings.websocketIdle());
   }
 }
