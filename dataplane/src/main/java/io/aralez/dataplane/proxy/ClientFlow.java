@@ -36,29 +36,47 @@ abstract class ClientFlow implements ClientSide {
   boolean closeAfterDiscard;
   RequestRecord request;
 
-  /** One stall timer per flow, shared by its exchanges ({@link LazyTimer}). */
+  /**
+   * One stall timer per connection, shared by its exchanges ({@link LazyTimer}): an HTTP/1.x flow
+   * owns its own; the streams of an HTTP/2 connection share the connection's.
+   */
   final LazyTimer stallTimer;
 
+  private final boolean ownTimer;
+
+  /**
+   * @param sharedTimer the connection's stall timer, which calls {@link #checkStall} of each of its
+   *     flows; null: the flow makes its own
+   */
   ClientFlow(
       ProxySettings settings,
       RequestServices services,
       ClientChannel out,
       String clientIp,
-      HeadTimeoutHandler headTimer) {
+      HeadTimeoutHandler headTimer,
+      LazyTimer sharedTimer) {
     this.settings = settings;
     this.services = services;
     this.out = out;
     this.http2 = out.http2();
     this.clientIp = clientIp;
     this.headTimer = headTimer;
-    this.stallTimer =
-        new LazyTimer(
-            out.eventLoop(),
-            () -> {
-              if (exchange != null && state != ClientState.CLOSED) {
-                exchange.checkStall();
-              }
-            });
+    this.ownTimer = sharedTimer == null;
+    this.stallTimer = ownTimer ? new LazyTimer(out.eventLoop(), this::checkStall) : sharedTimer;
+  }
+
+  /** The stall timer fired: the exchange checks its own deadlines. */
+  final void checkStall() {
+    if (exchange != null && state != ClientState.CLOSED) {
+      exchange.checkStall();
+    }
+  }
+
+  /** The flow is over for good: its own timer stops (a shared one goes on for the others). */
+  final void stopTimer() {
+    if (ownTimer) {
+      stallTimer.cancel();
+    }
   }
 
   /** Takes in the next request's head or body part, in order. */

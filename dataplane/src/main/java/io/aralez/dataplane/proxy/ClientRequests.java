@@ -35,8 +35,9 @@ final class ClientRequests extends ClientFlow {
       RequestStart start,
       ClientChannel out,
       String clientIp,
-      HeadTimeoutHandler headTimer) {
-    super(settings, services, out, clientIp, headTimer);
+      HeadTimeoutHandler headTimer,
+      LazyTimer sharedTimer) {
+    super(settings, services, out, clientIp, headTimer, sharedTimer);
     this.start = start;
   }
 
@@ -72,7 +73,7 @@ final class ClientRequests extends ClientFlow {
 
   /** The client went away (the connection closed, or the stream was reset). */
   void closed() {
-    stallTimer.cancel();
+    stopTimer();
     state = ClientState.CLOSED;
     if (exchange != null) {
       exchange.abort();

@@ -57,6 +57,12 @@ public final class H2Connection extends ChannelInboundHandlerAdapter {
   /** Streams that took frames in this round of reads; they are flushed upstream at its end. */
   private final ArrayList<H2Stream> touched = new ArrayList<>();
 
+  /**
+   * One stall timer for all the streams: a timer per stream would be scheduled and cancelled per
+   * request, and one left scheduled holds its whole stream until it fires.
+   */
+  private LazyTimer stalls;
+
   private ChannelHandlerContext ctx;
   private Http2Connection codec;
   private String clientIp;
@@ -75,6 +81,13 @@ public final class H2Connection extends ChannelInboundHandlerAdapter {
     this.ctx = ctx;
     this.codec = ctx.pipeline().get(Http2FrameCodec.class).connection();
     this.clientIp = ClientAddress.of(ctx.channel());
+    this.stalls = new LazyTimer(ctx.executor(), this::checkStalls);
+  }
+
+  private void checkStalls() {
+    for (H2Stream s : streams.values().toArray(new H2Stream[0])) {
+      s.requests.checkStall();
+    }
   }
 
   Channel channel() {
@@ -141,7 +154,7 @@ public final class H2Connection extends ChannelInboundHandlerAdapter {
       req.headers().add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     H2Stream s = new H2Stream(this, stream);
-    s.requests = new ClientRequests(settings, services, start, s, clientIp, null);
+    s.requests = new ClientRequests(settings, services, start, s, clientIp, null, stalls);
     streams.put(stream.id(), s);
     touch(s);
     s.receive(req, 0, false);
@@ -241,6 +254,7 @@ public final class H2Connection extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    stalls.cancel();
     H2Stream[] open = streams.values().toArray(new H2Stream[0]);
     streams.clear();
     for (H2Stream s : open) {

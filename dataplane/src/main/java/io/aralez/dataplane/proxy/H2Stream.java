@@ -68,6 +68,11 @@ final class H2Stream implements ClientChannel {
       return;
     }
     requests.receive(msg);
+    if (requestEnded) {
+      // Nothing more can come on this stream: what it still holds of the connection's window
+      // goes back now, not when the response is done.
+      read();
+    }
   }
 
   /** The stream closed before its response was complete: the client reset it or it failed. */

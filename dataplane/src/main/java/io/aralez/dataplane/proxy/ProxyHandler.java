@@ -41,7 +41,8 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             start,
             new Http1Channel(ctx),
             ClientAddress.of(ctx.channel()),
-            ctx.pipeline().get(HeadTimeoutHandler.class));
+            ctx.pipeline().get(HeadTimeoutHandler.class),
+            null);
   }
 
   @Override

@@ -104,6 +104,18 @@ class H2ConnectionTest {
   }
 
   @Test
+  void aFinishedBodyGivesItsWindowBackEvenWhileItsUpstreamIsBusy() {
+    Http2FrameStream s = h2.open("POST", "/busy", "app.test", false);
+    proxy.upstreams.get(0).unsafe().outboundBuffer().setUserDefinedWritability(1, false);
+    h2.data(s, "x".repeat(1000), false);
+    assertThat(unconsumed(s)).isEqualTo(1000);
+    // Nothing more can come on the stream: holding its bytes would only shrink the connection's
+    // window for the other streams.
+    h2.data(s, "y", true);
+    assertThat(unconsumed(s)).isZero();
+  }
+
+  @Test
   void aResetStreamAbortsItsOwnExchangeOnly() {
     Http2FrameStream gone = h2.open("GET", "/gone", "app.test", true);
     Http2FrameStream kept = h2.open("GET", "/kept", "app.test", true);
@@ -153,6 +165,27 @@ class H2ConnectionTest {
     proxy.reply(0, OK);
     assertThat(h2.frames(next)).extracting(Got::data).containsExactly(null, "hello");
     assertThat(proxy.client.isOpen()).isTrue();
+  }
+
+  @Test
+  void finishedStreamsLeaveNoTimerBehind() throws Exception {
+    for (int i = 0; i < 50; i++) {
+      Http2FrameStream s = h2.open("GET", "/" + i, "app.test", true);
+      proxy.reply(0, OK);
+      assertThat(h2.frames(s)).extracting(Got::data).containsExactly(null, "hello");
+    }
+    // One stall timer for the whole connection: a timer left per stream would keep each
+    // finished stream (its flow, exchange and request) alive until it fired.
+    assertThat(scheduledOnClientLoop()).isLessThanOrEqualTo(2);
+  }
+
+  private int scheduledOnClientLoop() throws Exception {
+    var field =
+        io.netty.util.concurrent.AbstractScheduledEventExecutor.class.getDeclaredField(
+            "scheduledTaskQueue");
+    field.setAccessible(true);
+    var queue = (java.util.Queue<?>) field.get(proxy.client.eventLoop());
+    return queue == null ? 0 : queue.size();
   }
 
   private int unconsumed(Http2FrameStream s) {
