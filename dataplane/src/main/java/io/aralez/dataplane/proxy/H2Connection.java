@@ -2,8 +2,6 @@ package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.ProxySettings;
-import io.aralez.dataplane.runtime.ConfigHolder;
-import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -69,11 +67,10 @@ public final class H2Connection extends ChannelInboundHandlerAdapter {
   private boolean reading;
   private boolean flushPending;
 
-  public H2Connection(
-      ConfigHolder holder, ProxySettings settings, UpstreamPool pool, RequestServices services) {
+  H2Connection(ProxySettings settings, RequestServices services, RequestStart start) {
     this.settings = settings;
     this.services = services;
-    this.start = RequestStart.of(holder, settings, pool, services);
+    this.start = start;
   }
 
   @Override

@@ -2,8 +2,6 @@ package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.ProxySettings;
-import io.aralez.dataplane.runtime.ConfigHolder;
-import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
@@ -25,11 +23,10 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private final RequestStart start;
   private ClientRequests requests;
 
-  public ProxyHandler(
-      ConfigHolder holder, ProxySettings settings, UpstreamPool pool, RequestServices services) {
+  ProxyHandler(ProxySettings settings, RequestServices services, RequestStart start) {
     this.settings = settings;
     this.services = services;
-    this.start = RequestStart.of(holder, settings, pool, services);
+    this.start = start;
   }
 
   @Override

@@ -4,9 +4,8 @@ import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.http.ServerCodec;
-import io.aralez.dataplane.proxy.H2Connection;
+import io.aralez.dataplane.proxy.ClientHandlers;
 import io.aralez.dataplane.proxy.HeadTimeoutHandler;
-import io.aralez.dataplane.proxy.ProxyHandler;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.channel.ChannelPipeline;
@@ -16,16 +15,15 @@ import io.netty.handler.codec.http2.Http2Settings;
 
 /**
  * The protocol stages of a client connection, shared by the plain listener (HTTP/1.1, or h2c with
- * prior knowledge) and the TLS listener (by ALPN). Both end in the same request flows: {@link
- * ProxyHandler} for an HTTP/1.x connection, {@link H2Connection} for all the streams of an HTTP/2
- * one, with per-stream flow control as backpressure.
+ * prior knowledge) and the TLS listener (by ALPN). Both end in the same request flows, made by
+ * {@link ClientHandlers}: one handler for an HTTP/1.x connection, one for all the streams of an
+ * HTTP/2 one, with per-stream flow control as backpressure.
  */
 public final class Pipelines {
   private final MainConfig.Limits limits;
   private final MainConfig.Http2Limits h2;
   private final ProxySettings settings;
-  private final ConfigHolder holder;
-  private final UpstreamPool pool;
+  private final ClientHandlers handlers;
   private final RequestServices services;
 
   public Pipelines(
@@ -39,8 +37,7 @@ public final class Pipelines {
     this.limits = limits;
     this.h2 = h2;
     this.settings = settings;
-    this.holder = holder;
-    this.pool = pool;
+    this.handlers = new ClientHandlers(holder, settings, pool, services);
   }
 
   RequestServices services() {
@@ -59,7 +56,7 @@ public final class Pipelines {
             "head-timeout",
             new HeadTimeoutHandler(settings.clientKeepalive(), settings.clientHeader()))
         .addLast("http", new ServerCodec(decoder))
-        .addLast("proxy", new ProxyHandler(holder, settings, pool, services));
+        .addLast("proxy", handlers.http1());
   }
 
   public void installHttp2(ChannelPipeline p) {
@@ -89,6 +86,6 @@ public final class Pipelines {
                 .encoderEnforceMaxRstFramesPerWindow(
                     h2.maxResetsPerWindow(), h2.resetWindowSeconds())
                 .build())
-        .addLast("h2-streams", new H2Connection(holder, settings, pool, services));
+        .addLast("h2-streams", handlers.http2());
   }
 }
