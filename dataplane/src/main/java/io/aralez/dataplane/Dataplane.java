@@ -6,6 +6,7 @@ import io.aralez.dataplane.config.ConfigException;
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.fileserver.FileServer;
+import io.aralez.dataplane.net.NativeSupport;
 import io.aralez.dataplane.net.Transport;
 import io.aralez.dataplane.process.PidFile;
 import io.aralez.dataplane.routing.StickyIds;
@@ -184,7 +185,15 @@ public final class Dataplane {
     if (config.pidFile() != null) {
       pidFile = PidFile.write(config.pidFile());
     }
-    LOG.info("aralez {} started (pid {})", Version.get(), ProcessHandle.current().pid());
+    NativeSupport runtime = NativeSupport.detect();
+    LOG.info(
+        "aralez {} started (pid {}; {})",
+        Version.get(),
+        ProcessHandle.current().pid(),
+        runtime.describe(transport.name()));
+    if (runtime.degradedWarning() != null) {
+      LOG.warn(runtime.degradedWarning());
+    }
   }
 
   /** The source of routes {@code provider:} names. */

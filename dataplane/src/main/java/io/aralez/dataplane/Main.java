@@ -52,6 +52,9 @@ public final class Main {
     }
     if (cli.version()) {
       out.println("aralez " + Version.get());
+      out.println(
+          io.aralez.dataplane.net.NativeSupport.detect()
+              .describe(io.aralez.dataplane.net.Transport.detect().name()));
       return 0;
     }
 

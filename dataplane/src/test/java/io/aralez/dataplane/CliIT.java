@@ -53,6 +53,49 @@ class CliIT {
     assertThat(none.output()).contains("Usage: aralez -c");
   }
 
+  /**
+   * Every JDK on the machine (Java 17 and, where installed, 25) must run with Netty's Unsafe paths:
+   * Netty 4.2 drops them on Java 25+ unless the launcher allows them, which cost HTTP/2 over TLS
+   * about two thirds of its throughput (bench/README.md).
+   */
+  @Test
+  void everyInstalledJdkRunsWithNettysUnsafePaths() throws Exception {
+    java.util.Set<Path> homes = new java.util.TreeSet<>();
+    homes.add(Path.of(System.getProperty("java.home")).toRealPath());
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (Files.isDirectory(jvms)) {
+      try (var all = Files.list(jvms)) {
+        for (Path home : (Iterable<Path>) all::iterator) {
+          if (Files.isExecutable(home.resolve("bin/java")) && featureVersion(home) >= 17) {
+            homes.add(home.toRealPath());
+          }
+        }
+      }
+    }
+    for (Path home : homes) {
+      try (Launcher l = Launcher.start(dir, Map.of("JAVA_HOME", home.toString()), "-v")) {
+        assertThat(l.process().waitFor(120, TimeUnit.SECONDS)).as(home.toString()).isTrue();
+        assertThat(l.process().exitValue()).as(home.toString()).isZero();
+        assertThat(l.output())
+            .as("aralez -v with JAVA_HOME=" + home)
+            .contains("netty unsafe: yes", "tls: BoringSSL")
+            .doesNotContain("WARNING");
+      }
+    }
+  }
+
+  /** The JDK's feature version from its {@code release} file, 0 when it has none. */
+  private static int featureVersion(Path home) throws IOException {
+    Path release = home.resolve("release");
+    if (!Files.isRegularFile(release)) {
+      return 0;
+    }
+    var m =
+        java.util.regex.Pattern.compile("(?m)^JAVA_VERSION=\"(\\d+)")
+            .matcher(Files.readString(release));
+    return m.find() ? Integer.parseInt(m.group(1)) : 0;
+  }
+
   @Test
   void testModeAcceptsAValidConfig() throws Exception {
     writeConfig("127.0.0.1:9", "unknown_key: 1\n");
