@@ -43,13 +43,76 @@ public final class UpstreamPool {
   private static final String CODEC = "codec";
   private static final String HANDLER = "upstream";
 
-  /** Where an exchange goes: a backend, how to speak to it, and the TLS server name. */
-  public record Key(
-      HostPort address,
-      UpstreamProtocol protocol,
-      String sni,
-      boolean verified,
-      io.aralez.dataplane.config.UpstreamTlsSpec tls) {
+  /**
+   * Where an exchange goes: a backend, how to speak to it, and the TLS server name. A class rather
+   * than a record only to keep its hash: it is the pool's map key on every request, and a record's
+   * generated hash walked all five components (and the TLS spec's) each time (1.6-2% of the HTTP/2
+   * profile's samples, bench/README.md).
+   */
+  public static final class Key {
+    private final HostPort address;
+    private final UpstreamProtocol protocol;
+    private final String sni;
+    private final boolean verified;
+    private final io.aralez.dataplane.config.UpstreamTlsSpec tls;
+    private final int hash;
+
+    public Key(
+        HostPort address,
+        UpstreamProtocol protocol,
+        String sni,
+        boolean verified,
+        io.aralez.dataplane.config.UpstreamTlsSpec tls) {
+      this.address = address;
+      this.protocol = protocol;
+      this.sni = sni;
+      this.verified = verified;
+      this.tls = tls;
+      this.hash = java.util.Objects.hash(address, protocol, sni, verified, tls);
+    }
+
+    public HostPort address() {
+      return address;
+    }
+
+    public UpstreamProtocol protocol() {
+      return protocol;
+    }
+
+    public String sni() {
+      return sni;
+    }
+
+    public boolean verified() {
+      return verified;
+    }
+
+    public io.aralez.dataplane.config.UpstreamTlsSpec tls() {
+      return tls;
+    }
+
+    @Override
+    public int hashCode() {
+      return hash;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o == this
+          || o instanceof Key k
+              && hash == k.hash
+              && verified == k.verified
+              && protocol == k.protocol
+              && java.util.Objects.equals(address, k.address)
+              && java.util.Objects.equals(sni, k.sni)
+              && java.util.Objects.equals(tls, k.tls);
+    }
+
+    @Override
+    public String toString() {
+      return "Key[" + address + ", " + protocol + ", sni=" + sni + ", verified=" + verified + "]";
+    }
+
     public Key(HostPort address, UpstreamProtocol protocol, String sni) {
       this(address, protocol, sni, false, null);
     }
