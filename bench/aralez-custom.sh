@@ -45,5 +45,7 @@ if [ -n "${ARALEZ_BENCH_JAVA_OPTS:-}" ]; then export ARALEZ_JAVA_OPTS="$ARALEZ_B
 # ARALEZ_BENCH_TRANSPORT=io_uring|epoll|nio picks the I/O transport (default: the proxy's own).
 TRANSPORT_OPTS=""
 if [ -n "${ARALEZ_BENCH_TRANSPORT:-}" ]; then TRANSPORT_OPTS="-Daralez.transport=$ARALEZ_BENCH_TRANSPORT"; fi
+# ARALEZ_BENCH_JAVA_HOME picks the JVM bin/aralez runs on (the build keeps the caller's JAVA_HOME).
+if [ -n "${ARALEZ_BENCH_JAVA_HOME:-}" ]; then export JAVA_HOME="$ARALEZ_BENCH_JAVA_HOME"; fi
 export JAVA_OPTS="$PROFILE_OPTS $TRANSPORT_OPTS" ARALEZ_NO_PRIVDROP=1
 exec "$APP_HOME/bin/aralez" -c "$W/main.yaml"
