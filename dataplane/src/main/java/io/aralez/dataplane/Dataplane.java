@@ -191,8 +191,9 @@ public final class Dataplane {
         Version.get(),
         ProcessHandle.current().pid(),
         runtime.describe(transport.name()));
-    if (runtime.degradedWarning() != null) {
-      LOG.warn(runtime.degradedWarning());
+    String degraded = runtime.degradedWarning();
+    if (degraded != null) {
+      LOG.warn(degraded);
     }
   }
 

@@ -9,6 +9,8 @@ import io.aralez.dataplane.config.MainConfigParser;
 import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.yaml.Problems;
 import io.aralez.dataplane.logging.LoggingSetup;
+import io.aralez.dataplane.net.NativeSupport;
+import io.aralez.dataplane.net.Transport;
 import io.aralez.dataplane.process.Daemon;
 import io.aralez.dataplane.runtime.Candidate;
 import io.aralez.dataplane.source.discovery.DiscoveryComposer;
@@ -52,9 +54,7 @@ public final class Main {
     }
     if (cli.version()) {
       out.println("aralez " + Version.get());
-      out.println(
-          io.aralez.dataplane.net.NativeSupport.detect()
-              .describe(io.aralez.dataplane.net.Transport.detect().name()));
+      out.println(NativeSupport.detect().describe(Transport.detect().name()));
       return 0;
     }
 

@@ -4,6 +4,7 @@ import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.RouteRules;
 import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.request.RequestTarget;
+import io.aralez.dataplane.upstream.UpstreamKey;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoop;
@@ -126,8 +127,7 @@ record ErrorPage(
     h.set(HttpHeaderNames.CONTENT_LENGTH, 0);
     var backends = pages.backends();
     var backend = backends.get(ThreadLocalRandom.current().nextInt(backends.size()));
-    UpstreamPool.Key key =
-        new UpstreamPool.Key(backend.address(), UpstreamProtocol.HTTP, null, false);
+    UpstreamKey key = new UpstreamKey(backend.address(), UpstreamProtocol.HTTP, null, false);
     return SideCall.send(pool, loop, key, req, timeout, MAX_BODY, false);
   }
 

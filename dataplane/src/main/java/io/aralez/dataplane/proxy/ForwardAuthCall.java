@@ -1,6 +1,7 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.request.RequestTarget;
+import io.aralez.dataplane.upstream.UpstreamKey;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -78,7 +79,7 @@ final class ForwardAuthCall {
     }
     h.set(HttpHeaderNames.CONTENT_LENGTH, 0);
     // The auth server decides who gets in: its certificate is always verified.
-    UpstreamPool.Key key = SideCall.key(u, true);
+    UpstreamKey key = SideCall.key(u, true);
     // A larger body is cut: what a refused client sees is informative, not the decision.
     return SideCall.send(pool, loop, key, req, timeout, MAX_BODY, true);
   }

@@ -1,7 +1,7 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.RouteRules;
-import io.aralez.dataplane.upstream.UpstreamPool;
+import io.aralez.dataplane.upstream.UpstreamKey;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
@@ -38,7 +38,7 @@ final class MirrorCall {
   private final Exchange.Services services;
   private final EventLoop loop;
   private final FullHttpRequest copy;
-  private final UpstreamPool.Key key;
+  private final UpstreamKey key;
   private final Duration timeout;
   private CompositeByteBuf body;
   private boolean over;
@@ -47,7 +47,7 @@ final class MirrorCall {
       Exchange.Services services,
       EventLoop loop,
       FullHttpRequest copy,
-      UpstreamPool.Key key,
+      UpstreamKey key,
       Duration timeout) {
     this.services = services;
     this.loop = loop;
@@ -80,7 +80,7 @@ final class MirrorCall {
       }
     }
     h.set(HttpHeaderNames.HOST, mirror.host() != null ? mirror.host() : u.getRawAuthority());
-    UpstreamPool.Key key = SideCall.key(u, false);
+    UpstreamKey key = SideCall.key(u, false);
     MirrorCall call = new MirrorCall(services, loop, copy, key, timeout);
     boolean hasBody =
         HttpUtil.isTransferEncodingChunked(req) || HttpUtil.getContentLength(req, 0L) > 0;

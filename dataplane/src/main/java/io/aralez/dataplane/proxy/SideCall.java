@@ -1,5 +1,6 @@
 package io.aralez.dataplane.proxy;
 
+import io.aralez.dataplane.upstream.UpstreamKey;
 import io.aralez.dataplane.upstream.UpstreamListener;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.buffer.ByteBuf;
@@ -55,14 +56,14 @@ final class SideCall implements UpstreamListener {
    *
    * @param verified whether an https server's certificate must be valid
    */
-  static UpstreamPool.Key key(java.net.URI url, boolean verified) {
+  static UpstreamKey key(java.net.URI url, boolean verified) {
     boolean https = "https".equalsIgnoreCase(url.getScheme());
     int port = url.getPort() > 0 ? url.getPort() : https ? 443 : 80;
     String host = url.getHost();
     var address =
         io.aralez.dataplane.config.HostPort.parse(
             (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port);
-    return new UpstreamPool.Key(
+    return new UpstreamKey(
         address,
         https
             ? io.aralez.dataplane.config.UpstreamProtocol.HTTPS
@@ -101,7 +102,7 @@ final class SideCall implements UpstreamListener {
   static Future<Result> send(
       UpstreamPool pool,
       EventLoop loop,
-      UpstreamPool.Key key,
+      UpstreamKey key,
       FullHttpRequest req,
       Duration timeout,
       int maxBody,

@@ -2,6 +2,7 @@ package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.ProxyConfig.Backend;
 import io.aralez.dataplane.routing.RouteEntry;
+import io.aralez.dataplane.upstream.UpstreamKey;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.Future;
@@ -73,8 +74,8 @@ final class UpstreamChoice {
       // System time, as the balancer compares scores with it.
       sentAt = System.nanoTime();
     }
-    UpstreamPool.Key key =
-        UpstreamPool.Key.choose(
+    UpstreamKey key =
+        UpstreamKey.choose(
             entry.route(),
             entry.state(index),
             backend.address(),

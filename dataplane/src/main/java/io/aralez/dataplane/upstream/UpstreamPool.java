@@ -1,9 +1,7 @@
 package io.aralez.dataplane.upstream;
 
 import io.aralez.dataplane.config.HostPort;
-import io.aralez.dataplane.config.ProxyConfig;
 import io.aralez.dataplane.config.ProxySettings;
-import io.aralez.dataplane.config.UpstreamProtocol;
 import io.aralez.dataplane.http.ClientCodec;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,125 +41,13 @@ public final class UpstreamPool {
   private static final String CODEC = "codec";
   private static final String HANDLER = "upstream";
 
-  /**
-   * Where an exchange goes: a backend, how to speak to it, and the TLS server name. A class rather
-   * than a record only to keep its hash: it is the pool's map key on every request, and a record's
-   * generated hash walked all five components (and the TLS spec's) each time (1.6-2% of the HTTP/2
-   * profile's samples, bench/README.md).
-   */
-  public static final class Key {
-    private final HostPort address;
-    private final UpstreamProtocol protocol;
-    private final String sni;
-    private final boolean verified;
-    private final io.aralez.dataplane.config.UpstreamTlsSpec tls;
-    private final int hash;
-
-    public Key(
-        HostPort address,
-        UpstreamProtocol protocol,
-        String sni,
-        boolean verified,
-        io.aralez.dataplane.config.UpstreamTlsSpec tls) {
-      this.address = address;
-      this.protocol = protocol;
-      this.sni = sni;
-      this.verified = verified;
-      this.tls = tls;
-      this.hash = java.util.Objects.hash(address, protocol, sni, verified, tls);
-    }
-
-    public HostPort address() {
-      return address;
-    }
-
-    public UpstreamProtocol protocol() {
-      return protocol;
-    }
-
-    public String sni() {
-      return sni;
-    }
-
-    public boolean verified() {
-      return verified;
-    }
-
-    public io.aralez.dataplane.config.UpstreamTlsSpec tls() {
-      return tls;
-    }
-
-    @Override
-    public int hashCode() {
-      return hash;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-      return o == this
-          || o instanceof Key k
-              && hash == k.hash
-              && verified == k.verified
-              && protocol == k.protocol
-              && java.util.Objects.equals(address, k.address)
-              && java.util.Objects.equals(sni, k.sni)
-              && java.util.Objects.equals(tls, k.tls);
-    }
-
-    @Override
-    public String toString() {
-      return "Key[" + address + ", " + protocol + ", sni=" + sni + ", verified=" + verified + "]";
-    }
-
-    public Key(HostPort address, UpstreamProtocol protocol, String sni) {
-      this(address, protocol, sni, false, null);
-    }
-
-    public Key(HostPort address, UpstreamProtocol protocol, String sni, boolean verified) {
-      this(address, protocol, sni, verified, null);
-    }
-
-    /**
-     * How to reach a backend of {@code route}: the route's explicit protocol, else what detection
-     * found (health-checked routes), else plain HTTP/1.1 as the original does.
-     *
-     * @param grpc the request is gRPC: a plain backend that also speaks h2c gets it by prior
-     *     knowledge
-     * @param upgrade the request asks for a WebSocket upgrade, which needs HTTP/1.1
-     * @param sni the request's host, sent as the TLS server name to TLS backends
-     */
-    public static Key choose(
-        ProxyConfig.Route route,
-        BackendState state,
-        HostPort address,
-        boolean grpc,
-        boolean upgrade,
-        String sni) {
-      UpstreamProtocol p = route.protocol();
-      if (p == null) {
-        p =
-            route.healthcheck() && state.detected() != null
-                ? state.detected()
-                : UpstreamProtocol.HTTP;
-        if (p == UpstreamProtocol.HTTP && grpc && !upgrade) {
-          p = UpstreamProtocol.H2C;
-        }
-      }
-      if (upgrade && p.http2()) {
-        p = p.tls() ? UpstreamProtocol.HTTPS : UpstreamProtocol.HTTP;
-      }
-      var spec = p.tls() ? route.upstream().tls() : null;
-      return new Key(address, p, spec != null ? spec.sni(sni) : p.tls() ? sni : null, false, spec);
-    }
-  }
-
   /** A channel for one exchange, and how to give it back. */
   public final class Lease {
-    private final Key key;
+    private final UpstreamKey key;
     private final Channel channel;
     private final boolean reused;
 
-    Lease(Key key, Channel channel, boolean reused) {
+    Lease(UpstreamKey key, Channel channel, boolean reused) {
       this.key = key;
       this.channel = channel;
       this.reused = reused;
@@ -240,17 +126,17 @@ public final class UpstreamPool {
 
   private final Dialer dialer;
   private final ProxySettings settings;
-  private final FastThreadLocal<Map<Key, ArrayDeque<Channel>>> idle =
+  private final FastThreadLocal<Map<UpstreamKey, ArrayDeque<Channel>>> idle =
       new FastThreadLocal<>() {
         @Override
-        protected Map<Key, ArrayDeque<Channel>> initialValue() {
+        protected Map<UpstreamKey, ArrayDeque<Channel>> initialValue() {
           return new HashMap<>();
         }
       };
-  private final FastThreadLocal<Map<Key, Future<Channel>>> h2 =
+  private final FastThreadLocal<Map<UpstreamKey, Future<Channel>>> h2 =
       new FastThreadLocal<>() {
         @Override
-        protected Map<Key, Future<Channel>> initialValue() {
+        protected Map<UpstreamKey, Future<Channel>> initialValue() {
           return new HashMap<>();
         }
       };
@@ -292,13 +178,14 @@ public final class UpstreamPool {
    *
    * @param connectTimeout for a new connection (the route's, else upstream_connect_timeout)
    */
-  public Future<Lease> acquire(EventLoop loop, Key key, java.time.Duration connectTimeout) {
+  public Future<Lease> acquire(EventLoop loop, UpstreamKey key, java.time.Duration connectTimeout) {
     return key.protocol().http2()
         ? acquireStream(loop, key, connectTimeout)
         : acquireHttp1(loop, key, connectTimeout);
   }
 
-  private Future<Lease> acquireHttp1(EventLoop loop, Key key, java.time.Duration connectTimeout) {
+  private Future<Lease> acquireHttp1(
+      EventLoop loop, UpstreamKey key, java.time.Duration connectTimeout) {
     Channel pooled = pollIdle(key);
     if (pooled != null) {
       return loop.newSucceededFuture(new Lease(key, pooled, true));
@@ -325,7 +212,7 @@ public final class UpstreamPool {
     return promise;
   }
 
-  private void installHttp1(Channel ch, Key key) {
+  private void installHttp1(Channel ch, UpstreamKey key) {
     HttpDecoderConfig decoder =
         new HttpDecoderConfig()
             .setMaxInitialLineLength(MAX_RESPONSE_LINE)
@@ -342,7 +229,7 @@ public final class UpstreamPool {
         .addLast(HANDLER, new UpstreamHandler());
   }
 
-  private Channel pollIdle(Key key) {
+  private Channel pollIdle(UpstreamKey key) {
     ArrayDeque<Channel> q = idle.get().get(key);
     if (q == null) {
       return null;
@@ -359,7 +246,7 @@ public final class UpstreamPool {
     return null;
   }
 
-  private void pool(Channel ch, Key key) {
+  private void pool(Channel ch, UpstreamKey key) {
     UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
     if (h == null || !ch.isActive() || settings.keepalivePoolSize() == 0) {
       ch.close();
@@ -378,7 +265,8 @@ public final class UpstreamPool {
 
   // ---- HTTP/2 ----
 
-  private Future<Lease> acquireStream(EventLoop loop, Key key, java.time.Duration connectTimeout) {
+  private Future<Lease> acquireStream(
+      EventLoop loop, UpstreamKey key, java.time.Duration connectTimeout) {
     Promise<Lease> promise = loop.newPromise();
     parent(loop, key, connectTimeout)
         .addListener(
@@ -414,8 +302,9 @@ public final class UpstreamPool {
   }
 
   /** The shared HTTP/2 connection to a backend on this loop, opened on first use. */
-  private Future<Channel> parent(EventLoop loop, Key key, java.time.Duration connectTimeout) {
-    Map<Key, Future<Channel>> conns = h2.get();
+  private Future<Channel> parent(
+      EventLoop loop, UpstreamKey key, java.time.Duration connectTimeout) {
+    Map<UpstreamKey, Future<Channel>> conns = h2.get();
     Future<Channel> existing = conns.get(key);
     if (existing != null
         && (!existing.isDone() || existing.isSuccess() && existing.getNow().isActive())) {
