@@ -185,7 +185,8 @@ class AdminApiIT {
         .contains("aralez_config_reloads_total{result=\"rejected\",source=\"api\"}")
         .contains("aralez_backend_up{")
         .contains("aralez_active_connections")
-        .contains("jvm_memory_used_bytes");
+        .contains("jvm_memory_used_bytes")
+        .contains("jvm_gc_collections_total{gc=");
     assertThat(sample).isNotNull();
   }
 }

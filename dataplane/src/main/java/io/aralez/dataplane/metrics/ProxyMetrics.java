@@ -11,7 +11,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -110,7 +109,7 @@ public final class ProxyMetrics {
             .description("1 when the backend is in rotation")
             .register(registry);
     new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
+    GcCounters.bindTo(registry, held);
     new JvmThreadMetrics().bindTo(registry);
     Gauge.builder("aralez_netty_direct_memory_bytes", PlatformDependent::usedDirectMemory)
         .register(registry);
