@@ -23,6 +23,13 @@ public final class BackendState {
   private final BackendGate gate = new BackendGate();
   private final LatencyScore latency = new LatencyScore();
 
+  /**
+   * The pool keys of this address without TLS, one per protocol, made on first use: a request to a
+   * plain backend then takes its key instead of building and hashing one. Filled racily by every
+   * loop; a key has only final fields, so a loop sees null (and makes an equal one) or a whole key.
+   */
+  private final UpstreamKey[] plainKeys = new UpstreamKey[UpstreamProtocol.values().length];
+
   BackendState(HostPort address) {
     this.address = address;
   }
@@ -42,6 +49,16 @@ public final class BackendState {
 
   public String lastError() {
     return lastError;
+  }
+
+  /** The pool key for {@code protocol} (without TLS) to this address. */
+  UpstreamKey plainKey(UpstreamProtocol protocol) {
+    UpstreamKey key = plainKeys[protocol.ordinal()];
+    if (key == null) {
+      key = new UpstreamKey(address, protocol, null, false, null);
+      plainKeys[protocol.ordinal()] = key;
+    }
+    return key;
   }
 
   /** Requests in flight to this address and the queue in front of its cap. */

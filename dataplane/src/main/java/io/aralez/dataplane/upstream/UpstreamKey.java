@@ -10,7 +10,8 @@ import java.util.Objects;
  * Where an exchange goes: a backend, how to speak to it, and the TLS server name; the key of {@link
  * UpstreamPool}. A class rather than a record only to compute its hash once: a record's generated
  * hash walked every component (and the TLS spec's) at each pool lookup, taking a connection and
- * giving it back (1.6-2% of the HTTP/2 profile's samples, bench/README.md).
+ * giving it back (1.6-2% of the HTTP/2 profile's samples, bench/README.md). Keys to plain backends
+ * are made once per address and protocol ({@link BackendState}), not per request.
  */
 public final class UpstreamKey {
   private final HostPort address;
@@ -126,6 +127,9 @@ public final class UpstreamKey {
     }
     if (upgrade && p.http2()) {
       p = p.tls() ? UpstreamProtocol.HTTPS : UpstreamProtocol.HTTP;
+    }
+    if (!p.tls() && address.equals(state.address())) {
+      return state.plainKey(p);
     }
     var spec = p.tls() ? route.upstream().tls() : null;
     return new UpstreamKey(
