@@ -100,7 +100,7 @@ public final class ForwardedHeaders extends NamedHeaders {
       return;
     }
     if (changed == null) {
-      changed = new CharSequence[12];
+      changed = new CharSequence[4];
     } else if (changedCount == changed.length) {
       changed = Arrays.copyOf(changed, changed.length * 2);
     }
@@ -256,11 +256,34 @@ public final class ForwardedHeaders extends NamedHeaders {
     if (i < 0) {
       return Collections.emptyList();
     }
-    List<String> values = new ArrayList<>(2);
-    for (; i >= 0; i = raw.indexOf(name, i + 1)) {
+    int next = raw.indexOf(name, i + 1);
+    if (next < 0) {
+      // The usual case (Content-Length, Connection...): no list to grow.
+      return Collections.singletonList(raw.value(i));
+    }
+    List<String> values = new ArrayList<>(4);
+    values.add(raw.value(i));
+    for (i = next; i >= 0; i = raw.indexOf(name, i + 1)) {
       values.add(raw.value(i));
     }
     return values;
+  }
+
+  /**
+   * Read from the lines without making Strings: Netty's version lists every value first, and it
+   * runs on each response head ({@code HttpUtil.isKeepAlive} asks for {@code Connection: close}).
+   */
+  @Override
+  public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
+    if (!readsLines(name)) {
+      return overlay.containsValue(name, value, ignoreCase);
+    }
+    for (int i = raw.indexOf(name, 0); i >= 0; i = raw.indexOf(name, i + 1)) {
+      if (raw.valueHasToken(i, value, ignoreCase)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override

@@ -263,6 +263,46 @@ public final class HeadLines {
     return e;
   }
 
+  /**
+   * Whether one of the comma-separated parts of line {@code i}'s value, trimmed, is {@code token}
+   * (as Netty's {@code HttpHeaders.containsValue} reads a value), without making a String.
+   */
+  boolean valueHasToken(int i, CharSequence token, boolean ignoreCase) {
+    int from = valueStart(i);
+    int end = valueEnd(i);
+    for (int p = from; p <= end; p++) {
+      if (p < end && bytes[p] != ',') {
+        continue;
+      }
+      // A part ends at each comma; a last part after a final comma counts only if not empty.
+      if ((p < end || from < end) && partIs(from, p, token, ignoreCase)) {
+        return true;
+      }
+      from = p + 1;
+    }
+    return false;
+  }
+
+  private boolean partIs(int from, int to, CharSequence token, boolean ignoreCase) {
+    while (from < to && (bytes[from] & 0xff) <= ' ') {
+      from++;
+    }
+    while (to > from && (bytes[to - 1] & 0xff) <= ' ') {
+      to--;
+    }
+    if (to - from != token.length()) {
+      return false;
+    }
+    for (int k = 0; k < to - from; k++) {
+      int a = bytes[from + k] & 0xff;
+      char b = token.charAt(k);
+      if (a != b && !(ignoreCase && sameIgnoringCase(a, b))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The value of line {@code i} without its surrounding whitespace. */
   String value(int i) {
     int v = valueStart(i);

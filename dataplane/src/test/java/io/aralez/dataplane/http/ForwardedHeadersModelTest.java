@@ -29,7 +29,10 @@ class ForwardedHeadersModelTest {
   private static final String[] NAMES = {
     "Host", "accept", "Accept", "X-A", "x-a", "Cookie", "content-length", "X-New", "Connection"
   };
-  private static final String[] VALUES = {"1", "two", "a b", "3"};
+  private static final String[] VALUES = {
+    "1", "two", "a b", "3", "close", "keep-alive, Close", "x ,close ,", ",", "a,,b"
+  };
+  private static final String[] TOKENS = {"close", "CLOSE", "x", "a b", "", "b", "two"};
 
   record Op(int kind, String name, String value) {}
 
@@ -107,6 +110,13 @@ class ForwardedHeadersModelTest {
       assertThat(ours.getAll(name)).as(context + " getAll " + name).isEqualTo(model.getAll(name));
       assertThat(ours.get(name)).as(context + " get " + name).isEqualTo(model.get(name));
       assertThat(ours.contains(name)).as(context).isEqualTo(model.contains(name));
+      for (String token : TOKENS) {
+        for (boolean ignoreCase : new boolean[] {true, false}) {
+          assertThat(ours.containsValue(name, token, ignoreCase))
+              .as(context + " containsValue " + name + " " + token + " " + ignoreCase)
+              .isEqualTo(model.containsValue(name, token, ignoreCase));
+        }
+      }
     }
     assertThat(ours.size()).as(context).isEqualTo(model.size());
     assertThat(entries(ours)).as(context).containsExactlyInAnyOrderElementsOf(entries(model));
