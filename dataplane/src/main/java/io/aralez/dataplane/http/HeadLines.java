@@ -255,7 +255,9 @@ public final class HeadLines {
 
   /** Where line {@code i}'s value ends, before any whitespace and the CRLF. */
   int valueEnd(int i) {
-    int v = start(i) + nameLength(i) + 1;
+    // From the value's start, not the colon's end: a value of only whitespace ("X: \r\n") must
+    // end where it starts, not before it.
+    int v = valueStart(i);
     int e = end(i) - 2;
     while (e > v && (bytes[e - 1] == ' ' || bytes[e - 1] == '\t')) {
       e--;
@@ -270,14 +272,17 @@ public final class HeadLines {
   boolean valueHasToken(int i, CharSequence token, boolean ignoreCase) {
     int from = valueStart(i);
     int end = valueEnd(i);
+    boolean comma = false;
     for (int p = from; p <= end; p++) {
       if (p < end && bytes[p] != ',') {
         continue;
       }
-      // A part ends at each comma; a last part after a final comma counts only if not empty.
-      if ((p < end || from < end) && partIs(from, p, token, ignoreCase)) {
+      // A part ends at each comma; after the last comma, the rest counts only if not empty (a
+      // value without a comma is one part, even when empty).
+      if ((p < end || from < end || !comma) && partIs(from, p, token, ignoreCase)) {
         return true;
       }
+      comma = true;
       from = p + 1;
     }
     return false;

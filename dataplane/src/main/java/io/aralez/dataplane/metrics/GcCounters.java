@@ -13,7 +13,7 @@ import java.lang.management.ManagementFactory;
  * young collection (several per second under load) wakes a notification thread that builds JMX
  * composite data and looks up meters, and that code, run a few times a second, keeps the JIT
  * compiling it minutes into a run. With the proxy pinned to one core, those compilations took the
- * CPU from the event loop in 4 ms scheduler slices: the largest source of the p99 tail
+ * CPU from the event loop in 4 ms scheduler slices: stalls of 2-6 ms, several a second
  * (bench/README.md, "Where the p99 tail came from"). Counters read at scrape time cost nothing
  * between scrapes.
  */

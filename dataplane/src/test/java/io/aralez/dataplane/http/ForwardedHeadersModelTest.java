@@ -30,7 +30,7 @@ class ForwardedHeadersModelTest {
     "Host", "accept", "Accept", "X-A", "x-a", "Cookie", "content-length", "X-New", "Connection"
   };
   private static final String[] VALUES = {
-    "1", "two", "a b", "3", "close", "keep-alive, Close", "x ,close ,", ",", "a,,b"
+    "1", "two", "a b", "3", "close", "keep-alive, Close", "x ,close ,", ",", "a,,b", ""
   };
   private static final String[] TOKENS = {"close", "CLOSE", "x", "a b", "", "b", "two"};
 

@@ -46,6 +46,19 @@ class HeadLinesTest {
   }
 
   @Test
+  void aValueOfOnlyWhitespaceIsEmpty() {
+    // "X: " once gave a value ending one byte before it started: reading it threw.
+    HeadLines lines = scan("X-Blank: \r\nX-Tabs:\t \t\r\nX-Next: v\r\n\r\n");
+    assertThat(lines).isNotNull();
+    assertThat(lines.value(0)).isEmpty();
+    assertThat(lines.value(1)).isEmpty();
+    assertThat(lines.valueEnd(0)).isEqualTo(lines.valueStart(0));
+    assertThat(lines.valueHasToken(0, "", true)).isTrue();
+    assertThat(lines.valueHasToken(0, "v", true)).isFalse();
+    assertThat(lines.value(2)).isEqualTo("v");
+  }
+
+  @Test
   void anEmptyHeadHasNoLines() {
     HeadLines lines = scan("\r\n");
     assertThat(lines).isNotNull();
