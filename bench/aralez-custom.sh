@@ -47,5 +47,6 @@ TRANSPORT_OPTS=""
 if [ -n "${ARALEZ_BENCH_TRANSPORT:-}" ]; then TRANSPORT_OPTS="-Daralez.transport=$ARALEZ_BENCH_TRANSPORT"; fi
 # ARALEZ_BENCH_JAVA_HOME picks the JVM bin/aralez runs on (the build keeps the caller's JAVA_HOME).
 if [ -n "${ARALEZ_BENCH_JAVA_HOME:-}" ]; then export JAVA_HOME="$ARALEZ_BENCH_JAVA_HOME"; fi
-export JAVA_OPTS="$PROFILE_OPTS $TRANSPORT_OPTS" ARALEZ_NO_PRIVDROP=1
+# ARALEZ_BENCH_EXTRA_OPTS is appended to the launcher's flags (bench/windows.sh's A/B variants).
+export JAVA_OPTS="$PROFILE_OPTS $TRANSPORT_OPTS ${ARALEZ_BENCH_EXTRA_OPTS:-}" ARALEZ_NO_PRIVDROP=1
 exec "$APP_HOME/bin/aralez" -c "$W/main.yaml"
