@@ -376,9 +376,14 @@ public final class ForwardedHeaders extends NamedHeaders {
 
   @Override
   public HttpHeaders remove(CharSequence name) {
-    // Removing a name that is not there changes nothing: most hop-by-hop removals are of that kind.
-    if (raw != null && raw.has(name)) {
-      change(name, false);
+    if (raw != null) {
+      if (raw.has(name)) {
+        change(name, false);
+      } else if (changedIndex(name) < 0) {
+        // Neither a kept line nor a changed name, and the overlay holds only changed names: nothing
+        // to remove, and no hash of the name (most hop-by-hop removals are of this kind).
+        return this;
+      }
     }
     overlay.remove(name);
     return this;

@@ -1,7 +1,9 @@
 package io.aralez.dataplane.upstream;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
@@ -13,6 +15,16 @@ import io.netty.util.ReferenceCountUtil;
 public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   private UpstreamListener listener;
   private long idleSince;
+
+  /**
+   * The handler of {@code ch}, or null. It is the pipeline's last handler, found without the scan
+   * and type check of {@code pipeline.get(Class)}, which cost ~1.4% of the CPU at the two pool
+   * lookups per request (bench/README.md).
+   */
+  static UpstreamHandler of(Channel ch) {
+    ChannelPipeline p = ch.pipeline();
+    return p.last() instanceof UpstreamHandler h ? h : p.get(UpstreamHandler.class);
+  }
 
   public void bind(UpstreamListener l) {
     listener = l;

@@ -64,7 +64,7 @@ public final class UpstreamPool {
 
     /** Everything the connection receives goes to {@code listener} until the lease ends. */
     public void bind(UpstreamListener listener) {
-      channel.pipeline().get(UpstreamHandler.class).bind(listener);
+      UpstreamHandler.of(channel).bind(listener);
     }
 
     /**
@@ -87,7 +87,7 @@ public final class UpstreamPool {
      * Ends the lease: a reusable HTTP/1.1 connection goes back to the pool, anything else closes.
      */
     public void release(boolean reusable) {
-      UpstreamHandler h = channel.pipeline().get(UpstreamHandler.class);
+      UpstreamHandler h = UpstreamHandler.of(channel);
       if (h != null) {
         h.bind(null);
       }
@@ -237,7 +237,7 @@ public final class UpstreamPool {
     long maxIdle = settings.upstreamIdleTimeout().toNanos();
     Channel ch;
     while ((ch = q.pollLast()) != null) {
-      UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
+      UpstreamHandler h = UpstreamHandler.of(ch);
       if (ch.isActive() && h != null && System.nanoTime() - h.idleSince() < maxIdle) {
         return ch;
       }
@@ -247,7 +247,7 @@ public final class UpstreamPool {
   }
 
   private void pool(Channel ch, UpstreamKey key) {
-    UpstreamHandler h = ch.pipeline().get(UpstreamHandler.class);
+    UpstreamHandler h = UpstreamHandler.of(ch);
     if (h == null || !ch.isActive() || settings.keepalivePoolSize() == 0) {
       ch.close();
       return;
