@@ -30,13 +30,8 @@ mkdir -p "$WORK/backend/www"
 head -c $((1024 * 1024)) /dev/urandom >"$WORK/backend/www/file"
 SUM=$(sha256sum <"$WORK/backend/www/file" | cut -d' ' -f1)
 # /1mib-chunked: sub_filter makes the length unknown, so nginx streams the same file chunked.
-cat >"$WORK/backend/nginx.conf" <<EOF
-worker_processes 1; daemon off; pid $WORK/backend/nginx.pid; error_log $WORK/backend/error.log warn;
-events { worker_connections 8000; }
-http {
-  access_log off; keepalive_requests 100000000; keepalive_timeout 300s; sendfile on;
-  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
-  uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+{ nginx_preamble backend; cat <<EOF
+  sendfile on;
   default_type application/octet-stream;
   server {
     listen 127.0.0.1:18181 backlog=4096;
@@ -47,6 +42,7 @@ http {
   }
 }
 EOF
+} >"$WORK/backend/nginx.conf"
 
 cat >"$WORK/result.lua" <<'EOF'
 done = function(summary, latency, requests)

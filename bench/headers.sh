@@ -19,13 +19,7 @@ OUT="$HERE/headers-$STAMP.md"
 . "$HERE/lib/same-run.sh"
 same_run_setup
 body=$(printf 'ok backend %s' "$(head -c 89 /dev/zero | tr '\0' x)")
-cat >"$WORK/backend/nginx.conf" <<EOF
-worker_processes 1; daemon off; pid $WORK/backend/nginx.pid; error_log $WORK/backend/error.log warn;
-events { worker_connections 8000; }
-http {
-  access_log off; keepalive_requests 100000000; keepalive_timeout 300s;
-  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
-  uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+{ nginx_preamble backend; cat <<EOF
   default_type "text/html; charset=utf-8";
   server {
     listen 127.0.0.1:18181 backlog=4096;
@@ -43,6 +37,7 @@ http {
   }
 }
 EOF
+} >"$WORK/backend/nginx.conf"
 cat >"$WORK/browser.lua" <<'EOF'
 wrk.headers["Connection"] = "keep-alive"
 wrk.headers["sec-ch-ua"] = '"Chromium";v="131", "Not_A Brand";v="24"'

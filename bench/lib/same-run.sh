@@ -10,16 +10,23 @@ declare -A PORT=([nginx]=19101 [haproxy]=19102 [aralez]=19104 [aralez-b]=19105)
 declare -A HOME_OF=([aralez]="$HERE/.." [aralez-b]="${ARALEZ_B:-}")
 HZ=$(getconf CLK_TCK)
 
-same_run_setup() {
-  rm -rf "$WORK" && mkdir -p "$WORK"/{backend,nginx,haproxy,aralez,aralez-b,tmp}
-  taskset -pc 1 $$ >/dev/null
-  cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes 1; daemon off; pid $WORK/nginx/nginx.pid; error_log $WORK/nginx/error.log warn;
+# The opening of an nginx.conf for $WORK/<dir>: one worker, no access log, long keep-alive, the
+# temp paths in $WORK/tmp, and an open `http {` block.
+nginx_preamble() {
+  cat <<EOF
+worker_processes 1; daemon off; pid $WORK/$1/nginx.pid; error_log $WORK/$1/error.log warn;
 events { worker_connections 8000; }
 http {
   access_log off; keepalive_requests 100000000; keepalive_timeout 300s;
   client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
   uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
+EOF
+}
+
+same_run_setup() {
+  rm -rf "$WORK" && mkdir -p "$WORK"/{backend,nginx,haproxy,aralez,aralez-b,tmp}
+  taskset -pc 1 $$ >/dev/null
+  { nginx_preamble nginx; cat <<EOF
   upstream backends { server 127.0.0.1:18181; keepalive 512; keepalive_requests 100000000; }
   server {
     listen 127.0.0.1:${PORT[nginx]} backlog=4096;
@@ -32,6 +39,7 @@ http {
   }
 }
 EOF
+  } >"$WORK/nginx/nginx.conf"
   cat >"$WORK/haproxy/haproxy.cfg" <<EOF
 global
   nbthread 1
