@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -30,9 +29,10 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
     listener = l;
   }
 
-  void unbind() {
+  /** Back in the pool since {@code now} (the event loop's ticker). */
+  void unbind(long now) {
     listener = null;
-    idleSince = System.nanoTime();
+    idleSince = now;
   }
 
   long idleSince() {
@@ -74,11 +74,7 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-    if (evt instanceof IdleStateEvent && listener == null) {
-      ctx.close();
-    } else {
-      ReferenceCountUtil.release(evt);
-    }
+    ReferenceCountUtil.release(evt);
   }
 
   @Override

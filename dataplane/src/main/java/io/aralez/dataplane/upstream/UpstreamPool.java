@@ -14,15 +14,12 @@ import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
 import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Upstream connections, kept per event loop: a connection is only used by the loop that owns the
@@ -37,7 +34,6 @@ import java.util.concurrent.TimeUnit;
 public final class UpstreamPool {
   private static final int MAX_RESPONSE_LINE = 16 * 1024;
   private static final int MAX_RESPONSE_HEADERS = 64 * 1024;
-  private static final String IDLE = "idle";
   private static final String CODEC = "codec";
   private static final String HANDLER = "upstream";
 
@@ -76,7 +72,6 @@ public final class UpstreamPool {
     public Channel detach(java.util.function.Consumer<io.netty.channel.ChannelPipeline> install) {
       var p = channel.pipeline();
       p.get(UpstreamHandler.class).bind(null);
-      p.remove(IDLE);
       install.accept(p);
       p.remove(HANDLER);
       p.remove(CODEC);
@@ -126,11 +121,12 @@ public final class UpstreamPool {
 
   private final Dialer dialer;
   private final ProxySettings settings;
-  private final FastThreadLocal<Map<UpstreamKey, ArrayDeque<Channel>>> idle =
+  private final FastThreadLocal<IdleConnections> idle =
       new FastThreadLocal<>() {
         @Override
-        protected Map<UpstreamKey, ArrayDeque<Channel>> initialValue() {
-          return new HashMap<>();
+        protected IdleConnections initialValue() {
+          return new IdleConnections(
+              settings.upstreamIdleTimeout().toNanos(), settings.keepalivePoolSize());
         }
       };
   private final FastThreadLocal<Map<UpstreamKey, Future<Channel>>> h2 =
@@ -186,7 +182,7 @@ public final class UpstreamPool {
 
   private Future<Lease> acquireHttp1(
       EventLoop loop, UpstreamKey key, java.time.Duration connectTimeout) {
-    Channel pooled = pollIdle(key);
+    Channel pooled = idle.get().take(key);
     if (pooled != null) {
       return loop.newSucceededFuture(new Lease(key, pooled, true));
     }
@@ -218,49 +214,19 @@ public final class UpstreamPool {
             .setMaxInitialLineLength(MAX_RESPONSE_LINE)
             .setMaxHeaderSize(MAX_RESPONSE_HEADERS)
             .setMaxChunkSize(64 * 1024);
-    ch.pipeline()
-        // Reader idle, not all idle: a pooled connection neither reads nor writes, so it is the
-        // same timeout, and tracking writes would cost a promise and a listener per write.
-        .addLast(
-            IDLE,
-            new IdleStateHandler(
-                settings.upstreamIdleTimeout().toMillis(), 0, 0, TimeUnit.MILLISECONDS))
-        .addLast(CODEC, new ClientCodec(decoder))
-        .addLast(HANDLER, new UpstreamHandler());
-  }
-
-  private Channel pollIdle(UpstreamKey key) {
-    ArrayDeque<Channel> q = idle.get().get(key);
-    if (q == null) {
-      return null;
-    }
-    long maxIdle = settings.upstreamIdleTimeout().toNanos();
-    Channel ch;
-    while ((ch = q.pollLast()) != null) {
-      UpstreamHandler h = UpstreamHandler.of(ch);
-      if (ch.isActive() && h != null && System.nanoTime() - h.idleSince() < maxIdle) {
-        return ch;
-      }
-      ch.close();
-    }
-    return null;
+    ch.pipeline().addLast(CODEC, new ClientCodec(decoder)).addLast(HANDLER, new UpstreamHandler());
   }
 
   private void pool(Channel ch, UpstreamKey key) {
     UpstreamHandler h = UpstreamHandler.of(ch);
-    if (h == null || !ch.isActive() || settings.keepalivePoolSize() == 0) {
+    if (h == null || !ch.isActive()) {
       ch.close();
       return;
     }
-    h.unbind();
-    ArrayDeque<Channel> q = idle.get().computeIfAbsent(key, k -> new ArrayDeque<>());
-    if (q.size() >= settings.keepalivePoolSize()) {
-      ch.close();
-      return;
+    if (idle.get().put(key, ch, h)) {
+      // Keep one read pending so a close (or stray bytes) from the server is noticed while idle.
+      ch.read();
     }
-    q.addLast(ch);
-    // Keep one read pending so a close (or stray bytes) from the server is noticed while idle.
-    ch.read();
   }
 
   // ---- HTTP/2 ----
