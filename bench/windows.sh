@@ -9,12 +9,13 @@
 # (A B, then B A) so drift on a shared host falls on both.
 #   OPTS_B="-XX:PerMethodTrapLimit=0" bench/windows.sh            # HTTP/1.1 keep-alive, 50 conns
 #   TEST=h2 OPTS_B="-XX:PerMethodTrapLimit=0" REPS=4 bench/windows.sh   # HTTP/2 over TLS, 50 x 10
-# Knobs: TEST=h1|h2 REPS=3 WINDOWS=4 DURATION=8 WARMUP=30 OPTS_A="" OPTS_B="" (appended to the
+# Knobs: TEST=h1|h2 REPS=3 WINDOWS=4 DURATION=8 WARMUP=30 CONNS=50 (HTTP/1.1) OPTS_A="" OPTS_B="" (appended to the
 # launcher's own JVM flags), PRELUDE_A="" PRELUDE_B="" (a shell command run against the fresh
 # process before its warm-up, e.g. connections that open and close). Needs root and: apt-get install -y nginx wrk nghttp2-client openssl.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TEST=${TEST:-h1} REPS=${REPS:-3} WINDOWS=${WINDOWS:-4} DURATION=${DURATION:-8} WARMUP=${WARMUP:-30}
+CONNS=${CONNS:-50}
 OPTS_A=${OPTS_A:-} OPTS_B=${OPTS_B:-} PRELUDE_A=${PRELUDE_A:-} PRELUDE_B=${PRELUDE_B:-}
 WORK=${WORK:-/tmp/aralez-windows-bench}
 STAMP=$(date +%Y-%m-%d_%H%M%S)
@@ -65,7 +66,7 @@ load() {
     taskset -c 1 h2load -t1 -c50 -m10 -D "$1" --tls13-ciphers=TLS_AES_128_GCM_SHA256 https://127.0.0.1:19444/ >"$2" 2>&1
     awk '/^requests:/ {n = $8} /^finished in/ {r = $4} END {printf "%d %.0f -\n", n, r}' "$2"
   else
-    taskset -c 1 wrk -t1 -c50 -d"${1}s" --latency http://127.0.0.1:19044/ >"$2" 2>&1
+    taskset -c 1 wrk -t1 -c"$CONNS" -d"${1}s" --latency http://127.0.0.1:19044/ >"$2" 2>&1
     awk '/Requests\/sec/ {r = $2} /requests in/ {n = $1}
          / 99%/ {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)}
                  else if (v ~ /s$/) {sub(/s/, "", v); v *= 1000}; p = v}
