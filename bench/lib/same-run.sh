@@ -130,7 +130,7 @@ same_run_main() {
     done
   done
   {
-    echo "$(basename "$0") at $(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%Y-%m-%d %H:%M UTC'); host: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc) CPUs"
+    echo "$(basename "$0") at $(git -C "$HERE" rev-parse --short HEAD 2>/dev/null || echo '?'), $(date -u '+%Y-%m-%d %H:%M UTC'); host: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(nproc --all) CPUs"
     echo "proxy pinned to CPU 0 (one worker), wrk -t1 -c$CONNS and the nginx backend on CPU 1; ${WARMUP}s warm-up + ${DURATION}s measured per target, fresh process; $REPS reps, rotated; medians; targets: $TARGETS"
     echo
     same_run_table "$@"
