@@ -22,7 +22,9 @@ STAMP=$(date +%Y-%m-%d_%H%M%S)
 OUT="${OUT:-$WORK/windows-$TEST-$STAMP.tsv}"
 rm -rf "$WORK/backend" "$WORK/aralez" && mkdir -p "$WORK"/{backend,aralez,tmp}
 taskset -pc 1 $$ >/dev/null
-HZ=$(getconf CLK_TCK)
+# For nginx_preamble, cpu_ticks and HZ (its same-run functions are not used here).
+# shellcheck source=lib/same-run.sh
+. "$HERE/lib/same-run.sh"
 
 if [[ ! -s "$WORK/bench.crt" ]]; then
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/bench.key" \
@@ -31,11 +33,8 @@ if [[ ! -s "$WORK/bench.crt" ]]; then
 fi
 body=$(printf 'ok backend %s' "$(head -c 89 /dev/zero | tr '\0' x)")
 {
-  echo "worker_processes 1; daemon off; pid $WORK/backend/nginx.pid; error_log $WORK/backend/error.log warn;"
-  echo "events { worker_connections 8000; }"
-  echo "http { access_log off; keepalive_requests 100000000; keepalive_timeout 300s; default_type text/plain;"
-  echo "  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;"
-  echo "  uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;"
+  nginx_preamble backend
+  echo "  default_type text/plain;"
   for p in 18081 18082 18083; do echo "  server { listen 127.0.0.1:$p backlog=4096; location / { return 200 \"$body\"; } }"; done
   echo "}"
 } >"$WORK/backend/nginx.conf"
@@ -48,8 +47,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# CPU ticks of the whole process, and of its C2 compiler threads only.
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# CPU ticks of the process's C2 compiler threads (cpu_ticks: the whole process).
 c2_ticks() {
   local t sum=0
   for t in /proc/"$1"/task/*; do

@@ -8,7 +8,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -38,17 +37,12 @@ public final class ForwardedHeaders extends NamedHeaders {
     HttpHeaderNames.TRANSFER_ENCODING
   };
   private static final long FRAMING_LENGTHS = HeadLines.lengthBits(FRAMING);
-  // Past this many changed names, lookups stop scanning them and the lines are given up.
-  private static final int MAX_CHANGED = 64;
   private static final short COLON_SP = (':' << 8) | ' ';
   private static final short CRLF = ('\r' << 8) | '\n';
 
   private HeadLines raw;
   private DefaultHttpHeaders overlay = new DefaultHttpHeaders();
-  private CharSequence[] changed;
-  private int changedCount;
-  // Bit (length & 63) set for each changed name: most names are told apart by length alone.
-  private long changedLengths;
+  private final ChangedNames changed = new ChangedNames();
 
   ForwardedHeaders(HeadLines raw) {
     this.raw = raw;
@@ -69,49 +63,29 @@ public final class ForwardedHeaders extends NamedHeaders {
 
   // ---- what is changed
 
-  /** The index of {@code name} among the changed names, or -1. */
-  private int changedIndex(CharSequence name) {
-    if ((changedLengths & (1L << (name.length() & 63))) == 0) {
-      return -1;
-    }
-    for (int c = 0; c < changedCount; c++) {
-      if (AsciiString.contentEqualsIgnoreCase(changed[c], name)) {
-        return c;
-      }
-    }
-    return -1;
-  }
-
   /** Whether reads of {@code name} go to the kept lines. */
   private boolean readsLines(CharSequence name) {
-    return raw != null && changedIndex(name) < 0;
+    return raw != null && !changed.contains(name);
   }
 
   /**
    * Moves {@code name} into the overlay before it changes; {@code keepValues} copies its current
-   * values there first (for an add). Past {@link #MAX_CHANGED} names the lines are given up.
+   * values there first (for an add). When too many names changed, the lines are given up.
    */
   private void change(CharSequence name, boolean keepValues) {
-    if (raw == null || changedIndex(name) >= 0) {
+    if (raw == null || changed.contains(name)) {
       return;
     }
-    if (changedCount == MAX_CHANGED) {
+    if (changed.isFull()) {
       materialize();
       return;
-    }
-    if (changed == null) {
-      changed = new CharSequence[4];
-    } else if (changedCount == changed.length) {
-      changed = Arrays.copyOf(changed, changed.length * 2);
     }
     if (keepValues) {
       for (int i = raw.indexOf(name, 0); i >= 0; i = raw.indexOf(name, i + 1)) {
         overlay.add(raw.nameView(i), raw.valueView(i));
       }
     }
-    changed[changedCount++] =
-        name instanceof String || name instanceof AsciiString ? name : name.toString();
-    changedLengths |= 1L << (name.length() & 63);
+    changed.add(name);
   }
 
   /** Gives up the lines: every unchanged line becomes an overlay entry, in the original order. */
@@ -130,21 +104,9 @@ public final class ForwardedHeaders extends NamedHeaders {
     raw = null;
   }
 
+  /** Whether line {@code i} has a changed name (its values are in the overlay). */
   private boolean lineChanged(int i) {
-    return lineChanged(raw, i);
-  }
-
-  /** Whether line {@code i} of {@code lines} has a changed name (its values are in the overlay). */
-  private boolean lineChanged(HeadLines lines, int i) {
-    if ((changedLengths & (1L << (lines.nameLength(i) & 63))) == 0) {
-      return false;
-    }
-    for (int c = 0; c < changedCount; c++) {
-      if (lines.nameIs(i, changed[c])) {
-        return true;
-      }
-    }
-    return false;
+    return changed.hasLine(raw, i);
   }
 
   // ---- writing
@@ -302,7 +264,7 @@ public final class ForwardedHeaders extends NamedHeaders {
   public Iterator<Map.Entry<String, String>> iterator() {
     return new KeptEntries<>(
         raw,
-        (lines, i) -> lineChanged(lines, i),
+        changed::hasLine,
         (name, value) -> new SimpleImmutableEntry<>(name.toString(), value.toString()),
         overlay.iterator());
   }
@@ -310,10 +272,7 @@ public final class ForwardedHeaders extends NamedHeaders {
   @Override
   public Iterator<Map.Entry<CharSequence, CharSequence>> iteratorCharSequence() {
     return new KeptEntries<CharSequence>(
-        raw,
-        (lines, i) -> lineChanged(lines, i),
-        SimpleImmutableEntry::new,
-        overlay.iteratorCharSequence());
+        raw, changed::hasLine, SimpleImmutableEntry::new, overlay.iteratorCharSequence());
   }
 
   @Override
@@ -379,7 +338,7 @@ public final class ForwardedHeaders extends NamedHeaders {
     if (raw != null) {
       if (raw.has(name)) {
         change(name, false);
-      } else if (changedIndex(name) < 0) {
+      } else if (!changed.contains(name)) {
         // Neither a kept line nor a changed name, and the overlay holds only changed names: nothing
         // to remove, and no hash of the name (most hop-by-hop removals are of this kind).
         return this;

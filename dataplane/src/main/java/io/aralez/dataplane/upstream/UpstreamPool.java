@@ -71,7 +71,7 @@ public final class UpstreamPool {
      */
     public Channel detach(java.util.function.Consumer<io.netty.channel.ChannelPipeline> install) {
       var p = channel.pipeline();
-      p.get(UpstreamHandler.class).bind(null);
+      UpstreamHandler.of(channel).bind(null);
       install.accept(p);
       p.remove(HANDLER);
       p.remove(CODEC);
@@ -86,8 +86,8 @@ public final class UpstreamPool {
       if (h != null) {
         h.bind(null);
       }
-      if (reusable && !key.protocol().http2()) {
-        pool(channel, key);
+      if (reusable && h != null && !key.protocol().http2()) {
+        pool(channel, key, h);
       } else {
         channel.close();
       }
@@ -217,9 +217,8 @@ public final class UpstreamPool {
     ch.pipeline().addLast(CODEC, new ClientCodec(decoder)).addLast(HANDLER, new UpstreamHandler());
   }
 
-  private void pool(Channel ch, UpstreamKey key) {
-    UpstreamHandler h = UpstreamHandler.of(ch);
-    if (h == null || !ch.isActive()) {
+  private void pool(Channel ch, UpstreamKey key, UpstreamHandler h) {
+    if (!ch.isActive()) {
       ch.close();
       return;
     }
