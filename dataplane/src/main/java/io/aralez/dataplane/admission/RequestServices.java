@@ -1,5 +1,6 @@
 package io.aralez.dataplane.admission;
 
+import io.aralez.dataplane.net.DispatchClock;
 import io.aralez.dataplane.policy.ClientIdentity;
 import io.aralez.dataplane.policy.ErrorLimiter;
 import io.aralez.dataplane.policy.RateLimiter;
@@ -36,8 +37,8 @@ public record RequestServices(
       io.aralez.dataplane.logging.AccessLog accessLog) {
     return new RequestServices(
         new ClientIdentity(config.trustedProxies()),
-        new RateLimiter(config.rateLimitMaxKeys(), System::nanoTime),
-        new ErrorLimiter(config.rateLimitMaxKeys(), System::nanoTime),
+        new RateLimiter(config.rateLimitMaxKeys(), DispatchClock::now),
+        new ErrorLimiter(config.rateLimitMaxKeys(), DispatchClock::now),
         metrics,
         accessLog,
         ChallengeAnswers.NONE,

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.netty.util.internal.PlatformDependent;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,7 +39,8 @@ public final class ProxyMetrics {
   private static final int SLOTS = METHOD_NAMES.length * 10 * 2;
 
   private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+      new PrometheusMeterRegistry(
+          PrometheusConfig.DEFAULT, new PrometheusRegistry(), new DispatchMeterClock());
 
   /** host → route → counter per (method, status class, protocol), filled on first use. */
   private final ConcurrentHashMap<String, ConcurrentHashMap<String, AtomicReferenceArray<Counter>>>

@@ -3,6 +3,7 @@ package io.aralez.dataplane.proxy;
 import io.aralez.dataplane.admission.Verdict;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.metrics.ProxyMetrics;
+import io.aralez.dataplane.net.DispatchClock;
 import io.aralez.dataplane.routing.RouteEntry;
 import io.aralez.dataplane.upstream.UpstreamListener;
 import io.aralez.dataplane.upstream.UpstreamPool;
@@ -363,7 +364,7 @@ final class Exchange implements UpstreamListener {
 
   /** The event loop's clock: the system's, or a test's that it can move. */
   private long now() {
-    return client.channel().eventLoop().ticker().nanoTime();
+    return DispatchClock.now(client.channel().eventLoop().ticker());
   }
 
   private java.time.Duration readTimeout() {

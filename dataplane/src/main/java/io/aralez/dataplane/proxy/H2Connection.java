@@ -2,6 +2,7 @@ package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.ProxySettings;
+import io.aralez.dataplane.net.DispatchClock;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -97,9 +98,13 @@ public final class H2Connection extends ChannelInboundHandlerAdapter {
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     reading = true;
     if (msg instanceof Http2HeadersFrame headers) {
-      onHeaders(headers);
+      try (var clock = DispatchClock.open(ctx.executor().ticker())) {
+        onHeaders(headers);
+      }
     } else if (msg instanceof Http2DataFrame data) {
-      onData(data);
+      try (var clock = DispatchClock.open(ctx.executor().ticker())) {
+        onData(data);
+      }
     } else if (msg instanceof Http2ResetFrame rst) {
       H2Stream s = streams.remove(rst.stream().id());
       if (s != null) {

@@ -1,10 +1,12 @@
 package io.aralez.dataplane.proxy;
 
+import io.aralez.dataplane.net.DispatchClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
@@ -12,7 +14,8 @@ import java.time.Duration;
  * Two deadlines on a client connection, both absolute so that trickling bytes cannot extend them
  * (slowloris): the keep-alive timeout while waiting for the first byte of a request, then the
  * header timeout until the whole request head has been parsed. Sits in front of the HTTP codec so
- * it sees raw bytes; the proxy handler tells it when a head arrived and when it waits again.
+ * it sees raw bytes; the proxy handler tells it when a head arrived and when it waits again. Being
+ * the first handler of an HTTP/1.1 connection, it opens the read's {@link DispatchClock} window.
  */
 public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
   private static final ByteBuf TIMEOUT_RESPONSE =
@@ -35,9 +38,10 @@ public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
   private final long tickNanos;
 
   private ChannelHandlerContext ctx;
+  private Ticker ticker;
   private Phase phase = Phase.IDLE;
 
-  /** When the current phase ends the connection (System.nanoTime), or 0 for no deadline. */
+  /** When the current phase ends the connection (the loop's ticker), or 0 for no deadline. */
   private long deadline;
 
   private LazyTimer timer;
@@ -51,6 +55,7 @@ public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
     this.ctx = ctx;
+    this.ticker = ctx.executor().ticker();
     this.timer = new LazyTimer(ctx.executor(), this::onTimer);
   }
 
@@ -62,11 +67,13 @@ public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    if (phase == Phase.IDLE && msg instanceof ByteBuf buf && buf.isReadable()) {
-      phase = Phase.HEAD;
-      setDeadline(headerNanos);
+    try (var clock = DispatchClock.open(ticker)) {
+      if (phase == Phase.IDLE && msg instanceof ByteBuf buf && buf.isReadable()) {
+        phase = Phase.HEAD;
+        setDeadline(headerNanos);
+      }
+      ctx.fireChannelRead(msg);
     }
-    ctx.fireChannelRead(msg);
   }
 
   @Override
@@ -96,7 +103,7 @@ public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
       deadline = 0;
       return;
     }
-    deadline = System.nanoTime() + nanos;
+    deadline = DispatchClock.now(ticker) + nanos;
     timer.wakeWithin(Math.min(nanos, tickNanos));
   }
 
@@ -105,7 +112,7 @@ public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
     if (!ctx.channel().isActive() || deadline == 0) {
       return;
     }
-    long now = System.nanoTime();
+    long now = DispatchClock.now(ticker);
     long left = deadline - now;
     if (left > 0) {
       timer.wakeWithin(Math.min(left, tickNanos));

@@ -1,5 +1,6 @@
 package io.aralez.dataplane.proxy;
 
+import io.aralez.dataplane.net.DispatchClock;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,7 @@ public final class LazyTimer {
 
   /** Makes sure the callback runs within {@code delayNanos} from now (possibly earlier). */
   public void wakeWithin(long delayNanos) {
-    long target = executor.ticker().nanoTime() + delayNanos;
+    long target = DispatchClock.now(executor.ticker()) + delayNanos;
     if (pending != null) {
       if (at - target <= 0) {
         return;
@@ -50,6 +51,8 @@ public final class LazyTimer {
 
   private void fire() {
     pending = null;
-    callback.run();
+    try (var clock = DispatchClock.open(executor.ticker())) {
+      callback.run();
+    }
   }
 }

@@ -3,6 +3,7 @@ package io.aralez.dataplane.proxy;
 import io.aralez.dataplane.admission.RequestFacts;
 import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.HostPort;
+import io.aralez.dataplane.net.DispatchClock;
 
 /**
  * The client side's state of its current request: when it started, what it asked, and what
@@ -11,7 +12,7 @@ import io.aralez.dataplane.config.HostPort;
  */
 record RequestRecord(long started, String method, String uri, RequestFacts facts) {
   static RequestRecord start(String method, String uri, String peer) {
-    return new RequestRecord(System.nanoTime(), method, uri, RequestFacts.unrouted(peer));
+    return new RequestRecord(DispatchClock.now(), method, uri, RequestFacts.unrouted(peer));
   }
 
   RequestRecord admitted(RequestFacts f) {
@@ -19,7 +20,7 @@ record RequestRecord(long started, String method, String uri, RequestFacts facts
   }
 
   long elapsed() {
-    return System.nanoTime() - started;
+    return DispatchClock.now() - started;
   }
 
   /** Counts the answer; a 4xx counts towards {@code x4xx_limit}, our own 429s never do. */

@@ -1,6 +1,7 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.ProxyConfig.Backend;
+import io.aralez.dataplane.net.DispatchClock;
 import io.aralez.dataplane.routing.RouteEntry;
 import io.aralez.dataplane.upstream.UpstreamKey;
 import io.aralez.dataplane.upstream.UpstreamPool;
@@ -54,7 +55,7 @@ final class UpstreamChoice {
    */
   void attempt(EventLoop loop, Runnable ready, Runnable refused) {
     if (attempts++ == 0) {
-      firstAttempt = loop.ticker().nanoTime();
+      firstAttempt = DispatchClock.now(loop.ticker());
     }
     place.take(
         loop,
@@ -71,8 +72,8 @@ final class UpstreamChoice {
     entry.state(index).countRequest();
     if (entry.ewma()) {
       entry.state(index).latency().begin();
-      // System time, as the balancer compares scores with it.
-      sentAt = System.nanoTime();
+      // The system ticker's time, as the balancer compares scores with it.
+      sentAt = DispatchClock.now();
     }
     UpstreamKey key =
         UpstreamKey.choose(
@@ -134,7 +135,7 @@ final class UpstreamChoice {
   private void measured(boolean ok) {
     // Round-robin routes never set sentAt: no clock read for them.
     if (sentAt >= 0) {
-      long now = System.nanoTime();
+      long now = DispatchClock.now();
       long took = now - sentAt;
       entry.state(index).latency().end(ok ? took : Math.max(took, 1_000_000_000L), now);
       sentAt = -1;

@@ -1,5 +1,6 @@
 package io.aralez.dataplane.server;
 
+import io.aralez.dataplane.net.DispatchClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
@@ -63,7 +64,7 @@ final class ResetGuard extends ChannelDuplexHandler {
   }
 
   private boolean over() {
-    long now = System.nanoTime();
+    long now = DispatchClock.now();
     if (count == 0 || now - windowStart > windowNanos) {
       windowStart = now;
       count = 0;

@@ -1,6 +1,7 @@
 package io.aralez.dataplane.upstream;
 
 import io.aralez.dataplane.config.ProxyConfig.Backend;
+import io.aralez.dataplane.net.DispatchClock;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -120,7 +121,7 @@ public final class Balancer {
     if (second < 0) {
       return first;
     }
-    long now = System.nanoTime();
+    long now = DispatchClock.now();
     return states[second].latency().score(now) < states[first].latency().score(now)
         ? second
         : first;

@@ -1,5 +1,6 @@
 package io.aralez.dataplane.upstream;
 
+import io.aralez.dataplane.net.DispatchClock;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import java.util.ArrayDeque;
@@ -34,7 +35,7 @@ final class IdleConnections {
     }
     Channel ch;
     while ((ch = q.pollLast()) != null) {
-      long now = ch.eventLoop().ticker().nanoTime();
+      long now = DispatchClock.now(ch.eventLoop().ticker());
       UpstreamHandler h = UpstreamHandler.of(ch);
       // The sweep may run late: a connection past its idle time is not handed out either.
       if (ch.isActive() && h != null && now - h.idleSince() < maxIdleNanos) {
@@ -60,7 +61,7 @@ final class IdleConnections {
       return false;
     }
     EventLoop loop = ch.eventLoop();
-    h.unbind(loop.ticker().nanoTime());
+    h.unbind(DispatchClock.now(loop.ticker()));
     q.addLast(ch);
     if (!sweepPending) {
       sweepPending = true;

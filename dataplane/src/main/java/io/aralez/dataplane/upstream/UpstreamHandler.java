@@ -1,5 +1,6 @@
 package io.aralez.dataplane.upstream;
 
+import io.aralez.dataplane.net.DispatchClock;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -42,7 +43,9 @@ public final class UpstreamHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     if (listener != null) {
-      listener.onUpstreamMessage(msg);
+      try (var clock = DispatchClock.open(ctx.executor().ticker())) {
+        listener.onUpstreamMessage(msg);
+      }
     } else {
       ReferenceCountUtil.release(msg);
       ctx.close();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxyConfig.Backend;
+import io.aralez.dataplane.net.DispatchClock;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class EwmaBalancerTest {
   }
 
   void measured(int backend, long nanos) {
-    long now = System.nanoTime();
+    long now = DispatchClock.now();
     states[backend].latency().begin();
     states[backend].latency().end(nanos, now);
   }
