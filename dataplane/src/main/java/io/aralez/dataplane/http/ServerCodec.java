@@ -30,6 +30,11 @@ public final class ServerCodec
     init(new Decoder(config), new Encoder());
   }
 
+  /** See {@link InPlaceHead#startLineCapacity}. */
+  int startLineCapacity() {
+    return inboundHandler().inPlace.startLineCapacity();
+  }
+
   /**
    * Request decoder that fails ambiguous framing, checks each request line strictly ({@link
    * RequestLine}) and records each request's method.

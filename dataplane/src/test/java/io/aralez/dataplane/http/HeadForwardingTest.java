@@ -49,6 +49,21 @@ class HeadForwardingTest {
     return out;
   }
 
+  @Test
+  void theStartLineBufferIsUsedAgainForEveryHead() {
+    ServerCodec codec = new ServerCodec(config());
+    EmbeddedChannel ch = new EmbeddedChannel(codec);
+    for (int i = 0; i < 1000; i++) {
+      List<HttpObject> got =
+          in(ch, "GET /r" + i + " HTTP/1.1\r\nHost: a\r\nX-N: " + i + "\r\n\r\n");
+      assertThat(((HttpRequest) got.get(0)).uri()).isEqualTo("/r" + i);
+      assertThat(((HttpRequest) got.get(0)).headers().get("X-N")).isEqualTo(String.valueOf(i));
+      got.forEach(ReferenceCountUtil::release);
+    }
+    assertThat(codec.startLineCapacity()).isBetween(1, 256);
+    ch.finishAndReleaseAll();
+  }
+
   /** Writes the messages out through {@code ch} and returns the bytes it produced. */
   static String out(EmbeddedChannel ch, Object... messages) {
     for (Object m : messages) {
