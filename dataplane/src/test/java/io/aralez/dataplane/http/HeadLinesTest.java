@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -23,6 +24,39 @@ class HeadLinesTest {
   private static HeadLines scan(String headerLines, int limit) {
     ByteBuf buf = Unpooled.wrappedBuffer(headerLines.getBytes(StandardCharsets.ISO_8859_1));
     return new HeadLines.Scanner().scan(buf, 0, limit);
+  }
+
+  /**
+   * Lookups compare a hash of the name first: whatever its length, case and kind of string, a name
+   * present is found and one absent is not (the bytes are compared where the hashes match).
+   */
+  @Test
+  void aNameIsFoundByAnyCaseAndAnyKindOfStringAtEveryLength() {
+    java.util.Random random = new java.util.Random(16);
+    String chars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_!#$%&'*+.^`|~";
+    for (int len = 1; len <= 40; len++) {
+      StringBuilder name = new StringBuilder();
+      for (int k = 0; k < len; k++) {
+        name.append(chars.charAt(random.nextInt(chars.length())));
+      }
+      String present = name.toString();
+      String absent = present.substring(0, len - 1) + (present.endsWith("z") ? "y" : "z");
+      HeadLines lines = scan("X-First: 1\r\n" + present + ": v\r\nX-Last: 2\r\n\r\n");
+      for (CharSequence asked :
+          List.of(
+              present,
+              present.toUpperCase(java.util.Locale.ROOT),
+              present.toLowerCase(java.util.Locale.ROOT),
+              new io.netty.util.AsciiString(present.toUpperCase(java.util.Locale.ROOT)),
+              new StringBuilder(present))) {
+        assertThat(lines.indexOf(asked, 0)).as("%s as %s", present, asked).isEqualTo(1);
+        assertThat(lines.nameIs(1, asked)).isTrue();
+      }
+      if (!absent.equalsIgnoreCase(present)) {
+        assertThat(lines.indexOf(absent, 0)).as(absent).isEqualTo(-1);
+        assertThat(lines.nameIs(1, new io.netty.util.AsciiString(absent))).isFalse();
+      }
+    }
   }
 
   @Test
