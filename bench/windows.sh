@@ -11,12 +11,16 @@
 #   TEST=h2 OPTS_B="-XX:PerMethodTrapLimit=0" REPS=4 bench/windows.sh   # HTTP/2 over TLS, 50 x 10
 # Knobs: TEST=h1|h2 REPS=3 WINDOWS=4 DURATION=8 WARMUP=30 CONNS=50 (HTTP/1.1) OPTS_A="" OPTS_B="" (appended to the
 # launcher's own JVM flags), PRELUDE_A="" PRELUDE_B="" (a shell command run against the fresh
-# process before its warm-up, e.g. connections that open and close). Needs root and: apt-get install -y nginx wrk nghttp2-client openssl.
+# process before its warm-up, e.g. connections that open and close), ARALEZ_B="" (another built
+# checkout that variant B runs instead of this one: a build A/B, e.g.
+# `git worktree add /tmp/old HEAD~3 && (cd /tmp/old && ./mvnw -q package -DskipTests)`).
+# Needs root and: apt-get install -y nginx wrk nghttp2-client openssl.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TEST=${TEST:-h1} REPS=${REPS:-3} WINDOWS=${WINDOWS:-4} DURATION=${DURATION:-8} WARMUP=${WARMUP:-30}
 CONNS=${CONNS:-50}
 OPTS_A=${OPTS_A:-} OPTS_B=${OPTS_B:-} PRELUDE_A=${PRELUDE_A:-} PRELUDE_B=${PRELUDE_B:-}
+HOME_A=$HERE/.. HOME_B=${ARALEZ_B:-$HERE/..}
 WORK=${WORK:-/tmp/aralez-windows-bench}
 STAMP=$(date +%Y-%m-%d_%H%M%S)
 OUT="${OUT:-$WORK/windows-$TEST-$STAMP.tsv}"
@@ -72,12 +76,12 @@ load() {
   fi
 }
 
-run_variant() { # <name> <extra JVM options> <prelude command>
-  local name=$1 opts=$2 prelude=$3 w before c2before after c2after res
+run_variant() { # <name> <extra JVM options> <prelude command> <checkout>
+  local name=$1 opts=$2 prelude=$3 home=$4 w before c2before after c2after res
   export BENCH_BACKENDS="127.0.0.1:18081,127.0.0.1:18082,127.0.0.1:18083" BENCH_CERT="$WORK/bench.crt"
   export BENCH_KEY="$WORK/bench.key" BENCH_WORKERS=1 BENCH_PORT=19044 BENCH_TLS_PORT=19444
   export BENCH_WORKDIR="$WORK/aralez" ARALEZ_BENCH_EXTRA_OPTS="$opts"
-  taskset -c 0 "$HERE/aralez-custom.sh" >"$WORK/aralez/$name.log" 2>&1 &
+  taskset -c 0 "$home/bench/aralez-custom.sh" >"$WORK/aralez/$name.log" 2>&1 &
   PROXY=$!
   for _ in $(seq 100); do curl -fsS -o /dev/null http://127.0.0.1:19044/ 2>/dev/null && break; sleep 0.2; done
   local java
@@ -99,10 +103,10 @@ run_variant() { # <name> <extra JVM options> <prelude command>
 }
 
 printf 'variant\trep\twindow\treq/s\tp99_ms\tcpu_us/req\tC2_ms\n' | tee "$OUT"
-echo "# TEST=$TEST A=[$OPTS_A|$PRELUDE_A] B=[$OPTS_B|$PRELUDE_B] warm-up ${WARMUP}s, ${WINDOWS} x ${DURATION}s windows" >&2
+echo "# TEST=$TEST A=[$OPTS_A|$PRELUDE_A|$HOME_A] B=[$OPTS_B|$PRELUDE_B|$HOME_B] warm-up ${WARMUP}s, ${WINDOWS} x ${DURATION}s windows" >&2
 for rep in $(seq "$REPS"); do
-  if ((rep % 2)); then run_variant A "$OPTS_A" "$PRELUDE_A"; run_variant B "$OPTS_B" "$PRELUDE_B"
-  else run_variant B "$OPTS_B" "$PRELUDE_B"; run_variant A "$OPTS_A" "$PRELUDE_A"; fi
+  if ((rep % 2)); then run_variant A "$OPTS_A" "$PRELUDE_A" "$HOME_A"; run_variant B "$OPTS_B" "$PRELUDE_B" "$HOME_B"
+  else run_variant B "$OPTS_B" "$PRELUDE_B" "$HOME_B"; run_variant A "$OPTS_A" "$PRELUDE_A" "$HOME_A"; fi
 done
 # Medians per variant and window.
 awk -F'\t' 'NR > 1 {k = $1 "\t" $3; rps[k] = rps[k] " " $4; cpu[k] = cpu[k] " " $6; c2[k] = c2[k] " " $7}

@@ -3,6 +3,7 @@ package io.aralez.dataplane.server;
 import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.config.ProxySettings;
+import io.aralez.dataplane.net.SmallBufferRing;
 import io.aralez.dataplane.net.Transport;
 import io.aralez.dataplane.proxy.ProxyHandler;
 import io.aralez.dataplane.runtime.ConfigHolder;
@@ -155,6 +156,7 @@ public final class ProxyServer {
             .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
+            .childOption(ChannelOption.ALLOCATOR, SmallBufferRing.SHARED)
             .childHandler(initializer);
     MainConfig.TcpKeepalive ka = config.tcpKeepalive();
     if (ka != null) {

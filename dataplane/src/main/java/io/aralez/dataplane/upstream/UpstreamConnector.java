@@ -1,6 +1,7 @@
 package io.aralez.dataplane.upstream;
 
 import io.aralez.dataplane.config.HostPort;
+import io.aralez.dataplane.net.SmallBufferRing;
 import io.aralez.dataplane.net.Transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -75,6 +76,7 @@ public final class UpstreamConnector implements AutoCloseable {
             .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
+            .option(ChannelOption.ALLOCATOR, SmallBufferRing.SHARED)
             .handler(
                 new ChannelInitializer<>() {
                   @Override
