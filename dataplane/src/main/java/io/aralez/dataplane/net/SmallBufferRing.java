@@ -20,8 +20,15 @@ import io.netty.util.concurrent.FastThreadLocalThread;
  * to Netty's allocator. Off an event loop, and for requests above {@link #MAX_REQUEST} bytes,
  * nothing changes. A slot whose buffer grew past {@link #MAX_KEPT} is given back and made anew, so
  * the ring holds at most {@code SLOTS × MAX_KEPT} bytes per loop; the loop's end releases it.
+ *
+ * <p>The price: a user that never releases a ring buffer is not reported by Netty's leak detector
+ * (the ring still references it); the slot just stays busy and its requests go to the allocator.
  */
 public final class SmallBufferRing implements ByteBufAllocator {
+  // HTTP/1.1 keep-alive hits every time with a handful in flight. HTTP/2 over TLS holds dozens
+  // (HEADERS and DATA frame headers queued until the batch's flush) and misses often, where the
+  // request then costs what it did before; 64 slots and four tries missed less there but did not
+  // win its A/B (bench/README.md), so the ring stays small.
   static final int SLOTS = 16;
   static final int MAX_REQUEST = 2048;
   static final int MAX_KEPT = 8192;
