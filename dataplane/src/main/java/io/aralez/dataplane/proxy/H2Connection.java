@@ -97,13 +97,13 @@ public final class H2Connection extends ChannelInboundHandlerAdapter {
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
     reading = true;
-    if (msg instanceof Http2HeadersFrame headers) {
+    if (msg instanceof Http2HeadersFrame || msg instanceof Http2DataFrame) {
       try (var clock = DispatchClock.open(ctx.executor().ticker())) {
-        onHeaders(headers);
-      }
-    } else if (msg instanceof Http2DataFrame data) {
-      try (var clock = DispatchClock.open(ctx.executor().ticker())) {
-        onData(data);
+        if (msg instanceof Http2HeadersFrame headers) {
+          onHeaders(headers);
+        } else {
+          onData((Http2DataFrame) msg);
+        }
       }
     } else if (msg instanceof Http2ResetFrame rst) {
       H2Stream s = streams.remove(rst.stream().id());
