@@ -13,14 +13,17 @@
 # launcher's own JVM flags), PRELUDE_A="" PRELUDE_B="" (a shell command run against the fresh
 # process before its warm-up, e.g. connections that open and close), ARALEZ_B="" (another built
 # checkout that variant B runs instead of this one: a build A/B, e.g.
-# `git worktree add /tmp/old HEAD~3 && (cd /tmp/old && ./mvnw -q package -DskipTests)`).
+# `git worktree add /tmp/old HEAD~3 && (cd /tmp/old && ./mvnw -q package -DskipTests)`),
+# JAVA_A="" JAVA_B="" (the JDK each variant's launcher runs on, e.g. /usr/lib/jvm/temurin-25-jdk-amd64),
+# ENV_A="" ENV_B="" (environment for the variant's launcher, e.g. ENV_B="ARALEZ_AOT_CACHE=off").
 # Needs root and: apt-get install -y nginx wrk nghttp2-client openssl.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TEST=${TEST:-h1} REPS=${REPS:-3} WINDOWS=${WINDOWS:-4} DURATION=${DURATION:-8} WARMUP=${WARMUP:-30}
 CONNS=${CONNS:-50}
 OPTS_A=${OPTS_A:-} OPTS_B=${OPTS_B:-} PRELUDE_A=${PRELUDE_A:-} PRELUDE_B=${PRELUDE_B:-}
-HOME_A=$HERE/.. HOME_B=${ARALEZ_B:-$HERE/..}
+HOME_A=$HERE/.. HOME_B=${ARALEZ_B:-$HERE/..} JAVA_A=${JAVA_A:-} JAVA_B=${JAVA_B:-}
+ENV_A=${ENV_A:-} ENV_B=${ENV_B:-}
 WORK=${WORK:-/tmp/aralez-windows-bench}
 STAMP=$(date +%Y-%m-%d_%H%M%S)
 OUT="${OUT:-$WORK/windows-$TEST-$STAMP.tsv}"
@@ -76,12 +79,14 @@ load() {
   fi
 }
 
-run_variant() { # <name> <extra JVM options> <prelude command> <checkout>
+run_variant() { # <name> <extra JVM options> <prelude command> <checkout> <JDK or ""> <env or "">
   local name=$1 opts=$2 prelude=$3 home=$4 w before c2before after c2after res
+  export ARALEZ_BENCH_JAVA_HOME=$5
   export BENCH_BACKENDS="127.0.0.1:18081,127.0.0.1:18082,127.0.0.1:18083" BENCH_CERT="$WORK/bench.crt"
   export BENCH_KEY="$WORK/bench.key" BENCH_WORKERS=1 BENCH_PORT=19044 BENCH_TLS_PORT=19444
   export BENCH_WORKDIR="$WORK/aralez" ARALEZ_BENCH_EXTRA_OPTS="$opts"
-  taskset -c 0 "$home/bench/aralez-custom.sh" >"$WORK/aralez/$name.log" 2>&1 &
+  # shellcheck disable=SC2086
+  taskset -c 0 env $6 "$home/bench/aralez-custom.sh" >"$WORK/aralez/$name.log" 2>&1 &
   PROXY=$!
   for _ in $(seq 100); do curl -fsS -o /dev/null http://127.0.0.1:19044/ 2>/dev/null && break; sleep 0.2; done
   local java
@@ -103,10 +108,10 @@ run_variant() { # <name> <extra JVM options> <prelude command> <checkout>
 }
 
 printf 'variant\trep\twindow\treq/s\tp99_ms\tcpu_us/req\tC2_ms\n' | tee "$OUT"
-echo "# TEST=$TEST A=[$OPTS_A|$PRELUDE_A|$HOME_A] B=[$OPTS_B|$PRELUDE_B|$HOME_B] warm-up ${WARMUP}s, ${WINDOWS} x ${DURATION}s windows" >&2
+echo "# TEST=$TEST A=[$OPTS_A|$PRELUDE_A|$HOME_A|$JAVA_A|$ENV_A] B=[$OPTS_B|$PRELUDE_B|$HOME_B|$JAVA_B|$ENV_B] warm-up ${WARMUP}s, ${WINDOWS} x ${DURATION}s windows" >&2
 for rep in $(seq "$REPS"); do
-  if ((rep % 2)); then run_variant A "$OPTS_A" "$PRELUDE_A" "$HOME_A"; run_variant B "$OPTS_B" "$PRELUDE_B" "$HOME_B"
-  else run_variant B "$OPTS_B" "$PRELUDE_B" "$HOME_B"; run_variant A "$OPTS_A" "$PRELUDE_A" "$HOME_A"; fi
+  if ((rep % 2)); then run_variant A "$OPTS_A" "$PRELUDE_A" "$HOME_A" "$JAVA_A" "$ENV_A"; run_variant B "$OPTS_B" "$PRELUDE_B" "$HOME_B" "$JAVA_B" "$ENV_B"
+  else run_variant B "$OPTS_B" "$PRELUDE_B" "$HOME_B" "$JAVA_B" "$ENV_B"; run_variant A "$OPTS_A" "$PRELUDE_A" "$HOME_A" "$JAVA_A" "$ENV_A"; fi
 done
 # Medians per variant and window.
 awk -F'\t' 'NR > 1 {k = $1 "\t" $3; rps[k] = rps[k] " " $4; cpu[k] = cpu[k] " " $6; c2[k] = c2[k] " " $7}

@@ -26,6 +26,9 @@ public final class Launcher implements AutoCloseable {
     this.output = output;
   }
 
+  /** An environment value that removes the variable from the child's environment. */
+  public static final String UNSET = "\0unset";
+
   /** Starts {@code bin/aralez args...} with extra environment; output goes to a file. */
   public static Launcher start(Path workDir, Map<String, String> env, String... args)
       throws IOException {
@@ -39,7 +42,14 @@ public final class Launcher implements AutoCloseable {
     cmd.add(appHome.resolve("bin/aralez").toString());
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(workDir.toFile());
-    pb.environment().putAll(env);
+    env.forEach(
+        (k, v) -> {
+          if (UNSET.equals(v)) {
+            pb.environment().remove(k);
+          } else {
+            pb.environment().put(k, v);
+          }
+        });
     Path out = Files.createTempFile(workDir, "aralez", ".out");
     pb.redirectErrorStream(true).redirectOutput(out.toFile()).redirectInput(new File("/dev/null"));
     return new Launcher(pb.start(), out);
