@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,20 @@ class JvmChoiceIT {
     Launcher.Result trained = run(home, env, 400, "--train-aot", "--seconds", "10");
     assertThat(trained.exit()).as(trained.output()).isZero();
     assertThat(trained.output()).contains("responses", "wrote ");
+    // Every kind of traffic reached a backend through the proxy, the frame-by-frame HTTP/2
+    // client (the one that trains the mass disconnect) included.
+    for (String kind :
+        List.of(
+            "HTTP/1.1 keep-alive",
+            "HTTP/1.1 chunked",
+            "HTTP/2 (JDK client)",
+            "HTTP/2 reset with streams open",
+            "HTTP/1.1 over TLS",
+            "HTTP/1.1 new connection")) {
+      Matcher m = Pattern.compile(Pattern.quote(kind) + " (\\d+)").matcher(trained.output());
+      assertThat(m.find()).as(kind + " in:\n" + trained.output()).isTrue();
+      assertThat(Long.parseLong(m.group(1))).as(kind).isPositive();
+    }
     Path cache;
     try (var files = Files.list(home.resolve("dataplane/target"))) {
       cache =

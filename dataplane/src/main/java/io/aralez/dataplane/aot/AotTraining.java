@@ -91,7 +91,9 @@ public final class AotTraining {
       out.println(
           "aralez --train-aot: "
               + load.answered()
-              + " responses, "
+              + " responses ("
+              + load.summary()
+              + "), "
               + load.failed()
               + " requests without one; stopping the proxy, the JVM writes the cache...");
       proxy.destroy();

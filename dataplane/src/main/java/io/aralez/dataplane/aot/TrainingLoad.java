@@ -12,7 +12,9 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -34,7 +36,7 @@ final class TrainingLoad {
   private final int httpPort;
   private final int tlsPort;
   private final SSLContext tls;
-  private final AtomicLong answered = new AtomicLong();
+  private final Map<String, AtomicLong> byKind = new LinkedHashMap<>();
   private final AtomicLong failed = new AtomicLong();
 
   TrainingLoad(int httpPort, int tlsPort, SSLContext tls) {
@@ -45,7 +47,20 @@ final class TrainingLoad {
 
   /** Responses read whole. */
   long answered() {
-    return answered.get();
+    return byKind.values().stream().mapToLong(AtomicLong::get).sum();
+  }
+
+  /** Responses by kind of traffic, e.g. "HTTP/1.1 keep-alive 1200, ...". */
+  String summary() {
+    StringBuilder sb = new StringBuilder();
+    byKind.forEach(
+        (k, v) -> sb.append(sb.length() == 0 ? "" : ", ").append(k).append(' ').append(v));
+    return sb.toString();
+  }
+
+  /** The counter of one kind of traffic (made on the phase's thread before its workers start). */
+  private AtomicLong kind(String name) {
+    return byKind.computeIfAbsent(name, k -> new AtomicLong());
   }
 
   /** Requests that did not get a whole response (the resets are not counted: they mean to). */
@@ -59,7 +74,8 @@ final class TrainingLoad {
     for (int r = 0; r < 2; r++) {
       keepAlive(24, (long) (round * 0.30), "/");
       keepAlive(8, (long) (round * 0.10), "/chunked");
-      http2(6, 10, (long) (round * 0.30));
+      http2(6, 10, (long) (round * 0.10));
+      http2Drops(24, 10, (long) (round * 0.20));
       https1(8, (long) (round * 0.10));
       newConnections(4, (long) (round * 0.10));
       resets(4, (long) (round * 0.10));
@@ -69,6 +85,8 @@ final class TrainingLoad {
   /** HTTP/1.1 keep-alive: {@code conns} connections, one request at a time on each. */
   void keepAlive(int conns, long millis, String path) throws InterruptedException {
     byte[] req = request(path, false);
+    AtomicLong answered =
+        kind(path.equals("/chunked") ? "HTTP/1.1 chunked" : "HTTP/1.1 keep-alive");
     parallel(
         conns,
         millis,
@@ -89,6 +107,7 @@ final class TrainingLoad {
   /** {@code Connection: close}: one connection per request, closed by the proxy. */
   void newConnections(int conns, long millis) throws InterruptedException {
     byte[] req = request("/", true);
+    AtomicLong answered = kind("HTTP/1.1 new connection");
     parallel(
         conns,
         millis,
@@ -130,7 +149,7 @@ final class TrainingLoad {
   /** HTTP/1.1 over TLS with the JDK's client, {@code conns} requests in flight. */
   void https1(int conns, long millis) throws InterruptedException {
     HttpClient client = tlsClient(HttpClient.Version.HTTP_1_1);
-    inFlight(client, conns, millis);
+    inFlight(client, conns, millis, kind("HTTP/1.1 over TLS"));
     closeNow(client);
   }
 
@@ -141,10 +160,11 @@ final class TrainingLoad {
   void http2(int clients, int streams, long millis) throws InterruptedException {
     List<Thread> threads = new ArrayList<>();
     List<HttpClient> all = new ArrayList<>();
+    AtomicLong answered = kind("HTTP/2 (JDK client)");
     for (int i = 0; i < clients; i++) {
       HttpClient c = tlsClient(HttpClient.Version.HTTP_2);
       all.add(c);
-      threads.add(start(() -> inFlight(c, streams, millis)));
+      threads.add(start(() -> inFlight(c, streams, millis, answered)));
     }
     for (Thread t : threads) {
       t.join();
@@ -154,7 +174,27 @@ final class TrainingLoad {
     }
   }
 
-  private void inFlight(HttpClient client, int streams, long millis) {
+  /**
+   * HTTP/2 over TLS frame by frame ({@link RawHttp2Client}): {@code conns} connections with {@code
+   * streams} streams each, all reset at once with streams open, every ~2 s for {@code millis}.
+   */
+  void http2Drops(int conns, int streams, long millis) throws InterruptedException {
+    long end = System.nanoTime() + millis * NANOS_PER_MS;
+    AtomicLong answered = kind("HTTP/2 reset with streams open");
+    while (System.nanoTime() < end) {
+      long burst = Math.max(1, Math.min(2_000, (end - System.nanoTime()) / NANOS_PER_MS));
+      parallel(
+          conns,
+          burst,
+          deadline -> {
+            try (RawHttp2Client c = new RawHttp2Client(tls, host, tlsPort)) {
+              answered.addAndGet(c.run(streams, deadline));
+            }
+          });
+    }
+  }
+
+  private void inFlight(HttpClient client, int streams, long millis, AtomicLong answered) {
     HttpRequest req =
         HttpRequest.newBuilder(URI.create("https://" + host + ":" + tlsPort + "/"))
             .timeout(Duration.ofSeconds(30))
