@@ -4,8 +4,9 @@
 # loop), loads it for WARMUP seconds, then measures WINDOWS windows of DURATION seconds each, every
 # window a new load-generator run (so each starts with fresh connections and ends by closing them,
 # as the harness's warm-up does). Per window it prints req/s, p99 (HTTP/1.1), the proxy's CPU per
-# request and the CPU its C2 compiler threads used: the first-window deoptimisation storm shows as
-# C2 time in window 1, its cost as the gap between window 1 and the later ones. Variants alternate
+# request, the CPU its C2 compiler threads used and the process's peak RSS so far: the
+# first-window deoptimisation storm shows as C2 time in window 1, its cost as the gap between
+# window 1 and the later ones. Variants alternate
 # (A B, then B A) so drift on a shared host falls on both.
 #   OPTS_B="-XX:PerMethodTrapLimit=0" bench/windows.sh            # HTTP/1.1 keep-alive, 50 conns
 #   TEST=h2 OPTS_B="-XX:PerMethodTrapLimit=0" REPS=4 bench/windows.sh   # HTTP/2 over TLS, 50 x 10
@@ -98,16 +99,17 @@ run_variant() { # <name> <extra JVM options> <prelude command> <checkout> <JDK o
     res=$(load "$DURATION" "$WORK/aralez/w$w.txt")
     after=$(cpu_ticks "$java") c2after=$(c2_ticks "$java")
     read -r n rps p99 <<<"$res"
-    printf '%s\t%s\t%d\t%s\t%s\t%.1f\t%d\n' "$name" "$rep" "$w" "$rps" "$p99" \
+    printf '%s\t%s\t%d\t%s\t%s\t%.1f\t%d\t%d\n' "$name" "$rep" "$w" "$rps" "$p99" \
       "$(echo "($after - $before) * 1000000 / $HZ / ($n + 1)" | bc -l)" \
-      $(((c2after - c2before) * 1000 / HZ)) | tee -a "$OUT"
+      $(((c2after - c2before) * 1000 / HZ)) \
+      "$(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$java/status")" | tee -a "$OUT"
   done
   kill "$PROXY" 2>/dev/null; wait "$PROXY" 2>/dev/null || true
   PROXY=""
   sleep 1
 }
 
-printf 'variant\trep\twindow\treq/s\tp99_ms\tcpu_us/req\tC2_ms\n' | tee "$OUT"
+printf 'variant\trep\twindow\treq/s\tp99_ms\tcpu_us/req\tC2_ms\tpeak_rss_MiB\n' | tee "$OUT"
 echo "# TEST=$TEST A=[$OPTS_A|$PRELUDE_A|$HOME_A|$JAVA_A|$ENV_A] B=[$OPTS_B|$PRELUDE_B|$HOME_B|$JAVA_B|$ENV_B] warm-up ${WARMUP}s, ${WINDOWS} x ${DURATION}s windows" >&2
 for rep in $(seq "$REPS"); do
   if ((rep % 2)); then run_variant A "$OPTS_A" "$PRELUDE_A" "$HOME_A" "$JAVA_A" "$ENV_A"; run_variant B "$OPTS_B" "$PRELUDE_B" "$HOME_B" "$JAVA_B" "$ENV_B"
