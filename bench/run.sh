@@ -7,7 +7,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$HERE/.."
 ./mvnw -B -q -pl dataplane -am package -DskipTests
 # On Java 25+ the launcher starts from an AOT cache when one was trained for this build: train it,
-# as a deployment would once after installing (README "Faster starts"). ARALEZ_BENCH_AOT=0 skips it
+# as a deployment would once after installing (README, "Command line"). ARALEZ_BENCH_AOT=0 skips it
 # (and an existing cache is then still used: ARALEZ_AOT_CACHE=off measures without one).
 if [ "${ARALEZ_BENCH_AOT:-1}" = 1 ]; then
   JAVA_HOME=${ARALEZ_BENCH_JAVA_HOME:-${JAVA_HOME:-}} bin/aralez --train-aot \

@@ -1,5 +1,6 @@
 package io.aralez.dataplane.aot;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -54,10 +55,6 @@ public final class AotTraining {
     } catch (Exception e) {
       err.println("aralez --train-aot: training failed: " + e.getMessage());
       return 1;
-    } finally {
-      if (Thread.interrupted()) {
-        err.println("aralez --train-aot: interrupted");
-      }
     }
   }
 
@@ -176,7 +173,7 @@ public final class AotTraining {
         s.setSoTimeout(5_000);
         s.getOutputStream().write(req);
         InputStream in = s.getInputStream();
-        TrainingLoad.readResponse(new java.io.BufferedInputStream(in));
+        TrainingLoad.readResponse(new BufferedInputStream(in));
         return;
       } catch (IOException e) {
         last = e;
