@@ -16,7 +16,9 @@
 # checkout that variant B runs instead of this one: a build A/B, e.g.
 # `git worktree add /tmp/old HEAD~3 && (cd /tmp/old && ./mvnw -q package -DskipTests)`),
 # JAVA_A="" JAVA_B="" (the JDK each variant's launcher runs on, e.g. /usr/lib/jvm/temurin-25-jdk-amd64),
-# ENV_A="" ENV_B="" (environment for the variant's launcher, e.g. ENV_B="ARALEZ_AOT_CACHE=off").
+# ENV_A="" ENV_B="" (environment for the variant's launcher, e.g. ENV_B="ARALEZ_AOT_CACHE=off"),
+# NMT=1 (both variants run with -XX:NativeMemoryTracking=summary; after the last window the JVM's
+# memory summary goes to $WORK/aralez/<variant>-<rep>-nmt.txt: where the resident set goes).
 # Needs root and: apt-get install -y nginx wrk nghttp2-client openssl.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -24,7 +26,10 @@ TEST=${TEST:-h1} REPS=${REPS:-3} WINDOWS=${WINDOWS:-4} DURATION=${DURATION:-8} W
 CONNS=${CONNS:-50}
 OPTS_A=${OPTS_A:-} OPTS_B=${OPTS_B:-} PRELUDE_A=${PRELUDE_A:-} PRELUDE_B=${PRELUDE_B:-}
 HOME_A=$HERE/.. HOME_B=${ARALEZ_B:-$HERE/..} JAVA_A=${JAVA_A:-} JAVA_B=${JAVA_B:-}
-ENV_A=${ENV_A:-} ENV_B=${ENV_B:-}
+ENV_A=${ENV_A:-} ENV_B=${ENV_B:-} NMT=${NMT:-0}
+if [[ $NMT == 1 ]]; then
+  OPTS_A="$OPTS_A -XX:NativeMemoryTracking=summary" OPTS_B="$OPTS_B -XX:NativeMemoryTracking=summary"
+fi
 WORK=${WORK:-/tmp/aralez-windows-bench}
 STAMP=$(date +%Y-%m-%d_%H%M%S)
 OUT="${OUT:-$WORK/windows-$TEST-$STAMP.tsv}"
@@ -104,6 +109,11 @@ run_variant() { # <name> <extra JVM options> <prelude command> <checkout> <JDK o
       $(((c2after - c2before) * 1000 / HZ)) \
       "$(awk '/^VmHWM/ {print int($2 / 1024)}' "/proc/$java/status")" | tee -a "$OUT"
   done
+  if [[ $NMT == 1 ]]; then
+    "$(dirname "$(readlink -f "/proc/$java/exe")")/jcmd" "$java" VM.native_memory summary \
+      >"$WORK/aralez/$name-$rep-nmt.txt" 2>&1 || true
+    grep -E '^VmRSS|^VmHWM|^RssAnon|^RssFile' "/proc/$java/status" >>"$WORK/aralez/$name-$rep-nmt.txt"
+  fi
   kill "$PROXY" 2>/dev/null; wait "$PROXY" 2>/dev/null || true
   PROXY=""
   sleep 1

@@ -65,13 +65,42 @@ class Http2AbuseIT {
     final DataInputStream in;
 
     Conn() throws IOException {
+      this(new byte[0]);
+    }
+
+    /** With the client's own SETTINGS payload (6-byte id/value pairs). */
+    Conn(byte[] settings) throws IOException {
       socket = new Socket("127.0.0.1", proxy.port());
       socket.setSoTimeout(5_000);
       out = socket.getOutputStream();
       in = new DataInputStream(socket.getInputStream());
       out.write("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-      out.write(frame(SETTINGS, 0, 0, new byte[0]));
+      out.write(frame(SETTINGS, 0, 0, settings));
       out.flush();
+    }
+
+    /** Frames until {@code stream} ends (END_STREAM on it), settings acknowledged on the way. */
+    List<Frame> untilEnd(int stream) throws IOException {
+      List<Frame> frames = new ArrayList<>();
+      while (true) {
+        int len = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+        int type = in.readUnsignedByte();
+        int flags = in.readUnsignedByte();
+        int id = in.readInt() & 0x7fffffff;
+        byte[] payload = new byte[len];
+        in.readFully(payload);
+        frames.add(new Frame(type, flags, id, payload));
+        if (type == SETTINGS && (flags & 1) == 0) {
+          out.write(frame(SETTINGS, 1, 0, new byte[0]));
+          out.flush();
+        }
+        if (id == stream && (type == HEADERS || type == 0) && (flags & 1) != 0) {
+          return frames;
+        }
+        assertThat(type)
+            .as("stream %d reset or connection closed", stream)
+            .isNotIn(RST_STREAM, GOAWAY);
+      }
     }
 
     /** Frames until the server closes, or until none came for the socket timeout. */
@@ -216,6 +245,56 @@ class Http2AbuseIT {
           .filteredOn(f -> f.type() == GOAWAY)
           .allMatch(f -> f.payload().length >= 8 && (f.payload()[7] & 0xff) == 0xb);
     }
+  }
+
+  /**
+   * A client that announces a 1 GiB HPACK table does not make the proxy keep every response field
+   * it ever sent on the connection (which a client could grow with responses whose fields differ:
+   * dates, cookies, ids): 100 responses each carry a different 200-byte field, then the first one's
+   * value comes back. An encoder keeping all of them would send it as a one-byte index; Netty's
+   * keeps its table to 1 KiB whatever the peer allows (RFC 7541 §4.2 lets an encoder use less), so
+   * the value was evicted long ago and goes out in full again. This holds a property we rely on
+   * from Netty, not code of ours.
+   */
+  @Test
+  @Tag("catalogue-2.5")
+  void aHugeAnnouncedHpackTableIsNotFilled() throws Exception {
+    byte[] settings = {0, 1, 0x40, 0, 0, 0}; // SETTINGS_HEADER_TABLE_SIZE = 2^30
+    try (Conn c = new Conn(settings)) {
+      int fresh = 0;
+      int stream = 1;
+      for (int i = 0; i <= 100; i++, stream += 2) {
+        String value = i == 100 ? echo(0) : echo(i);
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        b.write(0x82); // :method GET
+        b.write(0x86); // :scheme http
+        String path = "/echo-header/" + value;
+        b.write(0x04); // literal without indexing, name :path
+        hpackInt(b, 0, 7, path.length());
+        b.writeBytes(path.getBytes(StandardCharsets.US_ASCII));
+        literal(b, 1, "h2.test");
+        c.out.write(frame(HEADERS, 0x5, stream, b.toByteArray()));
+        c.out.flush();
+        int block =
+            c.untilEnd(stream).stream()
+                .filter(f -> f.type() == HEADERS)
+                .mapToInt(f -> f.payload().length)
+                .sum();
+        if (i == 99) {
+          fresh = block;
+        }
+        if (i == 100) {
+          // Other fields (a new Date) can move either block by a few dozen bytes; a kept value
+          // would make this one ~200 bytes smaller.
+          assertThat(block).as("the first value again, after 99 others").isGreaterThan(fresh - 100);
+        }
+      }
+    }
+  }
+
+  /** 200 bytes that differ from one {@code i} to the next. */
+  private static String echo(int i) {
+    return String.format("v%03d-", i).repeat(40);
   }
 
   /** HPACK integer with an N-bit prefix, the prefix's other bits set from {@code flags}. */

@@ -1,5 +1,6 @@
 package io.aralez.dataplane.proxy;
 
+import io.aralez.dataplane.http.H2ResponseHeaders;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelFuture;
@@ -122,7 +123,7 @@ final class H2Stream implements ClientChannel {
       return;
     }
     if (msg instanceof HttpResponse res) {
-      Http2Headers headers = HttpConversionUtil.toHttp2Headers(res, true);
+      Http2Headers headers = H2ResponseHeaders.of(res);
       if (res.status().code() < 200) {
         // Interim (100 Continue, 103): a HEADERS frame that does not end the stream.
         connection.write(new DefaultHttp2HeadersFrame(headers, false).stream(stream));

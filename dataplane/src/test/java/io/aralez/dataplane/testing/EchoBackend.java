@@ -137,6 +137,10 @@ public final class EchoBackend implements AutoCloseable {
       ex.getResponseHeaders().add("Set-Cookie", "session=abc; Path=/");
     }
     ex.getResponseHeaders().add("X-Backend", name);
+    if (path.startsWith("/echo-header/")) {
+      // A response field the client chooses: HPACK tests need fields that differ per response.
+      ex.getResponseHeaders().add("X-Echo", path.substring("/echo-header/".length()));
+    }
     if (path.startsWith("/big/")) {
       long size = Long.parseLong(path.substring("/big/".length()));
       ex.sendResponseHeaders(200, size);
