@@ -70,7 +70,8 @@ public final class AotTraining {
       Path main = writeConfig(work, http, tls, backends.addresses());
       List<String> cmd = new ArrayList<>(o.javaCommand);
       cmd.add("-XX:AOTCacheOutput=" + partial);
-      cmd.addAll(List.of("-jar", o.jar.toString(), "-c", main.toString()));
+      cmd.addAll(o.program());
+      cmd.addAll(List.of("-c", main.toString()));
       Path log = work.resolve("proxy.log");
       out.println(
           "aralez --train-aot: training for "
@@ -211,14 +212,20 @@ public final class AotTraining {
     }
   }
 
-  /** {@code --cache FILE --jar JAR [--seconds N] -- JAVA [JVM options...]}. */
-  record Options(Path cache, Path jar, int seconds, List<String> javaCommand) {
+  /**
+   * {@code --cache FILE (--jar JAR | --classpath CP) [--seconds N] -- JAVA [JVM options...]}. The
+   * proxy must be started the way it will run: a cache is only used with the class path it was
+   * trained on ({@code --classpath} is for the container image, which runs the proxy's main class
+   * from a class path instead of the jar).
+   */
+  record Options(Path cache, Path jar, String classpath, int seconds, List<String> javaCommand) {
     static final String USAGE =
         "usage: bin/aralez --train-aot [--seconds N]   (N: 10..3600, default 40)";
 
     static Options parse(String[] args) {
       Path cache = null;
       Path jar = null;
+      String classpath = null;
       int seconds = 40;
       List<String> java = new ArrayList<>();
       for (int i = 0; i < args.length; i++) {
@@ -234,6 +241,7 @@ public final class AotTraining {
         switch (a) {
           case "--cache" -> cache = Path.of(v).toAbsolutePath();
           case "--jar" -> jar = Path.of(v).toAbsolutePath();
+          case "--classpath" -> classpath = v;
           case "--seconds" -> {
             try {
               seconds = Integer.parseInt(v);
@@ -247,10 +255,18 @@ public final class AotTraining {
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }
-      if (cache == null || jar == null || java.isEmpty()) {
-        throw new IllegalArgumentException("--cache, --jar and the java command are required");
+      if (cache == null || (jar == null) == (classpath == null) || java.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--cache, one of --jar and --classpath, and the java command are required");
       }
-      return new Options(cache, jar, seconds, List.copyOf(java));
+      return new Options(cache, jar, classpath, seconds, List.copyOf(java));
+    }
+
+    /** What follows the JVM options on the proxy's command line, before its own arguments. */
+    List<String> program() {
+      return jar != null
+          ? List.of("-jar", jar.toString())
+          : List.of("-cp", classpath, "io.aralez.dataplane.Main");
     }
   }
 }

@@ -44,6 +44,18 @@ class AotTrainingTest {
         .hasMessageContaining("whole number");
     assertThatThrownBy(() -> AotTraining.Options.parse(new String[] {"--nope", "1"}))
         .hasMessageContaining("unknown option --nope");
+    assertThat(o.program()).containsExactly("-jar", o.jar().toString());
+    // The container image's way: the main class from a class path, one of the two and not both.
+    assertThat(
+            AotTraining.Options.parse(
+                    new String[] {"--cache", "c", "--classpath", "@/app/cp", "--", "java"})
+                .program())
+        .containsExactly("-cp", "@/app/cp", "io.aralez.dataplane.Main");
+    assertThatThrownBy(
+            () ->
+                AotTraining.Options.parse(
+                    new String[] {"--cache", "c", "--jar", "j", "--classpath", "x", "--", "java"}))
+        .hasMessageContaining("one of --jar and --classpath");
   }
 
   /** A training whose proxy never serves fails with its output and keeps the cache there was. */

@@ -61,8 +61,9 @@ public final class Launcher implements AutoCloseable {
    */
   public static Path install(Path target) throws IOException {
     Path lib = Files.createDirectories(target.resolve("dataplane/target/lib"));
-    Files.createDirectories(target.resolve("bin"));
+    Files.createDirectories(target.resolve("bin/lib"));
     Files.copy(REPO.resolve("bin/aralez"), target.resolve("bin/aralez"));
+    Files.copy(REPO.resolve("bin/lib/jdk.sh"), target.resolve("bin/lib/jdk.sh"));
     Path built = REPO.resolve("dataplane/target");
     Files.copy(
         built.resolve("aralez-dataplane.jar"),

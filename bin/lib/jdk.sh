@@ -1,0 +1,50 @@
+# Shared by bin/aralez, bin/aralez-controller and image/build.sh (POSIX sh, sourced): which JVM
+# runs Aralez, and the flags that JVM needs. Sets JAVA (empty when none is found).
+
+# A value from the `release` file of the JDK a java binary belongs to (no JVM start): $1 java, $2 key.
+jdk_release() {
+  real=$(readlink -f "$1" 2>/dev/null || echo "$1")
+  sed -n "s/^$2=\"\\(.*\\)\"/\\1/p" "$(dirname "$(dirname "$real")")/release" 2>/dev/null || true
+}
+# The feature version (17, 25...) of a java binary's JDK.
+java_feature() {
+  v=$(jdk_release "$1" JAVA_VERSION)
+  echo "${v%%[!0-9]*}"
+}
+
+# The JVM: JAVA_HOME when set; otherwise the newest JDK (17 or later) among `java` on PATH and the
+# JDKs installed under ARALEZ_JDK_DIRS. Newer is faster here: Temurin 25 served 4-37% more than
+# Java 17 per window on both HTTP/1.1 and HTTP/2, and only 25+ can start from an AOT cache
+# (bench/README.md, "Twelfth session").
+if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
+  JAVA="$JAVA_HOME/bin/java"
+else
+  JAVA=$(command -v java || true)
+  BEST=$( [ -n "$JAVA" ] && java_feature "$JAVA" || true)
+  for candidate in $(for d in ${ARALEZ_JDK_DIRS:-/usr/lib/jvm /opt/java}; do ls -d "$d"/*/bin/java "$d"/bin/java 2>/dev/null; done); do
+    [ -x "$candidate" ] || continue
+    f=$(java_feature "$candidate")
+    if [ -n "$f" ] && [ "$f" -ge 17 ] && [ "$f" -gt "${BEST:-0}" ]; then
+      JAVA=$candidate BEST=$f
+    fi
+  done
+fi
+
+# JAVA_REAL (the binary behind links), JAVA_FEATURE (from the `release` file, else `java -version`)
+# and JDK_OPTS: Java 24+ warns about, and Netty 4.2 on Java 25+ stops using, sun.misc.Unsafe and
+# JNI unless the JVM allows them; without Unsafe HTTP/2 over TLS measured about a third of its
+# throughput (bench/README.md, "JDK 17 and 25"). The flags are unknown to Java 17, so only from 24
+# on. They make that JVM usable, they are not tuning: callers keep them when users replace options.
+JDK_OPTS=""
+JAVA_REAL=""
+JAVA_FEATURE=""
+if [ -n "$JAVA" ]; then
+  JAVA_REAL=$(readlink -f "$JAVA" 2>/dev/null || echo "$JAVA")
+  JAVA_FEATURE=$(java_feature "$JAVA")
+  if [ -z "$JAVA_FEATURE" ]; then
+    JAVA_FEATURE=$("$JAVA" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -1)
+  fi
+  if [ "${JAVA_FEATURE:-0}" -ge 24 ] 2>/dev/null; then
+    JDK_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED"
+  fi
+fi
