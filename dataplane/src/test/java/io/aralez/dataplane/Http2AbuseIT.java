@@ -79,25 +79,33 @@ class Http2AbuseIT {
       out.flush();
     }
 
-    /** Frames until {@code stream} ends (END_STREAM on it), settings acknowledged on the way. */
+    /** The next frame; a SETTINGS frame is acknowledged. */
+    Frame read() throws IOException {
+      int len = in.readUnsignedByte() << 16 | in.readUnsignedShort();
+      int type = in.readUnsignedByte();
+      int flags = in.readUnsignedByte();
+      int id = in.readInt() & 0x7fffffff;
+      byte[] payload = new byte[len];
+      in.readFully(payload);
+      if (type == SETTINGS && (flags & 1) == 0) {
+        out.write(frame(SETTINGS, 1, 0, new byte[0]));
+        out.flush();
+      }
+      return new Frame(type, flags, id, payload);
+    }
+
+    /** Frames until {@code stream} ends (END_STREAM on it). */
     List<Frame> untilEnd(int stream) throws IOException {
       List<Frame> frames = new ArrayList<>();
       while (true) {
-        int len = in.readUnsignedByte() << 16 | in.readUnsignedShort();
-        int type = in.readUnsignedByte();
-        int flags = in.readUnsignedByte();
-        int id = in.readInt() & 0x7fffffff;
-        byte[] payload = new byte[len];
-        in.readFully(payload);
-        frames.add(new Frame(type, flags, id, payload));
-        if (type == SETTINGS && (flags & 1) == 0) {
-          out.write(frame(SETTINGS, 1, 0, new byte[0]));
-          out.flush();
-        }
-        if (id == stream && (type == HEADERS || type == 0) && (flags & 1) != 0) {
+        Frame f = read();
+        frames.add(f);
+        if (f.stream() == stream
+            && (f.type() == HEADERS || f.type() == 0)
+            && (f.flags() & 1) != 0) {
           return frames;
         }
-        assertThat(type)
+        assertThat(f.type())
             .as("stream %d reset or connection closed", stream)
             .isNotIn(RST_STREAM, GOAWAY);
       }
@@ -108,17 +116,7 @@ class Http2AbuseIT {
       List<Frame> frames = new ArrayList<>();
       try {
         while (true) {
-          int len = in.readUnsignedByte() << 16 | in.readUnsignedShort();
-          int type = in.readUnsignedByte();
-          int flags = in.readUnsignedByte();
-          int stream = in.readInt() & 0x7fffffff;
-          byte[] payload = new byte[len];
-          in.readFully(payload);
-          frames.add(new Frame(type, flags, stream, payload));
-          if (type == SETTINGS && (flags & 1) == 0) {
-            out.write(frame(SETTINGS, 1, 0, new byte[0]));
-            out.flush();
-          }
+          frames.add(read());
           if (!expectClose && frames.stream().anyMatch(f -> f.stream() != 0)) {
             return frames;
           }
