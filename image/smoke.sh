@@ -37,7 +37,9 @@ DEFAULT:
   paths:
     "/": {servers: ["127.0.0.1:13002"]}
 YAML
-run "${entry[@]}" -c /demo/main.yaml > "$work/proxy.log" 2>&1 &
+# chroot itself (not the run function, which would fork a subshell) so that $! is the JVM's pid
+# (chroot execs it) and the kill below stops the proxy.
+chroot --userspec=65532:65532 "$work/rootfs" "${entry[@]}" -c /demo/main.yaml > "$work/proxy.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 100); do
   curl -fs -o /dev/null http://127.0.0.1:16193/ && break
