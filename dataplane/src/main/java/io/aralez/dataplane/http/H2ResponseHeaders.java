@@ -102,18 +102,17 @@ public final class H2ResponseHeaders {
 
   public static Http2Headers of(HttpResponse res) {
     HttpHeaders in = res.headers();
-    for (AsciiString name : CONVERTED_BY_NETTY) {
-      if (in.contains(name)) {
-        return HttpConversionUtil.toHttp2Headers(res, true);
-      }
-    }
     AsciiString[] fields = new AsciiString[2 * in.size()];
     int n = 0;
+    // One pass over the fields; the rare head Netty must convert is handed over when met.
     for (Iterator<Map.Entry<CharSequence, CharSequence>> it = in.iteratorCharSequence();
         it.hasNext(); ) {
       Map.Entry<CharSequence, CharSequence> e = it.next();
       CharSequence name = e.getKey();
-      if (dropped(name)) {
+      if (isOneOf(name, CONVERTED_BY_NETTY)) {
+        return HttpConversionUtil.toHttp2Headers(res, true);
+      }
+      if (isOneOf(name, DROPPED)) {
         continue;
       }
       fields[n++] = lowercase(name);
@@ -123,8 +122,8 @@ public final class H2ResponseHeaders {
         true, res.status().codeAsText(), n == fields.length ? fields : Arrays.copyOf(fields, n));
   }
 
-  private static boolean dropped(CharSequence name) {
-    for (AsciiString d : DROPPED) {
+  private static boolean isOneOf(CharSequence name, AsciiString[] names) {
+    for (AsciiString d : names) {
       if (d.contentEqualsIgnoreCase(name)) {
         return true;
       }
