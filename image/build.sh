@@ -47,6 +47,12 @@ mkdir -p "$root/tmp" "$root/etc"
 echo 'nonroot:x:65532:65532:nonroot:/tmp:/sbin/nologin' > "$root/etc/passwd"
 echo 'nonroot:x:65532:' > "$root/etc/group"
 
+# What a Java 24+ runtime needs (bin/lib/jdk.sh), as a java argument file for the commands that
+# do not go through the entrypoint: the controller's manifests start `java @/opt/aralez/jvm.args`.
+# Empty on Java 17 (an empty argument file adds no argument).
+mkdir -p "$root/opt/aralez"
+printf '%s\n' $JDK_OPTS > "$root/opt/aralez/jvm.args"
+
 # The entrypoint: the data plane with bin/aralez's flags for a container (parallel collector: a
 # pod may have more than two CPUs), plus what a Java 24+ runtime needs (bin/lib/jdk.sh).
 entry="/opt/java/bin/java $JDK_OPTS -Xms64m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:+UseParallelGC"

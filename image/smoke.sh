@@ -16,7 +16,29 @@ mount -t proc proc "$work/rootfs/proc"
 run() { chroot --userspec=65532:65532 "$work/rootfs" "$@"; }
 java=(/opt/java/bin/java -cp @/app/jib-classpath-file)
 run "${java[@]}" io.aralez.dataplane.Main --version
-run "${java[@]}" io.aralez.controller.Main --help | head -1
+# The controller as deploy/controller.yaml starts it (its command list, read from the manifest), up
+# to its gRPC and HTTP listeners (no API server here: a kubeconfig pointing at a closed port). With
+# the runtime's argument file a Java 24+ image starts it without the JVM's warnings.
+mapfile -t controller < <(awk '/^ *command:/{on=1;next} on&&/^ *- /{sub(/^ *- /,"");gsub(/"/,"");print;next} on{exit}' \
+  "$(dirname "$0")/../deploy/controller.yaml")
+echo "controller: ${controller[*]}"
+printf 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: c, context: {cluster: c}}]\ncurrent-context: c\n' \
+  > "$work/rootfs/demo/kubeconfig"
+chroot --userspec=65532:65532 "$work/rootfs" "${controller[@]}" --kubeconfig /demo/kubeconfig \
+  --grpc-address=127.0.0.1:18155 --http-address=127.0.0.1:18156 > "$work/controller.log" 2>&1 &
+pid=$!
+for _ in $(seq 1 100); do
+  curl -fs -o /dev/null http://127.0.0.1:18156/healthz && break
+  sleep 0.2
+done
+kill "$pid"; wait "$pid" || true
+grep -q "gRPC listening" "$work/controller.log" || { cat "$work/controller.log" >&2; echo "image/smoke.sh: the controller did not start" >&2; exit 1; }
+if grep -q '^WARNING' "$work/controller.log"; then
+  echo "image/smoke.sh: the controller, started as deploy/controller.yaml says, warns:" >&2
+  grep '^WARNING' "$work/controller.log" >&2
+  exit 1
+fi
+echo "the controller starts as deploy/controller.yaml says, without JVM warnings"
 mapfile -t entry < <(image_entrypoint "$work/config.json")
 echo "entrypoint: ${entry[*]}"
 if printf '%s\n' "${entry[@]}" | grep -q '^-XX:AOTCache='; then
