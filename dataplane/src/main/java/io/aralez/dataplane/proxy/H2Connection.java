@@ -2,6 +2,7 @@ package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.ProxySettings;
+import io.aralez.dataplane.http.H2RequestHeads;
 import io.aralez.dataplane.net.DispatchClock;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -144,8 +145,7 @@ public final class H2Connection extends ChannelInboundHandlerAdapter {
     Http2FrameStream stream = frame.stream();
     HttpRequest req;
     try {
-      // The same checks Netty's stream codec made: names, values, pseudo-headers, :authority.
-      req = HttpConversionUtil.toHttpRequest(stream.id(), frame.headers(), true);
+      req = H2RequestHeads.toRequest(stream.id(), frame.headers());
     } catch (Http2Exception | RuntimeException e) {
       refuse(stream, "request head", e);
       return;

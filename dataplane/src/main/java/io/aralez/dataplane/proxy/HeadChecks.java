@@ -16,9 +16,6 @@ import java.util.List;
  * its connection closed, because its body can no longer be delimited safely.
  */
 final class HeadChecks {
-  private static final String SCHEME =
-      io.netty.handler.codec.http2.HttpConversionUtil.ExtensionHeaderNames.SCHEME.text().toString();
-
   private HeadChecks() {}
 
   /** The status to refuse the head with, or null when it may go on. */
@@ -47,11 +44,6 @@ final class HeadChecks {
             ? HttpResponseStatus.BAD_REQUEST
             : HttpResponseStatus.NOT_IMPLEMENTED;
       }
-    }
-    // HTTP/2's :scheme, carried by Netty's conversion; only the two this proxy serves.
-    String scheme = req.headers().get(SCHEME);
-    if (scheme != null && !scheme.equals("http") && !scheme.equals("https")) {
-      return HttpResponseStatus.BAD_REQUEST;
     }
     if (req.method().equals(HttpMethod.CONNECT)) {
       return HttpResponseStatus.METHOD_NOT_ALLOWED;

@@ -89,7 +89,6 @@ final class HeaderRewriter {
     HttpHeaders h = out.headers();
     stripHopByHop(h);
     stripUnderscoreNames(h);
-    stripHttp2Extensions(h);
     if (trailers) {
       // gRPC servers require it; it only says the client accepts trailers.
       h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
@@ -177,7 +176,10 @@ final class HeaderRewriter {
     return false;
   }
 
-  /** Netty's HTTP/2 conversion adds x-http2-* headers (stream id, scheme); they stay internal. */
+  /**
+   * Netty's conversion of an HTTP/2 upstream's response adds x-http2-* fields (the stream id); they
+   * stay inside the proxy. Requests from HTTP/2 clients never carry them (H2RequestHeads).
+   */
   private static void stripHttp2Extensions(HttpHeaders h) {
     if (h.contains(STREAM_ID)) {
       removeNames(h, name -> AsciiString.regionMatches(name, true, 0, "x-http2-", 0, 8));

@@ -63,6 +63,21 @@ class ExchangeTest {
   }
 
   @Test
+  void anHttp1ClientsXHttp2FieldsAreOrdinaryFields() {
+    // The HTTP/2 scheme is state of an HTTP/2 stream, never read from a field: an HTTP/1.1 client
+    // naming one is neither refused nor able to change how its request is read.
+    proxy.send(
+        "GET / HTTP/1.1\r\nHost: one.test\r\nx-http2-scheme: javascript\r\n"
+            + "x-http2-stream-id: 7\r\n\r\n");
+    assertThat(proxy.sentUpstream(0).toLowerCase())
+        .startsWith("get / http/1.1\r\n")
+        .contains("x-http2-scheme: javascript\r\n")
+        .contains("x-http2-stream-id: 7\r\n");
+    proxy.reply(0, OK);
+    assertThat(proxy.received()).startsWith("HTTP/1.1 200 OK\r\n");
+  }
+
+  @Test
   void aClientThatSaidCloseIsClosedAfterItsResponse() {
     // The client's Connection header is read before the head is rewritten for the upstream (which
     // drops it): the answer must still end the connection.
