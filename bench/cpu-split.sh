@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# User and kernel CPU per request of each proxy, HTTP/1.1 keep-alive (the shared harness's bare
+# request, 50 connections): how much of a request's cost is the kernel's, which no user-space work
+# can take away. Same layout as ../shared/bench/run.sh (proxy pinned to CPU 0 with one worker, wrk
+# and the nginx backend on CPU 1, nginx in the same run, targets rotated); the proxy's utime and
+# stime from /proc/<pid>/stat around the measured window.
+#   bench/cpu-split.sh                        # nginx + Aralez, 3 reps
+# Knobs: REPS=3 DURATION=8 WARMUP=30 CONNS=50 TARGETS="nginx aralez [haproxy] [aralez-b]".
+# Needs root and: apt-get install -y nginx haproxy wrk; a built checkout (bin/aralez builds it).
+set -euo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPS=${REPS:-3} DURATION=${DURATION:-8} WARMUP=${WARMUP:-30} CONNS=${CONNS:-50}
+TARGETS=${TARGETS:-nginx aralez}
+WORK=${WORK:-/tmp/aralez-cpu-split-bench}
+STAMP=$(date +%Y-%m-%d_%H%M%S)
+OUT="$HERE/cpu-split-$STAMP.md"
+# shellcheck source=lib/same-run.sh
+. "$HERE/lib/same-run.sh"
+same_run_setup
+body=$(printf 'ok backend %s' "$(head -c 89 /dev/zero | tr '\0' x)")
+{ nginx_preamble backend; cat <<EOF
+  server {
+    listen 127.0.0.1:18181 backlog=4096;
+    location / { return 200 "$body"; }
+  }
+}
+EOF
+} >"$WORK/backend/nginx.conf"
+trap same_run_cleanup EXIT
+: >"$WORK/split"
+
+ticks() { awk -v f="$2" '{print $f}' "/proc/$1/stat"; } # 14: user, 15: kernel
+
+measure() { # <test> <target> <port> <proxy pid>
+  local u0 k0 u1 k1 out reqs rps p99 errs
+  taskset -c 1 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$3/" >/dev/null 2>&1
+  u0=$(ticks "$4" 14) k0=$(ticks "$4" 15)
+  out=$(taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$3/")
+  u1=$(ticks "$4" 14) k1=$(ticks "$4" 15)
+  reqs=$(awk '/requests in/ {print $1}' <<<"$out")
+  rps=$(awk '/Requests\/sec/ {printf "%.0f", $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; printf "%.2f", v}' <<<"$out")
+  echo "$2 $(cpu_per_request "$u0" "$u1" "$reqs") $(cpu_per_request "$k0" "$k1" "$reqs")" >>"$WORK/split"
+  errs=$(awk '/Socket errors/ {gsub(/,/, ""); e += $4 + $6 + $8 + $10} /Non-2xx/ {e += $NF} END {print e + 0}' <<<"$out")
+  echo "$rps $(cpu_per_request "$((u0 + k0))" "$((u1 + k1))" "$reqs") $p99 $errs"
+}
+same_run_main h1-ka-c50
+{
+  echo
+  echo "User and kernel CPU µs per request (median over reps; range):"
+  echo
+  python3 - "$WORK/split" "$TARGETS" <<'PY'
+import statistics, sys
+rows = [l.split() for l in open(sys.argv[1])]
+print("| target | user µs/req | kernel µs/req | total |")
+print("|---|---:|---:|---:|")
+for t in sys.argv[2].split():
+    u = sorted(float(r[1]) for r in rows if r[0] == t)
+    k = sorted(float(r[2]) for r in rows if r[0] == t)
+    s = sorted(a + b for a, b in zip(u, k))
+    print(f"| {t} | {statistics.median(u):.2f} [{u[0]:.2f}–{u[-1]:.2f}] | {statistics.median(k):.2f} "
+          f"[{k[0]:.2f}–{k[-1]:.2f}] | {statistics.median(s):.2f} |")
+PY
+} | tee -a "$OUT"
