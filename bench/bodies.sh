@@ -19,8 +19,6 @@ REPS=${REPS:-3} DURATION=${DURATION:-8} WARMUP=${WARMUP:-15} CONNS=${CONNS:-50}
 TARGETS=${TARGETS:-nginx aralez}
 TESTS=${TESTS:-1mib-length 1mib-chunked}
 WORK=${WORK:-/tmp/aralez-bodies-bench}
-STAMP=$(date +%Y-%m-%d_%H%M%S)
-OUT="$HERE/bodies-$STAMP.md"
 NGINX_LOCATION_EXTRA="proxy_buffering off;"
 # shellcheck source=lib/same-run.sh
 . "$HERE/lib/same-run.sh"

@@ -12,16 +12,13 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPS=${REPS:-3} DURATION=${DURATION:-8} WARMUP=${WARMUP:-30} CONNS=${CONNS:-50}
 TARGETS=${TARGETS:-nginx aralez}
 WORK=${WORK:-/tmp/aralez-cpu-split-bench}
-STAMP=$(date +%Y-%m-%d_%H%M%S)
-OUT="$HERE/cpu-split-$STAMP.md"
 # shellcheck source=lib/same-run.sh
 . "$HERE/lib/same-run.sh"
 same_run_setup
-body=$(printf 'ok backend %s' "$(head -c 89 /dev/zero | tr '\0' x)")
 { nginx_preamble backend; cat <<EOF
   server {
     listen 127.0.0.1:18181 backlog=4096;
-    location / { return 200 "$body"; }
+    location / { return 200 "$BACKEND_BODY"; }
   }
 }
 EOF

@@ -13,12 +13,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPS=${REPS:-3} DURATION=${DURATION:-8} WARMUP=${WARMUP:-30} CONNS=${CONNS:-50}
 TARGETS=${TARGETS:-nginx aralez}
 WORK=${WORK:-/tmp/aralez-headers-bench}
-STAMP=$(date +%Y-%m-%d_%H%M%S)
-OUT="$HERE/headers-$STAMP.md"
 # shellcheck source=lib/same-run.sh
 . "$HERE/lib/same-run.sh"
 same_run_setup
-body=$(printf 'ok backend %s' "$(head -c 89 /dev/zero | tr '\0' x)")
 { nginx_preamble backend; cat <<EOF
   default_type "text/html; charset=utf-8";
   server {
@@ -32,7 +29,7 @@ body=$(printf 'ok backend %s' "$(head -c 89 /dev/zero | tr '\0' x)")
       add_header X-Frame-Options SAMEORIGIN;
       add_header Referrer-Policy strict-origin-when-cross-origin;
       add_header Set-Cookie "session=eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dGVzdA; Path=/; HttpOnly; Secure; SameSite=Lax";
-      return 200 "$body";
+      return 200 "$BACKEND_BODY";
     }
   }
 }

@@ -10,6 +10,11 @@ declare -A PORT=([nginx]=19101 [haproxy]=19102 [aralez]=19104 [aralez-b]=19105)
 declare -A HOME_OF=([aralez]="$HERE/.." [aralez-b]="${ARALEZ_B:-}")
 HZ=$(getconf CLK_TCK)
 
+# The results file, bench/<script>-<date>.md, and the backend's answer in the small-request tests
+# (100 bytes, as the shared harness's backends send).
+OUT=$HERE/$(basename "$0" .sh)-$(date +%Y-%m-%d_%H%M%S).md
+BACKEND_BODY=$(printf 'ok backend %s' "$(head -c 89 /dev/zero | tr '\0' x)")
+
 # The opening of an nginx.conf for $WORK/<dir>: one worker, no access log, long keep-alive, the
 # temp paths in $WORK/tmp, and an open `http {` block.
 nginx_preamble() {
