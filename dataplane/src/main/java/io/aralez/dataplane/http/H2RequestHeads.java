@@ -105,7 +105,7 @@ public final class H2RequestHeads {
         } else if (!AsciiString.contentEqualsIgnoreCase(fields.get(HttpHeaderNames.HOST), value)) {
           throw streamError(streamId, PROTOCOL_ERROR, "host and :authority differ");
         }
-      } else if (!dropped(name)) {
+      } else if (!FieldNames.isOneOf(name, DROPPED)) {
         fields.add(name, value);
       }
     }
@@ -139,14 +139,5 @@ public final class H2RequestHeads {
       throw streamError(streamId, PROTOCOL_ERROR, "%s given twice", name);
     }
     return value;
-  }
-
-  private static boolean dropped(CharSequence name) {
-    for (AsciiString d : DROPPED) {
-      if (d.contentEqualsIgnoreCase(name)) {
-        return true;
-      }
-    }
-    return false;
   }
 }

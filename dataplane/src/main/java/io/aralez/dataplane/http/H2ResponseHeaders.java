@@ -109,10 +109,10 @@ public final class H2ResponseHeaders {
         it.hasNext(); ) {
       Map.Entry<CharSequence, CharSequence> e = it.next();
       CharSequence name = e.getKey();
-      if (isOneOf(name, CONVERTED_BY_NETTY)) {
+      if (FieldNames.isOneOf(name, CONVERTED_BY_NETTY)) {
         return HttpConversionUtil.toHttp2Headers(res, true);
       }
-      if (isOneOf(name, DROPPED)) {
+      if (FieldNames.isOneOf(name, DROPPED)) {
         continue;
       }
       fields[n++] = lowercase(name);
@@ -120,15 +120,6 @@ public final class H2ResponseHeaders {
     }
     return ReadOnlyHttp2Headers.serverHeaders(
         true, res.status().codeAsText(), n == fields.length ? fields : Arrays.copyOf(fields, n));
-  }
-
-  private static boolean isOneOf(CharSequence name, AsciiString[] names) {
-    for (AsciiString d : names) {
-      if (d.contentEqualsIgnoreCase(name)) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The lowercase name: a shared constant for the usual ones, else a new exact-size copy. */

@@ -1,6 +1,7 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.ProxyConfig.Header;
+import io.aralez.dataplane.http.FieldNames;
 import io.aralez.dataplane.http.ForwardedHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -45,7 +46,6 @@ final class HeaderRewriter {
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
   private static final AsciiString HTTP = AsciiString.cached("http");
   private static final AsciiString HTTPS = AsciiString.cached("https");
-  private static final AsciiString STREAM_ID = AsciiString.cached("x-http2-stream-id");
 
   private HeaderRewriter() {}
 
@@ -135,7 +135,6 @@ final class HeaderRewriter {
       boolean closeAfter,
       List<Header> clientHeaders) {
     HttpHeaders h = res.headers();
-    stripHttp2Extensions(h);
     boolean upstreamChunked = HttpUtil.isTransferEncodingChunked(res);
     boolean hasLength = h.contains(HttpHeaderNames.CONTENT_LENGTH);
     stripHopByHop(h);
@@ -176,16 +175,6 @@ final class HeaderRewriter {
     return false;
   }
 
-  /**
-   * Netty's conversion of an HTTP/2 upstream's response adds x-http2-* fields (the stream id); they
-   * stay inside the proxy. Requests from HTTP/2 clients never carry them (H2RequestHeads).
-   */
-  private static void stripHttp2Extensions(HttpHeaders h) {
-    if (h.contains(STREAM_ID)) {
-      removeNames(h, name -> AsciiString.regionMatches(name, true, 0, "x-http2-", 0, 8));
-    }
-  }
-
   /** A WebSocket opening handshake: GET with Upgrade: websocket and Connection: upgrade. */
   static boolean isWebSocketUpgrade(HttpRequest req) {
     return req.method().equals(io.netty.handler.codec.http.HttpMethod.GET)
@@ -200,7 +189,6 @@ final class HeaderRewriter {
   /** The 101 towards the client: hop-by-hop headers rebuilt for exactly this upgrade. */
   static void upgradeResponse(HttpResponse res) {
     HttpHeaders h = res.headers();
-    stripHttp2Extensions(h);
     stripHopByHop(h);
     h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
     h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
@@ -229,13 +217,7 @@ final class HeaderRewriter {
   }
 
   private static boolean spoofable(CharSequence name) {
-    for (AsciiString s : SPOOFABLE) {
-      // Compares lengths first: most names are rejected without looking at a character.
-      if (AsciiString.contentEqualsIgnoreCase(name, s)) {
-        return true;
-      }
-    }
-    return false;
+    return FieldNames.isOneOf(name, SPOOFABLE);
   }
 
   /**

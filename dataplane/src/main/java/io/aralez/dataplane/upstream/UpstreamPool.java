@@ -13,7 +13,6 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
-import io.netty.handler.codec.http2.Http2StreamFrameToHttpObjectCodec;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.Future;
@@ -247,7 +246,7 @@ public final class UpstreamPool {
                         @Override
                         protected void initChannel(Http2StreamChannel ch) {
                           ch.pipeline()
-                              .addLast("h2-to-http", new Http2StreamFrameToHttpObjectCodec(false))
+                              .addLast("h2-to-http", new H2StreamToHttp1())
                               .addLast(HANDLER, new UpstreamHandler());
                         }
                       })
