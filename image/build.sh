@@ -27,6 +27,7 @@ rm -rf "$root" "$aot" image/target/classes && mkdir -p "$root/opt" "$aot" image/
 cp_file=$(mktemp)
 ./mvnw -B -q -Pimage -pl image dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file"
 jars=$(tr ':' ' ' < "$cp_file")
+rm -f "$cp_file"
 # jdeps finds what the code needs; the rest are loaded by name at run time (crypto providers,
 # the JDK HTTP server and client, management for metrics, DNS for the resolver).
 found=$("$jdk_home/bin/jdeps" --ignore-missing-deps --print-module-deps --multi-release 17 $jars 2>/dev/null || true)
@@ -72,15 +73,11 @@ if [ "${JAVA_FEATURE:-0}" -ge 25 ] && [ "${IMAGE_AOT:-1}" != 0 ]; then
     # The cache is only used with the class path, jars and JVM it was trained with: so the training
     # runs inside the image just built, as its user, with its entrypoint's flags.
     work=$(mktemp -d)
-    trap 'umount "$work/rootfs/proc" 2>/dev/null || true; rm -rf "$work"' EXIT
-    unpack_image image/target/jib-image.tar "$work" "$work/rootfs"
-    mkdir -p "$work/rootfs/proc" "$work/rootfs/tmp" && chmod 1777 "$work/rootfs/tmp"
-    mount -t proc proc "$work/rootfs/proc"
+    rootfs_from_image image/target/jib-image.tar "$work"
     # shellcheck disable=SC2086
     chroot --userspec=65532:65532 "$work/rootfs" $entry -cp @/app/jib-classpath-file \
       io.aralez.dataplane.aot.AotTraining --cache /tmp/aralez.aot --classpath @/app/jib-classpath-file \
       --seconds "${IMAGE_AOT_SECONDS:-40}" -- $entry
-    umount "$work/rootfs/proc"
     mkdir -p "$aot/opt/aralez" && cp "$work/rootfs/tmp/aralez.aot" "$aot/opt/aralez/aralez.aot"
     jib "$entry -XX:AOTCache=/opt/aralez/aralez.aot $main"
   fi

@@ -18,3 +18,14 @@ unpack_image() {
 image_entrypoint() {
   python3 -c "import json,sys; print('\n'.join(json.load(open(sys.argv[1]))['config']['Entrypoint']))" "$1"
 }
+
+# Unpacks the image ($1, a tarball) into $2/rootfs and makes it runnable with chroot: a
+# world-writable /tmp and /proc mounted (the JVM reads it). An EXIT trap unmounts /proc and removes
+# $2, however the caller ends.
+rootfs_from_image() {
+  # shellcheck disable=SC2064 # the paths are fixed now, on purpose
+  trap "umount '$2/rootfs/proc' 2>/dev/null || true; rm -rf '$2'" EXIT
+  unpack_image "$1" "$2" "$2/rootfs"
+  mkdir -p "$2/rootfs/proc" "$2/rootfs/tmp" && chmod 1777 "$2/rootfs/tmp"
+  mount -t proc proc "$2/rootfs/proc"
+}

@@ -6,15 +6,28 @@
 set -euo pipefail
 tar_file=${1:-image/target/jib-image.tar}
 work=$(mktemp -d)
-trap 'umount "$work/rootfs/proc" 2>/dev/null || true; rm -rf "$work"' EXIT
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-unpack_image "$tar_file" "$work" "$work/rootfs"
-mkdir -p "$work/rootfs/proc" "$work/rootfs/tmp" "$work/rootfs/demo"
-chmod 1777 "$work/rootfs/tmp"
-mount -t proc proc "$work/rootfs/proc"
+rootfs_from_image "$tar_file" "$work"
+mkdir -p "$work/rootfs/demo"
 run() { chroot --userspec=65532:65532 "$work/rootfs" "$@"; }
-java=(/opt/java/bin/java -cp @/app/jib-classpath-file)
+# Starts a command in the image as 65532, waits (up to 20 s) for a URL to answer, prints its status
+# code and stops the command: $1 URL, $2 log file, the rest the command. chroot is started here, in
+# the background, so that $! is the JVM's pid (chroot execs it) and the kill reaches it.
+serve_once() {
+  local url=$1 log=$2 pid code
+  shift 2
+  chroot --userspec=65532:65532 "$work/rootfs" "$@" > "$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do
+    curl -fs -o /dev/null "$url" && break
+    sleep 0.2
+  done
+  code=$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)
+  kill "$pid"; wait "$pid" || true
+  echo "$code"
+}
+java=(/opt/java/bin/java @/opt/aralez/jvm.args -cp @/app/jib-classpath-file)
 run "${java[@]}" io.aralez.dataplane.Main --version
 # The controller as deploy/controller.yaml starts it (its command list, read from the manifest), up
 # to its gRPC and HTTP listeners (no API server here: a kubeconfig pointing at a closed port). With
@@ -24,14 +37,8 @@ mapfile -t controller < <(awk '/^ *command:/{on=1;next} on&&/^ *- /{sub(/^ *- /,
 echo "controller: ${controller[*]}"
 printf 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: c, context: {cluster: c}}]\ncurrent-context: c\n' \
   > "$work/rootfs/demo/kubeconfig"
-chroot --userspec=65532:65532 "$work/rootfs" "${controller[@]}" --kubeconfig /demo/kubeconfig \
-  --grpc-address=127.0.0.1:18155 --http-address=127.0.0.1:18156 > "$work/controller.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-  curl -fs -o /dev/null http://127.0.0.1:18156/healthz && break
-  sleep 0.2
-done
-kill "$pid"; wait "$pid" || true
+serve_once http://127.0.0.1:18156/healthz "$work/controller.log" "${controller[@]}" \
+  --kubeconfig /demo/kubeconfig --grpc-address=127.0.0.1:18155 --http-address=127.0.0.1:18156 >/dev/null
 grep -q "gRPC listening" "$work/controller.log" || { cat "$work/controller.log" >&2; echo "image/smoke.sh: the controller did not start" >&2; exit 1; }
 if grep -q '^WARNING' "$work/controller.log"; then
   echo "image/smoke.sh: the controller, started as deploy/controller.yaml says, warns:" >&2
@@ -59,15 +66,6 @@ DEFAULT:
   paths:
     "/": {servers: ["127.0.0.1:13002"]}
 YAML
-# chroot itself (not the run function, which would fork a subshell) so that $! is the JVM's pid
-# (chroot execs it) and the kill below stops the proxy.
-chroot --userspec=65532:65532 "$work/rootfs" "${entry[@]}" -c /demo/main.yaml > "$work/proxy.log" 2>&1 &
-pid=$!
-for _ in $(seq 1 100); do
-  curl -fs -o /dev/null http://127.0.0.1:16193/ && break
-  sleep 0.2
-done
-code=$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:16193/)
-kill "$pid"; wait "$pid" || true
+code=$(serve_once http://127.0.0.1:16193/ "$work/proxy.log" "${entry[@]}" -c /demo/main.yaml)
 grep -E "epoll|started" "$work/proxy.log" | head -3
 [ "$code" = 200 ] && echo "smoke test passed: the image's proxy served the demo page as user 65532"
