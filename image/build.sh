@@ -57,9 +57,7 @@ printf '%s\n' $JDK_OPTS > "$root/opt/aralez/jvm.args"
 # The entrypoint: the data plane with bin/aralez's flags for a container (parallel collector: a
 # pod may have more than two CPUs), plus what a Java 24+ runtime needs (bin/lib/jdk.sh).
 entry="/opt/java/bin/java $JDK_OPTS -Xms64m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:+UseParallelGC"
-entry="$entry -XX:+ExitOnOutOfMemoryError -Dio.netty.leakDetection.level=disabled"
-entry="$entry -Dio.netty.tryReflectionSetAccessible=true --add-opens=java.base/java.nio=ALL-UNNAMED"
-entry="$entry --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+entry="$entry $DATAPLANE_OPTS"
 main="-cp @/app/jib-classpath-file io.aralez.dataplane.Main"
 jib() { # $1: the entrypoint, space-separated (no argument contains a space or a comma)
   ./mvnw -B -q -Pimage -pl image package jib:buildTar "-Djib.container.entrypoint=$(echo "$1" | tr -s ' ' ',')"

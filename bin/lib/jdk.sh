@@ -1,6 +1,11 @@
 # Shared by bin/aralez, bin/aralez-controller and image/build.sh (POSIX sh, sourced): which JVM
 # runs Aralez, and the flags that JVM needs. Sets JAVA (empty when none is found).
 
+# The data plane's flags on any JVM, for bin/aralez's defaults and the image's entrypoint: exit on
+# OutOfMemoryError (a restarted pod beats a wedged one), Netty's sampling leak detector off (~1% CPU
+# per request; the test suite keeps it on), and the reflective access Netty uses for direct buffers.
+DATAPLANE_OPTS="-XX:+ExitOnOutOfMemoryError -Dio.netty.leakDetection.level=disabled -Dio.netty.tryReflectionSetAccessible=true --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+
 # A value from the `release` file of the JDK a java binary belongs to (no JVM start): $1 java, $2 key.
 jdk_release() {
   real=$(readlink -f "$1" 2>/dev/null || echo "$1")
