@@ -94,7 +94,11 @@ public final class ClientCodec
         return true;
       }
       HttpMethod method = methods.poll();
-      return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
+      // Methods come from HttpMethod.valueOf, so HEAD is the constant; GET, the usual one, is told
+      // apart without HttpMethod.equals (a String comparison of the names).
+      boolean head =
+          method == HttpMethod.HEAD || method != HttpMethod.GET && HttpMethod.HEAD.equals(method);
+      return head || super.isContentAlwaysEmpty(msg);
     }
 
     @Override

@@ -2,10 +2,10 @@ package io.aralez.dataplane.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.util.AsciiString;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,16 +18,15 @@ import java.util.function.Predicate;
 
 /**
  * The headers of a head read in place: the peer's own lines ({@link HeadLines}), never decoded into
- * a map, plus an overlay for the names the proxy changed. A lookup of an unchanged name reads the
- * lines; a change moves that name into the overlay (a {@link DefaultHttpHeaders}, which validates
- * what the proxy sets). Written out, the unchanged lines are copied as the peer sent them, then the
- * overlay's entries follow in the order they were set, which is where Netty's own headers put a
- * name that was set.
+ * a map, and the fields the proxy added ({@link AddedFields}). Lines are only ever dropped (a
+ * removal, or a set that replaces a name's values); what the proxy adds or sets goes to the end, as
+ * Netty's own headers put a name that was set. A name's kept lines are read before its added
+ * values, as they came first. Written out, the remaining lines are copied as the peer sent them,
+ * then the added fields follow in order.
  *
- * <p>The framing names (Content-Length, Transfer-Encoding, Connection, Host) are never copied: an
- * unchanged one is written again in canonical form from its trimmed value. Entries handed out by
- * the iterators are read-only; changes go through the named mutators. Bulk changes ({@code
- * add/set/setAll(HttpHeaders)}, {@code clear}) first turn the lines into overlay entries.
+ * <p>The framing names (Content-Length, Transfer-Encoding, Connection, Host) are never copied: a
+ * kept one is written again in canonical form from its trimmed value. Entries handed out by the
+ * iterators are read-only; changes go through the named mutators.
  */
 public final class ForwardedHeaders extends NamedHeaders {
   private static final AsciiString[] FRAMING = {
@@ -39,10 +38,30 @@ public final class ForwardedHeaders extends NamedHeaders {
   private static final long FRAMING_LENGTHS = HeadLines.lengthBits(FRAMING);
   private static final short COLON_SP = (':' << 8) | ' ';
   private static final short CRLF = ('\r' << 8) | '\n';
+  // The proxy's fields are written through one array: a copy per name and value into the
+  // off-heap buffer cost more than the bytes (bench/README.md, fifteenth session).
+  private static final int SCRATCH_MAX = 8192;
+  private static final FastThreadLocal<byte[]> SCRATCH =
+      new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+          return new byte[512];
+        }
+      };
 
-  private HeadLines raw;
-  private DefaultHttpHeaders overlay = new DefaultHttpHeaders();
-  private final ChangedNames changed = new ChangedNames();
+  static {
+    // Two words of bits cover every line a head may keep.
+    if (HeadLines.MAX_LINES > 128) {
+      throw new ExceptionInInitializerError("HeadLines.MAX_LINES over 128");
+    }
+  }
+
+  private final HeadLines raw;
+  // Lines no longer in the head (removed, or their name set anew): bit i of lines 0-63, then
+  // 64-127.
+  private long droppedLow;
+  private long droppedHigh;
+  private final AddedFields added = new AddedFields();
 
   ForwardedHeaders(HeadLines raw) {
     this.raw = raw;
@@ -51,62 +70,43 @@ public final class ForwardedHeaders extends NamedHeaders {
   /**
    * Writes a head's header lines from the kept lines when {@code headers} has them.
    *
-   * @return false when the encoder must write them itself (not read in place, or given up)
+   * @return false when the encoder must write them itself (not read in place)
    */
   static boolean encodeKept(HttpHeaders headers, ByteBuf buf) {
-    if (headers instanceof ForwardedHeaders forwarded && forwarded.raw != null) {
+    if (headers instanceof ForwardedHeaders forwarded) {
       forwarded.encode(buf);
       return true;
     }
     return false;
   }
 
-  // ---- what is changed
+  // ---- which lines are still there
 
-  /** Whether reads of {@code name} go to the kept lines. */
-  private boolean readsLines(CharSequence name) {
-    return raw != null && !changed.contains(name);
+  private boolean dropped(int i) {
+    return ((i < 64 ? droppedLow >>> i : droppedHigh >>> (i - 64)) & 1) != 0;
   }
 
-  /**
-   * Moves {@code name} into the overlay before it changes; {@code keepValues} copies its current
-   * values there first (for an add). When too many names changed, the lines are given up.
-   */
-  private void change(CharSequence name, boolean keepValues) {
-    if (raw == null || changed.contains(name)) {
-      return;
+  private void drop(int i) {
+    if (i < 64) {
+      droppedLow |= 1L << i;
+    } else {
+      droppedHigh |= 1L << (i - 64);
     }
-    if (changed.isFull()) {
-      materialize();
-      return;
-    }
-    if (keepValues) {
-      for (int i = raw.indexOf(name, 0); i >= 0; i = raw.indexOf(name, i + 1)) {
-        overlay.add(raw.nameView(i), raw.valueView(i));
-      }
-    }
-    changed.add(name);
   }
 
-  /** Gives up the lines: every unchanged line becomes an overlay entry, in the original order. */
-  private void materialize() {
-    if (raw == null) {
-      return;
+  /** The first line at or after {@code from} still in the head with this name, or -1. */
+  private int lineOf(CharSequence name, int from) {
+    int i = raw.indexOf(name, from);
+    while (i >= 0 && dropped(i)) {
+      i = raw.indexOf(name, i + 1);
     }
-    DefaultHttpHeaders all = new DefaultHttpHeaders();
-    for (int i = 0, n = raw.count(); i < n; i++) {
-      if (!lineChanged(i)) {
-        all.add(raw.nameView(i), raw.valueView(i));
-      }
-    }
-    all.add(overlay);
-    overlay = all;
-    raw = null;
+    return i;
   }
 
-  /** Whether line {@code i} has a changed name (its values are in the overlay). */
-  private boolean lineChanged(int i) {
-    return changed.hasLine(raw, i);
+  private void dropLines(CharSequence name) {
+    for (int i = raw.indexOf(name, 0); i >= 0; i = raw.indexOf(name, i + 1)) {
+      drop(i);
+    }
   }
 
   // ---- writing
@@ -118,7 +118,7 @@ public final class ForwardedHeaders extends NamedHeaders {
     int runStart = -1;
     int runEnd = -1;
     for (int i = 0, n = lines.count(); i < n; i++) {
-      boolean kept = !lineChanged(i);
+      boolean kept = !dropped(i);
       AsciiString framing = kept ? framing(lines, i) : null;
       if (kept && framing == null) {
         if (runStart < 0) {
@@ -142,16 +142,49 @@ public final class ForwardedHeaders extends NamedHeaders {
     if (runStart >= 0) {
       out.writeBytes(bytes, runStart, runEnd - runStart);
     }
-    // The changed names, in the order they were set: as Netty's encoder writes a head whose
-    // headers were set (a set moves a name to the end).
-    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = overlay.iteratorCharSequence();
-        it.hasNext(); ) {
-      Map.Entry<CharSequence, CharSequence> e = it.next();
-      ByteBufUtil.writeAscii(out, e.getKey());
-      out.writeShort(COLON_SP);
-      ByteBufUtil.writeAscii(out, e.getValue());
-      out.writeShort(CRLF);
+    if (added.size() > 0) {
+      encodeAdded(out);
     }
+  }
+
+  /**
+   * The proxy's fields, in the order they were added: where Netty's encoder writes the names that
+   * were set (a set moves a name to the end).
+   */
+  private void encodeAdded(ByteBuf out) {
+    int length = 0;
+    for (int i = 0, n = added.size(); i < n; i++) {
+      length += added.name(i).length() + added.value(i).length() + 4;
+    }
+    byte[] scratch = length <= SCRATCH_MAX ? SCRATCH.get() : new byte[length];
+    if (scratch.length < length) {
+      scratch = new byte[Math.max(length, 2 * scratch.length)];
+      SCRATCH.set(scratch);
+    }
+    int at = 0;
+    for (int i = 0, n = added.size(); i < n; i++) {
+      at = copy(added.name(i), scratch, at);
+      scratch[at++] = ':';
+      scratch[at++] = ' ';
+      at = copy(added.value(i), scratch, at);
+      scratch[at++] = '\r';
+      scratch[at++] = '\n';
+    }
+    out.writeBytes(scratch, 0, at);
+  }
+
+  /** Copies {@code s} as Netty's encoder writes text (a char past Latin-1 as '?'). */
+  private static int copy(CharSequence s, byte[] to, int at) {
+    int n = s.length();
+    if (s instanceof AsciiString ascii) {
+      System.arraycopy(ascii.array(), ascii.arrayOffset(), to, at, n);
+      return at + n;
+    }
+    for (int k = 0; k < n; k++) {
+      char c = s.charAt(k);
+      to[at + k] = c > 0xff ? (byte) '?' : (byte) c;
+    }
+    return at + n;
   }
 
   private static AsciiString framing(HeadLines lines, int i) {
@@ -171,63 +204,39 @@ public final class ForwardedHeaders extends NamedHeaders {
    * each name through one reused view and must not keep it.
    */
   public void removeNamesIf(Predicate<CharSequence> match) {
-    List<CharSequence> drop = null;
-    if (raw != null) {
-      HeadLines.NameCursor cursor = raw.nameCursor();
-      for (int i = 0, n = raw.count(); i < n; i++) {
-        if (!lineChanged(i) && match.test(cursor.at(i))) {
-          if (drop == null) {
-            drop = new ArrayList<>(4);
-          }
-          drop.add(raw.nameView(i));
-        }
+    HeadLines.NameCursor cursor = raw.nameCursor();
+    for (int i = 0, n = raw.count(); i < n; i++) {
+      if (!dropped(i) && match.test(cursor.at(i))) {
+        drop(i);
       }
     }
-    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = overlay.iteratorCharSequence();
-        it.hasNext(); ) {
-      CharSequence name = it.next().getKey();
-      if (match.test(name)) {
-        if (drop == null) {
-          drop = new ArrayList<>(4);
-        }
-        drop.add(name);
-      }
-    }
-    if (drop != null) {
-      drop.forEach(this::remove);
-    }
+    added.removeIf(match);
   }
 
-  // ---- reads
+  // ---- reads: a name's kept lines come before the values the proxy added for it
 
   @Override
   public String get(CharSequence name) {
-    if (readsLines(name)) {
-      int i = raw.indexOf(name, 0);
-      return i < 0 ? null : raw.value(i);
-    }
-    return overlay.get(name);
+    int i = lineOf(name, 0);
+    return i >= 0 ? raw.value(i) : added.get(name);
   }
 
   @Override
   public List<String> getAll(CharSequence name) {
-    if (!readsLines(name)) {
-      return overlay.getAll(name);
-    }
-    int i = raw.indexOf(name, 0);
+    int i = lineOf(name, 0);
     if (i < 0) {
-      return Collections.emptyList();
+      return added.getAll(name);
     }
-    int next = raw.indexOf(name, i + 1);
-    if (next < 0) {
+    int next = lineOf(name, i + 1);
+    if (next < 0 && added.indexOf(name, 0) < 0) {
       // The usual case (Content-Length, Connection...): no list to grow.
       return Collections.singletonList(raw.value(i));
     }
     List<String> values = new ArrayList<>(4);
-    values.add(raw.value(i));
-    for (i = next; i >= 0; i = raw.indexOf(name, i + 1)) {
+    for (; i >= 0; i = lineOf(name, i + 1)) {
       values.add(raw.value(i));
     }
+    values.addAll(added.getAll(name));
     return values;
   }
 
@@ -237,20 +246,17 @@ public final class ForwardedHeaders extends NamedHeaders {
    */
   @Override
   public boolean containsValue(CharSequence name, CharSequence value, boolean ignoreCase) {
-    if (!readsLines(name)) {
-      return overlay.containsValue(name, value, ignoreCase);
-    }
-    for (int i = raw.indexOf(name, 0); i >= 0; i = raw.indexOf(name, i + 1)) {
+    for (int i = lineOf(name, 0); i >= 0; i = lineOf(name, i + 1)) {
       if (raw.valueHasToken(i, value, ignoreCase)) {
         return true;
       }
     }
-    return false;
+    return added.containsValue(name, value, ignoreCase);
   }
 
   @Override
   public boolean contains(CharSequence name) {
-    return readsLines(name) ? raw.has(name) : overlay.contains(name);
+    return lineOf(name, 0) >= 0 || added.indexOf(name, 0) >= 0;
   }
 
   @Override
@@ -264,15 +270,14 @@ public final class ForwardedHeaders extends NamedHeaders {
   public Iterator<Map.Entry<String, String>> iterator() {
     return new KeptEntries<>(
         raw,
-        changed::hasLine,
-        (name, value) -> new SimpleImmutableEntry<>(name.toString(), value.toString()),
-        overlay.iterator());
+        this::dropped,
+        added,
+        (name, value) -> new SimpleImmutableEntry<>(name.toString(), value.toString()));
   }
 
   @Override
   public Iterator<Map.Entry<CharSequence, CharSequence>> iteratorCharSequence() {
-    return new KeptEntries<CharSequence>(
-        raw, changed::hasLine, SimpleImmutableEntry::new, overlay.iteratorCharSequence());
+    return new KeptEntries<CharSequence>(raw, this::dropped, added, SimpleImmutableEntry::new);
   }
 
   @Override
@@ -282,15 +287,7 @@ public final class ForwardedHeaders extends NamedHeaders {
 
   @Override
   public int size() {
-    int n = overlay.size();
-    if (raw != null) {
-      for (int i = 0, lines = raw.count(); i < lines; i++) {
-        if (!lineChanged(i)) {
-          n++;
-        }
-      }
-    }
-    return n;
+    return raw.count() - Long.bitCount(droppedLow) - Long.bitCount(droppedHigh) + added.size();
   }
 
   @Override
@@ -303,76 +300,84 @@ public final class ForwardedHeaders extends NamedHeaders {
     return names;
   }
 
-  // ---- changes
+  // ---- changes: the kept lines are only ever dropped; what the proxy adds goes to the end
 
   @Override
   public HttpHeaders add(CharSequence name, Object value) {
-    change(name, true);
-    overlay.add(name, value);
+    added.add(name, value);
     return this;
   }
 
   @Override
   public HttpHeaders add(CharSequence name, Iterable<?> values) {
-    change(name, true);
-    overlay.add(name, values);
+    for (Object v : values) {
+      added.add(name, v);
+    }
     return this;
   }
 
   @Override
   public HttpHeaders set(CharSequence name, Object value) {
-    change(name, false);
-    overlay.set(name, value);
+    CharSequence checked = AddedFields.checked(name, value);
+    remove(name);
+    added.append(name, checked);
     return this;
   }
 
   @Override
   public HttpHeaders set(CharSequence name, Iterable<?> values) {
-    change(name, false);
-    overlay.set(name, values);
+    List<CharSequence> checked = new ArrayList<>(4);
+    for (Object v : values) {
+      checked.add(AddedFields.checked(name, v));
+    }
+    remove(name);
+    for (CharSequence v : checked) {
+      added.append(name, v);
+    }
     return this;
   }
 
   @Override
   public HttpHeaders remove(CharSequence name) {
-    if (raw != null) {
-      if (raw.has(name)) {
-        change(name, false);
-      } else if (!changed.contains(name)) {
-        // Neither a kept line nor a changed name, and the overlay holds only changed names: nothing
-        // to remove, and no hash of the name (most hop-by-hop removals are of this kind).
-        return this;
-      }
-    }
-    overlay.remove(name);
+    dropLines(name);
+    added.remove(name);
     return this;
   }
 
   @Override
   public HttpHeaders add(HttpHeaders headers) {
-    materialize();
-    overlay.add(headers);
+    if (headers == this) {
+      throw new IllegalArgumentException("can't add to itself");
+    }
+    for (Iterator<Map.Entry<CharSequence, CharSequence>> it = headers.iteratorCharSequence();
+        it.hasNext(); ) {
+      Map.Entry<CharSequence, CharSequence> e = it.next();
+      add(e.getKey(), e.getValue());
+    }
     return this;
   }
 
   @Override
   public HttpHeaders set(HttpHeaders headers) {
-    materialize();
-    overlay.set(headers);
+    if (headers != this) {
+      clear();
+      add(headers);
+    }
     return this;
   }
 
+  /** Netty's: each entry set in turn (so of a name given twice, the last value stays). */
   @Override
   public HttpHeaders setAll(HttpHeaders headers) {
-    materialize();
-    overlay.setAll(headers);
-    return this;
+    return headers == this ? this : super.setAll(headers);
   }
 
   @Override
   public HttpHeaders clear() {
-    raw = null;
-    overlay.clear();
+    int n = raw.count();
+    droppedLow = n >= 64 ? -1L : (1L << n) - 1;
+    droppedHigh = n <= 64 ? 0 : n >= 128 ? -1L : (1L << (n - 64)) - 1;
+    added.clear();
     return this;
   }
 }

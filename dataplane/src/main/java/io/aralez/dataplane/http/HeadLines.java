@@ -85,11 +85,14 @@ public final class HeadLines {
       int at = from;
       while (true) {
         int lf = buf.indexOf(at, end, (byte) '\n');
-        if (lf < 0 || lf == at || buf.getByte(lf - 1) != '\r') {
-          // Not whole yet, or a bare LF as a line end or as the empty line.
+        if (lf < 0 || lf == at) {
+          // Not whole yet, or a bare LF as the empty line.
           return null;
         }
         if (lf == at + 1) {
+          if (buf.getByte(at) != '\r') {
+            return null;
+          }
           break;
         }
         if (n == MAX_LINES) {
@@ -107,6 +110,10 @@ public final class HeadLines {
       int start = 0;
       for (int i = 0; i < n; i++) {
         int next = found[2 * i + 1];
+        // Each line's CR is checked here, in the copy: a read per line from the buffer cost more.
+        if (bytes[next - 2] != '\r') {
+          return null;
+        }
         int name = nameLength(bytes, start, next - 2);
         if (name <= 0) {
           return null;
@@ -205,24 +212,18 @@ public final class HeadLines {
       byte[] other = ascii.array();
       int off = ascii.arrayOffset();
       for (int k = 0; k < len; k++) {
-        if (!sameIgnoringCase(bytes[start + k], other[off + k])) {
+        if (!FieldValues.sameIgnoringCase(bytes[start + k], other[off + k])) {
           return false;
         }
       }
       return true;
     }
     for (int k = 0; k < len; k++) {
-      if (!sameIgnoringCase(bytes[start + k], name.charAt(k))) {
+      if (!FieldValues.sameIgnoringCase(bytes[start + k], name.charAt(k))) {
         return false;
       }
     }
     return true;
-  }
-
-  /** Equal, or the same ASCII letter in another case. */
-  private static boolean sameIgnoringCase(int a, int b) {
-    int l = a | 0x20;
-    return a == b || l == (b | 0x20) && l >= 'a' && l <= 'z';
   }
 
   /** Whether some line has this name (ASCII case ignored). */
@@ -270,42 +271,7 @@ public final class HeadLines {
    * (as Netty's {@code HttpHeaders.containsValue} reads a value), without making a String.
    */
   boolean valueHasToken(int i, CharSequence token, boolean ignoreCase) {
-    int from = valueStart(i);
-    int end = valueEnd(i);
-    boolean comma = false;
-    for (int p = from; p <= end; p++) {
-      if (p < end && bytes[p] != ',') {
-        continue;
-      }
-      // A part ends at each comma; after the last comma, the rest counts only if not empty (a
-      // value without a comma is one part, even when empty).
-      if ((p < end || from < end || !comma) && partIs(from, p, token, ignoreCase)) {
-        return true;
-      }
-      comma = true;
-      from = p + 1;
-    }
-    return false;
-  }
-
-  private boolean partIs(int from, int to, CharSequence token, boolean ignoreCase) {
-    while (from < to && (bytes[from] & 0xff) <= ' ') {
-      from++;
-    }
-    while (to > from && (bytes[to - 1] & 0xff) <= ' ') {
-      to--;
-    }
-    if (to - from != token.length()) {
-      return false;
-    }
-    for (int k = 0; k < to - from; k++) {
-      int a = bytes[from + k] & 0xff;
-      char b = token.charAt(k);
-      if (a != b && !(ignoreCase && sameIgnoringCase(a, b))) {
-        return false;
-      }
-    }
-    return true;
+    return FieldValues.hasToken(valueView(i), token, ignoreCase);
   }
 
   /** The value of line {@code i} without its surrounding whitespace. */

@@ -1,54 +1,52 @@
 package io.aralez.dataplane.http;
 
-import io.netty.util.AsciiString;
-import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.BiFunction;
-import java.util.function.BiPredicate;
+import java.util.function.IntPredicate;
 
 /**
- * The entries of {@link ForwardedHeaders}: its unchanged kept lines in order (as views of the kept
- * bytes), then the overlay's entries. Read-only: an entry's {@code setValue} throws.
+ * The entries of {@link ForwardedHeaders}: its remaining kept lines in order (as views of the kept
+ * bytes), then the fields the proxy added. Read-only: an entry's {@code setValue} throws.
  */
 final class KeptEntries<T> implements Iterator<Map.Entry<T, T>> {
   private final HeadLines lines;
-  private final BiPredicate<HeadLines, Integer> changed;
-  private final BiFunction<AsciiString, AsciiString, Map.Entry<T, T>> entry;
-  private final Iterator<? extends Map.Entry<? extends T, ? extends T>> rest;
+  private final IntPredicate dropped;
+  private final AddedFields added;
+  private final BiFunction<CharSequence, CharSequence, Map.Entry<T, T>> entry;
   private int next = -1;
+  private int nextAdded;
 
   /**
-   * @param lines the kept lines, or null when there are none
-   * @param changed whether a line's name was changed (its values are in the overlay)
+   * @param dropped whether a line is no longer in the head
    */
   KeptEntries(
       HeadLines lines,
-      BiPredicate<HeadLines, Integer> changed,
-      BiFunction<AsciiString, AsciiString, Map.Entry<T, T>> entry,
-      Iterator<? extends Map.Entry<? extends T, ? extends T>> rest) {
+      IntPredicate dropped,
+      AddedFields added,
+      BiFunction<CharSequence, CharSequence, Map.Entry<T, T>> entry) {
     this.lines = lines;
-    this.changed = changed;
+    this.dropped = dropped;
+    this.added = added;
     this.entry = entry;
-    this.rest = rest;
     advance();
   }
 
   private boolean inLines() {
-    return lines != null && next < lines.count();
+    return next < lines.count();
   }
 
   private void advance() {
     next++;
-    while (inLines() && changed.test(lines, next)) {
+    while (inLines() && dropped.test(next)) {
       next++;
     }
   }
 
   @Override
   public boolean hasNext() {
-    return inLines() || rest.hasNext();
+    return inLines() || nextAdded < added.size();
   }
 
   @Override
@@ -58,10 +56,10 @@ final class KeptEntries<T> implements Iterator<Map.Entry<T, T>> {
       advance();
       return e;
     }
-    if (!rest.hasNext()) {
+    if (nextAdded >= added.size()) {
       throw new NoSuchElementException();
     }
-    Map.Entry<? extends T, ? extends T> e = rest.next();
-    return new SimpleImmutableEntry<>(e.getKey(), e.getValue());
+    int i = nextAdded++;
+    return entry.apply(added.name(i), added.value(i));
   }
 }

@@ -7,12 +7,12 @@ import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.FastThreadLocalThread;
 
 /**
- * A channel allocator that serves the small {@code buffer(int)} requests of an event loop from a
- * ring of buffers it keeps, and everything else from Netty's allocator. Netty's HTTP/1.1 encoder
- * asks for a new buffer for every message head it writes (two per proxied request) and the HTTP/2
- * codec one for every frame header; each went through the allocator and back (~3% of the CPU,
- * bench/README.md), although the previous head's buffer is written out and free again long before
- * the next head.
+ * A channel allocator that serves the small {@code buffer(int)}, {@code directBuffer(int)} and
+ * {@code ioBuffer(int)} requests of an event loop from a ring of buffers it keeps, and everything
+ * else from Netty's allocator. Netty's HTTP/1.1 encoder asks for a new buffer for every message
+ * head it writes (two per proxied request) and the HTTP/2 codec one for every frame header; each
+ * went through the allocator and back (~3% of the CPU, bench/README.md), although the previous
+ * head's buffer is written out and free again long before the next head.
  *
  * <p>A ring buffer is free when its only reference is the ring's own (reference count 1): it is
  * then cleared and handed out with one more reference, which the user releases as usual. One still
@@ -59,12 +59,32 @@ public final class SmallBufferRing implements ByteBufAllocator {
 
   @Override
   public ByteBuf buffer(int initialCapacity) {
-    if (initialCapacity > MAX_REQUEST
-        || !(Thread.currentThread() instanceof FastThreadLocalThread)) {
-      return delegate.buffer(initialCapacity);
-    }
-    ByteBuf b = rings.get().take(initialCapacity, delegate);
+    ByteBuf b = fromRing(initialCapacity);
     return b != null ? b : delegate.buffer(initialCapacity);
+  }
+
+  /**
+   * The read loop's buffers too (the epoll transport asks for a direct one per read): a request and
+   * its answer are two reads, each a buffer from the allocator and back before, ~5% of the HTTP/1.1
+   * path's user time (bench/README.md, fifteenth session). Ring buffers are direct.
+   */
+  @Override
+  public ByteBuf directBuffer(int initialCapacity) {
+    ByteBuf b = fromRing(initialCapacity);
+    return b != null ? b : delegate.directBuffer(initialCapacity);
+  }
+
+  @Override
+  public ByteBuf ioBuffer(int initialCapacity) {
+    ByteBuf b = fromRing(initialCapacity);
+    return b != null ? b : delegate.ioBuffer(initialCapacity);
+  }
+
+  private ByteBuf fromRing(int capacity) {
+    if (capacity > MAX_REQUEST || !(Thread.currentThread() instanceof FastThreadLocalThread)) {
+      return null;
+    }
+    return rings.get().take(capacity, delegate);
   }
 
   /** One event loop's buffers; only its own thread touches the slots. */
@@ -133,11 +153,6 @@ public final class SmallBufferRing implements ByteBufAllocator {
   }
 
   @Override
-  public ByteBuf ioBuffer(int initialCapacity) {
-    return delegate.ioBuffer(initialCapacity);
-  }
-
-  @Override
   public ByteBuf ioBuffer(int initialCapacity, int maxCapacity) {
     return delegate.ioBuffer(initialCapacity, maxCapacity);
   }
@@ -160,11 +175,6 @@ public final class SmallBufferRing implements ByteBufAllocator {
   @Override
   public ByteBuf directBuffer() {
     return delegate.directBuffer();
-  }
-
-  @Override
-  public ByteBuf directBuffer(int initialCapacity) {
-    return delegate.directBuffer(initialCapacity);
   }
 
   @Override

@@ -39,7 +39,7 @@ class ForwardedHeadersModelTest {
   @Provide
   Arbitrary<List<Op>> ops() {
     return Combinators.combine(
-            Arbitraries.integers().between(0, 4), Arbitraries.of(NAMES), Arbitraries.of(VALUES))
+            Arbitraries.integers().between(0, 8), Arbitraries.of(NAMES), Arbitraries.of(VALUES))
         .as(Op::new)
         .list()
         .ofMaxSize(12);
@@ -81,6 +81,32 @@ class ForwardedHeadersModelTest {
           case 2 -> {
             ours.remove(op.name());
             model.remove(op.name());
+          }
+          case 5 -> {
+            // Refused before anything changes: the name's lines are still there afterwards.
+            String bad = op.value() + "\r\nInjected: 1";
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> ours.set(op.name(), bad))
+                .isInstanceOf(IllegalArgumentException.class);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> model.set(op.name(), bad))
+                .isInstanceOf(IllegalArgumentException.class);
+          }
+          case 6 -> {
+            HttpHeaders some = new DefaultHttpHeaders().add(op.name(), op.value()).add("X-A", "9");
+            ours.setAll(some);
+            model.setAll(some);
+          }
+          case 7 -> {
+            HttpHeaders some = new DefaultHttpHeaders().add(op.name(), op.value());
+            ours.add(some);
+            model.add(some);
+          }
+          case 8 -> {
+            if (op.value().equals("a b")) {
+              // Rarely: everything replaced.
+              HttpHeaders some = new DefaultHttpHeaders().add(op.name(), op.value());
+              ours.set(some);
+              model.set(some);
+            }
           }
           default -> {
             // What HeaderRewriter does for underscore and spoofable names: a predicate on names.

@@ -122,6 +122,9 @@ class HeadLinesTest {
         " X: a\r\n\r\n", // leading space on the first line
         "X: a\nY: b\r\n\r\n", // bare LF line end (H1-13)
         "X: a\r\n\n", // bare LF as the empty line
+        "X: a\r\nZ\n\r\n", // a one-character line with a bare LF
+        "X: a\r\n\n\r\n", // a bare LF line, then the empty line
+        "X:\n\r\n", // a bare LF right after the colon
         "X: a\rb\r\n\r\n", // bare CR in a value
         "X: a\u0000b\r\n\r\n", // NUL in a value (H1-15)
         "X: a\u0001\r\n\r\n", // other control

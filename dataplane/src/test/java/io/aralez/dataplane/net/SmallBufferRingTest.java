@@ -62,6 +62,29 @@ class SmallBufferRingTest {
   }
 
   @Test
+  void theReadLoopsDirectBuffersComeFromTheRingToo() throws Exception {
+    onLoop(
+        () -> {
+          ByteBuf read = ring.directBuffer(256);
+          assertThat(read.isDirect()).isTrue();
+          assertThat(read.refCnt()).as("the ring's and the reader's").isEqualTo(2);
+          read.release();
+          ByteBuf io = null;
+          for (int i = 0; i < SmallBufferRing.SLOTS && io != read; i++) {
+            if (io != null) {
+              io.release();
+            }
+            io = ring.ioBuffer(128);
+          }
+          assertThat(io).as("the released read buffer, handed out again").isSameAs(read);
+          io.release();
+          ByteBuf big = ring.directBuffer(SmallBufferRing.MAX_REQUEST + 1);
+          assertThat(big.refCnt()).as("a large one from the allocator").isEqualTo(1);
+          big.release();
+        });
+  }
+
+  @Test
   void aBufferInFlightIsNeverHandedOutTwice() throws Exception {
     onLoop(
         () -> {
