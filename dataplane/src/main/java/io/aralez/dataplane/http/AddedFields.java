@@ -1,7 +1,6 @@
 package io.aralez.dataplane.http;
 
 import io.netty.handler.codec.DateFormatter;
-import io.netty.handler.codec.http.HttpHeaderValidationUtil;
 import io.netty.util.AsciiString;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,8 +22,11 @@ import java.util.function.Predicate;
  * IllegalArgumentException} before it is stored.
  */
 final class AddedFields {
-  private CharSequence[] names = new CharSequence[8];
-  private CharSequence[] values = new CharSequence[8];
+  private static final CharSequence[] NONE = {};
+
+  // Made at the first field: most responses get none.
+  private CharSequence[] names = NONE;
+  private CharSequence[] values = NONE;
   private int count;
 
   int size() {
@@ -54,8 +56,8 @@ final class AddedFields {
   /** Adds a field {@link #checked} before. */
   void append(CharSequence name, CharSequence v) {
     if (count == names.length) {
-      names = Arrays.copyOf(names, count * 2);
-      values = Arrays.copyOf(values, count * 2);
+      names = Arrays.copyOf(names, Math.max(8, count * 2));
+      values = Arrays.copyOf(values, Math.max(8, count * 2));
     }
     names[count] = name;
     values[count++] = v;
@@ -145,7 +147,7 @@ final class AddedFields {
     if (name == null || name.length() == 0) {
       throw new IllegalArgumentException("empty header names are not allowed");
     }
-    int bad = HttpHeaderValidationUtil.validateToken(name);
+    int bad = FieldNames.invalidAt(name);
     if (bad >= 0) {
       throw new IllegalArgumentException(
           "a header name can only contain token characters, found 0x"

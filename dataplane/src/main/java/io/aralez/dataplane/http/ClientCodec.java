@@ -93,12 +93,7 @@ public final class ClientCodec
       if (code >= 100 && code < 200) {
         return true;
       }
-      HttpMethod method = methods.poll();
-      // Methods come from HttpMethod.valueOf, so HEAD is the constant; GET, the usual one, is told
-      // apart without HttpMethod.equals (a String comparison of the names).
-      boolean head =
-          method == HttpMethod.HEAD || method != HttpMethod.GET && HttpMethod.HEAD.equals(method);
-      return head || super.isContentAlwaysEmpty(msg);
+      return isHead(methods.poll()) || super.isContentAlwaysEmpty(msg);
     }
 
     @Override
@@ -107,13 +102,30 @@ public final class ClientCodec
     }
   }
 
+  /**
+   * Methods come from {@code HttpMethod.valueOf}, so HEAD is the constant; GET, the usual one, is
+   * told apart without {@code HttpMethod.equals} (a String comparison of the names).
+   */
+  static boolean isHead(HttpMethod method) {
+    return method == HttpMethod.HEAD || method != HttpMethod.GET && HttpMethod.HEAD.equals(method);
+  }
+
   private static final int HTTP_ = ('H' << 24) | ('T' << 16) | ('T' << 8) | 'P';
 
   /** Request encoder that records each request's method for the decoder. */
   final class Encoder extends HttpRequestEncoder {
+    private final HeadWriter head = new HeadWriter();
+
+    @Override
+    protected void encodeInitialLine(ByteBuf buf, HttpRequest message) throws Exception {
+      if (!head.holdStartLine(message)) {
+        super.encodeInitialLine(buf, message);
+      }
+    }
+
     @Override
     protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
-      if (!ForwardedHeaders.encodeKept(headers, buf)) {
+      if (!head.writeHeaders(headers, buf)) {
         super.encodeHeaders(headers, buf);
       }
     }

@@ -1,11 +1,6 @@
 package io.aralez.dataplane.http;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.util.AsciiString;
-import io.netty.util.concurrent.FastThreadLocal;
 import java.util.AbstractMap.SimpleImmutableEntry;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,33 +17,13 @@ import java.util.function.Predicate;
  * removal, or a set that replaces a name's values); what the proxy adds or sets goes to the end, as
  * Netty's own headers put a name that was set. A name's kept lines are read before its added
  * values, as they came first. Written out, the remaining lines are copied as the peer sent them,
- * then the added fields follow in order.
+ * then the added fields follow in order ({@link HeadWriter}).
  *
  * <p>The framing names (Content-Length, Transfer-Encoding, Connection, Host) are never copied: a
  * kept one is written again in canonical form from its trimmed value. Entries handed out by the
  * iterators are read-only; changes go through the named mutators.
  */
 public final class ForwardedHeaders extends NamedHeaders {
-  private static final AsciiString[] FRAMING = {
-    HttpHeaderNames.HOST,
-    HttpHeaderNames.CONNECTION,
-    HttpHeaderNames.CONTENT_LENGTH,
-    HttpHeaderNames.TRANSFER_ENCODING
-  };
-  private static final long FRAMING_LENGTHS = HeadLines.lengthBits(FRAMING);
-  private static final short COLON_SP = (':' << 8) | ' ';
-  private static final short CRLF = ('\r' << 8) | '\n';
-  // The proxy's fields are written through one array: a copy per name and value into the
-  // off-heap buffer cost more than the bytes (bench/README.md, fifteenth session).
-  private static final int SCRATCH_MAX = 8192;
-  private static final FastThreadLocal<byte[]> SCRATCH =
-      new FastThreadLocal<>() {
-        @Override
-        protected byte[] initialValue() {
-          return new byte[512];
-        }
-      };
-
   static {
     // Two words of bits cover every line a head may keep.
     if (HeadLines.MAX_LINES > 128) {
@@ -67,22 +42,18 @@ public final class ForwardedHeaders extends NamedHeaders {
     this.raw = raw;
   }
 
-  /**
-   * Writes a head's header lines from the kept lines when {@code headers} has them.
-   *
-   * @return false when the encoder must write them itself (not read in place)
-   */
-  static boolean encodeKept(HttpHeaders headers, ByteBuf buf) {
-    if (headers instanceof ForwardedHeaders forwarded) {
-      forwarded.encode(buf);
-      return true;
-    }
-    return false;
+  HeadLines lines() {
+    return raw;
+  }
+
+  AddedFields added() {
+    return added;
   }
 
   // ---- which lines are still there
 
-  private boolean dropped(int i) {
+  /** Whether line {@code i} is no longer in the head. */
+  boolean dropped(int i) {
     return ((i < 64 ? droppedLow >>> i : droppedHigh >>> (i - 64)) & 1) != 0;
   }
 
@@ -110,94 +81,6 @@ public final class ForwardedHeaders extends NamedHeaders {
   }
 
   // ---- writing
-
-  private void encode(ByteBuf out) {
-    HeadLines lines = raw;
-    byte[] bytes = lines.bytes();
-    // Runs of unchanged lines are copied with one write.
-    int runStart = -1;
-    int runEnd = -1;
-    for (int i = 0, n = lines.count(); i < n; i++) {
-      boolean kept = !dropped(i);
-      AsciiString framing = kept ? framing(lines, i) : null;
-      if (kept && framing == null) {
-        if (runStart < 0) {
-          runStart = lines.start(i);
-        }
-        runEnd = lines.end(i);
-        continue;
-      }
-      if (runStart >= 0) {
-        out.writeBytes(bytes, runStart, runEnd - runStart);
-        runStart = -1;
-      }
-      if (framing != null) {
-        ByteBufUtil.copy(framing, out);
-        out.writeShort(COLON_SP);
-        int v = lines.valueStart(i);
-        out.writeBytes(bytes, v, lines.valueEnd(i) - v);
-        out.writeShort(CRLF);
-      }
-    }
-    if (runStart >= 0) {
-      out.writeBytes(bytes, runStart, runEnd - runStart);
-    }
-    if (added.size() > 0) {
-      encodeAdded(out);
-    }
-  }
-
-  /**
-   * The proxy's fields, in the order they were added: where Netty's encoder writes the names that
-   * were set (a set moves a name to the end).
-   */
-  private void encodeAdded(ByteBuf out) {
-    int length = 0;
-    for (int i = 0, n = added.size(); i < n; i++) {
-      length += added.name(i).length() + added.value(i).length() + 4;
-    }
-    byte[] scratch = length <= SCRATCH_MAX ? SCRATCH.get() : new byte[length];
-    if (scratch.length < length) {
-      scratch = new byte[Math.max(length, 2 * scratch.length)];
-      SCRATCH.set(scratch);
-    }
-    int at = 0;
-    for (int i = 0, n = added.size(); i < n; i++) {
-      at = copy(added.name(i), scratch, at);
-      scratch[at++] = ':';
-      scratch[at++] = ' ';
-      at = copy(added.value(i), scratch, at);
-      scratch[at++] = '\r';
-      scratch[at++] = '\n';
-    }
-    out.writeBytes(scratch, 0, at);
-  }
-
-  /** Copies {@code s} as Netty's encoder writes text (a char past Latin-1 as '?'). */
-  private static int copy(CharSequence s, byte[] to, int at) {
-    int n = s.length();
-    if (s instanceof AsciiString ascii) {
-      System.arraycopy(ascii.array(), ascii.arrayOffset(), to, at, n);
-      return at + n;
-    }
-    for (int k = 0; k < n; k++) {
-      char c = s.charAt(k);
-      to[at + k] = c > 0xff ? (byte) '?' : (byte) c;
-    }
-    return at + n;
-  }
-
-  private static AsciiString framing(HeadLines lines, int i) {
-    if ((FRAMING_LENGTHS & (1L << (lines.nameLength(i) & 63))) == 0) {
-      return null;
-    }
-    for (AsciiString f : FRAMING) {
-      if (lines.nameIs(i, f)) {
-        return f;
-      }
-    }
-    return null;
-  }
 
   /**
    * Removes every header whose name matches, without making an entry per line: the predicate sees

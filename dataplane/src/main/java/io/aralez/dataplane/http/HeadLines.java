@@ -23,21 +23,6 @@ public final class HeadLines {
   /** More lines than this are not kept (the head is then encoded from its objects). */
   static final int MAX_LINES = 100;
 
-  private static final boolean[] TCHAR = new boolean[128];
-
-  static {
-    for (char c = '0'; c <= '9'; c++) {
-      TCHAR[c] = true;
-    }
-    for (char c = 'a'; c <= 'z'; c++) {
-      TCHAR[c] = true;
-      TCHAR[c - 'a' + 'A'] = true;
-    }
-    for (char c : "!#$%&'*+-.^_`|~".toCharArray()) {
-      TCHAR[c] = true;
-    }
-  }
-
   private final byte[] bytes;
   // Per line: its name's length, the offset after its CRLF (a line starts where the last ended).
   private final int[] lines;
@@ -128,7 +113,7 @@ public final class HeadLines {
   /** The length of a valid line's name, or -1 when the line breaks the grammar. */
   private static int nameLength(byte[] b, int start, int cr) {
     int i = start;
-    while (i < cr && b[i] >= 0 && TCHAR[b[i]]) {
+    while (i < cr && b[i] >= 0 && FieldNames.TCHAR[b[i]]) {
       i++;
     }
     if (i == start || i == cr || b[i] != ':') {

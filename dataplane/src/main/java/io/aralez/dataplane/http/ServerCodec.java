@@ -114,9 +114,18 @@ public final class ServerCodec
 
   /** Response encoder that knows which responses answer HEAD and so carry no body. */
   final class Encoder extends HttpResponseEncoder {
+    private final HeadWriter head = new HeadWriter();
+
+    @Override
+    protected void encodeInitialLine(ByteBuf buf, HttpResponse message) throws Exception {
+      if (!head.holdStartLine(message)) {
+        super.encodeInitialLine(buf, message);
+      }
+    }
+
     @Override
     protected void encodeHeaders(HttpHeaders headers, ByteBuf buf) {
-      if (!ForwardedHeaders.encodeKept(headers, buf)) {
+      if (!head.writeHeaders(headers, buf)) {
         super.encodeHeaders(headers, buf);
       }
     }
@@ -129,7 +138,7 @@ public final class ServerCodec
         return true;
       }
       HttpMethod method = methods.poll();
-      return HttpMethod.HEAD.equals(method) || super.isContentAlwaysEmpty(msg);
+      return ClientCodec.isHead(method) || super.isContentAlwaysEmpty(msg);
     }
   }
 }

@@ -142,6 +142,82 @@ class HeadForwardingTest {
   }
 
   @Test
+  void framingLinesWrittenLongerThanTheyCameAndHeadsOfAnySizeComeOutWhole() {
+    // Each framing line without a space after the colon grows by one byte when written again.
+    HttpRequest req =
+        request("POST / HTTP/1.1\r\nHost:h\r\nContent-Length:0\r\nConnection:x\r\n\r\n");
+    req.headers().add("X-Added", "1");
+    assertThat(out(client, req, LastHttpContent.EMPTY_LAST_CONTENT))
+        .isEqualTo(
+            "POST / HTTP/1.1\r\nhost: h\r\ncontent-length: 0\r\nconnection: x\r\n"
+                + "X-Added: 1\r\n\r\n");
+    // Past the per-thread array's size, then a small head again through the grown array.
+    EmbeddedChannel large = new EmbeddedChannel(new ServerCodec(config().setMaxHeaderSize(65536)));
+    for (int size : new int[] {3000, 7000, 9000, 20000, 100}) {
+      String cookie = "c".repeat(size);
+      List<HttpObject> got =
+          in(large, "GET / HTTP/1.1\r\nHost:h\r\nCookie: " + cookie + "\r\n\r\n");
+      got.stream().skip(1).forEach(ReferenceCountUtil::release);
+      HttpRequest big = (HttpRequest) got.get(0);
+      assertThat(big.headers()).isInstanceOf(ForwardedHeaders.class);
+      big.headers().set("X-Forwarded-For", "198.51.100.7");
+      assertThat(out(client, big, LastHttpContent.EMPTY_LAST_CONTENT))
+          .isEqualTo(
+              "GET / HTTP/1.1\r\nhost: h\r\nCookie: "
+                  + cookie
+                  + "\r\nX-Forwarded-For: 198.51.100.7\r\n\r\n");
+    }
+    closeAll(large);
+  }
+
+  @Test
+  void startLinesAreWrittenAsNettysEncodersWriteThem() {
+    // Targets and reason phrases the one-copy writer takes, and those it leaves to Netty's
+    // encoder (empty, absolute-form, not ASCII): the same bytes either way.
+    for (String uri : new String[] {"/a?b=c", "*", "", "http://h", "http://h?x", "/\u00e4"}) {
+      HttpRequest req = request("OPTIONS / HTTP/1.1\r\nHost: h\r\n\r\n");
+      req.setUri(uri);
+      HttpRequest plain =
+          new io.netty.handler.codec.http.DefaultHttpRequest(
+              req.protocolVersion(), req.method(), uri);
+      assertThat(firstLine(out(client, req, LastHttpContent.EMPTY_LAST_CONTENT)))
+          .as(uri)
+          .isEqualTo(
+              firstLine(
+                  out(
+                      new EmbeddedChannel(new io.netty.handler.codec.http.HttpRequestEncoder()),
+                      plain)));
+    }
+    for (io.netty.handler.codec.http.HttpResponseStatus status :
+        new io.netty.handler.codec.http.HttpResponseStatus[] {
+          io.netty.handler.codec.http.HttpResponseStatus.valueOf(299, "Fine"),
+          io.netty.handler.codec.http.HttpResponseStatus.valueOf(299, ""),
+          io.netty.handler.codec.http.HttpResponseStatus.valueOf(299, "Gr\u00fc\u00df")
+        }) {
+      List<HttpObject> got = in(client, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+      HttpResponse res = (HttpResponse) got.get(0);
+      got.stream().skip(1).forEach(ReferenceCountUtil::release);
+      res.setStatus(status);
+      server.writeInbound(
+          Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: h\r\n\r\n", StandardCharsets.ISO_8859_1));
+      ReferenceCountUtil.release(server.readInbound());
+      ReferenceCountUtil.release(server.readInbound());
+      assertThat(firstLine(out(server, res, LastHttpContent.EMPTY_LAST_CONTENT)))
+          .as(status.toString())
+          .isEqualTo(
+              firstLine(
+                  out(
+                      new EmbeddedChannel(new io.netty.handler.codec.http.HttpResponseEncoder()),
+                      new io.netty.handler.codec.http.DefaultHttpResponse(
+                          res.protocolVersion(), status))));
+    }
+  }
+
+  private static String firstLine(String head) {
+    return head.substring(0, head.indexOf("\r\n") + 2);
+  }
+
+  @Test
   void aWholesaleChangeReplacesEveryLine() {
     HttpRequest req = request("GET / HTTP/1.1\r\nHost: h\r\nX-Odd:   v  \r\n\r\n");
     req.headers().set(new DefaultHttpHeaders().add("Host", "h2").add("Y", "1"));
