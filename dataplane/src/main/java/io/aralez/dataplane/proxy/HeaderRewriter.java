@@ -198,12 +198,7 @@ final class HeaderRewriter {
   /** Removes hop-by-hop headers, first those the peer named in Connection. */
   static void stripHopByHop(HttpHeaders h) {
     for (String connection : h.getAll(HttpHeaderNames.CONNECTION)) {
-      for (String token : connection.split(",")) {
-        String name = token.trim();
-        if (!name.isEmpty()) {
-          h.remove(name);
-        }
-      }
+      removeListed(h, connection);
     }
     h.remove(HttpHeaderNames.CONNECTION);
     h.remove(HttpHeaderNames.KEEP_ALIVE);
@@ -214,6 +209,31 @@ final class HeaderRewriter {
     h.remove(HttpHeaderNames.UPGRADE);
     h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
     h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
+  }
+
+  /**
+   * Removes the fields named in one Connection value: its comma-separated parts, trimmed (as {@code
+   * String.trim} does), empty ones skipped. No array or String for a value that is one name already
+   * (the usual "keep-alive" or "close").
+   */
+  private static void removeListed(HttpHeaders h, String connection) {
+    int n = connection.length();
+    for (int from = 0; from <= n; ) {
+      int comma = connection.indexOf(',', from);
+      int end = comma < 0 ? n : comma;
+      int s = from;
+      int e = end;
+      while (s < e && connection.charAt(s) <= ' ') {
+        s++;
+      }
+      while (e > s && connection.charAt(e - 1) <= ' ') {
+        e--;
+      }
+      if (e > s) {
+        h.remove(s == 0 && e == n ? connection : connection.substring(s, e));
+      }
+      from = end + 1;
+    }
   }
 
   private static boolean spoofable(CharSequence name) {
