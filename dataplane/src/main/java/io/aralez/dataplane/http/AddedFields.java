@@ -28,6 +28,9 @@ final class AddedFields {
   private CharSequence[] names = NONE;
   private CharSequence[] values = NONE;
   private int count;
+  // Bit (length & 63) of each added name's length, never cleared but by clear(): most lookups of
+  // a name no field has end here (a set looks up the name first to replace it).
+  private long lengths;
 
   int size() {
     return count;
@@ -59,6 +62,7 @@ final class AddedFields {
       names = Arrays.copyOf(names, Math.max(8, count * 2));
       values = Arrays.copyOf(values, Math.max(8, count * 2));
     }
+    lengths |= 1L << (name.length() & 63);
     names[count] = name;
     values[count++] = v;
   }
@@ -88,10 +92,14 @@ final class AddedFields {
     Arrays.fill(names, 0, count, null);
     Arrays.fill(values, 0, count, null);
     count = 0;
+    lengths = 0;
   }
 
   /** The first field named {@code name}, or -1. */
   int indexOf(CharSequence name, int from) {
+    if ((lengths & (1L << (name.length() & 63))) == 0) {
+      return -1;
+    }
     for (int i = from; i < count; i++) {
       if (AsciiString.contentEqualsIgnoreCase(names[i], name)) {
         return i;

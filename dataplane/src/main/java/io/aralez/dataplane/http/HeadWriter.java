@@ -39,6 +39,10 @@ final class HeadWriter {
       };
 
   private HttpMessage held;
+  // This thread's array, held here so that a head costs no thread-local look-up; an encoder stays
+  // on its event loop. Another writer may replace the thread's array with a larger one meanwhile:
+  // this one then goes on with its own until it needs more.
+  private byte[] scratch;
 
   /**
    * Whether the encoder may leave {@code message}'s start line to {@link #writeHeaders}: it was
@@ -177,16 +181,21 @@ final class HeadWriter {
   }
 
   /** This thread's array for a head of up to {@code length} bytes (a new one past 8 KiB). */
-  private static byte[] scratch(int length) {
+  private byte[] scratch(int length) {
+    byte[] to = scratch;
+    if (to != null && to.length >= length) {
+      return to;
+    }
     if (length > SCRATCH_MAX) {
       return new byte[length];
     }
-    byte[] scratch = SCRATCH.get();
-    if (scratch.length < length) {
-      scratch = new byte[Math.max(length, Math.min(2 * scratch.length, SCRATCH_MAX))];
-      SCRATCH.set(scratch);
+    to = SCRATCH.get();
+    if (to.length < length) {
+      to = new byte[Math.max(length, Math.min(2 * to.length, SCRATCH_MAX))];
+      SCRATCH.set(to);
     }
-    return scratch;
+    scratch = to;
+    return to;
   }
 
   /** Copies {@code s} as Netty's encoder writes a field (a char past Latin-1 as '?'). */
