@@ -155,26 +155,22 @@ final class AddedFields {
     if (name == null || name.length() == 0) {
       throw new IllegalArgumentException("empty header names are not allowed");
     }
-    int bad = FieldNames.invalidAt(name);
-    if (bad >= 0) {
-      throw new IllegalArgumentException(
-          "a header name can only contain token characters, found 0x"
-              + Integer.toHexString(name.charAt(bad))
-              + " at index "
-              + bad
-              + " of: "
-              + name);
-    }
+    refuseAt(FieldNames.invalidAt(name), name, "a header name can only contain token characters");
   }
 
   private static void checkValue(CharSequence value) {
-    int bad = FieldValues.invalidAt(value);
+    // The value itself stays out of the message: it may be a secret (an Authorization header).
+    refuseAt(FieldValues.invalidAt(value), null, "a header value can only contain field-content");
+  }
+
+  /** Throws when {@code bad} is an index (of a character {@code rule} does not allow). */
+  private static void refuseAt(int bad, CharSequence shown, String rule) {
     if (bad >= 0) {
       throw new IllegalArgumentException(
-          "a header value can only contain field-content, found 0x"
-              + Integer.toHexString(value.charAt(bad))
-              + " at index "
-              + bad);
+          rule
+              + ", found a character not allowed at index "
+              + bad
+              + (shown == null ? "" : " of: " + shown));
     }
   }
 }
