@@ -39,6 +39,8 @@ final class HeadWriter {
       };
 
   private HttpMessage held;
+  // The held start line's length with its CRLF, measured once when it was held.
+  private int heldLength;
   // This thread's array, held here so that a head costs no thread-local look-up; an encoder stays
   // on its event loop. Another writer may replace the thread's array with a larger one meanwhile:
   // this one then goes on with its own until it needs more.
@@ -51,10 +53,12 @@ final class HeadWriter {
    */
   boolean holdStartLine(HttpMessage message) {
     held = null;
-    if (!(message.headers() instanceof ForwardedHeaders) || startLineLength(message) < 0) {
+    int length = message.headers() instanceof ForwardedHeaders ? startLineLength(message) : -1;
+    if (length < 0) {
       return false;
     }
     held = message;
+    heldLength = length;
     return true;
   }
 
@@ -74,7 +78,7 @@ final class HeadWriter {
     byte[] bytes = lines.bytes();
     int n = lines.count();
     // A framing line written again can be one byte longer than it came ("Host:h" -> "host: h").
-    int bound = bytes.length + n + (start == null ? 0 : startLineLength(start));
+    int bound = bytes.length + n + (start == null ? 0 : heldLength);
     for (int i = 0, k = added.size(); i < k; i++) {
       bound += added.name(i).length() + added.value(i).length() + 4;
     }
