@@ -36,13 +36,16 @@ public final class ClientCodec
     private final InPlaceHead inPlace;
     private final InPlaceHead.NettyDecode netty = super::decode;
 
+    private final BodyEndTrailers trailers;
+
     Decoder(HttpDecoderConfig config) {
-      this(config, new InPlaceHead(config));
+      this(config, new InPlaceHead(config), new BodyEndTrailers(config.getTrailersFactory()));
     }
 
-    private Decoder(HttpDecoderConfig config, InPlaceHead inPlace) {
-      super(inPlace.decoderConfig(config));
+    private Decoder(HttpDecoderConfig config, InPlaceHead inPlace, BodyEndTrailers trailers) {
+      super(trailers.in(inPlace.decoderConfig(config)));
       this.inPlace = inPlace;
+      this.trailers = trailers;
       this.maxInitialLine = config.getMaxInitialLineLength();
     }
 
@@ -89,6 +92,7 @@ public final class ClientCodec
 
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+      trailers.headRead(msg);
       int code = ((HttpResponse) msg).status().code();
       if (code >= 100 && code < 200) {
         return true;

@@ -47,13 +47,16 @@ public final class ServerCodec
     private final InPlaceHead inPlace;
     private final InPlaceHead.NettyDecode netty = super::decode;
 
+    private final BodyEndTrailers trailers;
+
     Decoder(HttpDecoderConfig config) {
-      this(config, new InPlaceHead(config));
+      this(config, new InPlaceHead(config), new BodyEndTrailers(config.getTrailersFactory()));
     }
 
-    private Decoder(HttpDecoderConfig config, InPlaceHead inPlace) {
-      super(inPlace.decoderConfig(config));
+    private Decoder(HttpDecoderConfig config, InPlaceHead inPlace, BodyEndTrailers trailers) {
+      super(trailers.in(inPlace.decoderConfig(config)));
       this.inPlace = inPlace;
+      this.trailers = trailers;
       this.maxInitialLine = config.getMaxInitialLineLength();
     }
 
@@ -104,6 +107,12 @@ public final class ServerCodec
           atLine = true;
         }
       }
+    }
+
+    @Override
+    protected boolean isContentAlwaysEmpty(HttpMessage msg) {
+      trailers.headRead(msg);
+      return super.isContentAlwaysEmpty(msg);
     }
 
     @Override

@@ -5,12 +5,12 @@ import io.aralez.dataplane.runtime.Candidate;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.runtime.ConfigIntake;
 import io.aralez.dataplane.source.discovery.DiscoveryHealth;
+import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -22,29 +22,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.Supplier;
 
 /**
- * The {@code aralez_*} metrics, exposed as Prometheus text on the admin API. Request counters are
- * looked up in a map by their label values (hosts come from the config, methods are normalised), so
- * cardinality stays bounded and the hot path allocates no meter.
+ * The {@code aralez_*} metrics, exposed as Prometheus text on the admin API. Requests are counted
+ * by {@link RequestMeter} under their label values (hosts and routes come from the config, methods
+ * are normalised), so cardinality stays bounded and the hot path allocates no meter.
  */
 public final class ProxyMetrics {
-  private static final String[] METHOD_NAMES = {
-    "GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "OTHER"
-  };
-
-  /** One slot per method × status class (0-9) × protocol (1.1, 2). */
-  private static final int SLOTS = METHOD_NAMES.length * 10 * 2;
-
   private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(
-          PrometheusConfig.DEFAULT, new PrometheusRegistry(), new DispatchMeterClock());
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT, new PrometheusRegistry(), Clock.SYSTEM);
 
-  /** host → route → counter per (method, status class, protocol), filled on first use. */
-  private final ConcurrentHashMap<String, ConcurrentHashMap<String, AtomicReferenceArray<Counter>>>
-      requests = new ConcurrentHashMap<>();
+  private final RequestMeter requests =
+      new RequestMeter(Duration.ofMillis(1), Duration.ofSeconds(60));
 
   private final ConcurrentHashMap<String, Counter> rejections = new ConcurrentHashMap<>();
   private final ConcurrentHashMap<Integer, Counter> errorPages = new ConcurrentHashMap<>();
@@ -52,7 +42,6 @@ public final class ProxyMetrics {
   // collected and the counter would read NaN. These keep them alive as long as the registry.
   private final List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<String, Counter> upstreamErrors = new ConcurrentHashMap<>();
-  private final Timer duration;
   private final Counter retries;
   private final Counter tlsOk;
   private final Counter passthroughRelayed;
@@ -75,13 +64,7 @@ public final class ProxyMetrics {
           });
 
   public ProxyMetrics() {
-    duration =
-        Timer.builder("aralez_request_duration")
-            .description("Time from request head to response head")
-            .publishPercentileHistogram()
-            .minimumExpectedValue(Duration.ofMillis(1))
-            .maximumExpectedValue(Duration.ofSeconds(60))
-            .register(registry);
+    registry.getPrometheusRegistry().register(requests);
     retries = Counter.builder("aralez_upstream_retries").register(registry);
     tlsOk = Counter.builder("aralez_tls_handshakes").tag("result", "ok").register(registry);
     tlsFailed = Counter.builder("aralez_tls_handshakes").tag("result", "failed").register(registry);
@@ -255,72 +238,10 @@ public final class ProxyMetrics {
     inFlight.register(busy, true);
   }
 
-  /** One answered request. */
+  /** One answered request (any thread; see {@link RequestMeter}). */
   public void request(
       String host, String route, String method, int status, boolean http2, long nanos) {
-    // Host and route are the config's own strings (hash cached): two map reads and an array slot,
-    // no key built per request.
-    var routes = requests.get(host);
-    if (routes == null) {
-      routes = requests.computeIfAbsent(host, h -> new ConcurrentHashMap<>());
-    }
-    var slots = routes.get(route);
-    if (slots == null) {
-      slots = routes.computeIfAbsent(route, r -> new AtomicReferenceArray<>(SLOTS));
-    }
-    int m = methodIndex(method);
-    // Status codes are three digits (100-999): the class is the first one.
-    int cls = status / 100 % 10;
-    int slot = (m * 10 + cls) * 2 + (http2 ? 1 : 0);
-    Counter c = slots.get(slot);
-    if (c == null) {
-      c = register(slots, slot, host, route, m, cls, http2);
-    }
-    c.increment();
-    duration.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
-  }
-
-  /**
-   * Fills a slot once, off the common path. Micrometer hands out the same counter for the same name
-   * and tags, so two loops racing here end up sharing one meter.
-   */
-  private Counter register(
-      AtomicReferenceArray<Counter> slots,
-      int slot,
-      String host,
-      String route,
-      int method,
-      int cls,
-      boolean http2) {
-    Counter c =
-        Counter.builder("aralez_requests")
-            .tags(
-                "host",
-                host,
-                "route",
-                route,
-                "method",
-                METHOD_NAMES[method],
-                "status_class",
-                cls + "xx",
-                "protocol",
-                http2 ? "2" : "1.1")
-            .register(registry);
-    slots.set(slot, c);
-    return c;
-  }
-
-  private static int methodIndex(String method) {
-    return switch (method) {
-      case "GET" -> 0;
-      case "HEAD" -> 1;
-      case "POST" -> 2;
-      case "PUT" -> 3;
-      case "DELETE" -> 4;
-      case "PATCH" -> 5;
-      case "OPTIONS" -> 6;
-      default -> 7;
-    };
+    requests.record(host, route, method, status, http2, nanos);
   }
 
   /** A request refused by a policy: {@code rate_limit}, {@code x4xx_limit} or an auth type. */
