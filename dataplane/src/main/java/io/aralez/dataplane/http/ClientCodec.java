@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
@@ -25,7 +26,18 @@ public final class ClientCodec
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
 
   public ClientCodec(HttpDecoderConfig config) {
-    init(new Decoder(config), new Encoder());
+    this(config, true);
+  }
+
+  /**
+   * @param wholeResponses false: every response goes through Netty's decoder, none is read whole
+   *     ({@link WholeResponse}; tests compare the two)
+   */
+  ClientCodec(HttpDecoderConfig config, boolean wholeResponses) {
+    init(
+        new Decoder(
+            config, wholeResponses ? new WholeResponse(methods, config.getMaxChunkSize()) : null),
+        new Encoder());
   }
 
   /** Response decoder. */
@@ -33,13 +45,18 @@ public final class ClientCodec
     private final int maxInitialLine;
     // True between responses: the next bytes begin a status line.
     private boolean atLine = true;
+    // After a response Netty could not decode it discards everything: so must the shortcut.
+    private boolean failed;
     private final InPlaceHead inPlace;
     private final InPlaceHead.NettyDecode netty = super::decode;
 
     private final BodyEndTrailers trailers;
 
-    Decoder(HttpDecoderConfig config) {
-      this(config, new InPlaceHead(config), new BodyEndTrailers(config.getTrailersFactory()));
+    Decoder(HttpDecoderConfig config, WholeResponse whole) {
+      this(
+          config,
+          whole == null ? new InPlaceHead(config) : new InPlaceHead(config, whole),
+          new BodyEndTrailers(config.getTrailersFactory()));
     }
 
     private Decoder(HttpDecoderConfig config, InPlaceHead inPlace, BodyEndTrailers trailers) {
@@ -53,7 +70,7 @@ public final class ClientCodec
     protected void decode(ChannelHandlerContext ctx, ByteBuf buffer, List<Object> out)
         throws Exception {
       int before = out.size();
-      if (atLine && buffer.isReadable()) {
+      if (atLine && !failed && buffer.isReadable()) {
         atLine = false;
         int line = statusLine(buffer);
         if (line > 0 && inPlace.decode(ctx, buffer, line, netty, out)) {
@@ -67,8 +84,12 @@ public final class ClientCodec
 
     private void decoded(List<Object> out, int from) {
       for (int i = from; i < out.size(); i++) {
-        if (out.get(i) instanceof LastHttpContent) {
+        Object o = out.get(i);
+        if (o instanceof LastHttpContent) {
           atLine = true;
+        }
+        if (o instanceof HttpObject m && m.decoderResult().isFailure()) {
+          failed = true;
         }
       }
     }

@@ -1,6 +1,7 @@
 package io.aralez.dataplane.http;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.util.AsciiString;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -227,6 +228,32 @@ public final class HeadLines {
       }
     }
     return -1;
+  }
+
+  /**
+   * The body length one Content-Length line gives in plain form (1 to 18 digits, no leading zero
+   * unless the value is "0"), or -1 when there is no such line, more than one, or any other form:
+   * those are left to Netty's decoder, which refuses or normalises them.
+   */
+  long plainContentLength() {
+    int i = indexOf(HttpHeaderNames.CONTENT_LENGTH, 0);
+    if (i < 0 || indexOf(HttpHeaderNames.CONTENT_LENGTH, i + 1) >= 0) {
+      return -1;
+    }
+    int v = valueStart(i);
+    int e = valueEnd(i);
+    if (e == v || e - v > 18 || (bytes[v] == '0' && e - v > 1)) {
+      return -1;
+    }
+    long length = 0;
+    for (int k = v; k < e; k++) {
+      int d = bytes[k] - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      length = length * 10 + d;
+    }
+    return length;
   }
 
   /** Where line {@code i}'s value starts, after the colon and any whitespace. */

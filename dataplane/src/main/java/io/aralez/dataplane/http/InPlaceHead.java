@@ -24,9 +24,22 @@ final class InPlaceHead {
     void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception;
   }
 
+  /** A way to read a whole message from its kept lines without Netty's decoder at all. */
+  interface Shortcut {
+    /**
+     * @param startLine the bytes the start line takes at the reader index, with its CRLF
+     * @return true having read the message and added its objects to {@code out}; false having read
+     *     nothing
+     */
+    boolean take(ByteBuf buffer, int startLine, HeadLines lines, List<Object> out);
+  }
+
+  private static final Shortcut NONE = (buffer, startLine, lines, out) -> false;
+
   private final HeadLines.Scanner scanner = new HeadLines.Scanner();
   private final Factory headers;
   private final int maxHeaderSize;
+  private final Shortcut shortcut;
 
   /**
    * The start line handed to Netty, one buffer per connection used again for every head: Netty
@@ -37,8 +50,13 @@ final class InPlaceHead {
   private ByteBuf startLines;
 
   InPlaceHead(HttpDecoderConfig config) {
+    this(config, NONE);
+  }
+
+  InPlaceHead(HttpDecoderConfig config, Shortcut shortcut) {
     this.headers = new Factory(config.getHeadersFactory());
     this.maxHeaderSize = config.getMaxHeaderSize();
+    this.shortcut = shortcut;
   }
 
   /** The configuration for the decoder: the same, with headers that can be read in place. */
@@ -59,6 +77,9 @@ final class InPlaceHead {
     HeadLines lines = scanner.scan(buffer, buffer.readerIndex() + startLine, maxHeaderSize);
     if (lines == null) {
       return false;
+    }
+    if (shortcut.take(buffer, startLine, lines, out)) {
+      return true;
     }
     ByteBuf head = startLines;
     if (head == null) {

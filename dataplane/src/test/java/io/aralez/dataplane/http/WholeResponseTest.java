@@ -1,0 +1,239 @@
+package io.aralez.dataplane.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Responses read whole without Netty's decoder give the messages Netty's decoder gives for the same
+ * bytes (the client codec without the shortcut is the reference), for any mix of statuses, framings
+ * and methods, and however the bytes are split into reads.
+ */
+class WholeResponseTest {
+  private static final String[] STATUS_LINES = {
+    "HTTP/1.1 200 OK",
+    "HTTP/1.1 404 Not Found",
+    "HTTP/1.1 503 Service Unavailable",
+    "HTTP/1.1 200 Fine",
+    "HTTP/1.1 200 ok",
+    "HTTP/1.1 200 ",
+    "HTTP/1.1 204 No Content",
+    "HTTP/1.1 304 Not Modified",
+    "HTTP/1.1 100 Continue",
+    "HTTP/1.1 299 Success (299)",
+    "HTTP/1.1 600 Whatever",
+    "HTTP/1.0 200 OK",
+    "HTTP/1.1 2x0 OK",
+  };
+  private static final String[] FIELDS = {
+    "Server: nginx",
+    "content-type: text/plain",
+    "X-A: 1",
+    "Set-Cookie: a=b",
+    "Connection: keep-alive"
+  };
+
+  /** One response: status line, fields, framing and body; and the method it answers. */
+  record Exchange(
+      String method, String statusLine, List<String> fields, String framing, String body) {
+    String bytes() {
+      StringBuilder b = new StringBuilder(statusLine).append("\r\n");
+      fields.forEach(f -> b.append(f).append("\r\n"));
+      switch (framing) {
+        case "length" -> b.append("Content-Length: ").append(body.length()).append("\r\n");
+        case "zero-led" -> b.append("Content-Length: 0").append(body.length()).append("\r\n");
+        case "twice" ->
+            b.append("Content-Length: ")
+                .append(body.length())
+                .append("\r\nContent-Length: ")
+                .append(body.length())
+                .append("\r\n");
+        case "list" ->
+            b.append("Content-Length: ")
+                .append(body.length())
+                .append(", ")
+                .append(body.length())
+                .append("\r\n");
+        case "chunked" -> b.append("Transfer-Encoding: chunked\r\n");
+        default -> {}
+      }
+      b.append("\r\n");
+      if (framing.equals("chunked")) {
+        if (!body.isEmpty()) {
+          b.append(Integer.toHexString(body.length())).append("\r\n").append(body).append("\r\n");
+        }
+        b.append("0\r\nX-T: 1\r\n\r\n");
+      } else {
+        b.append(body);
+      }
+      return b.toString();
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Exchange>> exchanges() {
+    Arbitrary<String> bodies =
+        Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.just("")),
+            Tuple.of(6, Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(60)),
+            Tuple.of(1, Arbitraries.strings().alpha().ofLength(9000)));
+    Arbitrary<Exchange> one =
+        Combinators.combine(
+                Arbitraries.frequency(Tuple.of(4, "GET"), Tuple.of(1, "HEAD"), Tuple.of(1, "POST")),
+                Arbitraries.frequencyOf(
+                    Tuple.of(1, Arbitraries.just(STATUS_LINES[0])),
+                    Tuple.of(1, Arbitraries.of(STATUS_LINES))),
+                Arbitraries.of(FIELDS).list().ofMaxSize(4),
+                Arbitraries.frequency(
+                    Tuple.of(8, "length"),
+                    Tuple.of(1, "zero-led"),
+                    Tuple.of(1, "twice"),
+                    Tuple.of(1, "list"),
+                    Tuple.of(2, "chunked")),
+                bodies)
+            .as(Exchange::new);
+    return one.list().ofMinSize(1).ofMaxSize(4);
+  }
+
+  @Property(tries = 1000)
+  void readsEveryResponseAsNettysDecoderDoes(
+      @ForAll("exchanges") List<Exchange> exchanges, @ForAll("splits") List<Integer> splits) {
+    StringBuilder all = new StringBuilder();
+    exchanges.forEach(e -> all.append(e.bytes()));
+    byte[] bytes = all.toString().getBytes(StandardCharsets.ISO_8859_1);
+    List<String> ours =
+        decode(new ClientCodec(HeadForwardingTest.config()), exchanges, bytes, splits);
+    List<String> netty =
+        decode(new ClientCodec(HeadForwardingTest.config(), false), exchanges, bytes, splits);
+    assertThat(ours).as(all.toString()).isEqualTo(netty);
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> splits() {
+    return Arbitraries.integers().between(1, 4000).list().ofMaxSize(3);
+  }
+
+  /** The messages a codec reads from {@code bytes} after sending the exchanges' requests. */
+  private static List<String> decode(
+      ClientCodec codec, List<Exchange> exchanges, byte[] bytes, List<Integer> splits) {
+    EmbeddedChannel ch = new EmbeddedChannel(codec);
+    try {
+      for (Exchange e : exchanges) {
+        ch.writeOutbound(
+            new DefaultFullHttpRequest(
+                HttpVersion.HTTP_1_1, HttpMethod.valueOf(e.method()), "/", Unpooled.EMPTY_BUFFER));
+      }
+      Object o;
+      while ((o = ch.readOutbound()) != null) {
+        ReferenceCountUtil.release(o);
+      }
+      int at = 0;
+      for (int split : splits) {
+        int to = Math.min(bytes.length, at + split);
+        // Copies: the decoder moves unread bytes to the front of the buffer it was given.
+        ch.writeInbound(Unpooled.copiedBuffer(bytes, at, to - at));
+        at = to;
+      }
+      ch.writeInbound(Unpooled.copiedBuffer(bytes, at, bytes.length - at));
+      List<String> seen = new ArrayList<>();
+      StringBuilder body = new StringBuilder();
+      while ((o = ch.readInbound()) != null) {
+        HttpObject m = (HttpObject) o;
+        if (!m.decoderResult().isSuccess()) {
+          seen.add("failed");
+        }
+        if (m instanceof HttpResponse res) {
+          seen.add(head(res));
+        }
+        if (m instanceof HttpContent c) {
+          body.append(c.content().toString(StandardCharsets.ISO_8859_1));
+        }
+        if (m instanceof LastHttpContent last) {
+          seen.add("body " + body + " trailers " + last.trailingHeaders().entries());
+          body.setLength(0);
+        }
+        ReferenceCountUtil.release(o);
+      }
+      return seen;
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  private static String head(HttpResponse res) {
+    List<String> fields = new ArrayList<>();
+    for (Map.Entry<String, String> e : res.headers()) {
+      fields.add(e.getKey() + ": " + e.getValue());
+    }
+    return res.protocolVersion() + " " + res.status() + " " + fields;
+  }
+
+  @Test
+  void takesAWholeResponseAndAnswersTheOldestRequest() {
+    ArrayDeque<HttpMethod> methods = new ArrayDeque<>(List.of(HttpMethod.GET, HttpMethod.HEAD));
+    WholeResponse whole = new WholeResponse(methods, 8192);
+    String head = "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nServer: x\r\n\r\n";
+    ByteBuf buf = Unpooled.copiedBuffer(head + "abcHTTP/1.1", StandardCharsets.ISO_8859_1);
+    int line = "HTTP/1.1 200 OK\r\n".length();
+    HeadLines lines = new HeadLines.Scanner().scan(buf, line, 8192);
+    List<Object> out = new ArrayList<>();
+    assertThat(whole.take(buf, line, lines, out)).isTrue();
+    assertThat(((HttpResponse) out.get(0)).status()).isSameAs(HttpResponseStatus.OK);
+    LastHttpContent last = (LastHttpContent) out.get(1);
+    assertThat(last.content().toString(StandardCharsets.ISO_8859_1)).isEqualTo("abc");
+    assertThat(last.trailingHeaders()).isSameAs(BodyEndTrailers.NONE);
+    assertThat(buf.toString(StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1");
+    assertThat(methods).containsExactly(HttpMethod.HEAD);
+    last.release();
+    buf.release();
+  }
+
+  @Test
+  void leavesAnAnswerToHeadAndABodyNotYetWholeToNetty() {
+    String head = "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n";
+    int line = "HTTP/1.1 200 OK\r\n".length();
+    ByteBuf buf = Unpooled.copiedBuffer(head + "abc", StandardCharsets.ISO_8859_1);
+    HeadLines lines = new HeadLines.Scanner().scan(buf, line, 8192);
+    List<Object> out = new ArrayList<>();
+    ArrayDeque<HttpMethod> get = new ArrayDeque<>(List.of(HttpMethod.GET));
+    assertThat(new WholeResponse(get, 8192).take(buf, line, lines, out)).isFalse();
+    ArrayDeque<HttpMethod> headFirst = new ArrayDeque<>(List.of(HttpMethod.HEAD));
+    assertThat(new WholeResponse(headFirst, 8192).take(buf, line, lines, out)).isFalse();
+    ByteBuf whole = Unpooled.copiedBuffer(head + "abcde", StandardCharsets.ISO_8859_1);
+    assertThat(new WholeResponse(get, 4).take(whole, line, lines, out)).isFalse();
+    assertThat(new WholeResponse(get, 5).take(whole, line, lines, out)).isTrue();
+    ReferenceCountUtil.release(out.remove(1));
+    out.clear();
+    get.add(HttpMethod.GET);
+    assertThat(out).isEmpty();
+    assertThat(get).hasSize(1);
+    assertThat(headFirst).hasSize(1);
+    assertThat(buf.readerIndex()).isZero();
+    buf.release();
+    whole.release();
+  }
+}
