@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
@@ -27,7 +28,17 @@ public final class ServerCodec
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
 
   public ServerCodec(HttpDecoderConfig config) {
-    init(new Decoder(config), new Encoder());
+    this(config, true);
+  }
+
+  /**
+   * @param wholeRequests false: every request goes through Netty's decoder, none is read whole
+   *     ({@link WholeRequest}; tests compare the two)
+   */
+  ServerCodec(HttpDecoderConfig config, boolean wholeRequests) {
+    init(
+        new Decoder(config, wholeRequests ? new WholeRequest(config.getMaxChunkSize()) : null),
+        new Encoder());
   }
 
   /** See {@link InPlaceHead#startLineCapacity}. */
@@ -49,8 +60,11 @@ public final class ServerCodec
 
     private final BodyEndTrailers trailers;
 
-    Decoder(HttpDecoderConfig config) {
-      this(config, new InPlaceHead(config), new BodyEndTrailers(config.getTrailersFactory()));
+    Decoder(HttpDecoderConfig config, WholeRequest whole) {
+      this(
+          config,
+          whole == null ? new InPlaceHead(config) : new InPlaceHead(config, whole),
+          new BodyEndTrailers(config.getTrailersFactory()));
     }
 
     private Decoder(HttpDecoderConfig config, InPlaceHead inPlace, BodyEndTrailers trailers) {
@@ -105,6 +119,10 @@ public final class ServerCodec
         }
         if (o instanceof LastHttpContent) {
           atLine = true;
+        }
+        if (o instanceof HttpObject m && m.decoderResult().isFailure()) {
+          // Netty discards everything after a message it could not decode: so does the shortcut.
+          refused = true;
         }
       }
     }

@@ -51,7 +51,8 @@ class HeadForwardingTest {
 
   @Test
   void theStartLineBufferIsUsedAgainForEveryHead() {
-    ServerCodec codec = new ServerCodec(config());
+    // Requests Netty decodes (the usual ones are read whole, without a start-line buffer).
+    ServerCodec codec = new ServerCodec(config(), false);
     EmbeddedChannel ch = new EmbeddedChannel(codec);
     for (int i = 0; i < 1000; i++) {
       List<HttpObject> got =

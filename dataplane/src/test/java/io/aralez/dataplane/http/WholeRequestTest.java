@@ -1,0 +1,203 @@
+package io.aralez.dataplane.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObject;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Requests read whole without Netty's decoder give the messages Netty's decoder gives for the same
+ * bytes (the server codec without the shortcut is the reference), for any mix of methods, targets,
+ * versions and framings, pipelined and split into reads anyhow.
+ */
+class WholeRequestTest {
+  private static final String[] METHODS = {
+    "GET",
+    "POST",
+    "HEAD",
+    "PUT",
+    "DELETE",
+    "OPTIONS",
+    "PATCH",
+    "CONNECT",
+    "TRACE",
+    "PROPFIND",
+    "get",
+    "GETX"
+  };
+  private static final String[] TARGETS = {
+    "/", "/a/b?c=d&e", "*", "http://h.test/x", "/caf\u00e9", "h.test:443", "/%2e%2e/"
+  };
+  private static final String[] FIELDS = {
+    "Host: h.test",
+    "Accept: */*",
+    "X-A: 1",
+    "Cookie: a=b",
+    "Connection: keep-alive",
+    "Expect: 100-continue",
+    "Upgrade: websocket"
+  };
+
+  record Request(
+      boolean emptyLineFirst,
+      String method,
+      String target,
+      String version,
+      List<String> fields,
+      String framing,
+      String body) {
+    String bytes() {
+      StringBuilder b = new StringBuilder(emptyLineFirst ? "\r\n" : "");
+      b.append(method).append(' ').append(target).append(' ').append(version).append("\r\n");
+      fields.forEach(f -> b.append(f).append("\r\n"));
+      switch (framing) {
+        case "length" -> b.append("Content-Length: ").append(body.length()).append("\r\n");
+        case "zero-led" -> b.append("Content-Length: 0").append(body.length()).append("\r\n");
+        case "twice" ->
+            b.append("Content-Length: ")
+                .append(body.length())
+                .append("\r\ncontent-length: ")
+                .append(body.length())
+                .append("\r\n");
+        case "chunked" -> b.append("Transfer-Encoding: chunked\r\n");
+        case "hixie" -> b.append("Sec-WebSocket-Key1: 1 2\r\nSec-WebSocket-Key2: 3 4\r\n");
+        default -> {}
+      }
+      b.append("\r\n");
+      switch (framing) {
+        case "chunked" -> {
+          if (!body.isEmpty()) {
+            b.append(Integer.toHexString(body.length())).append("\r\n").append(body).append("\r\n");
+          }
+          b.append("0\r\n\r\n");
+        }
+        case "hixie" -> b.append("12345678");
+        case "none" -> {}
+        default -> b.append(body);
+      }
+      return b.toString();
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Request>> requests() {
+    Arbitrary<String> bodies =
+        Arbitraries.frequencyOf(
+            Tuple.of(3, Arbitraries.just("")),
+            Tuple.of(6, Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(60)),
+            Tuple.of(1, Arbitraries.strings().alpha().ofLength(9000)));
+    Arbitrary<Request> one =
+        Combinators.combine(
+                Arbitraries.frequency(Tuple.of(1, true), Tuple.of(9, false)),
+                Arbitraries.frequencyOf(
+                    Tuple.of(1, Arbitraries.just("GET")), Tuple.of(1, Arbitraries.of(METHODS))),
+                Arbitraries.of(TARGETS),
+                Arbitraries.frequency(Tuple.of(6, "HTTP/1.1"), Tuple.of(1, "HTTP/1.0")),
+                Arbitraries.of(FIELDS).list().ofMaxSize(4),
+                Arbitraries.frequency(
+                    Tuple.of(6, "none"),
+                    Tuple.of(6, "length"),
+                    Tuple.of(1, "zero-led"),
+                    Tuple.of(1, "twice"),
+                    Tuple.of(2, "chunked"),
+                    Tuple.of(1, "hixie")),
+                bodies)
+            .as(Request::new);
+    return one.list().ofMinSize(1).ofMaxSize(4);
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> splits() {
+    return Arbitraries.integers().between(1, 4000).list().ofMaxSize(3);
+  }
+
+  @Property(tries = 1000)
+  void readsEveryRequestAsNettysDecoderDoes(
+      @ForAll("requests") List<Request> requests, @ForAll("splits") List<Integer> splits) {
+    StringBuilder all = new StringBuilder();
+    requests.forEach(r -> all.append(r.bytes()));
+    byte[] bytes = all.toString().getBytes(StandardCharsets.ISO_8859_1);
+    List<String> ours = decode(new ServerCodec(HeadForwardingTest.config()), bytes, splits);
+    List<String> netty = decode(new ServerCodec(HeadForwardingTest.config(), false), bytes, splits);
+    assertThat(ours).as(all.toString()).isEqualTo(netty);
+  }
+
+  private static List<String> decode(ServerCodec codec, byte[] bytes, List<Integer> splits) {
+    EmbeddedChannel ch = new EmbeddedChannel(codec);
+    try {
+      int at = 0;
+      for (int split : splits) {
+        int to = Math.min(bytes.length, at + split);
+        // Copies: the decoder moves unread bytes to the front of the buffer it was given.
+        ch.writeInbound(Unpooled.copiedBuffer(bytes, at, to - at));
+        at = to;
+      }
+      ch.writeInbound(Unpooled.copiedBuffer(bytes, at, bytes.length - at));
+      List<String> seen = new ArrayList<>();
+      StringBuilder body = new StringBuilder();
+      Object o;
+      while ((o = ch.readInbound()) != null) {
+        HttpObject m = (HttpObject) o;
+        if (!m.decoderResult().isSuccess()) {
+          seen.add("failed");
+        }
+        if (m instanceof HttpRequest req) {
+          List<String> fields = new ArrayList<>();
+          for (Map.Entry<String, String> e : req.headers()) {
+            fields.add(e.getKey() + ": " + e.getValue());
+          }
+          seen.add(req.method() + " " + req.uri() + " " + req.protocolVersion() + " " + fields);
+        }
+        if (m instanceof HttpContent c) {
+          body.append(c.content().toString(StandardCharsets.ISO_8859_1));
+        }
+        if (m instanceof LastHttpContent last) {
+          seen.add("body " + body + " trailers " + last.trailingHeaders().entries());
+          body.setLength(0);
+        }
+        ReferenceCountUtil.release(o);
+      }
+      return seen;
+    } finally {
+      ch.finishAndReleaseAll();
+    }
+  }
+
+  @Test
+  void takesAWholeRequestWithTheMethodConstantAndTheTargetAsSent() {
+    String line = "PATCH /caf\u00e9?x HTTP/1.1\r\n";
+    String rest = "Host: h\r\nContent-Length: 2\r\n\r\nokGET";
+    ByteBuf buf = Unpooled.copiedBuffer(line + rest, StandardCharsets.ISO_8859_1);
+    HeadLines lines = new HeadLines.Scanner().scan(buf, line.length(), 8192);
+    List<Object> out = new ArrayList<>();
+    assertThat(new WholeRequest(8192).take(buf, line.length(), lines, out)).isTrue();
+    HttpRequest req = (HttpRequest) out.get(0);
+    assertThat(req.method()).isSameAs(HttpMethod.PATCH);
+    assertThat(req.uri()).isEqualTo("/caf\u00e9?x");
+    LastHttpContent last = (LastHttpContent) out.get(1);
+    assertThat(last.content().toString(StandardCharsets.ISO_8859_1)).isEqualTo("ok");
+    assertThat(last.trailingHeaders()).isSameAs(BodyEndTrailers.NONE);
+    assertThat(buf.toString(StandardCharsets.ISO_8859_1)).isEqualTo("GET");
+    last.release();
+    buf.release();
+  }
+}
