@@ -50,19 +50,13 @@ public final class ClientCodec
     private final InPlaceHead inPlace;
     private final InPlaceHead.NettyDecode netty = super::decode;
 
-    private final BodyEndTrailers trailers;
-
     Decoder(HttpDecoderConfig config, WholeResponse whole) {
-      this(
-          config,
-          whole == null ? new InPlaceHead(config) : new InPlaceHead(config, whole),
-          new BodyEndTrailers(config.getTrailersFactory()));
+      this(config, new InPlaceHead(config, whole));
     }
 
-    private Decoder(HttpDecoderConfig config, InPlaceHead inPlace, BodyEndTrailers trailers) {
-      super(trailers.in(inPlace.decoderConfig(config)));
+    private Decoder(HttpDecoderConfig config, InPlaceHead inPlace) {
+      super(inPlace.decoderConfig(config));
       this.inPlace = inPlace;
-      this.trailers = trailers;
       this.maxInitialLine = config.getMaxInitialLineLength();
     }
 
@@ -113,7 +107,7 @@ public final class ClientCodec
 
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-      trailers.headRead(msg);
+      inPlace.headRead(msg);
       int code = ((HttpResponse) msg).status().code();
       if (code >= 100 && code < 200) {
         return true;

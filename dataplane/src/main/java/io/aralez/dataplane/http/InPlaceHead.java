@@ -4,9 +4,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.LastHttpContent;
 import java.util.List;
 
 /**
@@ -38,6 +41,7 @@ final class InPlaceHead {
 
   private final HeadLines.Scanner scanner = new HeadLines.Scanner();
   private final Factory headers;
+  private final BodyEndTrailers trailers;
   private final int maxHeaderSize;
   private final Shortcut shortcut;
 
@@ -49,19 +53,50 @@ final class InPlaceHead {
    */
   private ByteBuf startLines;
 
-  InPlaceHead(HttpDecoderConfig config) {
-    this(config, NONE);
-  }
-
+  /**
+   * @param shortcut reads the usual messages whole; null: none, every head goes to Netty
+   */
   InPlaceHead(HttpDecoderConfig config, Shortcut shortcut) {
     this.headers = new Factory(config.getHeadersFactory());
+    this.trailers = new BodyEndTrailers(config.getTrailersFactory());
     this.maxHeaderSize = config.getMaxHeaderSize();
-    this.shortcut = shortcut;
+    this.shortcut = shortcut == null ? NONE : shortcut;
   }
 
-  /** The configuration for the decoder: the same, with headers that can be read in place. */
+  /**
+   * The configuration for the decoder: the same, with headers that can be read in place and
+   * trailers that are not made where none can come ({@link BodyEndTrailers}).
+   */
   HttpDecoderConfig decoderConfig(HttpDecoderConfig config) {
-    return config.clone().setHeadersFactory(headers);
+    return trailers.in(config.clone().setHeadersFactory(headers));
+  }
+
+  /** The decoder has read {@code message}'s head (see {@link BodyEndTrailers#headRead}). */
+  void headRead(HttpMessage message) {
+    trailers.headRead(message);
+  }
+
+  /**
+   * Whether a body of {@code length} bytes (-1: not framed plainly by length) follows the {@code
+   * head} bytes at the reader index whole, and fits in one chunk of the decoder.
+   */
+  static boolean bodyIsWhole(ByteBuf buffer, int head, long length, int maxChunk) {
+    return length >= 0 && length <= maxChunk && length <= buffer.readableBytes() - head;
+  }
+
+  /**
+   * Adds a message a shortcut read whole as Netty's decoder adds it: the head object, then its body
+   * of {@code length} bytes after the {@code head} bytes at the reader index, skipping both.
+   */
+  static void addWhole(
+      HttpMessage message, ByteBuf buffer, int head, long length, List<Object> out) {
+    out.add(message);
+    buffer.skipBytes(head);
+    out.add(
+        length == 0
+            ? LastHttpContent.EMPTY_LAST_CONTENT
+            : new DefaultLastHttpContent(
+                buffer.readRetainedSlice((int) length), BodyEndTrailers.NONE));
   }
 
   /**

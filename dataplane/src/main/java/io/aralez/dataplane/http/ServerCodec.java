@@ -58,19 +58,13 @@ public final class ServerCodec
     private final InPlaceHead inPlace;
     private final InPlaceHead.NettyDecode netty = super::decode;
 
-    private final BodyEndTrailers trailers;
-
     Decoder(HttpDecoderConfig config, WholeRequest whole) {
-      this(
-          config,
-          whole == null ? new InPlaceHead(config) : new InPlaceHead(config, whole),
-          new BodyEndTrailers(config.getTrailersFactory()));
+      this(config, new InPlaceHead(config, whole));
     }
 
-    private Decoder(HttpDecoderConfig config, InPlaceHead inPlace, BodyEndTrailers trailers) {
-      super(trailers.in(inPlace.decoderConfig(config)));
+    private Decoder(HttpDecoderConfig config, InPlaceHead inPlace) {
+      super(inPlace.decoderConfig(config));
       this.inPlace = inPlace;
-      this.trailers = trailers;
       this.maxInitialLine = config.getMaxInitialLineLength();
     }
 
@@ -129,7 +123,7 @@ public final class ServerCodec
 
     @Override
     protected boolean isContentAlwaysEmpty(HttpMessage msg) {
-      trailers.headRead(msg);
+      inPlace.headRead(msg);
       return super.isContentAlwaysEmpty(msg);
     }
 

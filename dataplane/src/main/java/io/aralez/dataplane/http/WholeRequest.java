@@ -2,11 +2,9 @@ package io.aralez.dataplane.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -53,7 +51,7 @@ final class WholeRequest implements InPlaceHead.Shortcut {
     }
     long length = lines.has(HttpHeaderNames.CONTENT_LENGTH) ? lines.plainContentLength() : 0;
     int head = startLine + lines.length() + 2;
-    if (length < 0 || length > maxChunk || length > buffer.readableBytes() - head) {
+    if (!InPlaceHead.bodyIsWhole(buffer, head, length, maxChunk)) {
       return false;
     }
     // The line is strict (one space each, an eight-byte version): the target lies between.
@@ -62,13 +60,12 @@ final class WholeRequest implements InPlaceHead.Shortcut {
     HttpVersion v =
         buffer.getByte(version + 7) == '1' ? HttpVersion.HTTP_1_1 : HttpVersion.HTTP_1_0;
     String uri = buffer.toString(target, version - 1 - target, StandardCharsets.ISO_8859_1);
-    out.add(new DefaultHttpRequest(v, method, uri, new ForwardedHeaders(lines)));
-    buffer.skipBytes(head);
-    out.add(
-        length == 0
-            ? LastHttpContent.EMPTY_LAST_CONTENT
-            : new DefaultLastHttpContent(
-                buffer.readRetainedSlice((int) length), BodyEndTrailers.NONE));
+    InPlaceHead.addWhole(
+        new DefaultHttpRequest(v, method, uri, new ForwardedHeaders(lines)),
+        buffer,
+        head,
+        length,
+        out);
     return true;
   }
 

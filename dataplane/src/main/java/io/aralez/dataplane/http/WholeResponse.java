@@ -2,12 +2,10 @@ package io.aralez.dataplane.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.http.DefaultHttpResponse;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -50,17 +48,16 @@ final class WholeResponse implements InPlaceHead.Shortcut {
     }
     long length = lines.plainContentLength();
     int head = startLine + lines.length() + 2;
-    if (length < 0 || length > maxChunk || length > buffer.readableBytes() - head) {
+    if (!InPlaceHead.bodyIsWhole(buffer, head, length, maxChunk)) {
       return false;
     }
     methods.poll();
-    out.add(new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, new ForwardedHeaders(lines)));
-    buffer.skipBytes(head);
-    out.add(
-        length == 0
-            ? LastHttpContent.EMPTY_LAST_CONTENT
-            : new DefaultLastHttpContent(
-                buffer.readRetainedSlice((int) length), BodyEndTrailers.NONE));
+    InPlaceHead.addWhole(
+        new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, new ForwardedHeaders(lines)),
+        buffer,
+        head,
+        length,
+        out);
     return true;
   }
 

@@ -5,16 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -144,39 +140,7 @@ class WholeRequestTest {
   private static List<String> decode(ServerCodec codec, byte[] bytes, List<Integer> splits) {
     EmbeddedChannel ch = new EmbeddedChannel(codec);
     try {
-      int at = 0;
-      for (int split : splits) {
-        int to = Math.min(bytes.length, at + split);
-        // Copies: the decoder moves unread bytes to the front of the buffer it was given.
-        ch.writeInbound(Unpooled.copiedBuffer(bytes, at, to - at));
-        at = to;
-      }
-      ch.writeInbound(Unpooled.copiedBuffer(bytes, at, bytes.length - at));
-      List<String> seen = new ArrayList<>();
-      StringBuilder body = new StringBuilder();
-      Object o;
-      while ((o = ch.readInbound()) != null) {
-        HttpObject m = (HttpObject) o;
-        if (!m.decoderResult().isSuccess()) {
-          seen.add("failed");
-        }
-        if (m instanceof HttpRequest req) {
-          List<String> fields = new ArrayList<>();
-          for (Map.Entry<String, String> e : req.headers()) {
-            fields.add(e.getKey() + ": " + e.getValue());
-          }
-          seen.add(req.method() + " " + req.uri() + " " + req.protocolVersion() + " " + fields);
-        }
-        if (m instanceof HttpContent c) {
-          body.append(c.content().toString(StandardCharsets.ISO_8859_1));
-        }
-        if (m instanceof LastHttpContent last) {
-          seen.add("body " + body + " trailers " + last.trailingHeaders().entries());
-          body.setLength(0);
-        }
-        ReferenceCountUtil.release(o);
-      }
-      return seen;
+      return DecodedText.read(ch, bytes, splits);
     } finally {
       ch.finishAndReleaseAll();
     }

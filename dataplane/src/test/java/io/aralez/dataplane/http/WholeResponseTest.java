@@ -6,9 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
@@ -18,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -151,45 +148,10 @@ class WholeResponseTest {
       while ((o = ch.readOutbound()) != null) {
         ReferenceCountUtil.release(o);
       }
-      int at = 0;
-      for (int split : splits) {
-        int to = Math.min(bytes.length, at + split);
-        // Copies: the decoder moves unread bytes to the front of the buffer it was given.
-        ch.writeInbound(Unpooled.copiedBuffer(bytes, at, to - at));
-        at = to;
-      }
-      ch.writeInbound(Unpooled.copiedBuffer(bytes, at, bytes.length - at));
-      List<String> seen = new ArrayList<>();
-      StringBuilder body = new StringBuilder();
-      while ((o = ch.readInbound()) != null) {
-        HttpObject m = (HttpObject) o;
-        if (!m.decoderResult().isSuccess()) {
-          seen.add("failed");
-        }
-        if (m instanceof HttpResponse res) {
-          seen.add(head(res));
-        }
-        if (m instanceof HttpContent c) {
-          body.append(c.content().toString(StandardCharsets.ISO_8859_1));
-        }
-        if (m instanceof LastHttpContent last) {
-          seen.add("body " + body + " trailers " + last.trailingHeaders().entries());
-          body.setLength(0);
-        }
-        ReferenceCountUtil.release(o);
-      }
-      return seen;
+      return DecodedText.read(ch, bytes, splits);
     } finally {
       ch.finishAndReleaseAll();
     }
-  }
-
-  private static String head(HttpResponse res) {
-    List<String> fields = new ArrayList<>();
-    for (Map.Entry<String, String> e : res.headers()) {
-      fields.add(e.getKey() + ": " + e.getValue());
-    }
-    return res.protocolVersion() + " " + res.status() + " " + fields;
   }
 
   @Test

@@ -2,9 +2,6 @@ package io.aralez.dataplane.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -26,23 +23,6 @@ class ProxyMetricsTest {
     assertThat(count(text, "b.test", "DELETE", "1.1", "/", "5xx")).isEqualTo(1);
     assertThat(text).doesNotContain("PROPFIND");
     assertThat(text).contains("aralez_request_duration_seconds_count 5");
-  }
-
-  @Test
-  void loopsCountingAtOnceLoseNothing() throws Exception {
-    ProxyMetrics metrics = new ProxyMetrics();
-    ExecutorService loops = Executors.newFixedThreadPool(4);
-    for (int t = 0; t < 4; t++) {
-      loops.execute(
-          () -> {
-            for (int i = 0; i < 10_000; i++) {
-              metrics.request("a.test", "/", "GET", 200 + i % 2, false, 1000);
-            }
-          });
-    }
-    loops.shutdown();
-    assertThat(loops.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(count(metrics.scrape(), "a.test", "GET", "1.1", "/", "2xx")).isEqualTo(40_000);
   }
 
   @Test
