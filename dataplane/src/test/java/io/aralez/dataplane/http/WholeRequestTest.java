@@ -65,42 +65,13 @@ class WholeRequestTest {
       StringBuilder b = new StringBuilder(emptyLineFirst ? "\r\n" : "");
       b.append(method).append(' ').append(target).append(' ').append(version).append("\r\n");
       fields.forEach(f -> b.append(f).append("\r\n"));
-      switch (framing) {
-        case "length" -> b.append("Content-Length: ").append(body.length()).append("\r\n");
-        case "zero-led" -> b.append("Content-Length: 0").append(body.length()).append("\r\n");
-        case "twice" ->
-            b.append("Content-Length: ")
-                .append(body.length())
-                .append("\r\ncontent-length: ")
-                .append(body.length())
-                .append("\r\n");
-        case "chunked" -> b.append("Transfer-Encoding: chunked\r\n");
-        case "hixie" -> b.append("Sec-WebSocket-Key1: 1 2\r\nSec-WebSocket-Key2: 3 4\r\n");
-        default -> {}
-      }
-      b.append("\r\n");
-      switch (framing) {
-        case "chunked" -> {
-          if (!body.isEmpty()) {
-            b.append(Integer.toHexString(body.length())).append("\r\n").append(body).append("\r\n");
-          }
-          b.append("0\r\n\r\n");
-        }
-        case "hixie" -> b.append("12345678");
-        case "none" -> {}
-        default -> b.append(body);
-      }
+      DecodedText.framedBody(b, framing, body);
       return b.toString();
     }
   }
 
   @Provide
   Arbitrary<List<Request>> requests() {
-    Arbitrary<String> bodies =
-        Arbitraries.frequencyOf(
-            Tuple.of(3, Arbitraries.just("")),
-            Tuple.of(6, Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(60)),
-            Tuple.of(1, Arbitraries.strings().alpha().ofLength(9000)));
     Arbitrary<Request> one =
         Combinators.combine(
                 Arbitraries.frequency(Tuple.of(1, true), Tuple.of(9, false)),
@@ -114,16 +85,17 @@ class WholeRequestTest {
                     Tuple.of(6, "length"),
                     Tuple.of(1, "zero-led"),
                     Tuple.of(1, "twice"),
+                    Tuple.of(1, "list"),
                     Tuple.of(2, "chunked"),
                     Tuple.of(1, "hixie")),
-                bodies)
+                DecodedText.bodies())
             .as(Request::new);
     return one.list().ofMinSize(1).ofMaxSize(4);
   }
 
   @Provide
   Arbitrary<List<Integer>> splits() {
-    return Arbitraries.integers().between(1, 4000).list().ofMaxSize(3);
+    return DecodedText.splits();
   }
 
   @Property(tries = 1000)

@@ -60,44 +60,13 @@ class WholeResponseTest {
     String bytes() {
       StringBuilder b = new StringBuilder(statusLine).append("\r\n");
       fields.forEach(f -> b.append(f).append("\r\n"));
-      switch (framing) {
-        case "length" -> b.append("Content-Length: ").append(body.length()).append("\r\n");
-        case "zero-led" -> b.append("Content-Length: 0").append(body.length()).append("\r\n");
-        case "twice" ->
-            b.append("Content-Length: ")
-                .append(body.length())
-                .append("\r\nContent-Length: ")
-                .append(body.length())
-                .append("\r\n");
-        case "list" ->
-            b.append("Content-Length: ")
-                .append(body.length())
-                .append(", ")
-                .append(body.length())
-                .append("\r\n");
-        case "chunked" -> b.append("Transfer-Encoding: chunked\r\n");
-        default -> {}
-      }
-      b.append("\r\n");
-      if (framing.equals("chunked")) {
-        if (!body.isEmpty()) {
-          b.append(Integer.toHexString(body.length())).append("\r\n").append(body).append("\r\n");
-        }
-        b.append("0\r\nX-T: 1\r\n\r\n");
-      } else {
-        b.append(body);
-      }
+      DecodedText.framedBody(b, framing, body);
       return b.toString();
     }
   }
 
   @Provide
   Arbitrary<List<Exchange>> exchanges() {
-    Arbitrary<String> bodies =
-        Arbitraries.frequencyOf(
-            Tuple.of(3, Arbitraries.just("")),
-            Tuple.of(6, Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(60)),
-            Tuple.of(1, Arbitraries.strings().alpha().ofLength(9000)));
     Arbitrary<Exchange> one =
         Combinators.combine(
                 Arbitraries.frequency(Tuple.of(4, "GET"), Tuple.of(1, "HEAD"), Tuple.of(1, "POST")),
@@ -111,7 +80,7 @@ class WholeResponseTest {
                     Tuple.of(1, "twice"),
                     Tuple.of(1, "list"),
                     Tuple.of(2, "chunked")),
-                bodies)
+                DecodedText.bodies())
             .as(Exchange::new);
     return one.list().ofMinSize(1).ofMaxSize(4);
   }
@@ -131,7 +100,7 @@ class WholeResponseTest {
 
   @Provide
   Arbitrary<List<Integer>> splits() {
-    return Arbitraries.integers().between(1, 4000).list().ofMaxSize(3);
+    return DecodedText.splits();
   }
 
   /** The messages a codec reads from {@code bytes} after sending the exchanges' requests. */
