@@ -230,14 +230,21 @@ public final class HeadLines {
     return -1;
   }
 
+  /** {@link #plainContentLength}: the head has no Content-Length line. */
+  static final long NO_CONTENT_LENGTH = -2;
+
   /**
    * The body length one Content-Length line gives in plain form (1 to 18 digits, no leading zero
-   * unless the value is "0"), or -1 when there is no such line, more than one, or any other form:
-   * those are left to Netty's decoder, which refuses or normalises them.
+   * unless the value is "0"); {@link #NO_CONTENT_LENGTH} when there is no such line; -1 when there
+   * is more than one or any other form: those are left to Netty's decoder, which refuses or
+   * normalises them.
    */
   long plainContentLength() {
     int i = indexOf(HttpHeaderNames.CONTENT_LENGTH, 0);
-    if (i < 0 || indexOf(HttpHeaderNames.CONTENT_LENGTH, i + 1) >= 0) {
+    if (i < 0) {
+      return NO_CONTENT_LENGTH;
+    }
+    if (indexOf(HttpHeaderNames.CONTENT_LENGTH, i + 1) >= 0) {
       return -1;
     }
     int v = valueStart(i);

@@ -77,8 +77,8 @@ final class InPlaceHead {
   }
 
   /**
-   * Whether a body of {@code length} bytes (-1: not framed plainly by length) follows the {@code
-   * head} bytes at the reader index whole, and fits in one chunk of the decoder.
+   * Whether a body of {@code length} bytes (negative: not framed plainly by length) follows the
+   * {@code head} bytes at the reader index whole, and fits in one chunk of the decoder.
    */
   static boolean bodyIsWhole(ByteBuf buffer, int head, long length, int maxChunk) {
     return length >= 0 && length <= maxChunk && length <= buffer.readableBytes() - head;

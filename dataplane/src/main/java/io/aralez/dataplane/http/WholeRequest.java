@@ -49,7 +49,11 @@ final class WholeRequest implements InPlaceHead.Shortcut {
         || lines.has(WEBSOCKET_KEY1)) {
       return false;
     }
-    long length = lines.has(HttpHeaderNames.CONTENT_LENGTH) ? lines.plainContentLength() : 0;
+    long length = lines.plainContentLength();
+    if (length == HeadLines.NO_CONTENT_LENGTH) {
+      // A request without Content-Length or Transfer-Encoding has no body (RFC 9112 §6.3).
+      length = 0;
+    }
     int head = startLine + lines.length() + 2;
     if (!InPlaceHead.bodyIsWhole(buffer, head, length, maxChunk)) {
       return false;
