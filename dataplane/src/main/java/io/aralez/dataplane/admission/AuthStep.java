@@ -1,5 +1,6 @@
 package io.aralez.dataplane.admission;
 
+import io.aralez.dataplane.config.ProxyConfig.AuthPolicy;
 import io.aralez.dataplane.policy.AuthDecision;
 import io.aralez.dataplane.policy.Authenticator;
 
@@ -19,6 +20,11 @@ final class AuthStep implements AdmissionStep {
   @Override
   public Verdict.Local check(Admitting r) {
     var policy = r.route().auth();
+    if (policy.type() == AuthPolicy.Type.NONE) {
+      // Most routes: no header reader made for nothing (a bound method reference per request
+      // showed in the profile, bench/README.md seventeenth session).
+      return null;
+    }
     if (r.route().rules().satisfyAny() && Boolean.TRUE.equals(r.sourceAdmitted)) {
       // satisfy any: the source lists already let this client in.
       return null;

@@ -2,7 +2,6 @@ package io.aralez.dataplane.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMessage;
@@ -21,8 +20,7 @@ import java.util.List;
  * Transfer-Encoding as invalid (so it becomes a 502 and the connection is dropped), and it knows
  * that a response to HEAD has no body.
  */
-public final class ClientCodec
-    extends CombinedChannelDuplexHandler<ClientCodec.Decoder, ClientCodec.Encoder> {
+public final class ClientCodec extends OneHandlerCodec {
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
 
   public ClientCodec(HttpDecoderConfig config) {
@@ -112,21 +110,13 @@ public final class ClientCodec
       if (code >= 100 && code < 200) {
         return true;
       }
-      return isHead(methods.poll()) || super.isContentAlwaysEmpty(msg);
+      return Methods.is(methods.poll(), HttpMethod.HEAD) || super.isContentAlwaysEmpty(msg);
     }
 
     @Override
     protected void handleTransferEncodingChunkedWithContentLength(HttpMessage message) {
       throw new IllegalArgumentException("both Content-Length and Transfer-Encoding are present");
     }
-  }
-
-  /**
-   * Methods come from {@code HttpMethod.valueOf}, so HEAD is the constant; GET, the usual one, is
-   * told apart without {@code HttpMethod.equals} (a String comparison of the names).
-   */
-  static boolean isHead(HttpMethod method) {
-    return method == HttpMethod.HEAD || method != HttpMethod.GET && HttpMethod.HEAD.equals(method);
   }
 
   private static final int HTTP_ = ('H' << 24) | ('T' << 16) | ('T' << 8) | 'P';

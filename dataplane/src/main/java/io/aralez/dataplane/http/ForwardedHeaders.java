@@ -96,6 +96,18 @@ public final class ForwardedHeaders extends NamedHeaders {
     added.removeIf(match);
   }
 
+  /** Removes every header whose name is in {@code set}: one pass over the lines. */
+  public void removeNames(FieldNameSet set) {
+    for (int i = 0, n = raw.count(); i < n; i++) {
+      if (!dropped(i) && set.matchesLine(raw, i)) {
+        drop(i);
+      }
+    }
+    if (added.size() > 0) {
+      added.removeIf(set);
+    }
+  }
+
   // ---- reads: a name's kept lines come before the values the proxy added for it
 
   @Override

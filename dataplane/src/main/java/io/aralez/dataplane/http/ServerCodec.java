@@ -2,7 +2,6 @@ package io.aralez.dataplane.http;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.CombinedChannelDuplexHandler;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -23,9 +22,9 @@ import java.util.List;
  * Content-Length, and that keeps the request methods so responses to HEAD are encoded without a
  * body.
  */
-public final class ServerCodec
-    extends CombinedChannelDuplexHandler<ServerCodec.Decoder, ServerCodec.Encoder> {
+public final class ServerCodec extends OneHandlerCodec {
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
+  private final Decoder decoder;
 
   public ServerCodec(HttpDecoderConfig config) {
     this(config, true);
@@ -36,14 +35,14 @@ public final class ServerCodec
    *     ({@link WholeRequest}; tests compare the two)
    */
   ServerCodec(HttpDecoderConfig config, boolean wholeRequests) {
-    init(
-        new Decoder(config, wholeRequests ? new WholeRequest(config.getMaxChunkSize()) : null),
-        new Encoder());
+    decoder =
+        new Decoder(config, wholeRequests ? new WholeRequest(config.getMaxChunkSize()) : null);
+    init(decoder, new Encoder());
   }
 
   /** See {@link InPlaceHead#startLineCapacity}. */
   int startLineCapacity() {
-    return inboundHandler().inPlace.startLineCapacity();
+    return decoder.inPlace.startLineCapacity();
   }
 
   /**
@@ -159,7 +158,7 @@ public final class ServerCodec
         return true;
       }
       HttpMethod method = methods.poll();
-      return ClientCodec.isHead(method) || super.isContentAlwaysEmpty(msg);
+      return Methods.is(method, HttpMethod.HEAD) || super.isContentAlwaysEmpty(msg);
     }
   }
 }

@@ -42,7 +42,7 @@ final class WholeResponse implements InPlaceHead.Shortcut {
     HttpResponseStatus status = status(buffer, at, startLine);
     if (status == null
         || methods.isEmpty()
-        || ClientCodec.isHead(methods.peek())
+        || Methods.is(methods.peek(), HttpMethod.HEAD)
         || lines.has(HttpHeaderNames.TRANSFER_ENCODING)) {
       return false;
     }

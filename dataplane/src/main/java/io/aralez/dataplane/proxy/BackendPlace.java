@@ -13,14 +13,24 @@ import io.netty.util.concurrent.Future;
  * one. Loop thread only. Once {@link #release}d, a place granted late is handed straight back.
  */
 final class BackendPlace {
+  /**
+   * Told when the request got its place or was refused one. The exchange itself: no callback
+   * objects per request for the usual route without a cap.
+   */
+  interface Waiter {
+    void placeTaken();
+
+    void placeRefused();
+  }
+
   private BackendGate.Slot slot;
   private Future<BackendGate.Slot> waiting;
   private boolean released;
 
   /**
-   * Runs {@code ready} now when the route has no cap or the request already holds a place at this
-   * backend, else once a place frees up; runs {@code refused} when the queue is full or the wait
-   * runs out (counted in the rejections metric).
+   * Tells {@code waiter} the place is taken now when the route has no cap or the request already
+   * holds a place at this backend, else once a place frees up; that it is refused when the queue is
+   * full or the wait runs out (counted in the rejections metric).
    */
   void take(
       EventLoop loop,
@@ -28,11 +38,10 @@ final class BackendPlace {
       UpstreamOptions options,
       ProxySettings settings,
       ProxyMetrics metrics,
-      Runnable ready,
-      Runnable refused) {
+      Waiter waiter) {
     int max = options.maxConnectionsOr(settings.upstreamMaxConnections());
     if (max <= 0 || slot != null) {
-      ready.run();
+      waiter.placeTaken();
       return;
     }
     released = false;
@@ -54,13 +63,13 @@ final class BackendPlace {
             boolean full = ((BackendGate.Refused) f.cause()).queueFull();
             metrics.rejected(full ? "backend_queue_full" : "backend_queue_timeout");
             if (!released) {
-              refused.run();
+              waiter.placeRefused();
             }
           } else if (released) {
             f.getNow().release();
           } else {
             slot = f.getNow();
-            ready.run();
+            waiter.placeTaken();
           }
         });
   }

@@ -1,5 +1,6 @@
 package io.aralez.dataplane.proxy;
 
+import io.aralez.dataplane.http.Methods;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
@@ -23,9 +24,10 @@ record ClientTraits(
   static ClientTraits of(HttpRequest req, boolean http2) {
     String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
     return new ClientTraits(
-        req.protocolVersion().equals(HttpVersion.HTTP_1_1),
+        req.protocolVersion() == HttpVersion.HTTP_1_1
+            || req.protocolVersion().equals(HttpVersion.HTTP_1_1),
         HttpUtil.isKeepAlive(req),
-        req.method().equals(HttpMethod.HEAD),
+        Methods.is(req.method(), HttpMethod.HEAD),
         HttpUtil.is100ContinueExpected(req),
         contentType != null && contentType.startsWith("application/grpc"),
         !http2 && HeaderRewriter.isWebSocketUpgrade(req));

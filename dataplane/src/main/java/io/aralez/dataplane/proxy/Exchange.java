@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * Otherwise 502 (504 on timeout) before the response starts; after it started, the client
  * connection is closed so a truncated response never looks complete.
  */
-final class Exchange implements UpstreamListener {
+final class Exchange implements UpstreamListener, BackendPlace.Waiter {
   private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
   /** What an exchange needs from the process: the same for every request of a listener. */
@@ -46,6 +47,8 @@ final class Exchange implements UpstreamListener {
   private final RequestRelay request = new RequestRelay();
   private final UpstreamChoice choice;
   private final UpstreamLink upstream = new UpstreamLink();
+  // The event loop's clock: the system's, or a test's that it can move.
+  private final Ticker ticker;
   private boolean done;
 
   /** From attach to the end; null otherwise (stalls are not checked). */
@@ -53,6 +56,7 @@ final class Exchange implements UpstreamListener {
 
   Exchange(ClientSide client, Services services, Outbound out) {
     this.client = client;
+    this.ticker = client.channel().eventLoop().ticker();
     this.services = services;
     this.out = out;
     this.forward = out.forward();
@@ -91,13 +95,17 @@ final class Exchange implements UpstreamListener {
    * request keeps its place across a retry on a fresh connection to the same backend.
    */
   void start() {
-    choice.attempt(
-        client.channel().eventLoop(),
-        this::connect,
-        () -> fail(HttpResponseStatus.SERVICE_UNAVAILABLE));
+    choice.attempt(client.channel().eventLoop(), this);
   }
 
-  private void connect() {
+  @Override
+  public void placeRefused() {
+    fail(HttpResponseStatus.SERVICE_UNAVAILABLE);
+  }
+
+  /** Holding a place at the backend: connect. */
+  @Override
+  public void placeTaken() {
     choice
         .connect(client.channel().eventLoop(), traits, out.sni())
         .addListener(
@@ -294,7 +302,7 @@ final class Exchange implements UpstreamListener {
             services,
             client,
             status,
-            readTimeout(),
+            entry.route().upstream().readOr(services.settings().readTimeout()),
             () -> done,
             res -> {
               end();
@@ -362,13 +370,8 @@ final class Exchange implements UpstreamListener {
 
   // ---- timeouts ----
 
-  /** The event loop's clock: the system's, or a test's that it can move. */
   private long now() {
-    return DispatchClock.now(client.channel().eventLoop().ticker());
-  }
-
-  private java.time.Duration readTimeout() {
-    return entry.route().upstream().readOr(services.settings().readTimeout());
+    return DispatchClock.now(ticker);
   }
 
   /** Called by the connection's stall timer, possibly earlier than this exchange asked. */

@@ -1,5 +1,6 @@
 package io.aralez.dataplane.proxy;
 
+import io.aralez.dataplane.http.Methods;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -45,7 +46,7 @@ final class HeadChecks {
             : HttpResponseStatus.NOT_IMPLEMENTED;
       }
     }
-    if (req.method().equals(HttpMethod.CONNECT)) {
+    if (Methods.is(req.method(), HttpMethod.CONNECT)) {
       return HttpResponseStatus.METHOD_NOT_ALLOWED;
     }
     String expect = req.headers().get(HttpHeaderNames.EXPECT);

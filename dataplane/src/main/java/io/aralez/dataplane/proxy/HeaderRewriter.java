@@ -1,7 +1,7 @@
 package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.config.ProxyConfig.Header;
-import io.aralez.dataplane.http.FieldNames;
+import io.aralez.dataplane.http.FieldNameSet;
 import io.aralez.dataplane.http.ForwardedHeaders;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -26,24 +26,54 @@ final class HeaderRewriter {
   static final AsciiString X_REAL_IP = AsciiString.cached("x-real-ip");
   static final AsciiString SERVER_NAME = AsciiString.cached("aralez");
 
-  /**
-   * Headers through which a client could claim another address, port, scheme or path to the backend
-   * (the path ones are how IIS and Symfony apps get routed around front-end rules). They pass only
-   * from trusted proxies.
-   */
-  private static final AsciiString[] SPOOFABLE = {
-    AsciiString.cached("forwarded"),
-    AsciiString.cached("x-forwarded-port"),
-    AsciiString.cached("x-forwarded-server"),
-    AsciiString.cached("x-forwarded-prefix"),
-    AsciiString.cached("x-original-url"),
-    AsciiString.cached("x-original-uri"),
-    AsciiString.cached("x-rewrite-url"),
-    AsciiString.cached("x-client-ip"),
-    AsciiString.cached("true-client-ip")
-  };
-
   private static final AsciiString PROXY_CONNECTION = AsciiString.cached("proxy-connection");
+
+  /** Fields that concern one connection only, never forwarded (RFC 9110 §7.6.1, and older ones). */
+  static final FieldNameSet HOP_BY_HOP =
+      FieldNameSet.of(
+          HttpHeaderNames.CONNECTION,
+          HttpHeaderNames.KEEP_ALIVE,
+          PROXY_CONNECTION,
+          HttpHeaderNames.TE,
+          HttpHeaderNames.TRAILER,
+          HttpHeaderNames.TRANSFER_ENCODING,
+          HttpHeaderNames.UPGRADE,
+          HttpHeaderNames.PROXY_AUTHORIZATION,
+          HttpHeaderNames.PROXY_AUTHENTICATE);
+
+  /**
+   * What goes from a request before it is forwarded: hop-by-hop fields, the ones the proxy writes
+   * itself (added afterwards), and names with '_' — some backends (CGI, WSGI) read X_Forwarded_For
+   * as X-Forwarded-For, which would let a client forge headers the proxy sets.
+   */
+  private static final FieldNameSet REPLACED_FROM_TRUSTED =
+      HOP_BY_HOP
+          .and(
+              HttpHeaderNames.HOST,
+              X_FORWARDED_FOR,
+              X_FORWARDED_PROTO,
+              X_FORWARDED_HOST,
+              X_REAL_IP,
+              HttpHeaderNames.CONTENT_LENGTH)
+          .andAnyContaining('_');
+
+  /**
+   * From anyone but a trusted proxy, also the headers through which a client could claim another
+   * address, port, scheme or path to the backend (the path ones are how IIS and Symfony apps get
+   * routed around front-end rules).
+   */
+  private static final FieldNameSet REPLACED =
+      REPLACED_FROM_TRUSTED.and(
+          AsciiString.cached("forwarded"),
+          AsciiString.cached("x-forwarded-port"),
+          AsciiString.cached("x-forwarded-server"),
+          AsciiString.cached("x-forwarded-prefix"),
+          AsciiString.cached("x-original-url"),
+          AsciiString.cached("x-original-uri"),
+          AsciiString.cached("x-rewrite-url"),
+          AsciiString.cached("x-client-ip"),
+          AsciiString.cached("true-client-ip"));
+
   private static final AsciiString HTTP = AsciiString.cached("http");
   private static final AsciiString HTTPS = AsciiString.cached("https");
 
@@ -87,37 +117,37 @@ final class HeaderRewriter {
       out.headers().add(in);
     }
     HttpHeaders h = out.headers();
-    stripHopByHop(h);
-    stripUnderscoreNames(h);
+    removeConnectionListed(h);
+    // Everything the proxy drops or writes itself goes in one pass; what it writes is then added
+    // (in this order, as set() would have put it: at the end).
+    removeNames(h, trustedPeer ? REPLACED_FROM_TRUSTED : REPLACED);
     if (trailers) {
       // gRPC servers require it; it only says the client accepts trailers.
-      h.set(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
+      h.add(HttpHeaderNames.TE, HttpHeaderValues.TRAILERS);
     }
     if (webSocket) {
       // The one upgrade we forward; everything else named in Upgrade (h2c...) is dropped.
-      h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-      h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+      h.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+      h.add(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
     }
-    h.set(HttpHeaderNames.HOST, hostHeader);
+    h.add(HttpHeaderNames.HOST, hostHeader);
     // From a trusted proxy the chain goes on; from anyone else it starts here, so a client cannot
     // put forged addresses in front of its own.
-    h.set(
+    h.add(
         X_FORWARDED_FOR,
         !trustedPeer || xff == null || xff.isBlank() ? clientIp : xff + ", " + clientIp);
-    h.set(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
-    h.set(X_FORWARDED_HOST, hostHeader);
+    h.add(X_FORWARDED_PROTO, secure ? HTTPS : HTTP);
+    h.add(X_FORWARDED_HOST, hostHeader);
     // The client as the limits and logs see it (through trusted proxies), as nginx sets it.
-    h.set(X_REAL_IP, realClient);
-    if (!trustedPeer) {
-      removeNames(h, HeaderRewriter::spoofable);
-    }
+    h.add(X_REAL_IP, realClient);
     for (Header sh : serverHeaders) {
       h.set(sh.name(), sh.value());
     }
+    // Framing last, written by us; set() only when a configured header could have named it.
     if (chunked) {
-      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      put(h, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED, serverHeaders.isEmpty());
     } else if (contentLength >= 0) {
-      h.set(HttpHeaderNames.CONTENT_LENGTH, contentLength);
+      put(h, HttpHeaderNames.CONTENT_LENGTH, contentLength, serverHeaders.isEmpty());
     }
     return out;
   }
@@ -142,12 +172,12 @@ final class HeaderRewriter {
     boolean bodyless = headRequest || code == 204 || code == 304 || code < 200;
     if (!bodyless && !hasLength) {
       if (clientHttp11) {
-        h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        h.add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
       } else {
         closeAfter = true;
       }
     } else if (upstreamChunked && headRequest && clientHttp11) {
-      h.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+      h.add(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
     }
     if (!h.contains(HttpHeaderNames.SERVER)) {
       h.set(HttpHeaderNames.SERVER, SERVER_NAME);
@@ -162,6 +192,14 @@ final class HeaderRewriter {
     }
     res.setProtocolVersion(HttpVersion.HTTP_1_1);
     return closeAfter;
+  }
+
+  private static void put(HttpHeaders h, CharSequence name, Object value, boolean absent) {
+    if (absent) {
+      h.add(name, value);
+    } else {
+      h.set(name, value);
+    }
   }
 
   private static boolean acceptsTrailers(HttpHeaders h) {
@@ -190,25 +228,25 @@ final class HeaderRewriter {
   static void upgradeResponse(HttpResponse res) {
     HttpHeaders h = res.headers();
     stripHopByHop(h);
-    h.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
-    h.set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+    h.add(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE);
+    h.add(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
     res.setProtocolVersion(HttpVersion.HTTP_1_1);
   }
 
   /** Removes hop-by-hop headers, first those the peer named in Connection. */
   static void stripHopByHop(HttpHeaders h) {
+    removeConnectionListed(h);
+    removeNames(h, HOP_BY_HOP);
+  }
+
+  /**
+   * Removes the fields the peer's Connection fields name (they are hop-by-hop too). The hop-by-hop
+   * names themselves (the usual "keep-alive", "upgrade") are left to the removal that follows.
+   */
+  private static void removeConnectionListed(HttpHeaders h) {
     for (String connection : h.getAll(HttpHeaderNames.CONNECTION)) {
       removeListed(h, connection);
     }
-    h.remove(HttpHeaderNames.CONNECTION);
-    h.remove(HttpHeaderNames.KEEP_ALIVE);
-    h.remove(PROXY_CONNECTION);
-    h.remove(HttpHeaderNames.TE);
-    h.remove(HttpHeaderNames.TRAILER);
-    h.remove(HttpHeaderNames.TRANSFER_ENCODING);
-    h.remove(HttpHeaderNames.UPGRADE);
-    h.remove(HttpHeaderNames.PROXY_AUTHORIZATION);
-    h.remove(HttpHeaderNames.PROXY_AUTHENTICATE);
   }
 
   /**
@@ -230,14 +268,13 @@ final class HeaderRewriter {
         e--;
       }
       if (e > s) {
-        h.remove(s == 0 && e == n ? connection : connection.substring(s, e));
+        String name = s == 0 && e == n ? connection : connection.substring(s, e);
+        if (!HOP_BY_HOP.test(name)) {
+          h.remove(name);
+        }
       }
       from = end + 1;
     }
-  }
-
-  private static boolean spoofable(CharSequence name) {
-    return FieldNames.isOneOf(name, SPOOFABLE);
   }
 
   /**
@@ -264,20 +301,16 @@ final class HeaderRewriter {
   }
 
   /**
-   * Drops header names with '_': some backends (CGI, WSGI) read X_Forwarded_For as X-Forwarded-For,
-   * which would let a client forge headers the proxy sets.
-   */
-  private static void stripUnderscoreNames(HttpHeaders h) {
-    removeNames(h, name -> AsciiString.indexOf(name, '_', 0) >= 0);
-  }
-
-  /**
    * Removes every header whose name matches. Iterates the entries as they are: {@code names()}
    * would copy every name into a new set, per request.
    */
   static void removeNames(HttpHeaders h, java.util.function.Predicate<CharSequence> match) {
     if (h instanceof ForwardedHeaders forwarded) {
-      forwarded.removeNamesIf(match);
+      if (match instanceof FieldNameSet set) {
+        forwarded.removeNames(set);
+      } else {
+        forwarded.removeNamesIf(match);
+      }
       return;
     }
     List<CharSequence> drop = null;

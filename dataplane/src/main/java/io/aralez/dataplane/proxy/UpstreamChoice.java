@@ -49,11 +49,11 @@ final class UpstreamChoice {
   }
 
   /**
-   * A new attempt: runs {@code ready} once the request holds a place at the backend (at once when
-   * the route has no cap, or it kept its place from the last attempt), or {@code refused} when the
-   * backend's queue is full or the wait ran out.
+   * A new attempt: tells {@code waiter} once the request holds a place at the backend (at once when
+   * the route has no cap, or it kept its place from the last attempt), or when the backend's queue
+   * is full or the wait ran out.
    */
-  void attempt(EventLoop loop, Runnable ready, Runnable refused) {
+  void attempt(EventLoop loop, BackendPlace.Waiter waiter) {
     if (attempts++ == 0) {
       firstAttempt = DispatchClock.now(loop.ticker());
     }
@@ -63,8 +63,7 @@ final class UpstreamChoice {
         entry.route().upstream(),
         services.settings(),
         services.metrics(),
-        ready,
-        refused);
+        waiter);
   }
 
   /** A connection to the chosen backend, pooled or new, counted as one request to it. */

@@ -114,8 +114,9 @@ public final class Router {
    * @return the route, or null when nothing matches (answer 404)
    */
   public RouteEntry route(String host, String path, RequestHead request) {
-    Table table = host == null ? null : exact.get(host);
-    if (table == null && host != null) {
+    // Empty maps are skipped: a look-up hashes a String made for this request first.
+    Table table = host == null || exact.isEmpty() ? null : exact.get(host);
+    if (table == null && host != null && !wildcard.isEmpty()) {
       int dot = host.indexOf('.');
       if (dot > 0) {
         table = wildcard.get(host.substring(dot + 1));
@@ -133,7 +134,7 @@ public final class Router {
         return r;
       }
     }
-    RouteEntry e = first(table.exact.get(path), conditions);
+    RouteEntry e = table.exact.isEmpty() ? null : first(table.exact.get(path), conditions);
     return e != null ? e : longestPrefix(table.prefix, path, conditions);
   }
 
