@@ -59,8 +59,14 @@ final class AddedFields {
   /** Adds a field {@link #checked} before. */
   void append(CharSequence name, CharSequence v) {
     if (count == names.length) {
-      names = Arrays.copyOf(names, Math.max(8, count * 2));
-      values = Arrays.copyOf(values, Math.max(8, count * 2));
+      // Not Arrays.copyOf: for an array type other than Object[] it makes the new array
+      // reflectively, which showed in profiles.
+      CharSequence[] n = new CharSequence[Math.max(8, count * 2)];
+      CharSequence[] v2 = new CharSequence[n.length];
+      System.arraycopy(names, 0, n, 0, count);
+      System.arraycopy(values, 0, v2, 0, count);
+      names = n;
+      values = v2;
     }
     lengths |= 1L << (name.length() & 63);
     names[count] = name;

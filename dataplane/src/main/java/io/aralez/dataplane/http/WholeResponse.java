@@ -23,6 +23,20 @@ final class WholeResponse implements InPlaceHead.Shortcut {
   // "HTTP/1.1 ", read as one long and one byte.
   private static final long HTTP_1_1 = 0x485454502f312e31L;
 
+  /**
+   * Each status's standard reason as bytes, by code (compared without a String's per-char calls).
+   */
+  private static final byte[][] REASONS = new byte[600][];
+
+  static {
+    for (int code = 200; code < 600; code++) {
+      REASONS[code] =
+          HttpResponseStatus.valueOf(code)
+              .reasonPhrase()
+              .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    }
+  }
+
   private final ArrayDeque<HttpMethod> methods;
   private final int maxChunk;
 
@@ -82,16 +96,15 @@ final class WholeResponse implements InPlaceHead.Shortcut {
     if (code < 200 || code > 599 || code == 204 || code == 304 || buffer.getByte(at + 12) != ' ') {
       return null;
     }
-    HttpResponseStatus status = HttpResponseStatus.valueOf(code);
-    String standard = status.reasonPhrase();
-    if (standard.length() != cr - reason) {
+    byte[] standard = REASONS[code];
+    if (standard.length != cr - reason) {
       return null;
     }
-    for (int i = 0; i < standard.length(); i++) {
-      if (buffer.getByte(reason + i) != standard.charAt(i)) {
+    for (int i = 0; i < standard.length; i++) {
+      if (buffer.getByte(reason + i) != standard[i]) {
         return null;
       }
     }
-    return status;
+    return HttpResponseStatus.valueOf(code);
   }
 }

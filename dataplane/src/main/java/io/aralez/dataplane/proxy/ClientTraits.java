@@ -28,7 +28,8 @@ record ClientTraits(
             || req.protocolVersion().equals(HttpVersion.HTTP_1_1),
         HttpUtil.isKeepAlive(req),
         Methods.is(req.method(), HttpMethod.HEAD),
-        HttpUtil.is100ContinueExpected(req),
+        // The field first: Netty's check compares the version (as Strings) before looking for it.
+        req.headers().contains(HttpHeaderNames.EXPECT) && HttpUtil.is100ContinueExpected(req),
         contentType != null && contentType.startsWith("application/grpc"),
         !http2 && HeaderRewriter.isWebSocketUpgrade(req));
   }

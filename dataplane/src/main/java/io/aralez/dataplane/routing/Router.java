@@ -36,6 +36,22 @@ public final class Router {
     RouteEntry[] regex = NONE;
     final Map<String, RouteEntry[]> exact = new HashMap<>();
     final Map<String, RouteEntry[]> prefix = new HashMap<>();
+    // The "/" prefix's routes, and bit min(length, 63) of every prefix's length: a request path
+    // is cut back one segment at a time, and only lengths some prefix has are looked up.
+    RouteEntry[] root;
+    long prefixLengths;
+
+    void addPrefix(String path, RouteEntry[] entries) {
+      prefix.put(path, entries);
+      prefixLengths |= 1L << Math.min(path.length(), 63);
+      if (path.equals("/")) {
+        root = entries;
+      }
+    }
+
+    RouteEntry[] prefixed(String path) {
+      return (prefixLengths & (1L << Math.min(path.length(), 63))) == 0 ? null : prefix.get(path);
+    }
   }
 
   private final Map<String, Table> exact = new HashMap<>();
@@ -83,7 +99,7 @@ public final class Router {
       Table table = new Table();
       table.regex = regexes.toArray(NONE);
       exactPaths.forEach((path, list) -> table.exact.put(path, sorted(list)));
-      prefixPaths.forEach((path, list) -> table.prefix.put(path, sorted(list)));
+      prefixPaths.forEach((path, list) -> table.addPrefix(path, sorted(list)));
       String name = vh.name();
       if (name.equals(ProxyConfig.DEFAULT_HOST)) {
         r.fallback = table;
@@ -135,7 +151,7 @@ public final class Router {
       }
     }
     RouteEntry e = table.exact.isEmpty() ? null : first(table.exact.get(path), conditions);
-    return e != null ? e : longestPrefix(table.prefix, path, conditions);
+    return e != null ? e : longestPrefix(table, path, conditions);
   }
 
   /** The compiled entry of a route of this config (admin views, metrics), or null. */
@@ -143,18 +159,20 @@ public final class Router {
     return byId.get(route.id());
   }
 
-  private static RouteEntry longestPrefix(
-      Map<String, RouteEntry[]> table, String path, Conditions conditions) {
+  private static RouteEntry longestPrefix(Table table, String path, Conditions conditions) {
     String candidate =
         path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     while (true) {
-      RouteEntry e = first(table.get(candidate), conditions);
+      if (candidate.equals("/")) {
+        return first(table.root, conditions);
+      }
+      RouteEntry e = first(table.prefixed(candidate), conditions);
       if (e != null) {
         return e;
       }
       int slash = candidate.lastIndexOf('/');
       if (slash <= 0) {
-        return candidate.equals("/") ? null : first(table.get("/"), conditions);
+        return first(table.root, conditions);
       }
       candidate = candidate.substring(0, slash);
     }

@@ -38,7 +38,18 @@ class WholeRequestTest {
     "TRACE",
     "PROPFIND",
     "get",
-    "GETX"
+    "GETX",
+    // Near misses of the shortcut's word compares: same first four bytes, or one byte off.
+    "POSTX",
+    "HEADS",
+    "DELETES",
+    "DELETX",
+    "OPTIONSX",
+    "OPTIONZ",
+    "PATCHY",
+    "PATCX",
+    "PUTT",
+    "PU"
   };
   private static final String[] TARGETS = {
     "/", "/a/b?c=d&e", "*", "http://h.test/x", "/caf\u00e9", "h.test:443", "/%2e%2e/"

@@ -79,6 +79,15 @@ class RouterTest {
     Router noRoot = router(new VirtualHost("h", List.of(route("h", "/baz"))));
     assertThat(noRoot.route("h", "/bazooka")).isNull();
     assertThat(noRoot.route("h", "/")).isNull();
+    // Prefixes of 63 characters and more share one length bit: each is still found, by its name.
+    String longA = "/" + "a".repeat(70);
+    String longB = "/" + "b".repeat(62);
+    Router longOnes =
+        router(new VirtualHost("h", List.of(route("h", longA), route("h", longB + "/c"))));
+    assertThat(path(longOnes.route("h", longA + "/x/y"))).isEqualTo("h" + longA);
+    assertThat(path(longOnes.route("h", longB + "/c/d"))).isEqualTo("h" + longB + "/c");
+    assertThat(longOnes.route("h", longB + "/d")).isNull();
+    assertThat(longOnes.route("h", "/" + "a".repeat(69))).isNull();
   }
 
   @Test
