@@ -1,7 +1,8 @@
 package io.aralez.dataplane.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -15,9 +16,11 @@ import java.util.List;
  * whole in the buffer and no longer than one chunk of the decoder. Netty's decoder splits the
  * status line into three Strings, looks the version and status up by them, reads Content-Length
  * back as a String and walks its state machine (~7% of the proxy's user time per request,
- * bench/README.md); the two messages made here are the ones it makes for such a response. Anything
- * else — interim and bodiless statuses, an answer to HEAD, Transfer-Encoding, another version or
- * reason, a body not yet read whole — goes to Netty's decoder as before.
+ * bench/README.md). The response is made as one full message, where Netty makes a head and then the
+ * body's end: every reader of upstream responses here (the exchange, side calls, HTTP/2 streams)
+ * takes a message that is both. Anything else — interim and bodiless statuses, an answer to HEAD,
+ * Transfer-Encoding, another version or reason, a body not yet read whole — goes to Netty's decoder
+ * as before.
  */
 final class WholeResponse implements InPlaceHead.Shortcut {
   // "HTTP/1.1 ", read as one long and one byte.
@@ -66,12 +69,17 @@ final class WholeResponse implements InPlaceHead.Shortcut {
       return false;
     }
     methods.poll();
-    InPlaceHead.addWhole(
-        new DefaultHttpResponse(HttpVersion.HTTP_1_1, status, new ForwardedHeaders(lines)),
-        buffer,
-        head,
-        length,
-        out);
+    // One message, head and body: relayed as one write, which the client's encoder puts in one
+    // buffer when the body is small (one pipeline pass, one outbound entry and one plain write
+    // instead of two of each and a writev).
+    buffer.skipBytes(head);
+    out.add(
+        new DefaultFullHttpResponse(
+            HttpVersion.HTTP_1_1,
+            status,
+            length == 0 ? Unpooled.EMPTY_BUFFER : buffer.readRetainedSlice((int) length),
+            new ForwardedHeaders(lines),
+            BodyEndTrailers.NONE));
     return true;
   }
 

@@ -200,8 +200,9 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
         default -> {}
       }
       if (res instanceof LastHttpContent whole) {
-        // Head and end in one message (HTTP/2 HEADERS with END_STREAM, as gRPC's trailers-only
-        // errors): it was written whole, keeping its end-of-stream and its grpc-status.
+        // Head and end in one message (an HTTP/1.1 response read whole; HTTP/2 HEADERS with
+        // END_STREAM, as gRPC's trailers-only errors): it was written whole, keeping its
+        // end-of-stream and its grpc-status.
         if (response.started()) {
           finish();
         } else {

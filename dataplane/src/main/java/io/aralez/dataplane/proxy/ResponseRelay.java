@@ -96,8 +96,12 @@ final class ResponseRelay {
         res.headers().add(HttpHeaderNames.SET_COOKIE, c);
       }
     }
-    if (res instanceof LastHttpContent whole && !client.channel().http2()) {
-      whole.trailingHeaders().clear();
+    if (res instanceof LastHttpContent whole) {
+      // Head and body in one message (an upstream response read whole).
+      bytes += whole.content().readableBytes();
+      if (!client.channel().http2()) {
+        whole.trailingHeaders().clear();
+      }
     }
     client.channel().write(res);
     return Head.STARTED;

@@ -196,14 +196,15 @@ class HeadForwardingTest {
           io.netty.handler.codec.http.HttpResponseStatus.valueOf(299, "Gr\u00fc\u00df")
         }) {
       List<HttpObject> got = in(client, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
+      // Read whole: one message, head and (empty) body.
+      assertThat(got).hasSize(1);
       HttpResponse res = (HttpResponse) got.get(0);
-      got.stream().skip(1).forEach(ReferenceCountUtil::release);
       res.setStatus(status);
       server.writeInbound(
           Unpooled.copiedBuffer("GET / HTTP/1.1\r\nHost: h\r\n\r\n", StandardCharsets.ISO_8859_1));
       ReferenceCountUtil.release(server.readInbound());
       ReferenceCountUtil.release(server.readInbound());
-      assertThat(firstLine(out(server, res, LastHttpContent.EMPTY_LAST_CONTENT)))
+      assertThat(firstLine(out(server, res)))
           .as(status.toString())
           .isEqualTo(
               firstLine(

@@ -133,8 +133,10 @@ class WholeResponseTest {
     HeadLines lines = new HeadLines.Scanner().scan(buf, line, 8192);
     List<Object> out = new ArrayList<>();
     assertThat(whole.take(buf, line, lines, out)).isTrue();
+    // One message, head and body.
+    assertThat(out).hasSize(1);
     assertThat(((HttpResponse) out.get(0)).status()).isSameAs(HttpResponseStatus.OK);
-    LastHttpContent last = (LastHttpContent) out.get(1);
+    LastHttpContent last = (LastHttpContent) out.get(0);
     assertThat(last.content().toString(StandardCharsets.ISO_8859_1)).isEqualTo("abc");
     assertThat(last.trailingHeaders()).isSameAs(BodyEndTrailers.NONE);
     assertThat(buf.toString(StandardCharsets.ISO_8859_1)).isEqualTo("HTTP/1.1");
@@ -157,8 +159,7 @@ class WholeResponseTest {
     ByteBuf whole = Unpooled.copiedBuffer(head + "abcde", StandardCharsets.ISO_8859_1);
     assertThat(new WholeResponse(get, 4).take(whole, line, lines, out)).isFalse();
     assertThat(new WholeResponse(get, 5).take(whole, line, lines, out)).isTrue();
-    ReferenceCountUtil.release(out.remove(1));
-    out.clear();
+    ReferenceCountUtil.release(out.remove(0));
     get.add(HttpMethod.GET);
     assertThat(out).isEmpty();
     assertThat(get).hasSize(1);
