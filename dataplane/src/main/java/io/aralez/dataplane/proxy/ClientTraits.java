@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpVersion;
  * in place) into the upstream head.
  *
  * @param upgrade a WebSocket upgrade over HTTP/1.1
+ * @param bodyless an HTTP/1.x request whose head says it has no body (neither Content-Length nor
+ *     Transfer-Encoding: RFC 9112 §6.3), and nothing else to it (no upgrade, no 100-continue)
  */
 record ClientTraits(
     boolean http11,
@@ -19,18 +21,28 @@ record ClientTraits(
     boolean head,
     boolean expectContinue,
     boolean grpc,
-    boolean upgrade) {
+    boolean upgrade,
+    boolean bodyless) {
 
   static ClientTraits of(HttpRequest req, boolean http2) {
     String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+    boolean expectContinue =
+        // The field first: Netty's check compares the version (as Strings) before looking for it.
+        req.headers().contains(HttpHeaderNames.EXPECT) && HttpUtil.is100ContinueExpected(req);
+    boolean upgrade = !http2 && HeaderRewriter.isWebSocketUpgrade(req);
     return new ClientTraits(
         req.protocolVersion() == HttpVersion.HTTP_1_1
             || req.protocolVersion().equals(HttpVersion.HTTP_1_1),
         HttpUtil.isKeepAlive(req),
         Methods.is(req.method(), HttpMethod.HEAD),
-        // The field first: Netty's check compares the version (as Strings) before looking for it.
-        req.headers().contains(HttpHeaderNames.EXPECT) && HttpUtil.is100ContinueExpected(req),
+        expectContinue,
         contentType != null && contentType.startsWith("application/grpc"),
-        !http2 && HeaderRewriter.isWebSocketUpgrade(req));
+        upgrade,
+        // An HTTP/2 request may carry a body without Content-Length.
+        !http2
+            && !upgrade
+            && !expectContinue
+            && !req.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
+            && !req.headers().contains(HttpHeaderNames.TRANSFER_ENCODING));
   }
 }

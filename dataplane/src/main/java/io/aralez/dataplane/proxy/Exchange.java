@@ -129,7 +129,7 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
 
   private void attach(UpstreamPool.Lease l) {
     Channel ch = upstream.attach(l, this);
-    request.attach(ch, out.head());
+    request.attach(ch, out.head(), traits.bodyless());
     client.requestForwarded(request.complete());
     stalls = StallWatch.of(entry.route().upstream(), services.settings(), now());
     client.checkWithin(stalls.firstCheck());

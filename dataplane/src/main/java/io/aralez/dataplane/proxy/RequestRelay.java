@@ -1,8 +1,13 @@
 package io.aralez.dataplane.proxy;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
 
@@ -17,6 +22,8 @@ final class RequestRelay {
   private boolean complete;
   private boolean bodySent;
   private boolean discarding;
+  // The head went as a whole message with its (empty) end: the client's end is not written again.
+  private boolean endSent;
   private MirrorCall mirror;
 
   /** The body also goes, as it passes, to this copy of the request (null: none). */
@@ -24,9 +31,34 @@ final class RequestRelay {
     this.mirror = mirror;
   }
 
-  /** Writes the head and whatever body was held; from now on content goes straight through. */
-  void attach(Channel ch, Object head) {
+  /**
+   * Writes the head and whatever body was held; from now on content goes straight through.
+   *
+   * @param bodyless the head says the request has no body: it goes as one message with its end (one
+   *     pipeline pass and no empty buffer queued on the connection for the end), and the client's
+   *     empty end, when it comes, is not written again
+   */
+  void attach(Channel ch, Object head, boolean bodyless) {
     upstream = ch;
+    if (bodyless && head instanceof HttpRequest req && !(head instanceof FullHttpRequest)) {
+      endSent = true;
+      HttpContent c;
+      while ((c = held.poll()) != null) {
+        complete |= c instanceof LastHttpContent;
+        c.release();
+      }
+      ch.write(
+          new DefaultFullHttpRequest(
+              req.protocolVersion(),
+              req.method(),
+              req.uri(),
+              Unpooled.EMPTY_BUFFER,
+              req.headers(),
+              EmptyHttpHeaders.INSTANCE),
+          ch.voidPromise());
+      ch.flush();
+      return;
+    }
     // A retry: the body (empty, or there would be no retry) went to the previous connection, and
     // this one still needs the message's end (the last chunk, or END_STREAM on HTTP/2).
     boolean resendEnd = complete && held.isEmpty();
@@ -68,6 +100,13 @@ final class RequestRelay {
       content.release();
       complete = content instanceof LastHttpContent;
       return false;
+    }
+    if (endSent) {
+      // A bodyless request's end, already written with its head (the decoder gives such a
+      // request nothing but an empty end).
+      content.release();
+      complete = content instanceof LastHttpContent;
+      return complete && upstream != null;
     }
     if (upstream == null) {
       held.add(content);
