@@ -91,12 +91,20 @@ final class InPlaceHead {
   static void addWhole(
       HttpMessage message, ByteBuf buffer, int head, long length, List<Object> out) {
     out.add(message);
-    buffer.skipBytes(head);
+    ByteBuf body = skipToBody(buffer, head, length);
     out.add(
         length == 0
             ? LastHttpContent.EMPTY_LAST_CONTENT
-            : new DefaultLastHttpContent(
-                buffer.readRetainedSlice((int) length), BodyEndTrailers.NONE));
+            : new DefaultLastHttpContent(body, BodyEndTrailers.NONE));
+  }
+
+  /**
+   * Skips the {@code head} bytes at the reader index and reads the whole body of {@code length}
+   * bytes after them: a retained slice, or the empty buffer.
+   */
+  static ByteBuf skipToBody(ByteBuf buffer, int head, long length) {
+    buffer.skipBytes(head);
+    return length == 0 ? Unpooled.EMPTY_BUFFER : buffer.readRetainedSlice((int) length);
   }
 
   /**

@@ -1,7 +1,6 @@
 package io.aralez.dataplane.http;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -72,12 +71,11 @@ final class WholeResponse implements InPlaceHead.Shortcut {
     // One message, head and body: relayed as one write, which the client's encoder puts in one
     // buffer when the body is small (one pipeline pass, one outbound entry and one plain write
     // instead of two of each and a writev).
-    buffer.skipBytes(head);
     out.add(
         new DefaultFullHttpResponse(
             HttpVersion.HTTP_1_1,
             status,
-            length == 0 ? Unpooled.EMPTY_BUFFER : buffer.readRetainedSlice((int) length),
+            InPlaceHead.skipToBody(buffer, head, length),
             new ForwardedHeaders(lines),
             BodyEndTrailers.NONE));
     return true;

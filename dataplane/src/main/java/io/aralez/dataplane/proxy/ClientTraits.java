@@ -12,6 +12,8 @@ import io.netty.handler.codec.http.HttpVersion;
  * in place) into the upstream head.
  *
  * @param upgrade a WebSocket upgrade over HTTP/1.1
+ * @param chunked the body is chunked (framing validated before, {@link HeadChecks})
+ * @param contentLength the body's Content-Length, or -1 when there is none
  * @param bodyless an HTTP/1.x request whose head says it has no body (neither Content-Length nor
  *     Transfer-Encoding: RFC 9112 §6.3), and nothing else to it (no upgrade, no 100-continue)
  */
@@ -22,6 +24,8 @@ record ClientTraits(
     boolean expectContinue,
     boolean grpc,
     boolean upgrade,
+    boolean chunked,
+    long contentLength,
     boolean bodyless) {
 
   static ClientTraits of(HttpRequest req, boolean http2) {
@@ -30,6 +34,8 @@ record ClientTraits(
         // The field first: Netty's check compares the version (as Strings) before looking for it.
         req.headers().contains(HttpHeaderNames.EXPECT) && HttpUtil.is100ContinueExpected(req);
     boolean upgrade = !http2 && HeaderRewriter.isWebSocketUpgrade(req);
+    boolean chunked = HttpUtil.isTransferEncodingChunked(req);
+    long contentLength = chunked ? -1 : HttpUtil.getContentLength(req, -1L);
     return new ClientTraits(
         req.protocolVersion() == HttpVersion.HTTP_1_1
             || req.protocolVersion().equals(HttpVersion.HTTP_1_1),
@@ -38,11 +44,9 @@ record ClientTraits(
         expectContinue,
         contentType != null && contentType.startsWith("application/grpc"),
         upgrade,
+        chunked,
+        contentLength,
         // An HTTP/2 request may carry a body without Content-Length.
-        !http2
-            && !upgrade
-            && !expectContinue
-            && !req.headers().contains(HttpHeaderNames.CONTENT_LENGTH)
-            && !req.headers().contains(HttpHeaderNames.TRANSFER_ENCODING));
+        !http2 && !upgrade && !expectContinue && !chunked && contentLength < 0);
   }
 }

@@ -82,6 +82,7 @@ final class HeaderRewriter {
   /**
    * The head to send upstream.
    *
+   * @param traits what was read of {@code client} before (framing, upgrade)
    * @param inPlace rewrite {@code client} itself instead of a copy: saves a header copy per
    *     request, for callers that read everything they need from the client's head beforehand
    * @param uri origin-form target (the client's own, unchanged unless it sent absolute-form)
@@ -91,6 +92,7 @@ final class HeaderRewriter {
    */
   static HttpRequest upstreamRequest(
       HttpRequest client,
+      ClientTraits traits,
       boolean inPlace,
       String uri,
       String hostHeader,
@@ -101,11 +103,11 @@ final class HeaderRewriter {
       List<Header> serverHeaders) {
     HttpHeaders in = client.headers();
     // Read before anything is stripped: in place, `in` is the head being rewritten. The body's
-    // framing was validated before (HeadChecks): chunked is regenerated as chunked upstream.
-    boolean chunked = HttpUtil.isTransferEncodingChunked(client);
-    long contentLength = chunked ? -1 : HttpUtil.getContentLength(client, -1L);
+    // framing (in traits, read once) is regenerated: chunked as chunked upstream.
+    boolean chunked = traits.chunked();
+    long contentLength = traits.contentLength();
     boolean trailers = acceptsTrailers(in);
-    boolean webSocket = isWebSocketUpgrade(client);
+    boolean webSocket = traits.upgrade();
     String xff = in.get(X_FORWARDED_FOR);
     HttpRequest out;
     if (inPlace) {

@@ -166,6 +166,7 @@ final class RequestStart {
     HttpRequest upstream =
         HeaderRewriter.upstreamRequest(
             req,
+            traits,
             inPlace,
             forward.uri(),
             host,

@@ -170,6 +170,7 @@ class HeaderRewriterTest {
         HttpRequest out =
             HeaderRewriter.upstreamRequest(
                 run[0],
+                ClientTraits.of(run[0], false),
                 run[1] == null,
                 "/p",
                 "shop.example",
