@@ -8,7 +8,6 @@ import io.aralez.dataplane.routing.RouteEntry;
 import io.aralez.dataplane.upstream.UpstreamListener;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.channel.Channel;
-import io.netty.channel.ConnectTimeoutException;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -16,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.FutureListener;
 import io.netty.util.concurrent.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * Otherwise 502 (504 on timeout) before the response starts; after it started, the client
  * connection is closed so a truncated response never looks complete.
  */
-final class Exchange implements UpstreamListener, BackendPlace.Waiter {
+final class Exchange
+    implements UpstreamListener, BackendPlace.Waiter, FutureListener<UpstreamPool.Lease> {
   private static final Logger LOG = LoggerFactory.getLogger(Exchange.class);
 
   /** What an exchange needs from the process: the same for every request of a listener. */
@@ -51,7 +52,7 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
   private final Ticker ticker;
   private boolean done;
 
-  /** From attach to the end; null otherwise (stalls are not checked). */
+  /** From attach to the end or the upstream's drop; null otherwise (stalls are not checked). */
   private StallWatch stalls;
 
   Exchange(ClientSide client, Services services, Outbound out) {
@@ -106,25 +107,26 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
   /** Holding a place at the backend: connect. */
   @Override
   public void placeTaken() {
-    choice
-        .connect(client.channel().eventLoop(), traits, out.sni())
-        .addListener(
-            (Future<UpstreamPool.Lease> f) -> {
-              if (done) {
-                if (f.isSuccess()) {
-                  f.getNow().release(false);
-                }
-              } else if (f.isSuccess()) {
-                attach(f.getNow());
-              } else if (choice.failedOver(f.cause())) {
-                start();
-              } else {
-                fail(
-                    f.cause() instanceof ConnectTimeoutException
-                        ? HttpResponseStatus.GATEWAY_TIMEOUT
-                        : HttpResponseStatus.BAD_GATEWAY);
-              }
-            });
+    choice.connect(client.channel().eventLoop(), traits, out.sni()).addListener(this);
+  }
+
+  /** The connection attempt's outcome (the exchange is the listener: nothing allocated for it). */
+  @Override
+  public void operationComplete(Future<UpstreamPool.Lease> f) {
+    if (f.isSuccess()) {
+      if (done) {
+        f.getNow().release(false);
+      } else {
+        attach(f.getNow());
+      }
+    } else if (!done) {
+      HttpResponseStatus answer = choice.connectFailed(f.cause());
+      if (answer == null) {
+        start();
+      } else {
+        fail(answer);
+      }
+    }
   }
 
   private void attach(UpstreamPool.Lease l) {
@@ -174,10 +176,7 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
     if (msg instanceof HttpResponse res) {
       if (res.decoderResult().isFailure()) {
         ReferenceCountUtil.release(msg);
-        LOG.warn(
-            "upstream {} sent an invalid response: {}",
-            choice.backend().address(),
-            res.decoderResult().cause().toString());
+        choice.invalidResponse(res.decoderResult().cause());
         upstreamBroken(HttpResponseStatus.BAD_GATEWAY);
         return;
       }
@@ -271,7 +270,6 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
       return false;
     }
     unbindUpstream();
-    stalls = null;
     start();
     return true;
   }
@@ -283,7 +281,6 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
   private void switchToTunnel(HttpResponse res) {
     end();
     response.upgraded();
-    stalls = null;
     client.becomeTunnel(upstream.handOver(), res);
   }
 
@@ -297,7 +294,6 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
     }
     unbindUpstream();
     request.discard();
-    stalls = null;
     out.errorPage()
         .answer(
             services,
@@ -317,6 +313,7 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
   /** Every ending goes through here: the request's concurrency place is given back once. */
   private void end() {
     done = true;
+    stalls = null;
     if (out.permit() != null) {
       out.permit().release();
     }
@@ -326,14 +323,12 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
   private void finish() {
     end();
     client.logAccess(response.status(), response.bytes(), choice.backend().address());
-    stalls = null;
     upstream.release(response.upstreamKeepAlive() && request.complete());
     client.exchangeDone(this, response.closeClientAfter() || !request.complete());
   }
 
   private void fail(HttpResponseStatus status) {
     end();
-    stalls = null;
     request.release();
     client.exchangeAnswered(
         this, LocalResponses.failure(client.alloc(), status), request.complete());
@@ -344,7 +339,6 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
     unbindUpstream();
     if (response.started()) {
       end();
-      stalls = null;
       client.logAccess(response.status(), response.bytes(), choice.backend().address());
       client.exchangeAborted(this);
     } else {
@@ -358,12 +352,13 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
       return;
     }
     end();
-    stalls = null;
     request.release();
     unbindUpstream();
   }
 
+  /** Drops the upstream connection (its stalls are no longer watched). */
   private void unbindUpstream() {
+    stalls = null;
     if (upstream.drop()) {
       request.detach();
     }
@@ -391,11 +386,7 @@ final class Exchange implements UpstreamListener, BackendPlace.Waiter {
         if (retried(choice.nextOnTimeout())) {
           return;
         }
-        LOG.warn(
-            "upstream {} for {}: nothing read or taken for {} ms",
-            choice.backend().address(),
-            entry.route().id(),
-            stalls.upstreamIdle(now) / 1_000_000);
+        choice.stalled(stalls.upstreamIdle(now));
         upstreamBroken(HttpResponseStatus.GATEWAY_TIMEOUT);
       }
       case NONE -> client.checkWithin(stalls.nextCheck());

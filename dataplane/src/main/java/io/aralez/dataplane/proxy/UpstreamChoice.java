@@ -5,7 +5,9 @@ import io.aralez.dataplane.net.DispatchClock;
 import io.aralez.dataplane.routing.RouteEntry;
 import io.aralez.dataplane.upstream.UpstreamKey;
 import io.aralez.dataplane.upstream.UpstreamPool;
+import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -91,9 +93,10 @@ final class UpstreamChoice {
   /**
    * Connecting failed: the backend is out of rotation until probes bring it back (passive health).
    *
-   * @return true when another backend was chosen for the next attempt
+   * @return null when another backend takes the next attempt; otherwise the client's answer (504
+   *     when the connect timed out, 502 for any other failure)
    */
-  boolean failedOver(Throwable cause) {
+  HttpResponseStatus connectFailed(Throwable cause) {
     measured(false);
     LOG.warn(
         "upstream {} for {}: connect failed: {}",
@@ -102,7 +105,12 @@ final class UpstreamChoice {
         cause.toString());
     services.metrics().upstreamConnectError(backend.address().toString());
     entry.state(index).markConnectFailure(cause.toString(), entry.route().healthcheck());
-    return attempts < entry.route().upstream().connectAttempts() && moveToAnother();
+    if (attempts < entry.route().upstream().connectAttempts() && moveToAnother()) {
+      return null;
+    }
+    return cause instanceof ConnectTimeoutException
+        ? HttpResponseStatus.GATEWAY_TIMEOUT
+        : HttpResponseStatus.BAD_GATEWAY;
   }
 
   /**
@@ -120,6 +128,20 @@ final class UpstreamChoice {
       return false;
     }
     return moveToAnother();
+  }
+
+  /** The backend's response could not be decoded. */
+  void invalidResponse(Throwable cause) {
+    LOG.warn("upstream {} sent an invalid response: {}", backend.address(), cause.toString());
+  }
+
+  /** Nothing was read from the backend or taken by it for {@code idleNanos}. */
+  void stalled(long idleNanos) {
+    LOG.warn(
+        "upstream {} for {}: nothing read or taken for {} ms",
+        backend.address(),
+        entry.route().id(),
+        idleNanos / 1_000_000);
   }
 
   /** The response head arrived: its time counts for the backend (EWMA routes). */

@@ -146,6 +146,24 @@ class ExchangeTest {
   }
 
   @Test
+  void backendsThatOnlyTimeOutConnectingAre504() {
+    proxy.timedOut.add(81);
+    proxy.timedOut.add(82);
+    proxy.send("GET / HTTP/1.1\r\nHost: app.test\r\n\r\n");
+    assertThat(proxy.received()).startsWith("HTTP/1.1 504 Gateway Timeout");
+    assertThat(proxy.fixture.metrics.scrape()).contains("aralez_upstream_retries_total 1.0");
+  }
+
+  @Test
+  void aTimedOutConnectIsRetriedOnTheOther() {
+    proxy.timedOut.add(81);
+    proxy.send("GET / HTTP/1.1\r\nHost: app.test\r\n\r\n");
+    assertThat(proxy.upstreams).as("only the second backend was reached").hasSize(1);
+    proxy.reply(0, OK);
+    assertThat(proxy.received()).startsWith("HTTP/1.1 200 OK");
+  }
+
+  @Test
   @Tag("catalogue-3")
   void aSilentUpstreamIs504AfterTheReadTimeout() {
     proxy.send("GET / HTTP/1.1\r\nHost: one.test\r\n\r\n");

@@ -32,6 +32,9 @@ public final class EmbeddedProxy implements AutoCloseable {
   /** Backend ports whose connections are refused. */
   public final Set<Integer> refused = new HashSet<>();
 
+  /** Backend ports whose connections time out. */
+  public final Set<Integer> timedOut = new HashSet<>();
+
   public EmbeddedProxy(ProxyFixture fixture) {
     this(fixture, false);
   }
@@ -51,6 +54,14 @@ public final class EmbeddedProxy implements AutoCloseable {
                 io.netty.util.concurrent.Promise<Channel> failed = loop.newPromise();
                 loop.execute(
                     () -> failed.setFailure(new java.net.ConnectException("refused: " + address)));
+                return failed;
+              }
+              if (timedOut.contains(address.port())) {
+                io.netty.util.concurrent.Promise<Channel> failed = loop.newPromise();
+                loop.execute(
+                    () ->
+                        failed.setFailure(
+                            new io.netty.channel.ConnectTimeoutException("timed out: " + address)));
                 return failed;
               }
               EmbeddedChannel up = new EmbeddedChannel();
