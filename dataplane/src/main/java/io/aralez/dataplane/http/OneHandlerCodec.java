@@ -28,7 +28,7 @@ abstract class OneHandlerCodec extends ChannelDuplexHandler {
   }
 
   @Override
-  public final void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
     decoder.channelRead(ctx, msg);
   }
 

@@ -1,5 +1,6 @@
 package io.aralez.dataplane.http;
 
+import io.aralez.dataplane.net.DispatchClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.DecoderResult;
@@ -13,6 +14,7 @@ import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Ticker;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -23,8 +25,18 @@ import java.util.List;
  * body.
  */
 public final class ServerCodec extends OneHandlerCodec {
+  /**
+   * Told of each read before it is decoded, inside the read's clock window: the proxy's head
+   * deadlines start at the first byte of a request, which only the codec's position sees.
+   */
+  public interface Reads {
+    void arriving(ByteBuf bytes);
+  }
+
   private final ArrayDeque<HttpMethod> methods = new ArrayDeque<>();
   private final Decoder decoder;
+  private Reads reads;
+  private Ticker ticker;
 
   public ServerCodec(HttpDecoderConfig config) {
     this(config, true);
@@ -38,6 +50,30 @@ public final class ServerCodec extends OneHandlerCodec {
     decoder =
         new Decoder(config, wholeRequests ? new WholeRequest(config.getMaxChunkSize()) : null);
     init(decoder, new Encoder());
+  }
+
+  /** {@code reads} is told of every read from now on (one observer). */
+  public void observeReads(Reads reads) {
+    this.reads = reads;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    ticker = ctx.executor().ticker();
+  }
+
+  /**
+   * The first handler of an HTTP/1.x connection's reads (after TLS): opens the read's {@link
+   * DispatchClock} window for everything the read sets off behind it.
+   */
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+    try (var clock = DispatchClock.open(ticker)) {
+      if (reads != null && msg instanceof ByteBuf bytes) {
+        reads.arriving(bytes);
+      }
+      super.channelRead(ctx, msg);
+    }
   }
 
   /** See {@link InPlaceHead#startLineCapacity}. */

@@ -88,14 +88,7 @@ final class RequestMeter implements MultiCollector {
   /** One answered request, on the calling thread's shard. */
   void record(String host, String route, String method, int status, boolean http2, long nanos) {
     Shard s = mine.get();
-    var routes = s.counts.get(host);
-    if (routes == null) {
-      routes = s.counts.computeIfAbsent(host, h -> new ConcurrentHashMap<>());
-    }
-    var methods = routes.get(route);
-    if (methods == null) {
-      methods = routes.computeIfAbsent(route, r -> new AtomicReferenceArray<>(METHOD_NAMES.length));
-    }
+    var methods = s.methods(host, route);
     int m = methodIndex(method);
     AtomicLongArray cells = methods.get(m);
     if (cells == null) {
@@ -220,6 +213,31 @@ final class RequestMeter implements MultiCollector {
     // [0]: the sum of the durations; [1..3]: the largest of each of the last three windows;
     // [4..6]: which window each of those is.
     final AtomicLongArray sumAndMax = new AtomicLongArray(7);
+
+    // The last request's host and route and their cells: a loop's requests mostly repeat them,
+    // and two string compares cost less than hashing a fresh host string for two map look-ups.
+    private String lastHost;
+    private String lastRoute;
+    private AtomicReferenceArray<AtomicLongArray> lastMethods;
+
+    AtomicReferenceArray<AtomicLongArray> methods(String host, String route) {
+      if (host.equals(lastHost) && route.equals(lastRoute)) {
+        return lastMethods;
+      }
+      var routes = counts.get(host);
+      if (routes == null) {
+        routes = counts.computeIfAbsent(host, h -> new ConcurrentHashMap<>());
+      }
+      var methods = routes.get(route);
+      if (methods == null) {
+        methods =
+            routes.computeIfAbsent(route, r -> new AtomicReferenceArray<>(METHOD_NAMES.length));
+      }
+      lastHost = host;
+      lastRoute = route;
+      lastMethods = methods;
+      return methods;
+    }
 
     Shard(int buckets) {
       this.buckets = new AtomicLongArray(buckets);

@@ -26,7 +26,7 @@ abstract class ClientFlow implements ClientSide {
   final String clientIp;
 
   /** HTTP/1 only: the wait for the next request head; null on HTTP/2. */
-  final HeadTimeoutHandler headTimer;
+  final HeadTimer headTimer;
 
   final Pipelined pending = new Pipelined();
   final BodyCount body = new BodyCount();
@@ -53,7 +53,7 @@ abstract class ClientFlow implements ClientSide {
       RequestServices services,
       ClientChannel out,
       String clientIp,
-      HeadTimeoutHandler headTimer,
+      HeadTimer headTimer,
       LazyTimer sharedTimer) {
     this.settings = settings;
     this.services = services;

@@ -35,7 +35,7 @@ final class ClientRequests extends ClientFlow {
       RequestStart start,
       ClientChannel out,
       String clientIp,
-      HeadTimeoutHandler headTimer,
+      HeadTimer headTimer,
       LazyTimer sharedTimer) {
     super(settings, services, out, clientIp, headTimer, sharedTimer);
     this.start = start;

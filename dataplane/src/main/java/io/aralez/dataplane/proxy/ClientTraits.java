@@ -15,7 +15,8 @@ import io.netty.handler.codec.http.HttpVersion;
  * @param chunked the body is chunked (framing validated before, {@link HeadChecks})
  * @param contentLength the body's Content-Length, or -1 when there is none
  * @param bodyless an HTTP/1.x request whose head says it has no body (neither Content-Length nor
- *     Transfer-Encoding: RFC 9112 §6.3), and nothing else to it (no upgrade, no 100-continue)
+ *     Transfer-Encoding: RFC 9112 §6.3; or {@code Content-Length: 0}), and nothing else to it (no
+ *     upgrade, no 100-continue)
  */
 record ClientTraits(
     boolean http11,
@@ -47,6 +48,6 @@ record ClientTraits(
         chunked,
         contentLength,
         // An HTTP/2 request may carry a body without Content-Length.
-        !http2 && !upgrade && !expectContinue && !chunked && contentLength < 0);
+        !http2 && !upgrade && !expectContinue && !chunked && contentLength <= 0);
   }
 }

@@ -2,6 +2,7 @@ package io.aralez.dataplane.proxy;
 
 import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.ProxySettings;
+import io.aralez.dataplane.http.ServerCodec;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.io.IOException;
@@ -22,6 +23,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
   private final RequestServices services;
   private final RequestStart start;
   private ClientRequests requests;
+  private HeadTimer headTimer;
 
   ProxyHandler(ProxySettings settings, RequestServices services, RequestStart start) {
     this.settings = settings;
@@ -31,6 +33,11 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
+    headTimer =
+        new HeadTimer(
+            ctx.pipeline().context(ServerCodec.class),
+            settings.clientKeepalive(),
+            settings.clientHeader());
     requests =
         new ClientRequests(
             settings,
@@ -38,12 +45,13 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
             start,
             new Http1Channel(ctx),
             ClientAddress.of(ctx.channel()),
-            ctx.pipeline().get(HeadTimeoutHandler.class),
+            headTimer,
             null);
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
+    headTimer.awaitHead();
     ctx.read();
     ctx.fireChannelActive();
   }
@@ -66,6 +74,7 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
+    headTimer.cancel();
     requests.closed();
     ctx.fireChannelInactive();
   }

@@ -21,9 +21,6 @@ final class Tunnels {
       ChannelPipeline client, ChannelHandler proxy, UpstreamPool.Lease upstream, Duration idle) {
     var server = upstream.detach(p -> install(p, client.channel(), idle));
     install(client, server, idle);
-    if (client.get(HeadTimeoutHandler.class) != null) {
-      client.remove(HeadTimeoutHandler.class);
-    }
     client.remove(proxy);
     client.remove(ServerCodec.class);
   }

@@ -5,7 +5,6 @@ import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.config.ProxySettings;
 import io.aralez.dataplane.http.ServerCodec;
 import io.aralez.dataplane.proxy.ClientHandlers;
-import io.aralez.dataplane.proxy.HeadTimeoutHandler;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.aralez.dataplane.upstream.UpstreamPool;
 import io.netty.channel.ChannelPipeline;
@@ -52,11 +51,8 @@ public final class Pipelines {
             .setMaxChunkSize(limits.maxChunkSize())
             .setAllowDuplicateContentLengths(false)
             .setValidateHeaders(true);
-    p.addLast(
-            "head-timeout",
-            new HeadTimeoutHandler(settings.clientKeepalive(), settings.clientHeader()))
-        .addLast("http", new ServerCodec(decoder))
-        .addLast("proxy", handlers.http1());
+    // The proxy handler's head deadlines see the raw bytes through the codec (proxy/HeadTimer).
+    p.addLast("http", new ServerCodec(decoder)).addLast("proxy", handlers.http1());
   }
 
   public void installHttp2(ChannelPipeline p) {

@@ -58,6 +58,24 @@ class BodylessRequestTest {
   }
 
   @Test
+  void aRequestWithContentLengthZeroIsOneWriteUpstream() {
+    proxy.send("POST /empty HTTP/1.1\r\nHost: one.test\r\nContent-Length: 0\r\n\r\n");
+    List<String> sent = writes(proxy.upstreams.get(0));
+    assertThat(sent).hasSize(1);
+    assertThat(sent.get(0))
+        .startsWith("POST /empty HTTP/1.1\r\n")
+        .containsIgnoringCase("content-length: 0\r\n")
+        .endsWith("\r\n\r\n");
+    proxy.reply(0, ExchangeTest.OK);
+    assertThat(proxy.received()).startsWith("HTTP/1.1 200 OK").endsWith("hello");
+    // The connection goes on with the next request: the client's empty end was taken.
+    proxy.send("GET /next HTTP/1.1\r\nHost: one.test\r\n\r\n");
+    assertThat(writes(proxy.upstreams.get(0))).singleElement().asString().startsWith("GET /next");
+    proxy.reply(0, ExchangeTest.OK);
+    assertThat(proxy.received()).endsWith("hello");
+  }
+
+  @Test
   void aRequestWithABodyIsWrittenHeadThenBody() {
     proxy.send("POST /p HTTP/1.1\r\nHost: one.test\r\nContent-Length: 3\r\n\r\nabc");
     List<String> sent = writes(proxy.upstreams.get(0));

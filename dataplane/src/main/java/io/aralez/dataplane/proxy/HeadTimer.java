@@ -1,23 +1,24 @@
 package io.aralez.dataplane.proxy;
 
+import io.aralez.dataplane.http.ServerCodec;
 import io.aralez.dataplane.net.DispatchClock;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.concurrent.Ticker;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Two deadlines on a client connection, both absolute so that trickling bytes cannot extend them
- * (slowloris): the keep-alive timeout while waiting for the first byte of a request, then the
- * header timeout until the whole request head has been parsed. Sits in front of the HTTP codec so
- * it sees raw bytes; the proxy handler tells it when a head arrived and when it waits again. Being
- * the first handler of an HTTP/1.1 connection, it opens the read's {@link DispatchClock} window.
+ * Two deadlines on an HTTP/1.x client connection, both absolute so that trickling bytes cannot
+ * extend them (slowloris): the keep-alive timeout while waiting for the first byte of a request,
+ * then the header timeout until the whole request head has been parsed. It sees the connection's
+ * raw bytes through the codec ({@link ServerCodec.Reads}) rather than as a handler of its own in
+ * front of it: one pipeline place and one pass per read fewer on every client connection. The
+ * proxy's requests tell it when a head arrived and when the connection waits again.
  */
-public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
+final class HeadTimer implements ServerCodec.Reads {
   private static final ByteBuf TIMEOUT_RESPONSE =
       Unpooled.unreleasableBuffer(
           Unpooled.copiedBuffer(
@@ -37,59 +38,47 @@ public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
   /** Longest a pending timer may sleep before it looks again; a new request never reschedules. */
   private final long tickNanos;
 
-  private ChannelHandlerContext ctx;
-  private Ticker ticker;
+  // The codec's context: the 408 is written below the codec, as raw bytes.
+  private final ChannelHandlerContext codec;
+  private final Ticker ticker;
+  private final LazyTimer timer;
   private Phase phase = Phase.IDLE;
 
   /** When the current phase ends the connection (the loop's ticker), or 0 for no deadline. */
   private long deadline;
 
-  private LazyTimer timer;
-
-  public HeadTimeoutHandler(Duration keepalive, Duration header) {
+  /** Watches the connection of {@code codec}, the context of its {@link ServerCodec}. */
+  HeadTimer(ChannelHandlerContext codec, Duration keepalive, Duration header) {
     this.keepaliveNanos = keepalive.toNanos();
     this.headerNanos = header.toNanos();
     this.tickNanos = LazyTimer.positiveMin(keepaliveNanos, headerNanos);
+    this.codec = codec;
+    this.ticker = codec.executor().ticker();
+    this.timer = new LazyTimer(codec.executor(), this::onTimer);
+    ((ServerCodec) codec.handler()).observeReads(this);
   }
 
   @Override
-  public void handlerAdded(ChannelHandlerContext ctx) {
-    this.ctx = ctx;
-    this.ticker = ctx.executor().ticker();
-    this.timer = new LazyTimer(ctx.executor(), this::onTimer);
-  }
-
-  @Override
-  public void channelActive(ChannelHandlerContext ctx) {
-    awaitHead();
-    ctx.fireChannelActive();
-  }
-
-  @Override
-  public void channelRead(ChannelHandlerContext ctx, Object msg) {
-    try (var clock = DispatchClock.open(ticker)) {
-      if (phase == Phase.IDLE && msg instanceof ByteBuf buf && buf.isReadable()) {
-        phase = Phase.HEAD;
-        setDeadline(headerNanos);
-      }
-      ctx.fireChannelRead(msg);
+  public void arriving(ByteBuf bytes) {
+    if (phase == Phase.IDLE && bytes.isReadable()) {
+      phase = Phase.HEAD;
+      setDeadline(headerNanos);
     }
   }
 
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
+  /** The connection closed: no deadline matters any more. */
+  void cancel() {
     timer.cancel();
-    ctx.fireChannelInactive();
   }
 
   /** The connection now waits for a new request (after connect or after a response). */
-  public void awaitHead() {
+  void awaitHead() {
     phase = Phase.IDLE;
     setDeadline(keepaliveNanos);
   }
 
   /** A request head was decoded: no deadline applies until the exchange ends. */
-  public void headReceived() {
+  void headReceived() {
     phase = Phase.BUSY;
     deadline = 0;
   }
@@ -108,8 +97,8 @@ public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
   }
 
   private void onTimer() {
-    // A head being served has no deadline (headReceived cleared it).
-    if (!ctx.channel().isActive() || deadline == 0) {
+    // A head being served has no deadline (headReceived cleared it); nor has a tunnel.
+    if (!codec.channel().isActive() || deadline == 0) {
       return;
     }
     long now = DispatchClock.now(ticker);
@@ -119,9 +108,9 @@ public final class HeadTimeoutHandler extends ChannelInboundHandlerAdapter {
       return;
     }
     if (phase == Phase.HEAD) {
-      ctx.writeAndFlush(TIMEOUT_RESPONSE.duplicate()).addListener(ChannelFutureListener.CLOSE);
+      codec.writeAndFlush(TIMEOUT_RESPONSE.duplicate()).addListener(ChannelFutureListener.CLOSE);
     } else {
-      ctx.close();
+      codec.close();
     }
   }
 }
