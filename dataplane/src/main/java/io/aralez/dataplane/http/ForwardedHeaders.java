@@ -135,6 +135,37 @@ public final class ForwardedHeaders extends NamedHeaders {
     return values;
   }
 
+  /** How many values {@code name} has: its kept lines, then the values the proxy added. */
+  public int valueCount(CharSequence name) {
+    int n = 0;
+    for (int i = lineOf(name, 0); i >= 0; i = lineOf(name, i + 1)) {
+      n++;
+    }
+    for (int i = added.indexOf(name, 0); i >= 0; i = added.indexOf(name, i + 1)) {
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Value {@code index} of {@code name}, in {@link #getAll}'s order, as a view of the head's bytes
+   * when it is a line (no String made; not to be kept past a change of these headers).
+   */
+  public CharSequence valueView(CharSequence name, int index) {
+    int k = index;
+    for (int i = lineOf(name, 0); i >= 0; i = lineOf(name, i + 1)) {
+      if (k-- == 0) {
+        return raw.valueView(i);
+      }
+    }
+    for (int i = added.indexOf(name, 0); i >= 0; i = added.indexOf(name, i + 1)) {
+      if (k-- == 0) {
+        return added.value(i);
+      }
+    }
+    throw new IndexOutOfBoundsException(index);
+  }
+
   /**
    * Read from the lines without making Strings: Netty's version lists every value first, and it
    * runs on each response head ({@code HttpUtil.isKeepAlive} asks for {@code Connection: close}).

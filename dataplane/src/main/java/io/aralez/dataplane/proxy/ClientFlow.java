@@ -1,5 +1,6 @@
 package io.aralez.dataplane.proxy;
 
+import io.aralez.dataplane.admission.RequestFacts;
 import io.aralez.dataplane.admission.RequestServices;
 import io.aralez.dataplane.config.HostPort;
 import io.aralez.dataplane.config.ProxySettings;
@@ -24,6 +25,9 @@ abstract class ClientFlow implements ClientSide {
   final ClientChannel out;
   final boolean http2;
   final String clientIp;
+
+  /** What a request of this client is known as until admission routes it (one per connection). */
+  final RequestFacts unrouted;
 
   /** HTTP/1 only: the wait for the next request head; null on HTTP/2. */
   final HeadTimer headTimer;
@@ -60,6 +64,7 @@ abstract class ClientFlow implements ClientSide {
     this.out = out;
     this.http2 = out.http2();
     this.clientIp = clientIp;
+    this.unrouted = RequestFacts.unrouted(clientIp);
     this.headTimer = headTimer;
     this.ownTimer = sharedTimer == null;
     this.stallTimer = ownTimer ? new LazyTimer(out.eventLoop(), this::checkStall) : sharedTimer;

@@ -181,7 +181,7 @@ final class ClientRequests extends ClientFlow {
   }
 
   private void onRequestHead(HttpRequest req) {
-    request = RequestRecord.start(req.method().name(), req.uri(), clientIp);
+    request = RequestRecord.start(req.method().name(), req.uri(), unrouted);
     body.reset();
     if (headTimer != null) {
       headTimer.headReceived();

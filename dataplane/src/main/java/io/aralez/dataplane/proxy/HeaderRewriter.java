@@ -246,6 +246,14 @@ final class HeaderRewriter {
    * names themselves (the usual "keep-alive", "upgrade") are left to the removal that follows.
    */
   private static void removeConnectionListed(HttpHeaders h) {
+    if (h instanceof ForwardedHeaders in) {
+      // Read in place: the usual "keep-alive" or "close" costs no String, list or iterator. A
+      // listed name is never Connection itself (hop-by-hop: skipped), so the lines stay put.
+      for (int i = 0, n = in.valueCount(HttpHeaderNames.CONNECTION); i < n; i++) {
+        removeListed(h, in.valueView(HttpHeaderNames.CONNECTION, i));
+      }
+      return;
+    }
     for (String connection : h.getAll(HttpHeaderNames.CONNECTION)) {
       removeListed(h, connection);
     }
@@ -256,11 +264,13 @@ final class HeaderRewriter {
    * String.trim} does), empty ones skipped. No array or String for a value that is one name already
    * (the usual "keep-alive" or "close").
    */
-  private static void removeListed(HttpHeaders h, String connection) {
+  private static void removeListed(HttpHeaders h, CharSequence connection) {
     int n = connection.length();
     for (int from = 0; from <= n; ) {
-      int comma = connection.indexOf(',', from);
-      int end = comma < 0 ? n : comma;
+      int end = from;
+      while (end < n && connection.charAt(end) != ',') {
+        end++;
+      }
       int s = from;
       int e = end;
       while (s < e && connection.charAt(s) <= ' ') {
@@ -270,7 +280,7 @@ final class HeaderRewriter {
         e--;
       }
       if (e > s) {
-        String name = s == 0 && e == n ? connection : connection.substring(s, e);
+        CharSequence name = s == 0 && e == n ? connection : connection.subSequence(s, e);
         if (!HOP_BY_HOP.test(name)) {
           h.remove(name);
         }

@@ -11,8 +11,11 @@ import io.aralez.dataplane.net.DispatchClock;
  * changed, as the request moves on.
  */
 record RequestRecord(long started, String method, String uri, RequestFacts facts) {
-  static RequestRecord start(String method, String uri, String peer) {
-    return new RequestRecord(DispatchClock.now(), method, uri, RequestFacts.unrouted(peer));
+  /**
+   * @param unrouted the client's facts before admission (its connection's, made once)
+   */
+  static RequestRecord start(String method, String uri, RequestFacts unrouted) {
+    return new RequestRecord(DispatchClock.now(), method, uri, unrouted);
   }
 
   RequestRecord admitted(RequestFacts f) {

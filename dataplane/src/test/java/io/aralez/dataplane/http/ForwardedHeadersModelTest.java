@@ -134,6 +134,14 @@ class ForwardedHeadersModelTest {
   private static void same(HttpHeaders ours, HttpHeaders model, String context) {
     for (String name : NAMES) {
       assertThat(ours.getAll(name)).as(context + " getAll " + name).isEqualTo(model.getAll(name));
+      if (ours instanceof ForwardedHeaders in) {
+        // The in-place views give the same values, in the same order, without Strings.
+        List<String> views = new java.util.ArrayList<>();
+        for (int i = 0, n = in.valueCount(name); i < n; i++) {
+          views.add(in.valueView(name, i).toString());
+        }
+        assertThat(views).as(context + " valueView " + name).isEqualTo(model.getAll(name));
+      }
       assertThat(ours.get(name)).as(context + " get " + name).isEqualTo(model.get(name));
       assertThat(ours.contains(name)).as(context).isEqualTo(model.contains(name));
       for (String token : TOKENS) {
