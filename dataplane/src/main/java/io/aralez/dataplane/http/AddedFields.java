@@ -24,9 +24,8 @@ import java.util.function.Predicate;
 final class AddedFields {
   private static final CharSequence[] NONE = {};
 
-  // Made at the first field: most responses get none.
-  private CharSequence[] names = NONE;
-  private CharSequence[] values = NONE;
+  // Name, value, name, value...: one array made at the first field (most responses get none).
+  private CharSequence[] fields = NONE;
   private int count;
   // Bit (length & 63) of each added name's length, never cleared but by clear(): most lookups of
   // a name no field has end here (a set looks up the name first to replace it).
@@ -37,11 +36,11 @@ final class AddedFields {
   }
 
   CharSequence name(int i) {
-    return names[i];
+    return fields[2 * i];
   }
 
   CharSequence value(int i) {
-    return values[i];
+    return fields[2 * i + 1];
   }
 
   void add(CharSequence name, Object value) {
@@ -58,19 +57,16 @@ final class AddedFields {
 
   /** Adds a field {@link #checked} before. */
   void append(CharSequence name, CharSequence v) {
-    if (count == names.length) {
+    if (2 * count == fields.length) {
       // Not Arrays.copyOf: for an array type other than Object[] it makes the new array
       // reflectively, which showed in profiles.
-      CharSequence[] n = new CharSequence[Math.max(8, count * 2)];
-      CharSequence[] v2 = new CharSequence[n.length];
-      System.arraycopy(names, 0, n, 0, count);
-      System.arraycopy(values, 0, v2, 0, count);
-      names = n;
-      values = v2;
+      CharSequence[] grown = new CharSequence[Math.max(16, count * 4)];
+      System.arraycopy(fields, 0, grown, 0, 2 * count);
+      fields = grown;
     }
     lengths |= 1L << (name.length() & 63);
-    names[count] = name;
-    values[count++] = v;
+    fields[2 * count] = name;
+    fields[2 * count++ + 1] = v;
   }
 
   /** Removes every field named {@code name}; whether there was one. */
@@ -82,21 +78,19 @@ final class AddedFields {
   boolean removeIf(Predicate<CharSequence> match) {
     int kept = 0;
     for (int i = 0; i < count; i++) {
-      if (!match.test(names[i])) {
-        names[kept] = names[i];
-        values[kept++] = values[i];
+      if (!match.test(fields[2 * i])) {
+        fields[2 * kept] = fields[2 * i];
+        fields[2 * kept++ + 1] = fields[2 * i + 1];
       }
     }
     boolean removed = kept < count;
-    Arrays.fill(names, kept, count, null);
-    Arrays.fill(values, kept, count, null);
+    Arrays.fill(fields, 2 * kept, 2 * count, null);
     count = kept;
     return removed;
   }
 
   void clear() {
-    Arrays.fill(names, 0, count, null);
-    Arrays.fill(values, 0, count, null);
+    Arrays.fill(fields, 0, 2 * count, null);
     count = 0;
     lengths = 0;
   }
@@ -107,7 +101,7 @@ final class AddedFields {
       return -1;
     }
     for (int i = from; i < count; i++) {
-      if (AsciiString.contentEqualsIgnoreCase(names[i], name)) {
+      if (AsciiString.contentEqualsIgnoreCase(fields[2 * i], name)) {
         return i;
       }
     }
@@ -116,7 +110,7 @@ final class AddedFields {
 
   String get(CharSequence name) {
     int i = indexOf(name, 0);
-    return i < 0 ? null : values[i].toString();
+    return i < 0 ? null : fields[2 * i + 1].toString();
   }
 
   List<String> getAll(CharSequence name) {
@@ -126,14 +120,14 @@ final class AddedFields {
     }
     List<String> all = new ArrayList<>(2);
     for (; i >= 0; i = indexOf(name, i + 1)) {
-      all.add(values[i].toString());
+      all.add(fields[2 * i + 1].toString());
     }
     return all;
   }
 
   boolean containsValue(CharSequence name, CharSequence token, boolean ignoreCase) {
     for (int i = indexOf(name, 0); i >= 0; i = indexOf(name, i + 1)) {
-      if (FieldValues.hasToken(values[i], token, ignoreCase)) {
+      if (FieldValues.hasToken(fields[2 * i + 1], token, ignoreCase)) {
         return true;
       }
     }
