@@ -22,8 +22,4 @@ record Outbound(
     HttpRequest head,
     ErrorPage errorPage,
     ConcurrencyLimiter.Permit permit,
-    MirrorCall mirror) {
-  Outbound withPermit(ConcurrencyLimiter.Permit p) {
-    return new Outbound(forward, traits, sni, head, errorPage, p, mirror);
-  }
-}
+    MirrorCall mirror) {}

@@ -5,6 +5,7 @@ import io.aralez.dataplane.admission.RequestAdmission;
 import io.aralez.dataplane.admission.RequestFacts;
 import io.aralez.dataplane.admission.Verdict;
 import io.aralez.dataplane.config.ProxySettings;
+import io.aralez.dataplane.policy.ConcurrencyLimiter;
 import io.aralez.dataplane.request.RequestTarget;
 import io.aralez.dataplane.runtime.ConfigHolder;
 import io.netty.buffer.ByteBufAllocator;
@@ -116,8 +117,8 @@ final class RequestStart {
         new Exchange(
             client,
             exchanges,
-            outbound(req, target, forward, callout != null, facts, client, clientIp)
-                .withPermit(admitted.permit()));
+            outbound(
+                req, target, forward, callout != null, facts, client, clientIp, admitted.permit()));
     return new Plan.Forward(
         facts,
         ex,
@@ -143,7 +144,8 @@ final class RequestStart {
       boolean callout,
       RequestFacts facts,
       ClientSide client,
-      String peer) {
+      String peer,
+      ConcurrencyLimiter.Permit permit) {
     String sni = target.host() != null && target.host().indexOf(':') < 0 ? target.host() : null;
     // Read before the head is rewritten in place (which drops Connection and Upgrade).
     ClientTraits traits = ClientTraits.of(req, client.channel().http2());
@@ -178,6 +180,6 @@ final class RequestStart {
     for (var h : edits.requestHeaders()) {
       upstream.headers().set(h.name(), h.value());
     }
-    return new Outbound(forward, traits, sni, upstream, errorPage, null, mirror);
+    return new Outbound(forward, traits, sni, upstream, errorPage, permit, mirror);
   }
 }
