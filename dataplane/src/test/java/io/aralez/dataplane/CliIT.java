@@ -193,6 +193,32 @@ class CliIT {
         HttpResponse.BodyHandlers.ofString());
   }
 
+  /**
+   * The launcher's JVM starts collecting for class metadata only past 64 MiB: at the JVM's default
+   * (~21 MiB) the data plane's ~27 MiB of classes cost a full collection of 30-80 ms in the first
+   * seconds of traffic (bench/README.md, eighteenth session). Read from the running JVM itself.
+   */
+  @Test
+  void theLaunchersJvmDoesNotStopTheWorldForClassMetadataGrowth() throws Exception {
+    try (EchoBackend backend = new EchoBackend("b")) {
+      int port = writeConfig(backend.address(), "");
+      try (Launcher aralez = Launcher.start(dir, Map.of(), "-c", "main.yaml")) {
+        aralez.awaitPort(port);
+        Path java = Path.of(aralez.process().info().command().orElseThrow());
+        Process jcmd =
+            new ProcessBuilder(
+                    java.resolveSibling("jcmd").toString(),
+                    Long.toString(aralez.process().pid()),
+                    "VM.flags")
+                .redirectErrorStream(true)
+                .start();
+        String flags = new String(jcmd.getInputStream().readAllBytes());
+        assertThat(jcmd.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(flags).contains("-XX:MetaspaceSize=67108864");
+      }
+    }
+  }
+
   @Test
   @Tag("catalogue-3")
   void sigtermFinishesInFlightRequestsRemovesPidFileAndExitsZero() throws Exception {
