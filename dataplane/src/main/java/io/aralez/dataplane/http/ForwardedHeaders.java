@@ -135,21 +135,10 @@ public final class ForwardedHeaders extends NamedHeaders {
     return values;
   }
 
-  /** How many values {@code name} has: its kept lines, then the values the proxy added. */
-  public int valueCount(CharSequence name) {
-    int n = 0;
-    for (int i = lineOf(name, 0); i >= 0; i = lineOf(name, i + 1)) {
-      n++;
-    }
-    for (int i = added.indexOf(name, 0); i >= 0; i = added.indexOf(name, i + 1)) {
-      n++;
-    }
-    return n;
-  }
-
   /**
    * Value {@code index} of {@code name}, in {@link #getAll}'s order, as a view of the head's bytes
-   * when it is a line (no String made; not to be kept past a change of these headers).
+   * when it is a line (no String made; not to be kept past a change of these headers); null past
+   * the last one.
    */
   public CharSequence valueView(CharSequence name, int index) {
     int k = index;
@@ -163,7 +152,7 @@ public final class ForwardedHeaders extends NamedHeaders {
         return added.value(i);
       }
     }
-    throw new IndexOutOfBoundsException(index);
+    return null;
   }
 
   /**

@@ -47,7 +47,10 @@ final class HeadTimer implements ServerCodec.Reads {
   /** When the current phase ends the connection (the loop's ticker), or 0 for no deadline. */
   private long deadline;
 
-  /** Watches the connection of {@code codec}, the context of its {@link ServerCodec}. */
+  /**
+   * Watches the connection of {@code codec}, the context of its {@link ServerCodec}, once the codec
+   * tells it of the reads ({@link ServerCodec#observeReads}).
+   */
   HeadTimer(ChannelHandlerContext codec, Duration keepalive, Duration header) {
     this.keepaliveNanos = keepalive.toNanos();
     this.headerNanos = header.toNanos();
@@ -55,7 +58,6 @@ final class HeadTimer implements ServerCodec.Reads {
     this.codec = codec;
     this.ticker = codec.executor().ticker();
     this.timer = new LazyTimer(codec.executor(), this::onTimer);
-    ((ServerCodec) codec.handler()).observeReads(this);
   }
 
   @Override

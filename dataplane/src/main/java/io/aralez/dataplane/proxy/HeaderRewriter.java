@@ -249,8 +249,9 @@ final class HeaderRewriter {
     if (h instanceof ForwardedHeaders in) {
       // Read in place: the usual "keep-alive" or "close" costs no String, list or iterator. A
       // listed name is never Connection itself (hop-by-hop: skipped), so the lines stay put.
-      for (int i = 0, n = in.valueCount(HttpHeaderNames.CONNECTION); i < n; i++) {
-        removeListed(h, in.valueView(HttpHeaderNames.CONNECTION, i));
+      CharSequence value;
+      for (int i = 0; (value = in.valueView(HttpHeaderNames.CONNECTION, i)) != null; i++) {
+        removeListed(h, value);
       }
       return;
     }

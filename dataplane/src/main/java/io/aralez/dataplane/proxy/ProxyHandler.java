@@ -33,11 +33,9 @@ public final class ProxyHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    headTimer =
-        new HeadTimer(
-            ctx.pipeline().context(ServerCodec.class),
-            settings.clientKeepalive(),
-            settings.clientHeader());
+    ChannelHandlerContext codec = ctx.pipeline().context(ServerCodec.class);
+    headTimer = new HeadTimer(codec, settings.clientKeepalive(), settings.clientHeader());
+    ((ServerCodec) codec.handler()).observeReads(headTimer);
     requests =
         new ClientRequests(
             settings,

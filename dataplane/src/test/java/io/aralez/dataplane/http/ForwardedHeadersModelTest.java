@@ -137,8 +137,9 @@ class ForwardedHeadersModelTest {
       if (ours instanceof ForwardedHeaders in) {
         // The in-place views give the same values, in the same order, without Strings.
         List<String> views = new java.util.ArrayList<>();
-        for (int i = 0, n = in.valueCount(name); i < n; i++) {
-          views.add(in.valueView(name, i).toString());
+        CharSequence view;
+        for (int i = 0; (view = in.valueView(name, i)) != null; i++) {
+          views.add(view.toString());
         }
         assertThat(views).as(context + " valueView " + name).isEqualTo(model.getAll(name));
       }

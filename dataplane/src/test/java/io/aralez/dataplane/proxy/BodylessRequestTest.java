@@ -38,41 +38,48 @@ class BodylessRequestTest {
     return out;
   }
 
+  /** Sends {@code request}; what the first upstream connection got, checked to be one write. */
+  private String oneWriteUpstream(String request) {
+    proxy.send(request);
+    List<String> sent = writes(proxy.upstreams.get(0));
+    assertThat(sent).hasSize(1);
+    return sent.get(0);
+  }
+
+  /** The first upstream connection answers; the client gets the answer. */
+  private String answered() {
+    proxy.reply(0, ExchangeTest.OK);
+    String received = proxy.received();
+    assertThat(received).endsWith("hello");
+    return received;
+  }
+
   @Test
   void aBodylessRequestIsOneWriteUpstream() {
-    proxy.send("GET /one HTTP/1.1\r\nHost: one.test\r\n\r\n");
-    List<String> first = writes(proxy.upstreams.get(0));
-    assertThat(first).hasSize(1);
-    assertThat(first.get(0)).startsWith("GET /one HTTP/1.1\r\n").endsWith("\r\n\r\n");
-    proxy.reply(0, ExchangeTest.OK);
-    assertThat(proxy.received()).endsWith("hello");
+    assertThat(oneWriteUpstream("GET /one HTTP/1.1\r\nHost: one.test\r\n\r\n"))
+        .startsWith("GET /one HTTP/1.1\r\n")
+        .endsWith("\r\n\r\n");
+    answered();
 
     // The same pooled connection, the next request: its encoder took the first one's end.
-    proxy.send("GET /two HTTP/1.1\r\nHost: one.test\r\n\r\n");
+    assertThat(oneWriteUpstream("GET /two HTTP/1.1\r\nHost: one.test\r\n\r\n"))
+        .startsWith("GET /two HTTP/1.1\r\n");
     assertThat(proxy.upstreams).hasSize(1);
-    List<String> second = writes(proxy.upstreams.get(0));
-    assertThat(second).hasSize(1);
-    assertThat(second.get(0)).startsWith("GET /two HTTP/1.1\r\n");
-    proxy.reply(0, ExchangeTest.OK);
-    assertThat(proxy.received()).endsWith("hello");
+    answered();
   }
 
   @Test
   void aRequestWithContentLengthZeroIsOneWriteUpstream() {
-    proxy.send("POST /empty HTTP/1.1\r\nHost: one.test\r\nContent-Length: 0\r\n\r\n");
-    List<String> sent = writes(proxy.upstreams.get(0));
-    assertThat(sent).hasSize(1);
-    assertThat(sent.get(0))
+    assertThat(
+            oneWriteUpstream("POST /empty HTTP/1.1\r\nHost: one.test\r\nContent-Length: 0\r\n\r\n"))
         .startsWith("POST /empty HTTP/1.1\r\n")
         .containsIgnoringCase("content-length: 0\r\n")
         .endsWith("\r\n\r\n");
-    proxy.reply(0, ExchangeTest.OK);
-    assertThat(proxy.received()).startsWith("HTTP/1.1 200 OK").endsWith("hello");
+    assertThat(answered()).startsWith("HTTP/1.1 200 OK");
     // The connection goes on with the next request: the client's empty end was taken.
-    proxy.send("GET /next HTTP/1.1\r\nHost: one.test\r\n\r\n");
-    assertThat(writes(proxy.upstreams.get(0))).singleElement().asString().startsWith("GET /next");
-    proxy.reply(0, ExchangeTest.OK);
-    assertThat(proxy.received()).endsWith("hello");
+    assertThat(oneWriteUpstream("GET /next HTTP/1.1\r\nHost: one.test\r\n\r\n"))
+        .startsWith("GET /next");
+    answered();
   }
 
   @Test
