@@ -10,7 +10,8 @@
 # (A B, then B A) so drift on a shared host falls on both.
 #   OPTS_B="-XX:PerMethodTrapLimit=0" bench/windows.sh            # HTTP/1.1 keep-alive, 50 conns
 #   TEST=h2 OPTS_B="-XX:PerMethodTrapLimit=0" REPS=4 bench/windows.sh   # HTTP/2 over TLS, 50 x 10
-# Knobs: TEST=h1|h2 REPS=3 WINDOWS=4 DURATION=8 WARMUP=30 CONNS=50 (HTTP/1.1) OPTS_A="" OPTS_B="" (appended to the
+#   TEST=h1-close OPTS_B="-Daralez.transport=io_uring" bench/windows.sh  # a new connection per request
+# Knobs: TEST=h1|h1-close|h2 REPS=3 WINDOWS=4 DURATION=8 WARMUP=30 CONNS=50 (HTTP/1.1) OPTS_A="" OPTS_B="" (appended to the
 # launcher's own JVM flags), PRELUDE_A="" PRELUDE_B="" (a shell command run against the fresh
 # process before its warm-up, e.g. connections that open and close), ARALEZ_B="" (another built
 # checkout that variant B runs instead of this one: a build A/B, e.g.
@@ -77,7 +78,9 @@ load() {
     taskset -c 1 h2load -t1 -c50 -m10 -D "$1" --tls13-ciphers=TLS_AES_128_GCM_SHA256 https://127.0.0.1:19444/ >"$2" 2>&1
     awk '/^requests:/ {n = $8} /^finished in/ {r = $4} END {printf "%d %.0f -\n", n, r}' "$2"
   else
-    taskset -c 1 wrk -t1 -c"$CONNS" -d"${1}s" --latency http://127.0.0.1:19044/ >"$2" 2>&1
+    local close=()
+    if [[ $TEST == h1-close ]]; then close=(-H "Connection: close"); fi
+    taskset -c 1 wrk -t1 -c"$CONNS" -d"${1}s" --latency "${close[@]}" http://127.0.0.1:19044/ >"$2" 2>&1
     awk '/Requests\/sec/ {r = $2} /requests in/ {n = $1}
          / 99%/ {v = $2; if (v ~ /us$/) {sub(/us/, "", v); v /= 1000} else if (v ~ /ms$/) {sub(/ms/, "", v)}
                  else if (v ~ /s$/) {sub(/s/, "", v); v *= 1000}; p = v}

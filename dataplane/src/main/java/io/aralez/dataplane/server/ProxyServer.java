@@ -19,6 +19,8 @@ import io.netty.channel.group.ChannelGroup;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -153,8 +155,10 @@ public final class ProxyServer {
             .channel(transport.serverChannel())
             .option(ChannelOption.SO_BACKLOG, 4096)
             .option(ChannelOption.SO_REUSEADDR, true)
+            // No TCP_NODELAY here: every transport's socket config turns it on when it is made,
+            // and setting it again cost a system call per accepted connection (bench/README.md,
+            // nineteenth session). TransportIT checks accepted connections have it.
             .childOption(ChannelOption.AUTO_READ, false)
-            .childOption(ChannelOption.TCP_NODELAY, true)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childOption(ChannelOption.ALLOCATOR, SmallBufferRing.SHARED)
             .childHandler(initializer);
@@ -165,15 +169,20 @@ public final class ProxyServer {
     return b;
   }
 
-  /**
-   * Graceful stop: close the listeners, let every connection finish its current exchange (idle ones
-   * close at once), and wait up to {@code timeout} before closing what is left.
-   */
   /** The I/O transport serving the listeners: epoll, io_uring or nio. */
   public String transport() {
     return transport.name();
   }
 
+  /** The open client connections, read-only: for checks of what each one was set up with. */
+  public Collection<Channel> clientConnections() {
+    return Collections.unmodifiableCollection(connections);
+  }
+
+  /**
+   * Graceful stop: close the listeners, let every connection finish its current exchange (idle ones
+   * close at once), and wait up to {@code timeout} before closing what is left.
+   */
   public void shutdown(Duration timeout) {
     for (Channel l : listeners) {
       l.close().awaitUninterruptibly();

@@ -72,8 +72,8 @@ public final class UpstreamConnector implements AutoCloseable {
             .group(loop)
             .channel(transport.channel())
             .resolver(resolver)
+            // TCP_NODELAY is on already: the transport's socket config sets it when it is made.
             .option(ChannelOption.AUTO_READ, false)
-            .option(ChannelOption.TCP_NODELAY, true)
             .option(ChannelOption.SO_KEEPALIVE, true)
             .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, millis)
             .option(ChannelOption.ALLOCATOR, SmallBufferRing.SHARED)
