@@ -67,5 +67,5 @@ DEFAULT:
     "/": {servers: ["127.0.0.1:13002"]}
 YAML
 code=$(serve_once http://127.0.0.1:16193/ "$work/proxy.log" "${entry[@]}" -c /demo/main.yaml)
-grep -E "epoll|started" "$work/proxy.log" | head -3
+grep -E "transport|started" "$work/proxy.log" | head -3
 [ "$code" = 200 ] && echo "smoke test passed: the image's proxy served the demo page as user 65532"

@@ -2,24 +2,47 @@ package io.aralez.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.aralez.dataplane.net.Transport;
 import io.aralez.dataplane.testing.EchoBackend;
 import io.aralez.dataplane.testing.ProxyHarness;
+import io.netty.channel.ChannelOption;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Every transport the proxy can run on serves the same traffic: keep-alive and a new connection per
- * request, a body upstream. io_uring is the benchmark's alternative (bench/README.md); the machines
- * this suite runs on (Linux 6.x) allow it.
+ * request, a body upstream; its accepted connections have TCP_NODELAY. io_uring is the default
+ * where the kernel allows it (bench/README.md, nineteenth session), which the machines this suite
+ * runs on (Linux 6.x) do; epoll is its fallback and NIO the last resort.
  */
 class TransportIT {
   @TempDir Path dir;
+
+  @Test
+  void theDefaultIsIoUringAndEpollIsOneFlagAway() {
+    String before = System.clearProperty("aralez.transport");
+    try {
+      // This suite's machines allow io_uring (the parameterised test below needs it too).
+      assertThat(Transport.detect().name()).isEqualTo("io_uring");
+      System.setProperty("aralez.transport", "epoll");
+      assertThat(Transport.detect().name()).isEqualTo("epoll");
+      System.setProperty("aralez.transport", "NIO");
+      assertThat(Transport.detect().name()).isEqualTo("nio");
+    } finally {
+      if (before == null) {
+        System.clearProperty("aralez.transport");
+      } else {
+        System.setProperty("aralez.transport", before);
+      }
+    }
+  }
 
   @ParameterizedTest
   @ValueSource(strings = {"io_uring", "epoll", "nio"})
@@ -43,6 +66,12 @@ class TransportIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
       }
+      // The bootstrap leaves TCP_NODELAY to the transport's own default (one system call per
+      // accepted connection fewer): every accepted connection must still have it, or each small
+      // response could wait on Nagle's algorithm for the client's delayed ACK.
+      assertThat(proxy.dataplane().proxy().clientConnections())
+          .isNotEmpty()
+          .allSatisfy(ch -> assertThat(ch.config().getOption(ChannelOption.TCP_NODELAY)).isTrue());
       for (int i = 0; i < 5; i++) {
         // A fresh client: a new connection each time (accept on every loop's listener).
         HttpResponse<String> r =

@@ -26,13 +26,16 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The I/O transport: native epoll where it loads (fewer copies, SO_REUSEPORT, TCP options), NIO
- * otherwise; io_uring when asked for with {@code -Daralez.transport=io_uring} and the kernel allows
- * it (bench/README.md has the measurement that keeps epoll the default). {@code nio} forces NIO.
+ * The I/O transport: io_uring where the kernel allows it (it spent 11–25% less CPU per request than
+ * epoll on every benchmark test, bench/README.md, nineteenth session), native epoll where it does
+ * not (a container whose seccomp profile refuses io_uring, {@code kernel.io_uring_disabled}), NIO
+ * where neither loads. {@code -Daralez.transport=epoll} (or {@code io_uring}, {@code nio}) picks
+ * one; a transport that is not available falls back the same way.
  */
 public record Transport(
     String name,
@@ -44,8 +47,9 @@ public record Transport(
   private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
 
   public static Transport detect() {
-    String wanted = System.getProperty("aralez.transport", "auto");
-    if (wanted.equalsIgnoreCase("io_uring")) {
+    String wanted = System.getProperty("aralez.transport", "auto").toLowerCase(Locale.ROOT);
+    boolean any = wanted.equals("auto");
+    if (any || wanted.equals("io_uring")) {
       if (IoUring.isAvailable()) {
         return new Transport(
             "io_uring",
@@ -54,11 +58,14 @@ public record Transport(
             IoUringSocketChannel.class,
             IoUringDatagramChannel.class);
       }
-      LOG.warn(
-          "io_uring is not available here ({}): using epoll or NIO",
-          String.valueOf(IoUring.unavailabilityCause()));
+      String cause = String.valueOf(IoUring.unavailabilityCause());
+      if (any) {
+        LOG.info("io_uring is not available here ({}): using epoll or NIO", cause);
+      } else {
+        LOG.warn("io_uring is not available here ({}): using epoll or NIO", cause);
+      }
     }
-    if (!wanted.equalsIgnoreCase("nio") && Epoll.isAvailable()) {
+    if (!wanted.equals("nio") && Epoll.isAvailable()) {
       return new Transport(
           "epoll",
           EpollIoHandler.newFactory(),
