@@ -64,9 +64,9 @@ public final class SmallBufferRing implements ByteBufAllocator {
   }
 
   /**
-   * The read loop's buffers too (the epoll transport asks for a direct one per read): a request and
-   * its answer are two reads, each a buffer from the allocator and back before, ~5% of the HTTP/1.1
-   * path's user time (bench/README.md, fifteenth session). Ring buffers are direct.
+   * The read loop's buffers too (both native transports ask for a direct one per read): a request
+   * and its answer are two reads, each a buffer from the allocator and back before, ~5% of the
+   * HTTP/1.1 path's user time (bench/README.md, fifteenth session). Ring buffers are direct.
    */
   @Override
   public ByteBuf directBuffer(int initialCapacity) {

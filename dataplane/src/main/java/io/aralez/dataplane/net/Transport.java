@@ -31,7 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The I/O transport: io_uring where the kernel allows it (it spent 11–25% less CPU per request than
+ * The I/O transport: io_uring where the kernel allows it (it spent 4–24% less CPU per request than
  * epoll on every benchmark test, bench/README.md, nineteenth session), native epoll where it does
  * not (a container whose seccomp profile refuses io_uring, {@code kernel.io_uring_disabled}), NIO
  * where neither loads. {@code -Daralez.transport=epoll} (or {@code io_uring}, {@code nio}) picks

@@ -10,9 +10,10 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /**
- * Binding listeners. Every listener uses SO_REUSEPORT (on epoll) so that a new process started with
- * {@code -u} can bind the same ports while the old one drains; without {@code -u} a port already in
- * use is an error, so a second instance started by mistake never silently shares the traffic.
+ * Binding listeners. Every listener uses SO_REUSEPORT (io_uring, epoll) so that a new process
+ * started with {@code -u} can bind the same ports while the old one drains; without {@code -u} a
+ * port already in use is an error, so a second instance started by mistake never silently shares
+ * the traffic.
  */
 public final class Ports {
   private Ports() {}

@@ -27,10 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proxy listeners and their event loops. Binds with SO_REUSEPORT on epoll so a new process can
- * take over the ports while this one drains (zero-downtime upgrade), and so that every event loop
- * has its own listening socket: a connection is accepted, read and answered by one thread, as in
- * nginx with {@code reuseport}; there is no acceptor thread handing connections over.
+ * The proxy listeners and their event loops. Binds with SO_REUSEPORT (io_uring, epoll) so a new
+ * process can take over the ports while this one drains (zero-downtime upgrade), and so that every
+ * event loop has its own listening socket: a connection is accepted, read and answered by one
+ * thread, as in nginx with {@code reuseport}; there is no acceptor thread handing connections over.
  */
 public final class ProxyServer {
   private static final Logger LOG = LoggerFactory.getLogger(ProxyServer.class);
