@@ -69,13 +69,15 @@ if [ "${JAVA_FEATURE:-0}" -ge 25 ] && [ "${IMAGE_AOT:-1}" != 0 ]; then
     echo "image/build.sh: no AOT cache in the image: the training chroots into it, which needs root" >&2
   else
     # The cache is only used with the class path, jars and JVM it was trained with: so the training
-    # runs inside the image just built, as its user, with its entrypoint's flags.
+    # runs inside the image just built, as its user, with its entrypoint's flags. On epoll: pods run
+    # with the RuntimeDefault seccomp profile (deploy/, the chart), which refuses io_uring, so that
+    # is the transport whose paths the cache must hold compiled.
     work=$(mktemp -d)
     rootfs_from_image image/target/jib-image.tar "$work"
     # shellcheck disable=SC2086
     chroot --userspec=65532:65532 "$work/rootfs" $entry -cp @/app/jib-classpath-file \
       io.aralez.dataplane.aot.AotTraining --cache /tmp/aralez.aot --classpath @/app/jib-classpath-file \
-      --seconds "${IMAGE_AOT_SECONDS:-40}" -- $entry
+      --seconds "${IMAGE_AOT_SECONDS:-40}" -- $entry -Daralez.transport=epoll
     mkdir -p "$aot/opt/aralez" && cp "$work/rootfs/tmp/aralez.aot" "$aot/opt/aralez/aralez.aot"
     jib "$entry -XX:AOTCache=/opt/aralez/aralez.aot $main"
   fi
