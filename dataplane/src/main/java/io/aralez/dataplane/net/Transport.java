@@ -45,11 +45,26 @@ public record Transport(
     Class<? extends DatagramChannel> datagramChannel) {
 
   private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
+  private static final String MULTISHOT_POLL_IN = "io.netty.iouring.pollAddMultishotEnabled";
 
   public static Transport detect() {
-    String wanted = System.getProperty("aralez.transport", "auto").toLowerCase(Locale.ROOT);
+    return named(System.getProperty("aralez.transport", "auto"));
+  }
+
+  /**
+   * The transport asked for by name ({@code auto}, {@code epoll}, {@code io_uring}, {@code nio}).
+   */
+  public static Transport named(String name) {
+    String wanted = name.toLowerCase(Locale.ROOT);
     if (wanted.equals("io_uring")) {
+      singleShotPollIn();
       if (IoUring.isAvailable()) {
+        if (IoUring.isPollAddMultishotEnabled()) {
+          LOG.warn(
+              "io_uring with multishot POLLIN ({}): a peer's reset right after its last bytes can"
+                  + " go unnoticed",
+              MULTISHOT_POLL_IN);
+        }
         return new Transport(
             "io_uring",
             IoUringIoHandler.newFactory(),
@@ -75,6 +90,21 @@ public record Transport(
         NioServerSocketChannel.class,
         NioSocketChannel.class,
         NioDatagramChannel.class);
+  }
+
+  /**
+   * Netty's io_uring channels wait for data with a multishot POLLIN by default, and that loses a
+   * wake-up (Netty 4.2.18 to 4.2.21 at least): when a peer's last bytes and its reset arrive as one
+   * wake-up, the read takes the bytes, the next read the channel is asked for waits on the poll
+   * that already fired, and the channel stays open with the peer gone — a client left waiting on a
+   * backend that died mid-response (PeerResetTest). A one-shot POLLIN is armed afresh for each wait
+   * and reports a reset that is already there. Must run before Netty's IoUring class is first used:
+   * it reads the property once. A value the operator set is kept.
+   */
+  private static void singleShotPollIn() {
+    if (System.getProperty(MULTISHOT_POLL_IN) == null) {
+      System.setProperty(MULTISHOT_POLL_IN, "false");
+    }
   }
 
   public Class<? extends io.netty.channel.socket.SocketChannel> socketChannel() {
