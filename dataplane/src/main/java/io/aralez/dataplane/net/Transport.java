@@ -26,16 +26,17 @@ import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.List;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The I/O transport: native epoll where it loads, NIO where it does not; io_uring when asked for
- * with {@code -Daralez.transport=io_uring} and the kernel allows it (else epoll or NIO), {@code
- * nio} forces NIO. io_uring spent 4–24% less CPU per request than epoll on every benchmark test but
- * is not the default: on it a backend's reset after part of a response body went unnoticed in about
- * half the runs of UpstreamFailureIT (bench/README.md, nineteenth session).
+ * The I/O transport: io_uring where the kernel and the seccomp profile allow it, native epoll where
+ * they do not, NIO where neither loads. {@code -Daralez.transport=epoll} or {@code nio} picks one
+ * explicitly. io_uring spent 4–24% less CPU per request than epoll on every benchmark test
+ * (bench/README.md, nineteenth session); it runs with Netty's one-shot POLLIN ({@link
+ * #singleShotPollIn}).
  */
 public record Transport(
     String name,
@@ -46,17 +47,24 @@ public record Transport(
 
   private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
   private static final String MULTISHOT_POLL_IN = "io.netty.iouring.pollAddMultishotEnabled";
+  private static final List<String> KNOWN = List.of("auto", "io_uring", "epoll", "nio");
 
   public static Transport detect() {
     return named(System.getProperty("aralez.transport", "auto"));
   }
 
   /**
-   * The transport asked for by name ({@code auto}, {@code epoll}, {@code io_uring}, {@code nio}).
+   * The transport asked for by name: {@code auto} (io_uring, else epoll, else NIO), {@code
+   * io_uring} (the same, with a warning when it is not available), {@code epoll} (else NIO), {@code
+   * nio}. An unknown name is warned about and taken as {@code auto}.
    */
   public static Transport named(String name) {
     String wanted = name.toLowerCase(Locale.ROOT);
-    if (wanted.equals("io_uring")) {
+    if (!KNOWN.contains(wanted)) {
+      LOG.warn("aralez.transport={} is not one of {}: using auto", name, KNOWN);
+      wanted = "auto";
+    }
+    if (wanted.equals("auto") || wanted.equals("io_uring")) {
       singleShotPollIn();
       if (IoUring.isAvailable()) {
         if (IoUring.isPollAddMultishotEnabled()) {
@@ -72,9 +80,13 @@ public record Transport(
             IoUringSocketChannel.class,
             IoUringDatagramChannel.class);
       }
-      LOG.warn(
-          "io_uring is not available here ({}): using epoll or NIO",
-          String.valueOf(IoUring.unavailabilityCause()));
+      // Container runtimes' default seccomp profiles refuse io_uring: expected there, not a fault.
+      String cause = String.valueOf(IoUring.unavailabilityCause());
+      if (wanted.equals("io_uring")) {
+        LOG.warn("io_uring is not available here ({}): using epoll or NIO", cause);
+      } else {
+        LOG.info("io_uring is not available here ({}): using epoll or NIO", cause);
+      }
     }
     if (!wanted.equals("nio") && Epoll.isAvailable()) {
       return new Transport(
