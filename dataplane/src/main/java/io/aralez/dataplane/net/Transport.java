@@ -2,7 +2,10 @@ package io.aralez.dataplane.net;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
@@ -117,6 +120,29 @@ public record Transport(
     if (System.getProperty(MULTISHOT_POLL_IN) == null) {
       System.setProperty(MULTISHOT_POLL_IN, "false");
     }
+  }
+
+  /**
+   * Puts {@link ReadsAfterClose} first on a new channel's pipeline where the transport needs it.
+   */
+  public void guard(ChannelPipeline pipeline) {
+    if (name.equals("io_uring")) {
+      pipeline.addFirst("reads-after-close", new ReadsAfterClose());
+    }
+  }
+
+  /** {@code initializer}, behind {@link #guard} on every accepted connection. */
+  public ChannelHandler guarded(ChannelHandler initializer) {
+    if (!name.equals("io_uring")) {
+      return initializer;
+    }
+    return new ChannelInitializer<Channel>() {
+      @Override
+      protected void initChannel(Channel ch) {
+        guard(ch.pipeline());
+        ch.pipeline().addLast(initializer);
+      }
+    };
   }
 
   public Class<? extends io.netty.channel.socket.SocketChannel> socketChannel() {

@@ -161,7 +161,7 @@ public final class ProxyServer {
             .childOption(ChannelOption.AUTO_READ, false)
             .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, WATER_MARK)
             .childOption(ChannelOption.ALLOCATOR, SmallBufferRing.SHARED)
-            .childHandler(initializer);
+            .childHandler(transport.guarded(initializer));
     MainConfig.TcpKeepalive ka = config.tcpKeepalive();
     if (ka != null) {
       transport.keepalive(b, ka.idleSeconds(), ka.intervalSeconds(), ka.count());

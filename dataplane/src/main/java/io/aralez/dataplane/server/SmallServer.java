@@ -33,7 +33,7 @@ public final class SmallServer {
         new ServerBootstrap()
             .group(group)
             .channel(transport.serverChannel())
-            .childHandler(initializer);
+            .childHandler(transport.guarded(initializer));
     try {
       return new SmallServer(group, Ports.bind(b, transport, address, takeOver));
     } catch (RuntimeException | InterruptedException e) {

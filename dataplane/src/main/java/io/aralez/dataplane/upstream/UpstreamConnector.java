@@ -81,6 +81,7 @@ public final class UpstreamConnector implements AutoCloseable {
                 new ChannelInitializer<>() {
                   @Override
                   protected void initChannel(Channel ch) {
+                    transport.guard(ch.pipeline());
                     if (alpn != null) {
                       String peer = sni != null ? sni : address.host();
                       SslHandler ssl =

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A peer that sends a few bytes and resets the connection straight after must be seen to close on
@@ -110,5 +111,81 @@ class PeerResetTest {
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
     }
+  }
+
+  /**
+   * A server that answers and closes (a local response to {@code Connection: close}) must be seen
+   * to close by its client on every transport, even when a read is asked for after the close and
+   * before the answer is written. On io_uring that read armed a POLLIN nobody cancelled, and the
+   * socket outlived its descriptor ({@link ReadsAfterClose}, which this test fails without).
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"io_uring", "epoll", "nio"})
+  void answerThenCloseReachesTheClient(String name) throws Exception {
+    Transport transport = Transport.named(name);
+    EventLoopGroup group = transport.newGroup(1, "close-test");
+    try {
+      Channel server =
+          new io.netty.bootstrap.ServerBootstrap()
+              .group(group)
+              .channel(transport.serverChannel())
+              .childOption(ChannelOption.AUTO_READ, false)
+              .childHandler(
+                  // One handler per connection: the adapter is not @Sharable.
+                  transport.guarded(
+                      new io.netty.channel.ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                          ch.pipeline().addLast(answerAndClose());
+                        }
+                      }))
+              .bind(InetAddress.getLoopbackAddress(), 0)
+              .sync()
+              .channel();
+      int port = ((InetSocketAddress) server.localAddress()).getPort();
+      for (int round = 0; round < ROUNDS; round++) {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+          // Generous: a loaded machine answers within milliseconds; a lost close never does.
+          s.setSoTimeout(10_000);
+          s.getOutputStream()
+              .write("GET / HTTP/1.1\r\nHost: a\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+          byte[] all = s.getInputStream().readAllBytes();
+          assertThat(new String(all, StandardCharsets.US_ASCII))
+              .as(name)
+              .startsWith("HTTP/1.1 404");
+        } catch (java.net.SocketTimeoutException e) {
+          throw new AssertionError(name + ": round " + round + ": the server's close never came");
+        }
+      }
+      server.close().sync();
+    } finally {
+      group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+  }
+
+  private static ChannelInboundHandlerAdapter answerAndClose() {
+    return new ChannelInboundHandlerAdapter() {
+      @Override
+      public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+      }
+
+      @Override
+      public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        ReferenceCountUtil.release(msg);
+        // The next read asked for first, in the same read completion, as the proxy does.
+        ctx.read();
+        ctx.writeAndFlush(
+            io.netty.buffer.Unpooled.copiedBuffer(
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n" + "Connection: close\r\n\r\n",
+                StandardCharsets.US_ASCII));
+        ctx.close();
+      }
+
+      @Override
+      public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.read();
+      }
+    };
   }
 }
