@@ -37,7 +37,7 @@ class TransportIT {
       // A typo is not a silent downgrade: warned about, and the default is used.
       System.setProperty("aralez.transport", "io-uring");
       assertThat(Transport.detect().name()).isEqualTo("io_uring");
-      // The wake-up fault Netty's multishot POLLIN has (PeerResetTest) stays switched off.
+      // The wake-up fault Netty's multishot POLLIN has (ConnectionEndsTest) stays switched off.
       assertThat(io.netty.channel.uring.IoUring.isPollAddMultishotEnabled()).isFalse();
     } finally {
       if (before == null) {

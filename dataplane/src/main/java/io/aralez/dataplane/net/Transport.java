@@ -112,9 +112,9 @@ public record Transport(
    * wake-up (Netty 4.2.18 to 4.2.21 at least): when a peer's last bytes and its reset arrive as one
    * wake-up, the read takes the bytes, the next read the channel is asked for waits on the poll
    * that already fired, and the channel stays open with the peer gone — a client left waiting on a
-   * backend that died mid-response (PeerResetTest). A one-shot POLLIN is armed afresh for each wait
-   * and reports a reset that is already there. Must run before Netty's IoUring class is first used:
-   * it reads the property once. A value the operator set is kept.
+   * backend that died mid-response (ConnectionEndsTest). A one-shot POLLIN is armed afresh for each
+   * wait and reports a reset that is already there. Must run before Netty's IoUring class is first
+   * used: it reads the property once. A value the operator set is kept.
    */
   private static void singleShotPollIn() {
     if (System.getProperty(MULTISHOT_POLL_IN) == null) {
