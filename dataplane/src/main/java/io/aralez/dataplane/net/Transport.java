@@ -109,7 +109,7 @@ public record Transport(
 
   /**
    * Netty's io_uring channels wait for data with a multishot POLLIN by default, and that loses a
-   * wake-up (Netty 4.2.18 to 4.2.21 at least): when a peer's last bytes and its reset arrive as one
+   * wake-up (seen on Netty 4.2.18 and 4.2.21): when a peer's last bytes and its reset arrive as one
    * wake-up, the read takes the bytes, the next read the channel is asked for waits on the poll
    * that already fired, and the channel stays open with the peer gone — a client left waiting on a
    * backend that died mid-response (ConnectionEndsTest). A one-shot POLLIN is armed afresh for each
