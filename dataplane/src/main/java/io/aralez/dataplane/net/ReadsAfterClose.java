@@ -32,12 +32,10 @@ final class ReadsAfterClose extends ChannelOutboundHandlerAdapter {
     forgetPendingRead(ctx.channel());
   }
 
+  /** A stream socket's disconnect is its close. */
   @Override
   public void disconnect(ChannelHandlerContext ctx, ChannelPromise promise) {
-    // A stream socket's disconnect is its close.
-    closing = true;
-    ctx.disconnect(promise);
-    forgetPendingRead(ctx.channel());
+    close(ctx, promise);
   }
 
   /**

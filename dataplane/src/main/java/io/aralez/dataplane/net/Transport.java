@@ -126,14 +126,14 @@ public record Transport(
    * Puts {@link ReadsAfterClose} first on a new channel's pipeline where the transport needs it.
    */
   public void guard(ChannelPipeline pipeline) {
-    if (name.equals("io_uring")) {
+    if (needsGuard()) {
       pipeline.addFirst("reads-after-close", new ReadsAfterClose());
     }
   }
 
   /** {@code initializer}, behind {@link #guard} on every accepted connection. */
   public ChannelHandler guarded(ChannelHandler initializer) {
-    if (!name.equals("io_uring")) {
+    if (!needsGuard()) {
       return initializer;
     }
     return new ChannelInitializer<Channel>() {
@@ -143,6 +143,10 @@ public record Transport(
         ch.pipeline().addLast(initializer);
       }
     };
+  }
+
+  private boolean needsGuard() {
+    return name.equals("io_uring");
   }
 
   public Class<? extends io.netty.channel.socket.SocketChannel> socketChannel() {

@@ -3,9 +3,13 @@ package io.aralez.dataplane.net;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.ReferenceCountUtil;
@@ -14,6 +18,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -62,7 +67,7 @@ class ConnectionEndsTest {
 
                       @Override
                       public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        bytes.addAndGet(((io.netty.buffer.ByteBuf) msg).readableBytes());
+                        bytes.addAndGet(((ByteBuf) msg).readableBytes());
                         ReferenceCountUtil.release(msg);
                       }
 
@@ -106,8 +111,9 @@ class ConnectionEndsTest {
                   + round
                   + " of "
                   + ROUNDS
-                  + ": the channel stayed open after the"
-                  + " peer's reset ("
+                  + ": the channel stayed open after the peer's "
+                  + ending
+                  + " ("
                   + bytes.get()
                   + " bytes read)");
         }
@@ -130,14 +136,14 @@ class ConnectionEndsTest {
     EventLoopGroup group = transport.newGroup(1, "close-test");
     try {
       Channel server =
-          new io.netty.bootstrap.ServerBootstrap()
+          new ServerBootstrap()
               .group(group)
               .channel(transport.serverChannel())
               .childOption(ChannelOption.AUTO_READ, false)
               .childHandler(
                   // One handler per connection: the adapter is not @Sharable.
                   transport.guarded(
-                      new io.netty.channel.ChannelInitializer<Channel>() {
+                      new ChannelInitializer<Channel>() {
                         @Override
                         protected void initChannel(Channel ch) {
                           ch.pipeline().addLast(answerAndClose());
@@ -157,7 +163,7 @@ class ConnectionEndsTest {
           assertThat(new String(all, StandardCharsets.US_ASCII))
               .as(name)
               .startsWith("HTTP/1.1 404");
-        } catch (java.net.SocketTimeoutException e) {
+        } catch (SocketTimeoutException e) {
           throw new AssertionError(name + ": round " + round + ": the server's close never came");
         }
       }
@@ -180,8 +186,8 @@ class ConnectionEndsTest {
         // The next read asked for first, in the same read completion, as the proxy does.
         ctx.read();
         ctx.writeAndFlush(
-            io.netty.buffer.Unpooled.copiedBuffer(
-                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n" + "Connection: close\r\n\r\n",
+            Unpooled.copiedBuffer(
+                "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
                 StandardCharsets.US_ASCII));
         ctx.close();
       }
