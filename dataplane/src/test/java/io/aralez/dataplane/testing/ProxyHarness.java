@@ -32,12 +32,23 @@ public final class ProxyHarness implements AutoCloseable {
    * @param upstreams the upstreams.yaml text
    */
   public static ProxyHarness start(Path dir, String extraMain, String upstreams) throws Exception {
+    return start(dir, "127.0.0.1", extraMain, upstreams);
+  }
+
+  /**
+   * The same on another listening address ({@code [::]}: both IPv4 and IPv6 clients); {@link
+   * #base()} stays the IPv4 loopback.
+   */
+  public static ProxyHarness start(Path dir, String listenHost, String extraMain, String upstreams)
+      throws Exception {
     int port = FreePort.get();
     Files.writeString(dir.resolve("upstreams.yaml"), upstreams, StandardCharsets.UTF_8);
     String main =
-        "proxy_address_http: 127.0.0.1:"
+        "proxy_address_http: \""
+            + listenHost
+            + ":"
             + port
-            + "\nupstreams_conf: upstreams.yaml\nlog_level: warn\n"
+            + "\"\nupstreams_conf: upstreams.yaml\nlog_level: warn\n"
             + (extraMain.contains("threads:") ? "" : "threads: 2\n")
             + extraMain;
     Path mainFile = dir.resolve("main.yaml");
