@@ -25,9 +25,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Every transport the proxy can run on serves the same traffic: keep-alive and a new connection per
  * request, a body upstream; its accepted connections have TCP_NODELAY, and the configured TCP
- * keepalive; the client's address, IPv4 or IPv6, reaches the backend (io_uring takes it from its
- * one-shot accept, not from the kernel afterwards). io_uring is the default where the kernel allows
- * it (the machines this suite runs on, Linux 6.x, do), epoll the fallback (bench/README.md).
+ * keepalive; the client's address, IPv4 or IPv6, reaches the backend through a dual-stack listener.
+ * io_uring is the default where the kernel allows it (the machines this suite runs on, Linux 6.x,
+ * do), epoll the fallback (bench/README.md).
  */
 class TransportIT {
   @TempDir Path dir;
@@ -46,9 +46,6 @@ class TransportIT {
       assertThat(Transport.detect().name()).isEqualTo("io_uring");
       // The wake-up fault Netty's multishot POLLIN has (ConnectionEndsTest) stays switched off.
       assertThat(IoUring.isPollAddMultishotEnabled()).isFalse();
-      // One-shot accepts: the client's address comes with the accept (no getpeername per
-      // connection).
-      assertThat(IoUring.isAcceptMultishotEnabled()).isFalse();
     } finally {
       restore(before);
     }

@@ -12,8 +12,8 @@ import io.netty.channel.ChannelPromise;
  * fresh POLLIN that the close does not cancel, and that poll keeps the socket alive after its
  * descriptor is closed: the peer never sees the FIN and waits (a client reading a {@code
  * Connection: close} answer to its end). Seen with Netty 4.2.18 and its one-shot POLLIN ({@link
- * Transport#oneShotPolls}); ConnectionEndsTest. Sits first in the pipeline, so every read and close
- * from any handler passes it.
+ * Transport#singleShotPollIn}); ConnectionEndsTest. Sits first in the pipeline, so every read and
+ * close from any handler passes it.
  */
 final class ReadsAfterClose extends ChannelOutboundHandlerAdapter {
   private boolean closing;

@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * The I/O transport: io_uring where the kernel and the seccomp profile allow it, native epoll where
  * they do not, NIO where neither loads. {@code -Daralez.transport=epoll} or {@code nio} picks one
  * explicitly. io_uring spent 4–24% less CPU per request than epoll on every benchmark test
- * (bench/README.md, nineteenth session); it runs with Netty's one-shot POLLIN and one-shot accept
- * ({@link #oneShotPolls}).
+ * (bench/README.md, nineteenth session); it runs with Netty's one-shot POLLIN ({@link
+ * #singleShotPollIn}).
  */
 public record Transport(
     String name,
@@ -49,7 +49,6 @@ public record Transport(
 
   private static final Logger LOG = LoggerFactory.getLogger(Transport.class);
   private static final String MULTISHOT_POLL_IN = "io.netty.iouring.pollAddMultishotEnabled";
-  private static final String MULTISHOT_ACCEPT = "io.netty.iouring.acceptMultiShotEnabled";
   private static final List<String> KNOWN = List.of("auto", "io_uring", "epoll", "nio");
 
   public static Transport detect() {
@@ -68,7 +67,7 @@ public record Transport(
       wanted = "auto";
     }
     if (wanted.equals("auto") || wanted.equals("io_uring")) {
-      oneShotPolls();
+      singleShotPollIn();
       if (IoUring.isAvailable()) {
         if (IoUring.isPollAddMultishotEnabled()) {
           LOG.warn(
@@ -108,29 +107,20 @@ public record Transport(
   }
 
   /**
-   * Netty's io_uring defaults, changed before its IoUring class is first used (it reads them once);
-   * a value the operator set is kept.
+   * Netty's io_uring channels wait for data with a multishot POLLIN by default, and that loses a
+   * wake-up (seen on Netty 4.2.18 and 4.2.21): when a peer's last bytes and its reset arrive as one
+   * wake-up, the read takes the bytes, the next read the channel is asked for waits on the poll
+   * that already fired, and the channel stays open with the peer gone — a client left waiting on a
+   * backend that died mid-response (ConnectionEndsTest). A one-shot POLLIN is armed afresh for each
+   * wait and reports a reset that is already there. Must run before Netty's IoUring class is first
+   * used: it reads the property once. A value the operator set is kept.
    *
-   * <p>POLLIN: Netty's channels wait for data with a multishot poll, and that loses a wake-up (seen
-   * on Netty 4.2.18 and 4.2.21): when a peer's last bytes and its reset arrive as one wake-up, the
-   * read takes the bytes, the next read the channel is asked for waits on the poll that already
-   * fired, and the channel stays open with the peer gone — a client left waiting on a backend that
-   * died mid-response (ConnectionEndsTest). A one-shot POLLIN is armed afresh for each wait and
-   * reports a reset that is already there.
-   *
-   * <p>Accept: a multishot accept does not hand over the peer's address, so Netty asks the kernel
-   * for it (getpeername) on every accepted connection; a one-shot accept writes it into the
-   * accept's own completion. One system call fewer per new connection, ~3% of its CPU on this
-   * project's hosts (bench/README.md, twenty-first session).
+   * <p>Accepts stay multishot (Netty's default): a one-shot accept saves the getpeername of each
+   * new connection but pays it back in accept submissions (bench/README.md, twenty-first session).
    */
-  private static void oneShotPolls() {
-    keepOrSet(MULTISHOT_POLL_IN, "false");
-    keepOrSet(MULTISHOT_ACCEPT, "false");
-  }
-
-  private static void keepOrSet(String property, String value) {
-    if (System.getProperty(property) == null) {
-      System.setProperty(property, value);
+  private static void singleShotPollIn() {
+    if (System.getProperty(MULTISHOT_POLL_IN) == null) {
+      System.setProperty(MULTISHOT_POLL_IN, "false");
     }
   }
 
