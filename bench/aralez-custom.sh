@@ -5,8 +5,6 @@ set -euo pipefail
 APP_HOME=$(cd "$(dirname "$0")/.." && pwd)
 W="${BENCH_WORKDIR:-/tmp/aralez-bench}/aralez-$$"
 mkdir -p "$W/certs"
-cp "$BENCH_CERT" "$W/certs/bench.crt"
-cp "$BENCH_KEY" "$W/certs/bench.key"
 
 servers=$(echo "$BENCH_BACKENDS" | sed 's/\([^,]*\)/"\1"/g')
 cat > "$W/upstreams.yaml" <<YAML
@@ -22,6 +20,8 @@ YAML
   echo "threads: ${BENCH_WORKERS:-1}"
   echo "proxy_address_http: 127.0.0.1:$BENCH_PORT"
   if [ -n "${BENCH_TLS_PORT:-}" ]; then
+    cp "$BENCH_CERT" "$W/certs/bench.crt"
+    cp "$BENCH_KEY" "$W/certs/bench.key"
     echo "proxy_address_tls: 127.0.0.1:$BENCH_TLS_PORT"
     echo "proxy_certificates: certs"
   fi

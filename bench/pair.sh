@@ -8,78 +8,68 @@
 #   OPTS_A="-Dio.netty.iouring.acceptMultiShotEnabled=true" TEST=h1-close bench/pair.sh
 # Knobs: TEST=h1|h1-close ROUNDS=2 WINDOWS=4 DURATION=10 WARMUP=30 CONNS=50 OPTS_A="" OPTS_B=""
 # (appended to the launcher's JVM flags), ARALEZ_B="" (another built checkout for variant B).
-# Each round starts both processes afresh. Needs root and: apt-get install -y nginx wrk curl.
+# Each round starts both processes afresh (bench/aralez-custom.sh, the harness's own launcher).
+# Needs root and: apt-get install -y nginx wrk curl.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 TEST=${TEST:-h1-close} ROUNDS=${ROUNDS:-2} WINDOWS=${WINDOWS:-4} DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-30} CONNS=${CONNS:-50}
 WORK=${WORK:-/tmp/aralez-pair-bench}
-OUT=$HERE/pair-$(date +%Y-%m-%d_%H%M%S).md
-declare -A PORT=([a]=19201 [b]=19202) HOME_OF=([a]="$HERE/.." [b]="${ARALEZ_B:-$HERE/..}")
+# For nginx_preamble, cpu_ticks, cpu_per_request, BACKEND_BODY and OUT (its same-run functions are
+# not used here).
+# shellcheck source=lib/same-run.sh
+. "$HERE/lib/same-run.sh"
+declare -A VPORT=([a]=19201 [b]=19202) VHOME=([a]="$HERE/.." [b]="${ARALEZ_B:-$HERE/..}")
 declare -A OPTS=([a]="${OPTS_A:-}" [b]="${OPTS_B:-}")
 HDR=()
 [[ "$TEST" == h1-close ]] && HDR=(-H "Connection: close")
 
-rm -rf "$WORK" && mkdir -p "$WORK"/{backend,a,b,tmp}
-cat >"$WORK/backend/nginx.conf" <<EOF
-worker_processes 1; daemon off; pid $WORK/backend/nginx.pid; error_log $WORK/backend/error.log warn;
-events { worker_connections 8000; }
-http {
-  access_log off; keepalive_requests 100000000; keepalive_timeout 300s;
-  client_body_temp_path $WORK/tmp; proxy_temp_path $WORK/tmp; fastcgi_temp_path $WORK/tmp;
-  uwsgi_temp_path $WORK/tmp; scgi_temp_path $WORK/tmp;
-  server { listen 127.0.0.1:18281 backlog=4096; location / { return 200 "ok pair backend"; } }
-}
-EOF
-taskset -c 1 nginx -c "$WORK/backend/nginx.conf" -p "$WORK/backend" &
+rm -rf "$WORK" && mkdir -p "$WORK"/{backend,aralez,tmp}
+{
+  nginx_preamble backend
+  echo "  server { listen 127.0.0.1:18281 backlog=4096; location / { return 200 \"$BACKEND_BODY\"; } }"
+  echo "}"
+} >"$WORK/backend/nginx.conf"
+taskset -c 1 nginx -p "$WORK/backend" -c "$WORK/backend/nginx.conf" &
 BACKEND=$!
 RUNNING=()
 cleanup() { kill "${RUNNING[@]}" "$BACKEND" 2>/dev/null || true; }
 trap cleanup EXIT
-for v in a b; do
-  printf 'provider: file\nDEFAULT:\n  paths:\n    "/":\n      healthcheck: false\n      servers: ["127.0.0.1:18281"]\n' \
-    >"$WORK/$v/upstreams.yaml"
-  printf 'threads: 1\nproxy_address_http: 127.0.0.1:%s\nupstreams_conf: upstreams.yaml\nlog_level: warn\nupstream_keepalive_pool_size: 512\nclient_keepalive_timeout: 300s\nupstream_read_timeout: 300s\nupstream_idle_timeout: 300s\n' \
-    "${PORT[$v]}" >"$WORK/$v/main.yaml"
-done
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # user + kernel, clock ticks
 load() { # <seconds> <out prefix>: both wrk runs at once
-  taskset -c 1 wrk -t1 -c"$CONNS" -d"$1s" "${HDR[@]}" "http://127.0.0.1:${PORT[a]}/" >"$2-a" &
+  taskset -c 1 wrk -t1 -c"$CONNS" -d"$1s" "${HDR[@]}" "http://127.0.0.1:${VPORT[a]}/" >"$2-a" &
   local wa=$!
-  taskset -c 1 wrk -t1 -c"$CONNS" -d"$1s" "${HDR[@]}" "http://127.0.0.1:${PORT[b]}/" >"$2-b" &
+  taskset -c 1 wrk -t1 -c"$CONNS" -d"$1s" "${HDR[@]}" "http://127.0.0.1:${VPORT[b]}/" >"$2-b" &
   wait $wa $!
 }
+requests() { awk '/requests in/ {print $1}' "$1"; }
 
 {
-  echo "# TEST=$TEST A=[${OPTS[a]}|${HOME_OF[a]}] B=[${OPTS[b]}|${HOME_OF[b]}], both on CPU 0 at once, warm-up ${WARMUP}s, $WINDOWS x ${DURATION}s windows, $ROUNDS rounds"
+  echo "# TEST=$TEST A=[${OPTS[a]}|${VHOME[a]}] B=[${OPTS[b]}|${VHOME[b]}], both on CPU 0 at once, warm-up ${WARMUP}s, $WINDOWS x ${DURATION}s windows, $ROUNDS rounds"
   printf 'round\twindow\tA_us/req\tB_us/req\tB/A\tA_req/s\tB_req/s\n'
 } | tee "$OUT"
-HZ=$(getconf CLK_TCK)
 for round in $(seq "$ROUNDS"); do
   declare -A PID=()
   for v in a b; do
-    # bin/aralez execs java, so this pid is the JVM's.
-    (cd "$WORK/$v" && JAVA_OPTS="${OPTS[$v]}" ARALEZ_NO_PRIVDROP=1 exec taskset -c 0 \
-      "${HOME_OF[$v]}/bin/aralez" -c "$WORK/$v/main.yaml" >"$WORK/$v/log-$round" 2>&1) &
+    # aralez-custom.sh execs bin/aralez, which execs java: this pid is the JVM's.
+    BENCH_BACKENDS=127.0.0.1:18281 BENCH_PORT=${VPORT[$v]} BENCH_WORKERS=1 BENCH_WORKDIR="$WORK/aralez" \
+      ARALEZ_BENCH_EXTRA_OPTS="${OPTS[$v]}" taskset -c 0 "${VHOME[$v]}/bench/aralez-custom.sh" \
+      >"$WORK/aralez/$v-$round.log" 2>&1 &
     PID[$v]=$!
     RUNNING+=("${PID[$v]}")
   done
   for v in a b; do
-    for _ in $(seq 60); do
-      curl -s -o /dev/null "http://127.0.0.1:${PORT[$v]}/" && break
-      sleep 1
-    done
+    for _ in $(seq 100); do curl -fsS -o /dev/null "http://127.0.0.1:${VPORT[$v]}/" 2>/dev/null && break; sleep 0.5; done
   done
   load "$WARMUP" "$WORK/warmup"
   for w in $(seq "$WINDOWS"); do
-    a0=$(ticks "${PID[a]}") b0=$(ticks "${PID[b]}")
+    a0=$(cpu_ticks "${PID[a]}") b0=$(cpu_ticks "${PID[b]}")
     load "$DURATION" "$WORK/w"
-    a1=$(ticks "${PID[a]}") b1=$(ticks "${PID[b]}")
-    ra=$(awk '/requests in/ {print $1}' "$WORK/w-a") rb=$(awk '/requests in/ {print $1}' "$WORK/w-b")
-    python3 -c "
-a = ($a1 - $a0) * 1e6 / $HZ / $ra; b = ($b1 - $b0) * 1e6 / $HZ / $rb
-print(f'$round\t$w\t{a:.1f}\t{b:.1f}\t{b / a:.3f}\t{$ra / $DURATION:.0f}\t{$rb / $DURATION:.0f}')" | tee -a "$OUT"
+    a1=$(cpu_ticks "${PID[a]}") b1=$(cpu_ticks "${PID[b]}")
+    ra=$(requests "$WORK/w-a") rb=$(requests "$WORK/w-b")
+    ua=$(cpu_per_request "$a0" "$a1" "$ra") ub=$(cpu_per_request "$b0" "$b1" "$rb")
+    awk -v r="$round" -v w="$w" -v ua="$ua" -v ub="$ub" -v ra="$ra" -v rb="$rb" -v d="$DURATION" \
+      'BEGIN { printf "%s\t%s\t%s\t%s\t%.3f\t%.0f\t%.0f\n", r, w, ua, ub, ub / ua, ra / d, rb / d }' | tee -a "$OUT"
   done
   kill "${PID[a]}" "${PID[b]}"
   wait "${PID[a]}" "${PID[b]}" 2>/dev/null || true

@@ -106,12 +106,7 @@ class TransportIT {
                 "127.0.0.1",
                 "tcp_keepalive_idle: 31\ntcp_keepalive_interval: 7\ntcp_keepalive_count: 4\n",
                 backend)) {
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(proxy.base() + "/k")).build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(freshClientGet(proxy.base() + "/k").statusCode()).isEqualTo(200);
       // Read back from the kernel (Netty's getters call getsockopt on the accepted socket): the
       // native transports set these on the listener only, and rely on Linux copying them.
       assertThat(proxy.dataplane().proxy().clientConnections())
