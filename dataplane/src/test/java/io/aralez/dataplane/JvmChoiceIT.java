@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -169,6 +170,42 @@ class JvmChoiceIT {
         run(home, Map.of("JAVA_HOME", jdk.toString()), 120, "--train-aot", "--seconds", "3");
     assertThat(tooShort.exit()).isEqualTo(2);
     assertThat(tooShort.output()).contains("--seconds must be 10..3600", "usage:");
+  }
+
+  /**
+   * bin/lib/jdk.sh's NATIVE_TRIM_OPTS: the JVM hands freed C heap back every 10 s on each installed
+   * JDK that has the flag (the JVM's own log says so), not on a Java 17 update older than the flag
+   * (that JVM would refuse to start with it), and not when ARALEZ_JAVA_OPTS replaces the defaults.
+   */
+  @Test
+  void theCHeapIsTrimmedOnEveryJvmThatCan() throws Exception {
+    String enabled = "Periodic native trim enabled (interval: 10000 ms)";
+    Path java17 = jdk(17).orElseThrow(() -> new AssertionError("no Java 17 under " + JVMS));
+    for (Path home : List.of(java17, newestJdk().orElseThrow())) {
+      assertThat(trimLog(Map.of("JAVA_HOME", home.toString()))).contains(enabled);
+    }
+
+    // The same Java 17 behind a release file that says 17.0.8, an update from before the flag.
+    Path old = Files.createDirectories(dir.resolve("jdk-17.0.8/bin"));
+    Files.writeString(old.resolve("java"), "#!/bin/sh\nexec " + java17 + "/bin/java \"$@\"\n");
+    old.resolve("java").toFile().setExecutable(true);
+    Files.writeString(old.resolveSibling("release"), "JAVA_VERSION=\"17.0.8\"\n");
+    assertThat(trimLog(Map.of("JAVA_HOME", old.getParent().toString())))
+        .contains("java 17.")
+        .doesNotContain("native trim enabled");
+
+    assertThat(trimLog(Map.of("JAVA_HOME", java17.toString(), "ARALEZ_JAVA_OPTS", "-Xmx256m")))
+        .contains("java 17.")
+        .doesNotContain("native trim enabled");
+  }
+
+  /** `bin/aralez -v` with the JVM's trimmer logging on; it must start and exit cleanly. */
+  private String trimLog(Map<String, String> env) throws Exception {
+    Map<String, String> all = new HashMap<>(env);
+    all.put("JAVA_OPTS", "-Xlog:trimnative=info");
+    Launcher.Result r = run(Launcher.REPO, all, 120, "-v");
+    assertThat(r.exit()).as(r.output()).isZero();
+    return r.output();
   }
 
   private String version(Map<String, String> env) throws Exception {
