@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # JMH microbenchmarks of the data plane's hot paths (route lookup with 10 and 10,000 hosts, the
 # upstream request head, target parsing, one proxied request through the real pipeline on
-# EmbeddedChannels). Not tests: numbers drift on a shared machine.
+# EmbeddedChannels, loading a certificate pair). Not tests: numbers drift on a shared machine.
 #   bench/jmh.sh [JMH args, e.g. RouterBenchmark -f 1 -wi 2 -i 3]
 # Writes the table to bench/jmh-results.txt.
 set -euo pipefail

@@ -6,10 +6,13 @@ import io.aralez.dataplane.config.ProxyConfig.TlsCertificate;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
+import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Stream;
+import javax.net.ssl.KeyManagerFactory;
 import javax.security.auth.x500.X500Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -272,7 +276,12 @@ public final class CertificateLoader {
     }
   }
 
-  private SslContext context(PrivateKey key, List<X509Certificate> chain) throws IOException {
+  private SslContext context(PrivateKey key, List<X509Certificate> chain)
+      throws IOException, GeneralSecurityException {
+    // Without this a pair whose key is not the certificate's would load and fail every handshake.
+    if (!PemFiles.keyMatches(chain.get(0).getPublicKey(), key)) {
+      throw new GeneralSecurityException("the private key is not the certificate's");
+    }
     SslContext ctx = builder(key, chain, false).build();
     materials.put(ctx, new Material(key, List.copyOf(chain)));
     return ctx;
@@ -281,10 +290,19 @@ public final class CertificateLoader {
   private SslContextBuilder builder(
       PrivateKey key, List<X509Certificate> chain, boolean clientCertificates) {
     SslProvider provider = OpenSsl.isAvailable() ? SslProvider.OPENSSL : SslProvider.JDK;
-    SslContextBuilder b = SslContextBuilder.forServer(key, chain.toArray(X509Certificate[]::new));
+    KeyManagerFactory keys =
+        new KeyManagerFactoryWrapper(
+            new SingleKeyManager(key, chain.toArray(X509Certificate[]::new)));
+    // OpenSSL converts the key and chain to its own form once and keeps them, as it does on the
+    // KeyStore path, instead of once per handshake.
+    SslContextBuilder b =
+        SslContextBuilder.forServer(
+            provider == SslProvider.OPENSSL ? new OpenSslCachingX509KeyManagerFactory(keys) : keys);
     if (clientCertificates) {
       b.clientAuth(io.netty.handler.ssl.ClientAuth.OPTIONAL)
           .trustManager(io.netty.handler.ssl.util.InsecureTrustManagerFactory.INSTANCE);
+    } else {
+      b.trustManager(new TrustManagerFactoryWrapper(NoClientCertificates.INSTANCE));
     }
     return b.sslProvider(provider)
         .protocols(TlsGrades.protocols(grade))
