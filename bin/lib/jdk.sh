@@ -4,10 +4,13 @@
 # The data plane's flags on any JVM, for bin/aralez's defaults and the image's entrypoint: exit on
 # OutOfMemoryError (a restarted pod beats a wedged one), no collection for class metadata growth
 # below 64 MiB (the JVM's ~21 MiB default made the ~27 MiB the data plane loads cost a full
-# collection of 30-80 ms in the first seconds of traffic; the flag reserves nothing), Netty's
-# sampling leak detector off (~1% CPU per request; the test suite keeps it on), and the reflective
-# access Netty uses for direct buffers.
-DATAPLANE_OPTS="-XX:+ExitOnOutOfMemoryError -XX:MetaspaceSize=64m -Dio.netty.leakDetection.level=disabled -Dio.netty.tryReflectionSetAccessible=true --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
+# collection of 30-80 ms in the first seconds of traffic; the flag reserves nothing), and Netty's
+# sampling leak detector off (~1% CPU per request; the test suite keeps it on).
+DATAPLANE_OPTS="-XX:+ExitOnOutOfMemoryError -XX:MetaspaceSize=64m -Dio.netty.leakDetection.level=disabled"
+# The reflective access Netty uses for direct buffers. Not tuning: bin/aralez passes it even when
+# ARALEZ_JAVA_OPTS replaces the defaults (an AOT cache records the module options it was trained
+# with, and a start without them logged errors and lost part of the cache).
+NETTY_ACCESS_OPTS="-Dio.netty.tryReflectionSetAccessible=true --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED"
 
 # A value from the `release` file of the JDK a java binary belongs to (no JVM start): $1 java, $2 key.
 jdk_release() {

@@ -106,6 +106,22 @@ class JvmChoiceIT {
     assertThat(run(home, logged, 120, "-v").output())
         .contains("io.aralez.dataplane.Main source: shared objects file");
 
+    // The defaults replaced (the collector kept, as the cache needs): Netty's access flags are
+    // still passed, so the JVM finds the module options the cache was trained with and uses it
+    // whole, without a word.
+    String gc = Runtime.getRuntime().availableProcessors() <= 2 ? "Serial" : "Parallel";
+    Map<String, String> replaced =
+        Map.of(
+            "JAVA_HOME",
+            jdk.toString(),
+            "ARALEZ_JAVA_OPTS",
+            "-Xmx256m -XX:+Use" + gc + "GC",
+            "JAVA_OPTS",
+            "-Xlog:class+load=info");
+    assertThat(run(home, replaced, 120, "-v").output())
+        .contains("io.aralez.dataplane.Main source: shared objects file")
+        .doesNotContain("[error]", "Mismatched values");
+
     // A proxy started from the cache serves.
     try (EchoBackend backend = new EchoBackend("aot")) {
       int port = FreePort.get();
