@@ -4,6 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aralez.common.pem.PemFiles;
 import io.aralez.dataplane.testing.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
+import io.netty.handler.ssl.util.TrustManagerFactoryWrapper;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
@@ -83,6 +88,29 @@ class SingleKeyManagerTest {
       assertThat(m.suits("EC_EC")).isFalse();
       assertThat(m.suits("RSA")).isFalse();
       assertThat(m.getCertificateChain(SingleKeyManager.ALIAS)).containsExactly(chain);
+    }
+  }
+
+  /**
+   * The JDK's own TLS (the fallback where BoringSSL does not load) asks the key manager with its
+   * own key type names; a real handshake over each protocol gets the pair's certificate.
+   */
+  @Test
+  void theJdkEngineServesTheKeyToo() throws Exception {
+    OpenSsl.selfSigned(dir, "ec", "ec", "ec.test");
+    OpenSsl.selfSigned(dir, "rsa", "rsa", "rsa.test");
+    for (String name : List.of("ec", "rsa")) {
+      SslContext server =
+          SslContextBuilder.forServer(new KeyManagerFactoryWrapper(manager(name)))
+              .sslProvider(SslProvider.JDK)
+              .trustManager(new TrustManagerFactoryWrapper(NoClientCertificates.INSTANCE))
+              .build();
+      X509Certificate expected = PemFiles.certificates(dir.resolve(name + ".crt")).get(0);
+      for (String protocol : List.of("TLSv1.2", "TLSv1.3")) {
+        assertThat(CertificateLoaderTest.handshake(server, protocol))
+            .as(name + " over " + protocol)
+            .isEqualTo(expected);
+      }
     }
   }
 
