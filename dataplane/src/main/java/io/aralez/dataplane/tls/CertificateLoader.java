@@ -115,6 +115,11 @@ public final class CertificateLoader {
         SslContext ctx = cache.get(hash);
         if (ctx == null) {
           PrivateKey pk = PemFiles.privateKey(key);
+          // Without this a pair whose key is not the certificate's would load and fail every
+          // handshake. (Delivered pairs were checked where their snapshot was translated.)
+          if (!PemFiles.keyMatches(chain.get(0).getPublicKey(), pk)) {
+            throw new GeneralSecurityException("the private key is not the certificate's");
+          }
           ctx = context(pk, chain);
         }
         nextCache.put(hash, ctx);
@@ -276,12 +281,7 @@ public final class CertificateLoader {
     }
   }
 
-  private SslContext context(PrivateKey key, List<X509Certificate> chain)
-      throws IOException, GeneralSecurityException {
-    // Without this a pair whose key is not the certificate's would load and fail every handshake.
-    if (!PemFiles.keyMatches(chain.get(0).getPublicKey(), key)) {
-      throw new GeneralSecurityException("the private key is not the certificate's");
-    }
+  private SslContext context(PrivateKey key, List<X509Certificate> chain) throws IOException {
     SslContext ctx = builder(key, chain, false).build();
     materials.put(ctx, new Material(key, List.copyOf(chain)));
     return ctx;
