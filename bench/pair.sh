@@ -18,8 +18,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 TEST=${TEST:-h1-close} ROUNDS=${ROUNDS:-2} WINDOWS=${WINDOWS:-4} DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-30} CONNS=${CONNS:-50}
 WORK=${WORK:-/tmp/aralez-pair-bench}
-# For nginx_preamble, cpu_ticks, cpu_per_request, BACKEND_BODY and OUT (its same-run functions are
-# not used here).
+# For nginx_preamble, cpu_ticks, cpu_per_request, peak_rss_mib, bench_cert, h2_load, BACKEND_BODY
+# and OUT (its same-run functions are not used here).
 # shellcheck source=lib/same-run.sh
 . "$HERE/lib/same-run.sh"
 declare -A VPORT=([a]=19201 [b]=19202) TPORT=([a]=19211 [b]=19212) VHOME=([a]="$HERE/.." [b]="${ARALEZ_B:-$HERE/..}")
@@ -28,11 +28,7 @@ HDR=()
 [[ "$TEST" == h1-close ]] && HDR=(-H "Connection: close")
 
 rm -rf "$WORK" && mkdir -p "$WORK"/{backend,aralez,tmp}
-if [[ $TEST == h2 ]]; then
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/bench.key" \
-    -out "$WORK/bench.crt" -days 3650 -subj "/CN=localhost" \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" >/dev/null 2>&1
-fi
+if [[ $TEST == h2 ]]; then bench_cert "$WORK"; fi
 {
   nginx_preamble backend
   echo "  server { listen 127.0.0.1:18281 backlog=4096; location / { return 200 \"$BACKEND_BODY\"; } }"
@@ -46,8 +42,7 @@ trap cleanup EXIT
 
 load_one() { # <variant> <seconds> <out file>
   if [[ $TEST == h2 ]]; then
-    taskset -c 1 h2load -t1 -c50 -m10 -D "$2" --tls13-ciphers=TLS_AES_128_GCM_SHA256 \
-      "https://127.0.0.1:${TPORT[$1]}/" >"$3" 2>&1
+    h2_load "$2" "${TPORT[$1]}" "$3"
   else
     taskset -c 1 wrk -t1 -c"$CONNS" -d"$2s" "${HDR[@]}" "http://127.0.0.1:${VPORT[$1]}/" >"$3"
   fi
@@ -59,7 +54,6 @@ load() { # <seconds> <out prefix>: both load generators at once
   wait $wa $!
 }
 requests() { awk '/requests in/ {print $1} /^requests:/ {print $8}' "$1"; }
-peak_mib() { awk '/^VmHWM:/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 
 {
   echo "# TEST=$TEST A=[${OPTS[a]}|${VHOME[a]}] B=[${OPTS[b]}|${VHOME[b]}], both on CPU 0 at once, warm-up ${WARMUP}s, $WINDOWS x ${DURATION}s windows, $ROUNDS rounds"
@@ -87,7 +81,7 @@ for round in $(seq "$ROUNDS"); do
     a1=$(cpu_ticks "${PID[a]}") b1=$(cpu_ticks "${PID[b]}")
     ra=$(requests "$WORK/w-a") rb=$(requests "$WORK/w-b")
     ua=$(cpu_per_request "$a0" "$a1" "$ra") ub=$(cpu_per_request "$b0" "$b1" "$rb")
-    ma=$(peak_mib "${PID[a]}") mb=$(peak_mib "${PID[b]}")
+    ma=$(peak_rss_mib "${PID[a]}") mb=$(peak_rss_mib "${PID[b]}")
     awk -v r="$round" -v w="$w" -v ua="$ua" -v ub="$ub" -v ra="$ra" -v rb="$rb" -v d="$DURATION" -v ma="$ma" -v mb="$mb" \
       'BEGIN { printf "%s\t%s\t%s\t%s\t%.3f\t%.0f\t%.0f\t%s\t%s\n", r, w, ua, ub, ub / ua, ra / d, rb / d, ma, mb }' | tee -a "$OUT"
   done

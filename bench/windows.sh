@@ -36,15 +36,12 @@ STAMP=$(date +%Y-%m-%d_%H%M%S)
 OUT="${OUT:-$WORK/windows-$TEST-$STAMP.tsv}"
 rm -rf "$WORK/backend" "$WORK/aralez" && mkdir -p "$WORK"/{backend,aralez,tmp}
 taskset -pc 1 $$ >/dev/null
-# For nginx_preamble, cpu_ticks and HZ (its same-run functions are not used here).
+# For nginx_preamble, cpu_ticks, HZ, bench_cert and h2_load (its same-run functions are not used
+# here).
 # shellcheck source=lib/same-run.sh
 . "$HERE/lib/same-run.sh"
 
-if [[ ! -s "$WORK/bench.crt" ]]; then
-  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$WORK/bench.key" \
-    -out "$WORK/bench.crt" -days 3650 -subj "/CN=localhost" \
-    -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" >/dev/null 2>&1
-fi
+bench_cert "$WORK"
 body=$(printf 'ok backend %s' "$(head -c 89 /dev/zero | tr '\0' x)")
 {
   nginx_preamble backend
@@ -75,7 +72,7 @@ c2_ticks() {
 # load <seconds> <outfile> -> "requests rps p99_ms"
 load() {
   if [[ $TEST == h2 ]]; then
-    taskset -c 1 h2load -t1 -c50 -m10 -D "$1" --tls13-ciphers=TLS_AES_128_GCM_SHA256 https://127.0.0.1:19444/ >"$2" 2>&1
+    h2_load "$1" 19444 "$2"
     awk '/^requests:/ {n = $8} /^finished in/ {r = $4} END {printf "%d %.0f -\n", n, r}' "$2"
   else
     local close=()

@@ -103,6 +103,21 @@ start_target() { # <target> -> prints the pid of what it started
   echo $!
 }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# A self-signed EC certificate for localhost and 127.0.0.1: <dir>/bench.crt + bench.key, kept
+# when already there.
+bench_cert() {
+  if [[ ! -s "$1/bench.crt" ]]; then
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$1/bench.key" \
+      -out "$1/bench.crt" -days 3650 -subj "/CN=localhost" \
+      -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" >/dev/null 2>&1
+  fi
+}
+# The shared harness's HTTP/2 load: h2load on CPU 1, 50 connections x 10 streams, TLS 1.3 with
+# AES-128-GCM. <seconds> <TLS port> <output file>
+h2_load() {
+  taskset -c 1 h2load -t1 -c50 -m10 -D "$1" --tls13-ciphers=TLS_AES_128_GCM_SHA256 \
+    "https://127.0.0.1:$2/" >"$3" 2>&1
+}
 peak_rss_mib() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 proxy_pid() { # the process that owns the listening socket (nginx: its worker)
   local p=$1
