@@ -48,11 +48,11 @@ mkdir -p "$root/tmp" "$root/etc"
 echo 'nonroot:x:65532:65532:nonroot:/tmp:/sbin/nologin' > "$root/etc/passwd"
 echo 'nonroot:x:65532:' > "$root/etc/group"
 
-# What a Java 24+ runtime needs (bin/lib/jdk.sh), as a java argument file for the commands that
-# do not go through the entrypoint: the controller's manifests start `java @/opt/aralez/jvm.args`.
-# Empty on Java 17 (an empty argument file adds no argument).
+# What a Java 24+ runtime needs and the C-heap trim this runtime has the flag for (bin/lib/jdk.sh),
+# as a java argument file for the commands that do not go through the entrypoint: the controller's
+# manifests start `java @/opt/aralez/jvm.args`, which keeps them free of version-specific flags.
 mkdir -p "$root/opt/aralez"
-printf '%s\n' $JDK_OPTS > "$root/opt/aralez/jvm.args"
+printf '%s\n' $JDK_OPTS $NATIVE_TRIM_OPTS > "$root/opt/aralez/jvm.args"
 
 # The entrypoint: the data plane with bin/aralez's flags for a container (parallel collector: a
 # pod may have more than two CPUs; the C heap trimmed), plus what a Java 24+ runtime needs

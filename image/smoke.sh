@@ -9,6 +9,9 @@ work=$(mktemp -d)
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 rootfs_from_image "$tar_file" "$work"
+# What bin/lib/jdk.sh gives the image's own runtime (read from its release file): NATIVE_TRIM_OPTS.
+# shellcheck source=../bin/lib/jdk.sh
+JAVA_HOME="$work/rootfs/opt/java" . "$(dirname "$0")/../bin/lib/jdk.sh"
 mkdir -p "$work/rootfs/demo"
 run() { chroot --userspec=65532:65532 "$work/rootfs" "$@"; }
 # Starts a command in the image as 65532, waits (up to 20 s) for a URL to answer, prints its status
@@ -37,7 +40,8 @@ mapfile -t controller < <(awk '/^ *command:/{on=1;next} on&&/^ *- /{sub(/^ *- /,
 echo "controller: ${controller[*]}"
 printf 'apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "https://127.0.0.1:1"}}]\ncontexts: [{name: c, context: {cluster: c}}]\ncurrent-context: c\n' \
   > "$work/rootfs/demo/kubeconfig"
-serve_once http://127.0.0.1:18156/healthz "$work/controller.log" "${controller[@]}" \
+# -Xlog:trimnative: the JVM says whether the argument file's C-heap trim is on.
+serve_once http://127.0.0.1:18156/healthz "$work/controller.log" "${controller[0]}" -Xlog:trimnative=info "${controller[@]:1}" \
   --kubeconfig /demo/kubeconfig --grpc-address=127.0.0.1:18155 --http-address=127.0.0.1:18156 >/dev/null
 grep -q "gRPC listening" "$work/controller.log" || { cat "$work/controller.log" >&2; echo "image/smoke.sh: the controller did not start" >&2; exit 1; }
 if grep -q '^WARNING' "$work/controller.log"; then
@@ -45,7 +49,11 @@ if grep -q '^WARNING' "$work/controller.log"; then
   grep '^WARNING' "$work/controller.log" >&2
   exit 1
 fi
-echo "the controller starts as deploy/controller.yaml says, without JVM warnings"
+if [ -n "$NATIVE_TRIM_OPTS" ] && ! grep -q "Periodic native trim enabled" "$work/controller.log"; then
+  echo "image/smoke.sh: the controller's JVM does not trim its C heap (jvm.args: $(tr '\n' ' ' < "$work/rootfs/opt/aralez/jvm.args"))" >&2
+  exit 1
+fi
+echo "the controller starts as deploy/controller.yaml says, without JVM warnings, its C heap trimmed"
 mapfile -t entry < <(image_entrypoint "$work/config.json")
 echo "entrypoint: ${entry[*]}"
 if printf '%s\n' "${entry[@]}" | grep -q '^-XX:AOTCache='; then

@@ -65,8 +65,9 @@ fi
 # C2 compilation uses up to 21 MiB) resident for good; with it the data plane's peak RSS under
 # HTTP/2 was 150-152 against 158-166 MiB, at no CPU per request the same-core A/B could see
 # (bench/README.md, "Twenty-second session"). The flag is in JDK 22+, 21.0.1+ and 17.0.9+;
-# experimental in the first backports, hence the unlock before 23. Tuning, so bin/aralez puts it
-# among the defaults ARALEZ_JAVA_OPTS replaces.
+# experimental in the first backports, hence the unlock before 23. Tuning, so bin/aralez and
+# bin/aralez-controller put it among the defaults ARALEZ_JAVA_OPTS replaces; image/build.sh puts it
+# in the image's entrypoint and in the argument file the controller's manifests start Java with.
 NATIVE_TRIM_OPTS=""
 if [ -n "$JAVA" ]; then
   jv_update=$(jdk_release "$JAVA" JAVA_VERSION | cut -s -d. -f3)

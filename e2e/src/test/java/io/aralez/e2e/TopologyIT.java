@@ -141,7 +141,8 @@ class TopologyIT {
     Process p =
         processes.start(
             "controller-" + i,
-            Map.of("POD_NAME", "controller-" + i),
+            // The JVM's trim log: controllerJvmTrimsItsCHeap reads it.
+            Map.of("POD_NAME", "controller-" + i, "JAVA_OPTS", "-Xlog:trimnative=info"),
             "bin/aralez-controller",
             "--kubeconfig",
             cluster.kubeconfig().toString(),
@@ -426,6 +427,17 @@ class TopologyIT {
     assertThat(metrics)
         .containsPattern(
             "aralez_controller_snapshot_info\\{version=\"[0-9a-f]{16}\\.[0-9a-f]{16}\"} 1(\\.0)?\n");
+  }
+
+  /**
+   * bin/aralez-controller's defaults include bin/lib/jdk.sh's C-heap trim, as bin/aralez's do (the
+   * JDK the launcher picks here, 17.0.9+ or 25, has the flag; the JVM's own log says it is on).
+   */
+  @Test
+  @Order(5)
+  void controllerJvmTrimsItsCHeap() throws Exception {
+    assertThat(processes.log("controller-0"))
+        .contains("Periodic native trim enabled (interval: 10000 ms)");
   }
 
   @Test
