@@ -17,7 +17,9 @@ import java.util.ArrayDeque;
  * brought), then written straight through. Trailers never go upstream.
  */
 final class RequestRelay {
-  private final ArrayDeque<HttpContent> held = new ArrayDeque<>(2);
+  // Made at the first content held: on a pooled connection the upstream is attached before the
+  // client's first content is read, so most requests never hold any.
+  private ArrayDeque<HttpContent> held;
   private Channel upstream;
   private boolean complete;
   private boolean bodySent;
@@ -43,7 +45,7 @@ final class RequestRelay {
     if (bodyless && head instanceof HttpRequest req && !(head instanceof FullHttpRequest)) {
       endSent = true;
       HttpContent c;
-      while ((c = held.poll()) != null) {
+      while ((c = poll()) != null) {
         complete |= c instanceof LastHttpContent;
         c.release();
       }
@@ -61,13 +63,13 @@ final class RequestRelay {
     }
     // A retry: the body (empty, or there would be no retry) went to the previous connection, and
     // this one still needs the message's end (the last chunk, or END_STREAM on HTTP/2).
-    boolean resendEnd = complete && held.isEmpty();
+    boolean resendEnd = complete && (held == null || held.isEmpty());
     ch.write(head, ch.voidPromise());
     if (resendEnd) {
       ch.write(LastHttpContent.EMPTY_LAST_CONTENT, ch.voidPromise());
     }
     HttpContent c;
-    while ((c = held.poll()) != null) {
+    while ((c = poll()) != null) {
       write(c);
     }
     ch.flush();
@@ -109,6 +111,9 @@ final class RequestRelay {
       return complete && upstream != null;
     }
     if (upstream == null) {
+      if (held == null) {
+        held = new ArrayDeque<>(2);
+      }
       held.add(content);
       complete = content instanceof LastHttpContent;
       return false;
@@ -178,8 +183,12 @@ final class RequestRelay {
       mirror.abandon();
     }
     HttpContent c;
-    while ((c = held.poll()) != null) {
+    while ((c = poll()) != null) {
       c.release();
     }
+  }
+
+  private HttpContent poll() {
+    return held == null ? null : held.poll();
   }
 }
