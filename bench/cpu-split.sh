@@ -35,7 +35,7 @@ out_segments() { awk '$1 == "Tcp:" && $2 ~ /^[0-9]/ {print $12}' /proc/net/snmp;
 
 measure() { # <test> <target> <port> <proxy pid>
   local u0 k0 u1 k1 l0 l1 b0 b1 s0 s1 out reqs rps p99 errs backend
-  backend=$(proxy_pid "${SAME_RUN_PIDS[0]}")
+  backend=$(proxy_pid "$SAME_RUN_BACKEND")
   taskset -c 1 wrk -t1 -c"$CONNS" -d"${WARMUP}s" "http://127.0.0.1:$3/" >/dev/null 2>&1
   u0=$(ticks "$4" 14) k0=$(ticks "$4" 15) l0=$(load_cpu_ticks) b0=$(cpu_ticks "$backend") s0=$(out_segments)
   out=$(taskset -c 1 wrk -t1 -c"$CONNS" -d"${DURATION}s" --latency "http://127.0.0.1:$3/")

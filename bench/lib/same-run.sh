@@ -130,6 +130,7 @@ cpu_per_request() { awk -v a="$2" -v b="$1" -v r="$3" -v hz="$HZ" 'BEGIN { print
 same_run_main() {
   local rep test t n shift_by pid ppid res
   taskset -c 1 nginx -p "$WORK/backend" -c "$WORK/backend/nginx.conf" -e "$WORK/backend/error.log" &
+  SAME_RUN_BACKEND=$! # the backend's nginx master, for callers' measure functions
   SAME_RUN_PIDS+=($!)
   for rep in $(seq 1 "$REPS"); do
     for test in "$@"; do
