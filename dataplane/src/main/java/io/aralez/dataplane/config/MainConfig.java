@@ -50,7 +50,14 @@ public record MainConfig(
     int rateLimitMaxKeys,
     Acme acme,
     Overload overload,
-    int httpsRedirectPort) {
+    int httpsRedirectPort,
+    int warmUpConnections) {
+
+  /**
+   * Loopback connections the plain listener gets at start ({@code warm_up_connections}), so that a
+   * new connection's code is compiled before clients bring them in bulk (server/ConnectionWarmUp).
+   */
+  public static final int DEFAULT_WARM_UP_CONNECTIONS = 5_000;
 
   /**
    * What keeps the process serving when more arrives than it can take: past each limit new work is

@@ -96,7 +96,8 @@ public final class MainConfigParser {
           "max_direct_memory_percent",
           "upstream_max_connections",
           "upstream_queue_size",
-          "upstream_queue_timeout");
+          "upstream_queue_timeout",
+          "warm_up_connections");
 
   /** Keys of the original that have no meaning here; accepted so old files keep working. */
   private static final Set<String> IGNORED =
@@ -276,6 +277,10 @@ public final class MainConfigParser {
     MainConfig.Overload overload = MainConfigFields.overload(y);
     // The port clients reach HTTPS on; behind a Service or load balancer it is not the listener's.
     int redirectPort = (int) y.integer("https_redirect_port", 1, 65535).orElse(0);
+    int warmUp =
+        (int)
+            y.integer("warm_up_connections", 0, 100_000)
+                .orElse(MainConfig.DEFAULT_WARM_UP_CONNECTIONS);
     checkPort(y, http, tls, configAddress, fsAddress);
     problems.throwIfErrors();
     return new MainConfig(
@@ -320,6 +325,7 @@ public final class MainConfigParser {
         rateKeys,
         acme,
         overload,
-        redirectPort);
+        redirectPort,
+        warmUp);
   }
 }

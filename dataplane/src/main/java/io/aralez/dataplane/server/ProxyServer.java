@@ -48,6 +48,7 @@ public final class ProxyServer {
   private final ClientConnections clients;
   private final ChannelGroup connections;
   private final List<Channel> listeners = new ArrayList<>();
+  private ConnectionWarmUp warmUp;
 
   private final boolean takeOver;
 
@@ -91,7 +92,9 @@ public final class ProxyServer {
    * bound.
    */
   public void start(CertificateSource certificates) throws InterruptedException {
-    bind(config.proxyAddressHttp(), new FrontendInitializer(pipelines(false), clients));
+    InetSocketAddress plain =
+        bind(config.proxyAddressHttp(), new FrontendInitializer(pipelines(false), clients));
+    warmUp = ConnectionWarmUp.start(plain, config.warmUpConnections());
     if (config.proxyAddressTls() != null) {
       ProxySettings tls = ProxySettings.from(config, true);
       SniRelays relays =
@@ -115,7 +118,9 @@ public final class ProxyServer {
         services);
   }
 
-  private void bind(InetSocketAddress address, io.netty.channel.ChannelHandler initializer)
+  /** Binds one listener (a socket per event loop where the transport shares ports); its address. */
+  private InetSocketAddress bind(
+      InetSocketAddress address, io.netty.channel.ChannelHandler initializer)
       throws InterruptedException {
     // Native transports: one listener per loop, each loop its own parent and child group, so
     // accepting and serving a connection never crosses threads (measured: the acceptor thread was
@@ -145,6 +150,7 @@ public final class ProxyServer {
         transport.name(),
         config.threads(),
         acceptors.size());
+    return at;
   }
 
   private ServerBootstrap bootstrap(
@@ -169,6 +175,15 @@ public final class ProxyServer {
     return b;
   }
 
+  /**
+   * How many connections the start-up warm-up ({@code warm_up_connections}) made, once it ended.
+   */
+  public java.util.concurrent.CompletableFuture<Integer> warmUp() {
+    return warmUp == null
+        ? java.util.concurrent.CompletableFuture.completedFuture(0)
+        : warmUp.done();
+  }
+
   /** The I/O transport serving the listeners: epoll, io_uring or nio. */
   public String transport() {
     return transport.name();
@@ -184,6 +199,9 @@ public final class ProxyServer {
    * close at once), and wait up to {@code timeout} before closing what is left.
    */
   public void shutdown(Duration timeout) {
+    if (warmUp != null) {
+      warmUp.stop();
+    }
     for (Channel l : listeners) {
       l.close().awaitUninterruptibly();
     }

@@ -120,6 +120,21 @@ class MainConfigParserTest {
   }
 
   @Test
+  void warmUpConnectionsHaveADefaultAndBounds() throws Exception {
+    assertThat(parse(BASE, new Problems()).warmUpConnections())
+        .isEqualTo(MainConfig.DEFAULT_WARM_UP_CONNECTIONS)
+        .isPositive();
+    assertThat(parse(BASE + "warm_up_connections: 0\n", new Problems()).warmUpConnections())
+        .isZero();
+    assertThat(parse(BASE + "warm_up_connections: 250\n", new Problems()).warmUpConnections())
+        .isEqualTo(250);
+    assertThatThrownBy(() -> parse(BASE + "warm_up_connections: -1\n", new Problems()))
+        .hasMessageContaining("warm_up_connections");
+    assertThatThrownBy(() -> parse(BASE + "warm_up_connections: 100001\n", new Problems()))
+        .hasMessageContaining("warm_up_connections");
+  }
+
+  @Test
   void defaults() throws Exception {
     MainConfig c =
         parse("proxy_address_http: 127.0.0.1:80\nupstreams_conf: u.yaml\n", new Problems());
