@@ -31,8 +31,8 @@ YAML
   echo "client_keepalive_timeout: 300s"
   echo "upstream_read_timeout: 300s"
   echo "upstream_idle_timeout: 300s"
-  # ARALEZ_BENCH_WARM_UP=<n>: the start-up warm-up's connections (the default when unset), for
-  # A/Bs of it with bench/windows.sh (ENV_A="ARALEZ_BENCH_WARM_UP=0").
+  # ARALEZ_BENCH_WARM_UP=<n>: the start-up warm-up's connections (the default, off, when unset),
+  # for A/Bs of it with bench/windows.sh (ENV_B="ARALEZ_BENCH_WARM_UP=5000").
   if [ -n "${ARALEZ_BENCH_WARM_UP:-}" ]; then echo "warm_up_connections: $ARALEZ_BENCH_WARM_UP"; fi
 } > "$W/main.yaml"
 

@@ -54,10 +54,12 @@ public record MainConfig(
     int warmUpConnections) {
 
   /**
-   * Loopback connections the plain listener gets at start ({@code warm_up_connections}), so that a
-   * new connection's code is compiled before clients bring them in bulk (server/ConnectionWarmUp).
+   * Loopback connections the plain listener gets at start ({@code warm_up_connections},
+   * server/ConnectionWarmUp). Off by default: it lowered the p99 of the first window of new
+   * connections, but the CPU per request of the measured runs with it rose, which may be the
+   * warm-up shaping the shared code's profiles (bench/README.md, "Twenty-fourth session").
    */
-  public static final int DEFAULT_WARM_UP_CONNECTIONS = 5_000;
+  public static final int DEFAULT_WARM_UP_CONNECTIONS = 0;
 
   /**
    * What keeps the process serving when more arrives than it can take: past each limit new work is

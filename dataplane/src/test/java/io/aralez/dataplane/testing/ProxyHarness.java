@@ -50,9 +50,6 @@ public final class ProxyHarness implements AutoCloseable {
             + port
             + "\"\nupstreams_conf: upstreams.yaml\nlog_level: warn\n"
             + (extraMain.contains("threads:") ? "" : "threads: 2\n")
-            // In-process proxies start hundreds of times in one test JVM, and many tests count
-            // connections: the start-up warm-up only where a test asks for it (ConnectionWarmUpIT).
-            + (extraMain.contains("warm_up_connections:") ? "" : "warm_up_connections: 0\n")
             + extraMain;
     Path mainFile = dir.resolve("main.yaml");
     Files.writeString(mainFile, main, StandardCharsets.UTF_8);
