@@ -1,6 +1,7 @@
 package io.aralez.dataplane;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.aralez.dataplane.testing.EchoBackend;
 import io.aralez.dataplane.testing.ProxyHarness;
@@ -9,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -35,12 +37,7 @@ class ConnectionWarmUpIT {
     try (EchoBackend backend = new EchoBackend("w");
         ProxyHarness proxy =
             ProxyHarness.start(
-                dir,
-                listen,
-                "warm_up_connections: 300\naccess_log: all\n",
-                "DEFAULT:\n  paths:\n    \"/\":\n      servers: [\""
-                    + backend.address()
-                    + "\"]\n")) {
+                dir, listen, "warm_up_connections: 300\naccess_log: all\n", upstreams(backend))) {
       int made = proxy.dataplane().proxy().warmUp().get(120, TimeUnit.SECONDS);
       assertThat(made).isEqualTo(300);
       String metrics = proxy.dataplane().metrics().scrape();
@@ -48,12 +45,9 @@ class ConnectionWarmUpIT {
       assertThat(metrics).doesNotContain("aralez_rejections_total");
       assertThat(backend.count()).isZero();
       // Every one closed (the proxy's side goes a moment after the client saw its close).
-      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-      while (!proxy.dataplane().proxy().clientConnections().isEmpty()
-          && System.nanoTime() < until) {
-        Thread.sleep(20);
-      }
-      assertThat(proxy.dataplane().proxy().clientConnections()).isEmpty();
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(proxy.dataplane().proxy().clientConnections()).isEmpty());
 
       HttpResponse<String> r =
           HttpClient.newHttpClient()
@@ -70,14 +64,13 @@ class ConnectionWarmUpIT {
   void zeroTurnsItOff() throws Exception {
     try (EchoBackend backend = new EchoBackend("w");
         ProxyHarness proxy =
-            ProxyHarness.start(
-                dir,
-                "warm_up_connections: 0\n",
-                "DEFAULT:\n  paths:\n    \"/\":\n      servers: [\""
-                    + backend.address()
-                    + "\"]\n")) {
+            ProxyHarness.start(dir, "warm_up_connections: 0\n", upstreams(backend))) {
       assertThat(proxy.dataplane().proxy().warmUp().get(10, TimeUnit.SECONDS)).isZero();
     }
+  }
+
+  private static String upstreams(EchoBackend backend) {
+    return "DEFAULT:\n  paths:\n    \"/\":\n      servers: [\"" + backend.address() + "\"]\n";
   }
 
   /** The answered requests the metrics count, all labels together. */

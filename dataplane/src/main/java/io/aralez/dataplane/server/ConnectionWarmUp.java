@@ -85,9 +85,10 @@ final class ConnectionWarmUp {
   private void run() {
     long began = System.nanoTime();
     int n = 0;
+    byte[] sink = new byte[256];
     try {
       for (; n < connections && !stopped; n++) {
-        once(OPENINGS[n % OPENINGS.length]);
+        once(OPENINGS[n % OPENINGS.length], sink);
       }
       LOG.info(
           "connection warm-up: {} connections to {} in {} ms",
@@ -103,7 +104,7 @@ final class ConnectionWarmUp {
     }
   }
 
-  private void once(byte[] opening) throws IOException {
+  private void once(byte[] opening, byte[] sink) throws IOException {
     try (Socket s = new Socket()) {
       s.setSoTimeout(TIMEOUT_MS);
       s.connect(target, TIMEOUT_MS);
@@ -112,7 +113,6 @@ final class ConnectionWarmUp {
       }
       s.shutdownOutput();
       InputStream in = s.getInputStream();
-      byte[] sink = new byte[256];
       while (in.read(sink) >= 0) {
         // Nothing is expected; whatever comes is read so that the close is the proxy's.
       }

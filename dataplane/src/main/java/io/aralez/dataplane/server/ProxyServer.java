@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -178,10 +179,8 @@ public final class ProxyServer {
   /**
    * How many connections the start-up warm-up ({@code warm_up_connections}) made, once it ended.
    */
-  public java.util.concurrent.CompletableFuture<Integer> warmUp() {
-    return warmUp == null
-        ? java.util.concurrent.CompletableFuture.completedFuture(0)
-        : warmUp.done();
+  public CompletableFuture<Integer> warmUp() {
+    return warmUp == null ? CompletableFuture.completedFuture(0) : warmUp.done();
   }
 
   /** The I/O transport serving the listeners: epoll, io_uring or nio. */
