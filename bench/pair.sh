@@ -10,7 +10,8 @@
 # Each row also carries each variant's peak RSS so far (VmHWM): with both on one core, memory is
 # read per process and is comparable too.
 # Knobs: TEST=h1|h1-close|h2 ROUNDS=2 WINDOWS=4 DURATION=10 WARMUP=30 CONNS=50 OPTS_A="" OPTS_B=""
-# (appended to the launcher's JVM flags), ARALEZ_B="" (another built checkout for variant B).
+# (appended to the launcher's JVM flags), ENV_A="" ENV_B="" (environment for the variant's launcher,
+# e.g. ENV_B="ARALEZ_BENCH_WARM_UP=5000"), ARALEZ_B="" (another built checkout for variant B).
 # Each round starts both processes afresh (bench/aralez-custom.sh, the harness's own launcher).
 # Needs root and: apt-get install -y nginx wrk curl nghttp2-client openssl.
 set -euo pipefail
@@ -23,7 +24,7 @@ WORK=${WORK:-/tmp/aralez-pair-bench}
 # shellcheck source=lib/same-run.sh
 . "$HERE/lib/same-run.sh"
 declare -A VPORT=([a]=19201 [b]=19202) TPORT=([a]=19211 [b]=19212) VHOME=([a]="$HERE/.." [b]="${ARALEZ_B:-$HERE/..}")
-declare -A OPTS=([a]="${OPTS_A:-}" [b]="${OPTS_B:-}")
+declare -A OPTS=([a]="${OPTS_A:-}" [b]="${OPTS_B:-}") VENV=([a]="${ENV_A:-}" [b]="${ENV_B:-}")
 HDR=()
 [[ "$TEST" == h1-close ]] && HDR=(-H "Connection: close")
 
@@ -56,7 +57,7 @@ load() { # <seconds> <out prefix>: both load generators at once
 requests() { awk '/requests in/ {print $1} /^requests:/ {print $8}' "$1"; }
 
 {
-  echo "# TEST=$TEST A=[${OPTS[a]}|${VHOME[a]}] B=[${OPTS[b]}|${VHOME[b]}], both on CPU 0 at once, warm-up ${WARMUP}s, $WINDOWS x ${DURATION}s windows, $ROUNDS rounds"
+  echo "# TEST=$TEST A=[${OPTS[a]}|${VENV[a]}|${VHOME[a]}] B=[${OPTS[b]}|${VENV[b]}|${VHOME[b]}], both on CPU 0 at once, warm-up ${WARMUP}s, $WINDOWS x ${DURATION}s windows, $ROUNDS rounds"
   printf 'round\twindow\tA_us/req\tB_us/req\tB/A\tA_req/s\tB_req/s\tA_peak_MiB\tB_peak_MiB\n'
 } | tee "$OUT"
 for round in $(seq "$ROUNDS"); do
@@ -65,7 +66,8 @@ for round in $(seq "$ROUNDS"); do
     # aralez-custom.sh execs bin/aralez, which execs java: this pid is the JVM's.
     tls=()
     [[ $TEST == h2 ]] && tls=(BENCH_TLS_PORT="${TPORT[$v]}" BENCH_CERT="$WORK/bench.crt" BENCH_KEY="$WORK/bench.key")
-    env "${tls[@]}" BENCH_BACKENDS=127.0.0.1:18281 BENCH_PORT=${VPORT[$v]} BENCH_WORKERS=1 BENCH_WORKDIR="$WORK/aralez" \
+    # shellcheck disable=SC2086 # ENV_A/ENV_B are lists of NAME=value words
+    env "${tls[@]}" ${VENV[$v]} BENCH_BACKENDS=127.0.0.1:18281 BENCH_PORT=${VPORT[$v]} BENCH_WORKERS=1 BENCH_WORKDIR="$WORK/aralez" \
       ARALEZ_BENCH_EXTRA_OPTS="${OPTS[$v]}" taskset -c 0 "${VHOME[$v]}/bench/aralez-custom.sh" \
       >"$WORK/aralez/$v-$round.log" 2>&1 &
     PID[$v]=$!
