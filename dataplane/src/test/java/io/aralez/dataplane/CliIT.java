@@ -3,7 +3,6 @@ package io.aralez.dataplane;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.aralez.dataplane.config.MainConfig;
 import io.aralez.dataplane.testing.EchoBackend;
 import io.aralez.dataplane.testing.FreePort;
 import io.aralez.dataplane.testing.Launcher;
@@ -202,8 +201,7 @@ class CliIT {
    * ~27 MiB of classes cost a full collection of 30-80 ms, bench/README.md, eighteenth session); C2
    * keeps Netty's rarely-branching io_uring methods out of the read path's large compiled unit, and
    * each method named still exists in the Netty on the classpath (renamed by an upgrade, the
-   * command would silently match nothing); and the start-up connection warm-up runs by default
-   * (twenty-fifth session).
+   * command would silently match nothing; twenty-fifth session).
    */
   @Test
   void theLaunchersJvmIsSetUpForTheFirstSecondsOfTraffic() throws Exception {
@@ -226,24 +224,6 @@ class CliIT {
           named++;
         }
         assertThat(named).as("dontinline commands on %s", commandLine).isEqualTo(2);
-        await()
-            .atMost(Duration.ofSeconds(120))
-            .untilAsserted(
-                () ->
-                    assertThat(aralez.output())
-                        .contains(
-                            "connection warm-up: "
-                                + MainConfig.DEFAULT_WARM_UP_CONNECTIONS
-                                + " connections to /127.0.0.1:"
-                                + port));
-        HttpResponse<String> after =
-            HttpClient.newHttpClient()
-                .send(
-                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/"))
-                        .header("Host", "cli.test")
-                        .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        assertThat(after.statusCode()).isEqualTo(200);
       }
     }
   }

@@ -55,12 +55,12 @@ public record MainConfig(
 
   /**
    * Loopback connections the plain listener gets at start ({@code warm_up_connections},
-   * server/ConnectionWarmUp): enough that the per-connection code reaches its final compiled form
-   * before the first burst of clients. With the launcher's inlining limits on Netty's read path
-   * (bin/lib/jdk.sh) it took the C2 time of a fresh set of connections' first window from ~230 to
-   * ~30 ms and that window's p99 from 5.1 to 2.7 ms (bench/README.md, "Twenty-fifth session").
+   * server/ConnectionWarmUp). Off by default: it took a fresh set of keep-alive connections' first
+   * window from ~230 to ~30 ms of compilation, but its connections (closed by the client, half of
+   * them inside a request line) shape the per-connection code's profiles unlike real traffic, and a
+   * new connection per request then cost ~14% more CPU (bench/README.md, "Twenty-fifth session").
    */
-  public static final int DEFAULT_WARM_UP_CONNECTIONS = 5000;
+  public static final int DEFAULT_WARM_UP_CONNECTIONS = 0;
 
   /**
    * What keeps the process serving when more arrives than it can take: past each limit new work is

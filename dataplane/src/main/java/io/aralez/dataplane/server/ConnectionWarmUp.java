@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * <p>No request is ever completed: every other connection sends the start of a request line, then
  * every one half-closes and waits for the proxy to close it (so only one is open at a time, and the
  * proxy has gone through its whole close path before the next one). No route, backend, access log
- * line or request metric sees them. On by default: see MainConfig#DEFAULT_WARM_UP_CONNECTIONS.
+ * line or request metric sees them. Off unless configured: see
+ * MainConfig#DEFAULT_WARM_UP_CONNECTIONS.
  */
 final class ConnectionWarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionWarmUp.class);

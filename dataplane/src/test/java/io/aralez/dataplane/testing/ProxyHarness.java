@@ -50,9 +50,6 @@ public final class ProxyHarness implements AutoCloseable {
             + port
             + "\"\nupstreams_conf: upstreams.yaml\nlog_level: warn\n"
             + (extraMain.contains("threads:") ? "" : "threads: 2\n")
-            // The start-up warm-up (on by default) would run in this JVM once per harness: ~90
-            // in-process starts. ConnectionWarmUpIT and the launched processes (CliIT) cover it.
-            + (extraMain.contains("warm_up_connections:") ? "" : "warm_up_connections: 0\n")
             + extraMain;
     Path mainFile = dir.resolve("main.yaml");
     Files.writeString(mainFile, main, StandardCharsets.UTF_8);
