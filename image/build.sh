@@ -58,9 +58,7 @@ printf '%s\n' $JDK_OPTS $NATIVE_TRIM_OPTS > "$root/opt/aralez/jvm.args"
 # pod may have more than two CPUs; the C heap trimmed), plus what a Java 24+ runtime needs
 # (bin/lib/jdk.sh).
 entry="/opt/java/bin/java $JDK_OPTS -Xms64m -Xmx256m -XX:MaxDirectMemorySize=256m -XX:+UseParallelGC"
-entry="$entry $NATIVE_TRIM_OPTS $DATAPLANE_BASE_OPTS -XX:CompileCommandFile=/opt/aralez/compile.commands $NETTY_ACCESS_OPTS"
-# bin/aralez's `dontinline` commands (bin/lib/jdk.sh) as a file: a command needs a comma.
-{ echo quiet; for m in $DATAPLANE_DONTINLINE; do echo "dontinline $m"; done; } > "$root/opt/aralez/compile.commands"
+entry="$entry $NATIVE_TRIM_OPTS $DATAPLANE_OPTS $NETTY_ACCESS_OPTS"
 main="-cp @/app/jib-classpath-file io.aralez.dataplane.Main"
 jib() { # $1: the entrypoint, space-separated (no argument contains a space or a comma)
   ./mvnw -B -q -Pimage -pl image package jib:buildTar "-Djib.container.entrypoint=$(echo "$1" | tr -s ' ' ',')"

@@ -6,17 +6,7 @@
 # below 64 MiB (the JVM's ~21 MiB default made the ~27 MiB the data plane loads cost a full
 # collection of 30-80 ms in the first seconds of traffic; the flag reserves nothing), and Netty's
 # sampling leak detector off (~1% CPU per request; the test suite keeps it on).
-DATAPLANE_BASE_OPTS="-XX:+ExitOnOutOfMemoryError -XX:MetaspaceSize=64m -Dio.netty.leakDetection.level=disabled"
-# Methods C2 must not inline: small io_uring methods kept out of the read path's largest compiled
-# unit. Inlined, a branch they take only rarely (an input closed by the peer; the 16-bit operation
-# id wrapping once per 65,536 operations on a connection) deoptimised Netty's readComplete, and C2
-# compiled its 6 KB inline tree again for ~300 ms on the event loop's core, at every new set of
-# connections and again mid-load; alone, each recompiles in ~25 ms, and the call costs nothing
-# measurable (bench/README.md, "Twenty-fifth session"). As flags here; the image, whose entrypoint
-# cannot hold a comma, gets them as a command file (image/build.sh).
-DATAPLANE_DONTINLINE="io.netty.channel.uring.AbstractIoUringChannel::doBeginReadNow io.netty.channel.uring.AbstractIoUringChannel::nextOpsId"
-DATAPLANE_OPTS="$DATAPLANE_BASE_OPTS -XX:CompileCommand=quiet"
-for m in $DATAPLANE_DONTINLINE; do DATAPLANE_OPTS="$DATAPLANE_OPTS -XX:CompileCommand=dontinline,$m"; done
+DATAPLANE_OPTS="-XX:+ExitOnOutOfMemoryError -XX:MetaspaceSize=64m -Dio.netty.leakDetection.level=disabled"
 # The reflective access Netty uses for direct buffers. Not tuning: bin/aralez passes it even when
 # ARALEZ_JAVA_OPTS replaces the defaults (an AOT cache records the module options it was trained
 # with, and a start without them logged errors and lost part of the cache).

@@ -55,8 +55,8 @@ public record MainConfig(
 
   /**
    * Loopback connections the plain listener gets at start ({@code warm_up_connections},
-   * server/ConnectionWarmUp). Off by default: it took a fresh set of keep-alive connections' first
-   * window from ~230 to ~30 ms of compilation, but its connections (closed by the client, half of
+   * server/ConnectionWarmUp). Off by default: it lowered the compilation and the p99 of a fresh set
+   * of keep-alive connections' first window, but its connections (closed by the client, half of
    * them inside a request line) shape the per-connection code's profiles unlike real traffic, and a
    * new connection per request then cost ~14% more CPU (bench/README.md, "Twenty-fifth session").
    */
