@@ -126,9 +126,9 @@ for rep in $(seq "$REPS"); do
   else run_variant B "$OPTS_B" "$PRELUDE_B" "$HOME_B" "$JAVA_B" "$ENV_B"; run_variant A "$OPTS_A" "$PRELUDE_A" "$HOME_A" "$JAVA_A" "$ENV_A"; fi
 done
 # Medians per variant and window.
-awk -F'\t' 'NR > 1 {k = $1 "\t" $3; rps[k] = rps[k] " " $4; cpu[k] = cpu[k] " " $6; c2[k] = c2[k] " " $7}
+awk -F'\t' 'NR > 1 {k = $1 "\t" $3; rps[k] = rps[k] " " $4; p99[k] = p99[k] " " $5; cpu[k] = cpu[k] " " $6; c2[k] = c2[k] " " $7}
   function med(s,   a, n, i, j, t) { n = split(s, a, " "); for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++)
       if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }; return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
-  END { print "\nmedians\tvariant\twindow\treq/s\tcpu_us/req\tC2_ms"
-        for (k in rps) print "median\t" k "\t" med(rps[k]) "\t" med(cpu[k]) "\t" med(c2[k]) | "sort" }' "$OUT"
+  END { print "\nmedians\tvariant\twindow\treq/s\tp99_ms\tcpu_us/req\tC2_ms"
+        for (k in rps) print "median\t" k "\t" med(rps[k]) "\t" med(p99[k]) "\t" med(cpu[k]) "\t" med(c2[k]) | "sort" }' "$OUT"
 echo "# raw: $OUT" >&2
