@@ -55,12 +55,14 @@ public record MainConfig(
 
   /**
    * Loopback connections the plain listener gets at start ({@code warm_up_connections},
-   * server/ConnectionWarmUp). Off by default: it lowered the compilation and the p99 of a fresh set
-   * of keep-alive connections' first window, but its connections (closed by the client, half of
-   * them inside a request line) shape the per-connection code's profiles unlike real traffic, and a
-   * new connection per request then cost ~14% more CPU (bench/README.md, "Twenty-fifth session").
+   * server/ConnectionWarmUp). 30 (ten of them resets) is enough for the JIT to have seen a
+   * connection reset while it is reading, whose first use under load otherwise recompiled the read
+   * path in the middle of traffic, at no CPU per request a same-core A/B could see (1.000 on a new
+   * connection per request). Thousands also compile the per-connection code before a burst, but
+   * shape its profiles unlike real traffic: a new connection per request then cost up to ~20% more
+   * CPU in its first window (bench/README.md, "Twenty-fifth" and "Twenty-sixth session").
    */
-  public static final int DEFAULT_WARM_UP_CONNECTIONS = 0;
+  public static final int DEFAULT_WARM_UP_CONNECTIONS = 30;
 
   /**
    * What keeps the process serving when more arrives than it can take: past each limit new work is

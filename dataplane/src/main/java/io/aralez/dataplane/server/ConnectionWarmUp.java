@@ -12,34 +12,62 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loopback connections to the plain listener right after it is bound ({@code warm_up_connections}),
- * one at a time on a background thread, so that the code every new client connection runs — accept,
- * the pipeline's set-up, the first read, the close — is compiled before clients bring connections
- * in bulk (a rollout, a reconnect storm, a load balancer opening a new pool). Without it the JIT
- * meets that code under the first such burst, on the event loop's core, and compiles it there while
- * requests wait: the first 160 ms of a fresh set of 50 connections ran at about half speed, with C1
- * and C2 taking a fifth of the core (bench/README.md, "Twenty-fourth session").
+ * one at a time on a background thread, so that the JIT has seen what a client connection can do
+ * before clients bring connections in bulk — and, above all, the way they leave.
  *
- * <p>No request is ever completed: every other connection sends the start of a request line, then
- * every one half-closes and waits for the proxy to close it (so only one is open at a time, and the
- * proxy has gone through its whole close path before the next one). No route, backend, access log
- * line or request metric sees them. Off unless configured: see
- * MainConfig#DEFAULT_WARM_UP_CONNECTIONS.
+ * <p>One connection in three resets (RST) while the proxy waits for the rest of its request line:
+ * the read path's branch for a connection reset while it is reading, which Netty's io_uring read
+ * completion otherwise meets first under load when a set of keep-alive clients goes away with
+ * responses unread (a load generator's run ending, browsers closing). Compiled without it, that
+ * branch is a trap, and its first use deoptimises and recompiles the whole read path (~250 ms of C2
+ * on a one-core proxy, the requests in flight waiting), which made the keep-alive p99 of the next
+ * window (bench/README.md, "Twenty-sixth session"). A training run's profile does not carry it over
+ * (the JIT recompiles from the profile of the running process), so the running process has to see
+ * it. The others end with a FIN, half of them with nothing sent, half inside a request line: the
+ * accept, pipeline set-up and close paths, at larger counts (bench/README.md, "Twenty-fourth
+ * session").
+ *
+ * <p>No request is ever completed: only one connection is open at a time, and no route, backend,
+ * access log line or request metric sees them (ConnectionWarmUpIT).
  */
 final class ConnectionWarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionWarmUp.class);
 
   /**
-   * What the connections send, in turn: nothing, or a request line without its line end (enough for
-   * the listener to tell HTTP/1.1 from HTTP/2 and set up its HTTP/1.1 stage). A connection that
-   * ends inside a request line is closed without an answer and without a request
-   * (ConnectionWarmUpIT).
+   * A request line without its line end: enough for the listener to tell HTTP/1.1 from HTTP/2 and
+   * set up its HTTP/1.1 stage, which then reads on. A connection that ends inside a request line is
+   * closed without an answer and without a request (ConnectionWarmUpIT).
    */
-  private static final byte[][] OPENINGS = {
-    new byte[0], "GET /aralez-warm-up HTTP/1.1".getBytes(StandardCharsets.US_ASCII)
-  };
+  private static final byte[] PARTIAL_REQUEST_LINE =
+      "GET /aralez-warm-up HTTP/1.1".getBytes(StandardCharsets.US_ASCII);
+
+  /** How each connection ends, in turn: the reset first, so a small count has it. */
+  enum Kind {
+    /**
+     * The partial request line, then a reset. The bytes stay readable before the reset's error (TCP
+     * keeps what was received), so the proxy reads them, sets up its HTTP/1.1 stage and reads on,
+     * and that read meets the reset, whenever the event loop gets to the connection.
+     */
+    RESET_WHILE_READING,
+    /** Nothing sent, then a FIN. */
+    EMPTY,
+    /** The partial request line, then a FIN. */
+    PARTIAL_THEN_CLOSE;
+
+    static Kind of(int n) {
+      return values()[n % values().length];
+    }
+  }
 
   /** Per connection: the connect, and the wait for the proxy's close. */
   private static final int TIMEOUT_MS = 2_000;
+
+  /**
+   * Before a reset: time for the event loop to read the request line and set up the HTTP/1.1 stage,
+   * so that the reset reaches a connection that is reading (a reset that comes first only meets the
+   * protocol detection, which is harmless and teaches nothing).
+   */
+  private static final long PAUSE_BEFORE_RESET_MS = 20;
 
   private final InetSocketAddress target;
   private final int connections;
@@ -88,7 +116,7 @@ final class ConnectionWarmUp {
     byte[] sink = new byte[256];
     try {
       for (; n < connections && !stopped; n++) {
-        once(OPENINGS[n % OPENINGS.length], sink);
+        once(Kind.of(n), sink);
       }
       LOG.info(
           "connection warm-up: {} connections to {} in {} ms",
@@ -104,12 +132,16 @@ final class ConnectionWarmUp {
     }
   }
 
-  private void once(byte[] opening, byte[] sink) throws IOException {
+  private void once(Kind kind, byte[] sink) throws IOException {
     try (Socket s = new Socket()) {
       s.setSoTimeout(TIMEOUT_MS);
       s.connect(target, TIMEOUT_MS);
-      if (opening.length > 0) {
-        s.getOutputStream().write(opening);
+      if (kind != Kind.EMPTY) {
+        s.getOutputStream().write(PARTIAL_REQUEST_LINE);
+      }
+      if (kind == Kind.RESET_WHILE_READING) {
+        s.setSoLinger(true, 0); // the close below is then a reset
+        return;
       }
       s.shutdownOutput();
       InputStream in = s.getInputStream();

@@ -123,7 +123,7 @@ class MainConfigParserTest {
   void warmUpConnectionsHaveADefaultAndBounds() throws Exception {
     assertThat(parse(BASE, new Problems()).warmUpConnections())
         .isEqualTo(MainConfig.DEFAULT_WARM_UP_CONNECTIONS)
-        .isZero();
+        .isEqualTo(30);
     assertThat(parse(BASE + "warm_up_connections: 0\n", new Problems()).warmUpConnections())
         .isZero();
     assertThat(parse(BASE + "warm_up_connections: 250\n", new Problems()).warmUpConnections())
