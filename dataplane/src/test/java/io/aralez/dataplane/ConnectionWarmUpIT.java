@@ -60,6 +60,27 @@ class ConnectionWarmUpIT {
     }
   }
 
+  /**
+   * With room for one client, the warm-up's connections (one at a time, the resets not waiting for
+   * the proxy's close) take no place: none is refused, and a client is served right after.
+   */
+  @Test
+  void theWarmUpTakesNoPlaceUnderACap() throws Exception {
+    try (EchoBackend backend = new EchoBackend("w");
+        ProxyHarness proxy =
+            ProxyHarness.start(
+                dir, "max_client_connections: 1\nwarm_up_connections: 300\n", upstreams(backend))) {
+      assertThat(proxy.dataplane().proxy().warmUp().get(120, TimeUnit.SECONDS)).isEqualTo(300);
+      assertThat(proxy.dataplane().metrics().scrape()).doesNotContain("aralez_rejections_total");
+      HttpResponse<String> r =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(proxy.base() + "/after")).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).isEqualTo(200);
+    }
+  }
+
   @Test
   void zeroTurnsItOff() throws Exception {
     try (EchoBackend backend = new EchoBackend("w");

@@ -5,7 +5,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.SocketAddress;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * The open client connections of every listener, and the door to them: past {@code
@@ -18,6 +20,7 @@ final class ClientConnections {
   private final int max;
   private final Pressure pressure;
   private final Consumer<String> refused;
+  private volatile Predicate<SocketAddress> warmUp = peer -> false;
 
   /**
    * @param refused told the reason of each refusal (for the rejections metric)
@@ -28,8 +31,24 @@ final class ClientConnections {
     this.refused = refused;
   }
 
+  /**
+   * Connections from the peers {@code own} accepts (the start-up warm-up's own, each accepted once)
+   * are taken in without taking a place: with a small cap a warm-up connection must neither be
+   * refused nor keep a client out.
+   */
+  void notCounting(Predicate<SocketAddress> own) {
+    this.warmUp = own;
+  }
+
   /** Takes {@code ch} in, or closes it and returns false. */
   boolean admit(Channel ch) {
+    SocketAddress peer = ch.remoteAddress();
+    if (peer == null || warmUp.test(peer)) {
+      // Not in the group: no place, no gauge. Without an address the peer has already reset the
+      // connection (the warm-up's resets often have), so its first read fails and closes it;
+      // refusing it would count a rejection for a client that is gone.
+      return true;
+    }
     String reason =
         open.size() >= max ? "max_client_connections" : pressure.high() ? "direct_memory" : null;
     if (reason != null) {

@@ -5,8 +5,11 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * accept, pipeline set-up and close paths, at larger counts (bench/README.md, "Twenty-fourth
  * session").
  *
- * <p>No request is ever completed: only one connection is open at a time, and no route, backend,
- * access log line or request metric sees them (ConnectionWarmUpIT).
+ * <p>No request is ever completed: one connection at a time, none of which takes a place under
+ * {@code max_client_connections} (the listener recognises them, ClientConnections), and no route,
+ * backend, access log line or request metric sees them (ConnectionWarmUpIT).
  */
 final class ConnectionWarmUp {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectionWarmUp.class);
@@ -72,6 +76,10 @@ final class ConnectionWarmUp {
   private final InetSocketAddress target;
   private final int connections;
   private final CompletableFuture<Integer> done = new CompletableFuture<>();
+
+  /** The local ports of connections made and not yet seen by the listener. */
+  private final Set<Integer> unseen = ConcurrentHashMap.newKeySet();
+
   private volatile boolean stopped;
 
   private ConnectionWarmUp(InetSocketAddress target, int connections) {
@@ -81,9 +89,11 @@ final class ConnectionWarmUp {
 
   /**
    * Starts warming the listener bound at {@code bound} with {@code connections} connections (none
-   * when 0); the result completes with how many went through.
+   * when 0), which {@code clients} takes in without a place; the result completes with how many
+   * went through.
    */
-  static ConnectionWarmUp start(InetSocketAddress bound, int connections) {
+  static ConnectionWarmUp start(
+      InetSocketAddress bound, int connections, ClientConnections clients) {
     InetAddress host =
         bound.getAddress() == null || bound.getAddress().isAnyLocalAddress()
             ? InetAddress.getLoopbackAddress()
@@ -94,10 +104,39 @@ final class ConnectionWarmUp {
       w.done.complete(0);
       return w;
     }
+    clients.notCounting(w::own);
     Thread t = new Thread(w::run, "aralez-warm-up");
     t.setDaemon(true);
     t.start();
     return w;
+  }
+
+  /**
+   * Whether the listener's new connection from {@code peer} is one of ours (each is recognised
+   * once: a later client that gets the same port from the system is not).
+   */
+  boolean own(SocketAddress peer) {
+    return !unseen.isEmpty()
+        && peer instanceof InetSocketAddress a
+        && loopback(a.getAddress())
+        && unseen.remove(a.getPort());
+  }
+
+  /** Loopback, also as a dual-stack listener sees IPv4's (::ffff:127.x.x.x). */
+  private static boolean loopback(InetAddress a) {
+    if (a == null || a.isLoopbackAddress()) {
+      return a != null;
+    }
+    byte[] b = a.getAddress();
+    if (b.length != 16 || b[10] != (byte) 0xff || b[11] != (byte) 0xff || b[12] != 127) {
+      return false;
+    }
+    for (int i = 0; i < 10; i++) {
+      if (b[i] != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** How many connections went through, once the warm-up ended. */
@@ -128,6 +167,7 @@ final class ConnectionWarmUp {
       // warm-up is an optimisation, never a reason to fail.
       LOG.debug("connection warm-up stopped after {} connections: {}", n, e.toString());
     } finally {
+      unseen.clear(); // what the listener never accepted
       done.complete(n);
     }
   }
@@ -135,6 +175,9 @@ final class ConnectionWarmUp {
   private void once(Kind kind, byte[] sink) throws IOException {
     try (Socket s = new Socket()) {
       s.setSoTimeout(TIMEOUT_MS);
+      // Bound first, so the listener can tell it is ours as soon as it accepts it.
+      s.bind(new InetSocketAddress(target.getAddress(), 0));
+      unseen.add(s.getLocalPort());
       s.connect(target, TIMEOUT_MS);
       if (kind != Kind.EMPTY) {
         s.getOutputStream().write(PARTIAL_REQUEST_LINE);

@@ -95,7 +95,7 @@ public final class ProxyServer {
   public void start(CertificateSource certificates) throws InterruptedException {
     InetSocketAddress plain =
         bind(config.proxyAddressHttp(), new FrontendInitializer(pipelines(false), clients));
-    warmUp = ConnectionWarmUp.start(plain, config.warmUpConnections());
+    warmUp = ConnectionWarmUp.start(plain, config.warmUpConnections(), clients);
     if (config.proxyAddressTls() != null) {
       ProxySettings tls = ProxySettings.from(config, true);
       SniRelays relays =

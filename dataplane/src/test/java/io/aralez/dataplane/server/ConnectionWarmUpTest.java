@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -29,9 +30,12 @@ class ConnectionWarmUpTest {
       server.setSoTimeout(30_000);
       ConnectionWarmUp w =
           ConnectionWarmUp.start(
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()), 6);
+              new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()),
+              6,
+              new ClientConnections(1, () -> false, reason -> {}));
       for (int round = 0; round < 2; round++) {
         try (Socket reset = server.accept()) {
+          assertOwnOnce(w, reset);
           assertThat(readPrefix(reset, PARTIAL.length())).isEqualTo(PARTIAL);
           // No FIN: the next read fails with the reset the client's close sent.
           assertThatThrownBy(() -> readToEnd(reset))
@@ -39,14 +43,31 @@ class ConnectionWarmUpTest {
               .hasMessageContaining("reset");
         }
         try (Socket empty = server.accept()) {
+          assertOwnOnce(w, empty);
           assertThat(readToEnd(empty)).isEmpty();
         }
         try (Socket partial = server.accept()) {
+          assertOwnOnce(w, partial);
           assertThat(readToEnd(partial)).isEqualTo(PARTIAL);
         }
       }
       assertThat(w.done().get(30, TimeUnit.SECONDS)).isEqualTo(6);
     }
+  }
+
+  /** The listener recognises each of the warm-up's connections once, and nothing else. */
+  private static void assertOwnOnce(ConnectionWarmUp w, Socket accepted) throws IOException {
+    InetSocketAddress peer = (InetSocketAddress) accepted.getRemoteSocketAddress();
+    assertThat(w.own(new InetSocketAddress(peer.getAddress(), peer.getPort() ^ 1))).isFalse();
+    // As a dual-stack listener sees it: ::ffff:127.0.0.1.
+    byte[] mapped = new byte[16];
+    mapped[10] = (byte) 0xff;
+    mapped[11] = (byte) 0xff;
+    System.arraycopy(peer.getAddress().getAddress(), 0, mapped, 12, 4);
+    InetSocketAddress dualStack =
+        new InetSocketAddress(Inet6Address.getByAddress(null, mapped, null), peer.getPort());
+    assertThat(w.own(dualStack)).isTrue();
+    assertThat(w.own(peer)).as("a port the system hands out again later").isFalse();
   }
 
   @Test
