@@ -68,16 +68,11 @@ final class TrainingLoad {
     return failed.get();
   }
 
-  /**
-   * Runs the phases twice over {@code millis}, so the disconnects also follow compiled code, with
-   * one keep-alive connection open through all of them ({@link #longLived}).
-   */
+  /** Runs the phases twice over {@code millis}, so the disconnects also follow compiled code. */
   void run(long millis) throws InterruptedException {
-    Thread longLived = start(() -> longLived(millis));
     long round = millis / 2;
     for (int r = 0; r < 2; r++) {
-      keepAlive(24, (long) (round * 0.25), "/");
-      abandons(8, (long) (round * 0.05));
+      keepAlive(24, (long) (round * 0.30), "/");
       keepAlive(8, (long) (round * 0.10), "/chunked");
       http2(6, 10, (long) (round * 0.10));
       http2Drops(24, 10, (long) (round * 0.20));
@@ -85,65 +80,6 @@ final class TrainingLoad {
       newConnections(4, (long) (round * 0.10));
       resets(4, (long) (round * 0.10));
     }
-    longLived.join();
-  }
-
-  /**
-   * One keep-alive connection for the whole run, one request after another: past ~32,000 io_uring
-   * operations a connection's 16-bit operation id passes 0, which Netty skips in a branch of its
-   * read-completion code that a shorter connection never takes. Untrained, the JIT compiles that
-   * branch as a trap and recompiles the whole read path (~300 ms on the event loop) when a
-   * long-lived client or upstream connection first gets there, under load (bench/README.md,
-   * "Twenty-sixth session").
-   */
-  void longLived(long millis) {
-    byte[] req = request("/", false);
-    AtomicLong answered = kind("HTTP/1.1 one long-lived connection");
-    long deadline = System.nanoTime() + millis * NANOS_PER_MS;
-    try (Socket s = connect()) {
-      OutputStream out = s.getOutputStream();
-      InputStream in = new BufferedInputStream(s.getInputStream());
-      while (System.nanoTime() < deadline) {
-        out.write(req);
-        out.flush();
-        readResponse(in);
-        answered.incrementAndGet();
-      }
-    } catch (IOException e) {
-      failed.incrementAndGet();
-    }
-  }
-
-  /**
-   * Keep-alive clients that go away with a response on the way, the way a load generator's run or a
-   * closed browser tab ends: one request answered, then one sent and the connection closed without
-   * reading. The proxy's write of that response draws a reset, which its next read on a connection
-   * that is reading meets — the read path a JIT trained without it compiled as a trap and
-   * recompiled under load at the first such disconnect (bench/README.md, "Twenty-sixth session").
-   */
-  void abandons(int conns, long millis) throws InterruptedException {
-    byte[] req = request("/", false);
-    AtomicLong answered = kind("HTTP/1.1 abandoned keep-alive");
-    parallel(
-        conns,
-        millis,
-        deadline -> {
-          try (Socket s = connect()) {
-            OutputStream out = s.getOutputStream();
-            InputStream in = new BufferedInputStream(s.getInputStream());
-            out.write(req);
-            out.flush();
-            readResponse(in);
-            answered.incrementAndGet();
-            out.write(req);
-            out.flush();
-            // One byte of the second response, straight from the socket: the rest stays unread,
-            // so the close is a reset the proxy's read meets while the connection idles.
-            if (s.getInputStream().read() < 0) {
-              throw new IOException("the proxy closed a keep-alive connection");
-            }
-          }
-        });
   }
 
   /** HTTP/1.1 keep-alive: {@code conns} connections, one request at a time on each. */
