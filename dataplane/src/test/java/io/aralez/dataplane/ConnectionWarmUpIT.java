@@ -49,12 +49,7 @@ class ConnectionWarmUpIT {
           .atMost(Duration.ofSeconds(30))
           .untilAsserted(() -> assertThat(proxy.dataplane().proxy().clientConnections()).isEmpty());
 
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(proxy.base() + "/after")).build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(statusAfter(proxy)).isEqualTo(200);
       assertThat(backend.count()).isEqualTo(1);
       assertThat(requests(proxy.dataplane().metrics().scrape())).isEqualTo(1);
     }
@@ -72,12 +67,7 @@ class ConnectionWarmUpIT {
                 dir, "max_client_connections: 1\nwarm_up_connections: 300\n", upstreams(backend))) {
       assertThat(proxy.dataplane().proxy().warmUp().get(120, TimeUnit.SECONDS)).isEqualTo(300);
       assertThat(proxy.dataplane().metrics().scrape()).doesNotContain("aralez_rejections_total");
-      HttpResponse<String> r =
-          HttpClient.newHttpClient()
-              .send(
-                  HttpRequest.newBuilder(URI.create(proxy.base() + "/after")).build(),
-                  HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode()).isEqualTo(200);
+      assertThat(statusAfter(proxy)).isEqualTo(200);
     }
   }
 
@@ -88,6 +78,15 @@ class ConnectionWarmUpIT {
             ProxyHarness.start(dir, "warm_up_connections: 0\n", upstreams(backend))) {
       assertThat(proxy.dataplane().proxy().warmUp().get(10, TimeUnit.SECONDS)).isZero();
     }
+  }
+
+  /** A client's request once the warm-up is over. */
+  private static int statusAfter(ProxyHarness proxy) throws Exception {
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(proxy.base() + "/after")).build(),
+            HttpResponse.BodyHandlers.ofString())
+        .statusCode();
   }
 
   private static String upstreams(EchoBackend backend) {
