@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -66,16 +67,13 @@ final class ConnectionWarmUp {
   /** Per connection: the connect, and the wait for the proxy's close. */
   private static final int TIMEOUT_MS = 2_000;
 
-  /**
-   * Before a reset: time for the event loop to read the request line and set up the HTTP/1.1 stage,
-   * so that the reset reaches a connection that is reading (a reset that comes first only meets the
-   * protocol detection, which is harmless and teaches nothing).
-   */
-  private static final long PAUSE_BEFORE_RESET_MS = 20;
-
   private final InetSocketAddress target;
   private final int connections;
   private final CompletableFuture<Integer> done = new CompletableFuture<>();
+
+  private static final byte[] MAPPED_PREFIX = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, (byte) 0xff, (byte) 0xff
+  };
 
   /** The local ports of connections made and not yet seen by the listener. */
   private final Set<Integer> unseen = ConcurrentHashMap.newKeySet();
@@ -124,19 +122,14 @@ final class ConnectionWarmUp {
 
   /** Loopback, also as a dual-stack listener sees IPv4's (::ffff:127.x.x.x). */
   private static boolean loopback(InetAddress a) {
-    if (a == null || a.isLoopbackAddress()) {
-      return a != null;
-    }
-    byte[] b = a.getAddress();
-    if (b.length != 16 || b[10] != (byte) 0xff || b[11] != (byte) 0xff || b[12] != 127) {
+    if (a == null) {
       return false;
     }
-    for (int i = 0; i < 10; i++) {
-      if (b[i] != 0) {
-        return false;
-      }
+    if (a.isLoopbackAddress()) {
+      return true;
     }
-    return true;
+    byte[] b = a.getAddress(); // ::ffff:127.x.x.x: ten zero bytes, 0xffff, then 127
+    return b.length == 16 && Arrays.equals(b, 0, 12, MAPPED_PREFIX, 0, 12) && b[12] == 127;
   }
 
   /** How many connections went through, once the warm-up ended. */
