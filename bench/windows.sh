@@ -3,7 +3,8 @@
 # window right after its warm-up. Each run starts a fresh bin/aralez pinned to CPU 0 (one event
 # loop), loads it for WARMUP seconds, then measures WINDOWS windows of DURATION seconds each, every
 # window a new load-generator run (so each starts with fresh connections and ends by closing them,
-# as the harness's warm-up does). Per window it prints req/s, p99 (HTTP/1.1), the proxy's CPU per
+# as the harness's warm-up does). Per window it prints req/s, p99 (wrk's; for HTTP/2 read from
+# h2load's per-request log, kept as $WORK/aralez/w<n>.txt.log for a timeline), the proxy's CPU per
 # request, the CPU its C2 compiler threads used and the process's peak RSS so far: the
 # first-window deoptimisation storm shows as C2 time in window 1, its cost as the gap between
 # window 1 and the later ones. Variants alternate
@@ -72,8 +73,9 @@ c2_ticks() {
 # load <seconds> <outfile> -> "requests rps p99_ms"
 load() {
   if [[ $TEST == h2 ]]; then
-    h2_load "$1" 19444 "$2"
-    awk '/^requests:/ {n = $8} /^finished in/ {r = $4} END {printf "%d %.0f -\n", n, r}' "$2"
+    h2_load "$1" 19444 "$2" "$2.log"
+    awk -v p99="$(h2_p99_ms "$2.log")" '/^requests:/ {n = $8} /^finished in/ {r = $4}
+      END {printf "%d %.0f %s\n", n, r, p99}' "$2"
   else
     local close=()
     if [[ $TEST == h1-close ]]; then close=(-H "Connection: close"); fi

@@ -113,11 +113,16 @@ bench_cert() {
   fi
 }
 # The shared harness's HTTP/2 load: h2load on CPU 1, 50 connections x 10 streams, TLS 1.3 with
-# AES-128-GCM. <seconds> <TLS port> <output file>
+# AES-128-GCM. <seconds> <TLS port> <output file> [per-request log: h2load's --log-file, one line
+# per request: start in µs since the epoch, status, latency in µs]
 h2_load() {
-  taskset -c 1 h2load -t1 -c50 -m10 -D "$1" --tls13-ciphers=TLS_AES_128_GCM_SHA256 \
+  local log=()
+  if [[ -n "${4:-}" ]]; then rm -f "$4"; log=(--log-file="$4"); fi
+  taskset -c 1 h2load -t1 -c50 -m10 -D "$1" --tls13-ciphers=TLS_AES_128_GCM_SHA256 "${log[@]}" \
     "https://127.0.0.1:$2/" >"$3" 2>&1
 }
+# p99 in ms of an h2load per-request log (h2load itself prints no percentiles).
+h2_p99_ms() { awk '{print $3}' "$1" | sort -n | awk '{a[NR] = $1} END {printf "%.2f", NR ? a[int(NR * 0.99)] / 1000 : 0}'; }
 peak_rss_mib() { awk '/^VmHWM/ {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 proxy_pid() { # the process that owns the listening socket (nginx: its worker)
   local p=$1
