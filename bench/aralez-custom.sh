@@ -31,7 +31,7 @@ YAML
   echo "client_keepalive_timeout: 300s"
   echo "upstream_read_timeout: 300s"
   echo "upstream_idle_timeout: 300s"
-  # ARALEZ_BENCH_WARM_UP=<n>: the start-up warm-up's connections (the default, off, when unset),
+  # ARALEZ_BENCH_WARM_UP=<n>: the start-up warm-up's connections (unset: the default, 30; 0 turns it off),
   # for A/Bs of it with bench/windows.sh (ENV_B="ARALEZ_BENCH_WARM_UP=5000").
   if [ -n "${ARALEZ_BENCH_WARM_UP:-}" ]; then echo "warm_up_connections: $ARALEZ_BENCH_WARM_UP"; fi
 } > "$W/main.yaml"
