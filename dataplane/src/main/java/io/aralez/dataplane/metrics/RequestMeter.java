@@ -246,15 +246,20 @@ final class RequestMeter implements MultiCollector {
       }
     }
 
+    /**
+     * Without a branch on purpose: a new window comes once in 40 s and a new largest duration
+     * rarely, so the JIT compiled both as never taken, and the first of each recompiled the whole
+     * response path this is inlined into (~150 ms of C2 on the loop's core in the middle of a load;
+     * bench/README.md, twenty-eighth session).
+     */
     void max(long window, long nanos) {
       int slot = (int) Math.floorMod(window, 3L);
-      if (sumAndMax.getPlain(4 + slot) != window) {
-        // The value first: a scrape that sees the new window (acquire) sees its value too.
-        sumAndMax.setOpaque(1 + slot, nanos);
-        sumAndMax.setRelease(4 + slot, window);
-      } else if (nanos > sumAndMax.getPlain(1 + slot)) {
-        sumAndMax.setOpaque(1 + slot, nanos);
-      }
+      long differs = sumAndMax.getPlain(4 + slot) ^ window;
+      // All ones while the slot holds this window, zero once it holds an older one.
+      long same = ~((differs | -differs) >> 63);
+      // The value first: a scrape that sees a new window (acquire) sees its value too.
+      sumAndMax.setOpaque(1 + slot, Math.max(sumAndMax.getPlain(1 + slot) & same, nanos));
+      sumAndMax.setRelease(4 + slot, window);
     }
 
     /** The largest duration of the current window and the two before it. */

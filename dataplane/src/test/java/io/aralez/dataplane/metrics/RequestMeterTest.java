@@ -150,5 +150,26 @@ class RequestMeterTest {
     // A new window's first request replaces what the slot held three windows ago.
     meter.record("a.test", "/", "GET", 200, false, 3_000_000);
     assertThat(scrape(meter)).contains("aralez_request_duration_seconds_max 0.003");
+    // Within a window a shorter request leaves the largest; a longer one replaces it.
+    meter.record("a.test", "/", "GET", 200, false, 1_000_000);
+    assertThat(scrape(meter)).contains("aralez_request_duration_seconds_max 0.003");
+    meter.record("a.test", "/", "GET", 200, false, 4_000_000);
+    assertThat(scrape(meter)).contains("aralez_request_duration_seconds_max 0.004");
+  }
+
+  /** System.nanoTime may be negative: windows before zero count the same way. */
+  @Test
+  void theMaximumWorksOnANegativeClock() {
+    AtomicLong now = new AtomicLong(-Duration.ofSeconds(100).toNanos());
+    RequestMeter meter = new RequestMeter(MIN, MAX, now::get);
+    meter.record("a.test", "/", "GET", 200, false, 2_000_000);
+    meter.record("a.test", "/", "GET", 200, false, 1_000_000);
+    assertThat(scrape(meter)).contains("aralez_request_duration_seconds_max 0.002");
+    now.addAndGet(Duration.ofSeconds(41).toNanos());
+    meter.record("a.test", "/", "GET", 200, false, 1_000_000);
+    assertThat(scrape(meter)).contains("aralez_request_duration_seconds_max 0.002");
+    now.addAndGet(Duration.ofSeconds(120).toNanos());
+    meter.record("a.test", "/", "GET", 200, false, 1_000_000);
+    assertThat(scrape(meter)).contains("aralez_request_duration_seconds_max 0.001");
   }
 }
