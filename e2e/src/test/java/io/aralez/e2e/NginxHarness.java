@@ -179,7 +179,7 @@ abstract class NginxHarness {
         "-c",
         d.resolve("main.yaml").toString());
     await()
-        .atMost(Duration.ofSeconds(90))
+        .atMost(Duration.ofMinutes(5))
         .ignoreExceptions()
         .until(
             () ->
