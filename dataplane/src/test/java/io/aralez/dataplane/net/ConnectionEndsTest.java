@@ -59,34 +59,7 @@ class ConnectionEndsTest {
                 .group(group)
                 .channel(transport.channel())
                 .option(ChannelOption.AUTO_READ, false)
-                .handler(
-                    new ChannelInboundHandlerAdapter() {
-                      @Override
-                      public void channelActive(ChannelHandlerContext ctx) {
-                        ctx.read();
-                      }
-
-                      @Override
-                      public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        bytes.addAndGet(((ByteBuf) msg).readableBytes());
-                        ReferenceCountUtil.release(msg);
-                      }
-
-                      @Override
-                      public void channelReadComplete(ChannelHandlerContext ctx) {
-                        ctx.read();
-                      }
-
-                      @Override
-                      public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-                        ctx.close();
-                      }
-
-                      @Override
-                      public void channelInactive(ChannelHandlerContext ctx) {
-                        closed.complete(null);
-                      }
-                    })
+                .handler(reader(bytes, new CompletableFuture<>(), c -> closed.complete(null)))
                 .connect(
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()))
                 .sync()
@@ -207,7 +180,12 @@ class ConnectionEndsTest {
                   @Override
                   protected void initChannel(Channel c) {
                     transport.guard(c.pipeline());
-                    c.pipeline().addLast(readAndCloseOnError(failure, pendingAtEnd, readPending));
+                    c.pipeline()
+                        .addLast(
+                            reader(
+                                new AtomicInteger(),
+                                failure,
+                                ch -> pendingAtEnd.complete(isReadPending(readPending, ch))));
                   }
                 })
             .connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()))
@@ -232,11 +210,22 @@ class ConnectionEndsTest {
     }
   }
 
-  /** As the proxy's handlers do: reads on, a failed connection closed, an ended one let close. */
-  private static ChannelInboundHandlerAdapter readAndCloseOnError(
+  private static boolean isReadPending(java.lang.reflect.Field readPending, Channel ch) {
+    try {
+      return readPending.getBoolean(ch);
+    } catch (IllegalAccessException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  /**
+   * As the proxy's handlers do: each next read asked for at the previous read's end, a failed
+   * connection closed (its cause kept), an ended one let close; {@code atEnd} runs once inactive.
+   */
+  private static ChannelInboundHandlerAdapter reader(
+      AtomicInteger bytes,
       CompletableFuture<Throwable> failure,
-      CompletableFuture<Boolean> pendingAtEnd,
-      java.lang.reflect.Field readPending) {
+      java.util.function.Consumer<Channel> atEnd) {
     return new ChannelInboundHandlerAdapter() {
       @Override
       public void channelActive(ChannelHandlerContext ctx) {
@@ -245,6 +234,7 @@ class ConnectionEndsTest {
 
       @Override
       public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        bytes.addAndGet(((ByteBuf) msg).readableBytes());
         ReferenceCountUtil.release(msg);
       }
 
@@ -260,8 +250,8 @@ class ConnectionEndsTest {
       }
 
       @Override
-      public void channelInactive(ChannelHandlerContext ctx) throws IllegalAccessException {
-        pendingAtEnd.complete(readPending.getBoolean(ctx.channel()));
+      public void channelInactive(ChannelHandlerContext ctx) {
+        atEnd.accept(ctx.channel());
       }
     };
   }
